@@ -1,0 +1,348 @@
+//===- Codegen.cpp --------------------------------------------------------===//
+#include "Codegen.h"
+
+#include "rulec/abi.h"
+
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <cmath>
+#include <functional>
+#include <map>
+
+namespace rulec::codegen {
+
+using namespace llvm;
+
+namespace {
+
+/// Field indexes of rulec_value as the LLVM struct { i8, [3 x i8], i32, i64 }.
+enum ValueField { kKindField = 0, kLenField = 2, kPayloadField = 3 };
+
+class Codegen {
+public:
+  Codegen(const ir::Pack &pack, LLVMContext &ctx)
+      : pack_(pack), ctx_(ctx), module_(std::make_unique<Module>("rulec.pack", ctx)), b_(ctx) {
+    valueTy_ = StructType::create(
+        ctx, {b_.getInt8Ty(), ArrayType::get(b_.getInt8Ty(), 3), b_.getInt32Ty(), b_.getInt64Ty()},
+        "rulec.value");
+    ptrTy_ = PointerType::getUnqual(ctx);
+    memcmp_ = Function::Create(
+        FunctionType::get(b_.getInt32Ty(), {ptrTy_, ptrTy_, b_.getInt64Ty()}, false),
+        Function::ExternalLinkage, "memcmp", *module_);
+    memcmp_->setOnlyReadsMemory();
+    ieq_ = Function::Create(FunctionType::get(b_.getInt32Ty(),
+                                              {ptrTy_, b_.getInt32Ty(), ptrTy_, b_.getInt32Ty()},
+                                              false),
+                            Function::ExternalLinkage, "rulec_rt_ieq", *module_);
+    ieq_->setOnlyReadsMemory();
+  }
+
+  std::unique_ptr<Module> run() {
+    std::vector<Function *> ruleFns;
+    for (uint32_t i = 0; i < pack_.rules.size(); ++i)
+      ruleFns.push_back(emitRule(pack_.rules[i], i));
+    emitEntry(ruleFns);
+    if (verifyModule(*module_, &errs()))
+      report_fatal_error("rulec codegen produced an invalid module");
+    return std::move(module_);
+  }
+
+private:
+  // --- slot access -------------------------------------------------------
+  Value *slotPtr(uint32_t slot) { return b_.CreateConstInBoundsGEP1_64(valueTy_, slots_, slot); }
+  Value *fieldPtr(Value *slot, ValueField f) { return b_.CreateStructGEP(valueTy_, slot, f); }
+  Value *loadKind(Value *slot) { return b_.CreateLoad(b_.getInt8Ty(), fieldPtr(slot, kKindField), "kind"); }
+  Value *loadLen(Value *slot) { return b_.CreateLoad(b_.getInt32Ty(), fieldPtr(slot, kLenField), "len"); }
+  Value *loadInt(Value *slot) { return b_.CreateLoad(b_.getInt64Ty(), fieldPtr(slot, kPayloadField), "i"); }
+  Value *loadDouble(Value *slot) { return b_.CreateLoad(b_.getDoubleTy(), fieldPtr(slot, kPayloadField), "d"); }
+  Value *loadStr(Value *slot) { return b_.CreateLoad(ptrTy_, fieldPtr(slot, kPayloadField), "s"); }
+
+  BasicBlock *newBlock(const char *name) { return BasicBlock::Create(ctx_, name, fn_); }
+
+  using Gen = std::function<Value *()>;
+
+  /// Emits a switch on the slot's kind: each case computes an i1; any other
+  /// kind (missing, null, ...) gives false.
+  Value *switchOnKind(Value *slot, const std::vector<std::pair<std::vector<rulec_kind>, Gen>> &cases) {
+    Value *kind = loadKind(slot);
+    BasicBlock *merge = newBlock("kind.merge");
+    SwitchInst *sw = b_.CreateSwitch(kind, merge, cases.size());
+    BasicBlock *from = b_.GetInsertBlock();
+    std::vector<std::pair<Value *, BasicBlock *>> incoming = {{b_.getFalse(), from}};
+    for (const auto &[kinds, gen] : cases) {
+      BasicBlock *bb = newBlock("kind.case");
+      for (rulec_kind k : kinds)
+        sw->addCase(b_.getInt8(k), bb);
+      b_.SetInsertPoint(bb);
+      Value *v = gen();
+      incoming.push_back({v, b_.GetInsertBlock()});
+      b_.CreateBr(merge);
+    }
+    b_.SetInsertPoint(merge);
+    PHINode *phi = b_.CreatePHI(b_.getInt1Ty(), incoming.size(), "kind.result");
+    for (auto &[v, bb] : incoming)
+      phi->addIncoming(v, bb);
+    return phi;
+  }
+
+  /// cond && then(): `then` runs only when cond holds (it may read memory
+  /// that is valid only then).
+  Value *andThen(Value *cond, const Gen &then) {
+    BasicBlock *from = b_.GetInsertBlock();
+    BasicBlock *thenBB = newBlock("and.then");
+    BasicBlock *merge = newBlock("and.merge");
+    b_.CreateCondBr(cond, thenBB, merge);
+    b_.SetInsertPoint(thenBB);
+    Value *v = then();
+    BasicBlock *thenEnd = b_.GetInsertBlock();
+    b_.CreateBr(merge);
+    b_.SetInsertPoint(merge);
+    PHINode *phi = b_.CreatePHI(b_.getInt1Ty(), 2);
+    phi->addIncoming(b_.getFalse(), from);
+    phi->addIncoming(v, thenEnd);
+    return phi;
+  }
+
+  Value *stringConstant(const std::string &s) {
+    auto it = strings_.find(s);
+    if (it != strings_.end())
+      return it->second;
+    Value *g = b_.CreateGlobalString(s, "str", 0, module_.get(), /*AddNull=*/false);
+    strings_.emplace(s, g);
+    return g;
+  }
+
+  // --- leaves --------------------------------------------------------------
+  /// Python `field == C` for an int constant: ints and bools compare as
+  /// integers; a float equals C only if C is exactly representable.
+  Value *eqInt(Value *slot, int64_t c) {
+    double asDouble = static_cast<double>(c);
+    bool exact = asDouble < 0x1p63 && static_cast<int64_t>(asDouble) == c;
+    return switchOnKind(slot, {
+        {{RULEC_INT, RULEC_BOOL}, [&] { return b_.CreateICmpEQ(loadInt(slot), b_.getInt64(c)); }},
+        {{RULEC_DOUBLE}, [&]() -> Value * {
+           if (!exact)
+             return b_.getFalse();
+           return b_.CreateFCmpOEQ(loadDouble(slot), ConstantFP::get(b_.getDoubleTy(), asDouble));
+         }},
+    });
+  }
+
+  Value *eqDouble(Value *slot, double c) {
+    bool integral = std::isfinite(c) && std::trunc(c) == c && c >= -0x1p63 && c < 0x1p63;
+    return switchOnKind(slot, {
+        {{RULEC_INT, RULEC_BOOL}, [&]() -> Value * {
+           if (!integral)
+             return b_.getFalse();
+           return b_.CreateICmpEQ(loadInt(slot), b_.getInt64(static_cast<int64_t>(c)));
+         }},
+        {{RULEC_DOUBLE}, [&] { return b_.CreateFCmpOEQ(loadDouble(slot), ConstantFP::get(b_.getDoubleTy(), c)); }},
+    });
+  }
+
+  Value *eqString(Value *slot, const std::string &c, bool foldCase) {
+    return switchOnKind(slot, {{{RULEC_STRING}, [&]() -> Value * {
+      Value *len = loadLen(slot);
+      Value *sameLen = b_.CreateICmpEQ(len, b_.getInt32(static_cast<uint32_t>(c.size())));
+      if (c.empty())
+        return sameLen;
+      return andThen(sameLen, [&]() -> Value * {
+        Value *s = loadStr(slot);
+        if (foldCase) {
+          Value *r = b_.CreateCall(ieq_, {s, len, stringConstant(c), b_.getInt32(c.size())});
+          return b_.CreateICmpNE(r, b_.getInt32(0));
+        }
+        Value *r = b_.CreateCall(memcmp_, {s, stringConstant(c), b_.getInt64(c.size())});
+        return b_.CreateICmpEQ(r, b_.getInt32(0));
+      });
+    }}});
+  }
+
+  Value *emitEq(const ir::Expr &e) {
+    Value *slot = slotPtr(e.slot);
+    const Scalar &c = e.constant;
+    switch (c.kind) {
+    case Scalar::Int: return eqInt(slot, c.i);
+    case Scalar::Bool: return eqInt(slot, c.b ? 1 : 0);
+    case Scalar::Double: return eqDouble(slot, c.d);
+    case Scalar::String: return eqString(slot, c.s, false);
+    case Scalar::Null: // lowering turns `== null` into is_null
+      return b_.CreateICmpULT(loadKind(slot), b_.getInt8(RULEC_BOOL));
+    }
+    return b_.getFalse();
+  }
+
+  // --- operators -------------------------------------------------------------
+  /// Short-circuit and/or: evaluate left to right, stop at the first operand
+  /// that decides.
+  Value *shortCircuit(const ir::Expr &e, bool isAnd) {
+    BasicBlock *merge = newBlock(isAnd ? "and.end" : "or.end");
+    std::vector<std::pair<Value *, BasicBlock *>> incoming;
+    for (size_t i = 0; i < e.operands.size(); ++i) {
+      Value *v = emit(*e.operands[i]);
+      BasicBlock *cur = b_.GetInsertBlock();
+      if (i + 1 == e.operands.size()) {
+        incoming.push_back({v, cur});
+        b_.CreateBr(merge);
+        break;
+      }
+      BasicBlock *next = newBlock(isAnd ? "and.next" : "or.next");
+      incoming.push_back({isAnd ? b_.getFalse() : b_.getTrue(), cur});
+      if (isAnd)
+        b_.CreateCondBr(v, next, merge);
+      else
+        b_.CreateCondBr(v, merge, next);
+      b_.SetInsertPoint(next);
+    }
+    b_.SetInsertPoint(merge);
+    PHINode *phi = b_.CreatePHI(b_.getInt1Ty(), incoming.size());
+    for (auto &[v, bb] : incoming)
+      phi->addIncoming(v, bb);
+    return phi;
+  }
+
+  Value *emit(const ir::Expr &e) {
+    switch (e.op) {
+    case ir::Op::Const: return b_.getInt1(e.boolValue);
+    case ir::Op::Not: return b_.CreateNot(emit(*e.operands[0]));
+    case ir::Op::And: return shortCircuit(e, true);
+    case ir::Op::Or: return shortCircuit(e, false);
+    case ir::Op::ExactlyOne: {
+      Value *count = b_.getInt32(0);
+      for (const auto &operand : e.operands)
+        count = b_.CreateAdd(count, b_.CreateZExt(emit(*operand), b_.getInt32Ty()));
+      return b_.CreateICmpEQ(count, b_.getInt32(1));
+    }
+    case ir::Op::Exists:
+      return b_.CreateICmpNE(loadKind(slotPtr(e.slot)), b_.getInt8(RULEC_MISSING));
+    case ir::Op::IsNull:
+      return b_.CreateICmpULT(loadKind(slotPtr(e.slot)), b_.getInt8(RULEC_BOOL));
+    case ir::Op::Eq: return emitEq(e);
+    case ir::Op::EqFold: return eqString(slotPtr(e.slot), e.constant.s, true);
+    }
+    return b_.getFalse();
+  }
+
+  Function *emitRule(const ir::Rule &rule, uint32_t index) {
+    auto *ty = FunctionType::get(b_.getInt1Ty(), {ptrTy_}, false);
+    fn_ = Function::Create(ty, Function::InternalLinkage, "rule." + std::to_string(index), *module_);
+    slots_ = fn_->getArg(0);
+    slots_->setName("slots");
+    fn_->addParamAttr(0, Attribute::NoAlias);
+    fn_->addParamAttr(0, Attribute::ReadOnly);
+    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
+    b_.CreateRet(emit(*rule.predicate));
+    return fn_;
+  }
+
+  /// rulec_pack_eval: switch on the log type, then call that type's rules in
+  /// rule order and append the index of each match to `out`.
+  void emitEntry(const std::vector<Function *> &ruleFns) {
+    auto *ty = FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty(), ptrTy_}, false);
+    fn_ = Function::Create(ty, Function::ExternalLinkage, kEvalSymbol, *module_);
+    Value *slots = fn_->getArg(0), *logType = fn_->getArg(1), *out = fn_->getArg(2);
+    slots->setName("slots");
+    logType->setName("log_type");
+    out->setName("matched");
+    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
+    Value *count = b_.CreateAlloca(b_.getInt32Ty(), nullptr, "count");
+    b_.CreateStore(b_.getInt32(0), count);
+    BasicBlock *done = newBlock("done");
+    SwitchInst *sw = b_.CreateSwitch(logType, done, pack_.logTypes.size());
+
+    std::vector<std::vector<uint32_t>> rulesOfType(pack_.logTypes.size());
+    for (uint32_t r = 0; r < pack_.rules.size(); ++r)
+      for (uint32_t lt : pack_.rules[r].info.logTypes)
+        rulesOfType[lt].push_back(r);
+
+    for (uint32_t lt = 0; lt < rulesOfType.size(); ++lt) {
+      BasicBlock *bb = newBlock(("logtype." + std::to_string(lt)).c_str());
+      sw->addCase(b_.getInt32(lt), bb);
+      b_.SetInsertPoint(bb);
+      for (uint32_t r : rulesOfType[lt]) {
+        Value *matched = b_.CreateCall(ruleFns[r], {slots});
+        BasicBlock *hit = newBlock("hit"), *next = newBlock("next");
+        b_.CreateCondBr(matched, hit, next);
+        b_.SetInsertPoint(hit);
+        Value *n = b_.CreateLoad(b_.getInt32Ty(), count);
+        b_.CreateStore(b_.getInt32(r), b_.CreateInBoundsGEP(b_.getInt32Ty(), out, n));
+        b_.CreateStore(b_.CreateAdd(n, b_.getInt32(1)), count);
+        b_.CreateBr(next);
+        b_.SetInsertPoint(next);
+      }
+      b_.CreateBr(done);
+    }
+    b_.SetInsertPoint(done);
+    b_.CreateRet(b_.CreateLoad(b_.getInt32Ty(), count));
+  }
+
+  const ir::Pack &pack_;
+  LLVMContext &ctx_;
+  std::unique_ptr<Module> module_;
+  IRBuilder<> b_;
+  StructType *valueTy_ = nullptr;
+  PointerType *ptrTy_ = nullptr;
+  Function *memcmp_ = nullptr;
+  Function *ieq_ = nullptr;
+  Function *fn_ = nullptr;
+  Value *slots_ = nullptr;
+  std::map<std::string, Value *> strings_;
+};
+
+} // namespace
+
+std::unique_ptr<Module> generate(const ir::Pack &pack, LLVMContext &ctx) {
+  return Codegen(pack, ctx).run();
+}
+
+std::unique_ptr<TargetMachine> createHostTargetMachine() {
+  static bool initialized = [] {
+    InitializeNativeTarget();
+    InitializeNativeTargetAsmPrinter();
+    InitializeNativeTargetAsmParser();
+    return true;
+  }();
+  (void)initialized;
+  auto builder = orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    report_fatal_error(builder.takeError());
+  builder->setCodeGenOptLevel(CodeGenOptLevel::Default);
+  auto tm = builder->createTargetMachine();
+  if (!tm)
+    report_fatal_error(tm.takeError());
+  return std::move(*tm);
+}
+
+void optimize(Module &module, TargetMachine &tm) {
+  module.setTargetTriple(tm.getTargetTriple().str());
+  module.setDataLayout(tm.createDataLayout());
+  LoopAnalysisManager lam;
+  FunctionAnalysisManager fam;
+  CGSCCAnalysisManager cgam;
+  ModuleAnalysisManager mam;
+  PassBuilder pb(&tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
+  mpm.run(module, mam);
+}
+
+void emitAssembly(Module &module, TargetMachine &tm, raw_pwrite_stream &out) {
+  legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, out, nullptr, CodeGenFileType::AssemblyFile))
+    report_fatal_error("this target cannot emit assembly");
+  pm.run(module);
+}
+
+} // namespace rulec::codegen

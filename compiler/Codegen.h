@@ -1,0 +1,42 @@
+//===- Codegen.h - IR -> LLVM IR ------------------------------------------===//
+//
+// Emits one LLVM module per pack: an internal `i1 @rule.N(ptr %slots)` per
+// rule and the exported entry point `rulec_pack_eval` (include/rulec/abi.h),
+// which switches on the event's log type and calls only that type's rules.
+// Leaves dispatch on the slot's kind at run time and compare with constants
+// baked into the code; strings use memcmp (expanded inline by LLVM for short
+// constants) and rulec_rt_ieq for case-insensitive equality.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "IR.h"
+
+#include <memory>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+class raw_pwrite_stream;
+} // namespace llvm
+
+namespace rulec::codegen {
+
+/// The name of the pack's entry point in every module and object.
+inline constexpr const char *kEvalSymbol = "rulec_pack_eval";
+
+/// Builds the (unoptimized) module for `pack`.
+std::unique_ptr<llvm::Module> generate(const ir::Pack &pack, llvm::LLVMContext &ctx);
+
+/// A TargetMachine for the host CPU; aborts with a message if LLVM has no
+/// native target (never the case with Debian's LLVM on x86-64 or arm64).
+std::unique_ptr<llvm::TargetMachine> createHostTargetMachine();
+
+/// Sets the module's triple and data layout to `tm` and runs LLVM's O2 pipeline.
+void optimize(llvm::Module &module, llvm::TargetMachine &tm);
+
+/// Writes the module as assembly text for `tm`.
+void emitAssembly(llvm::Module &module, llvm::TargetMachine &tm, llvm::raw_pwrite_stream &out);
+
+} // namespace rulec::codegen

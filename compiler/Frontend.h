@@ -1,0 +1,46 @@
+//===- Frontend.h - Rule files -> one checked, simplified IR pack ---------===//
+//
+// The language-independent front half of the compiler: finds rule files,
+// parses each with its language's parser, lowers the good ones into one IR
+// pack and runs the IR passes. A bad rule is reported and left out; the other
+// rules still make the pack.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "Diagnostics.h"
+#include "IR.h"
+#include "PantherAst.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rulec {
+
+struct FrontendOptions {
+  /// Put rules with `Enabled: false` in the pack too (`rulec test` does).
+  bool includeDisabled = false;
+};
+
+struct Frontend {
+  /// Every rule that parsed, in file order.
+  std::vector<std::unique_ptr<panther::Rule>> rules;
+  /// The rules that made the pack, lowered and simplified.
+  ir::Pack pack;
+  /// The AST of each pack rule, by pack rule index.
+  std::vector<const panther::Rule *> astOf;
+  unsigned files = 0;    ///< rule files read
+  unsigned rejected = 0; ///< files whose rule had errors
+  unsigned disabled = 0; ///< rules left out because Enabled is false
+};
+
+/// Expands directories (recursively) into their *.yml and *.yaml files, in
+/// sorted order; files named on the command line are taken as they are.
+std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths,
+                                          DiagnosticEngine &diags);
+
+Frontend runFrontend(const std::vector<std::string> &files, const FrontendOptions &options,
+                     DiagnosticEngine &diags);
+
+} // namespace rulec

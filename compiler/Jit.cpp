@@ -1,0 +1,63 @@
+//===- Jit.cpp ------------------------------------------------------------===//
+#include "Jit.h"
+
+#include "Codegen.h"
+
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Target/TargetMachine.h>
+
+namespace rulec {
+
+using namespace llvm;
+
+JitPack::~JitPack() = default;
+
+std::unique_ptr<Module> buildOptimizedModule(const ir::Pack &pack, LLVMContext &ctx) {
+  std::unique_ptr<TargetMachine> tm = codegen::createHostTargetMachine();
+  std::unique_ptr<Module> module = codegen::generate(pack, ctx);
+  codegen::optimize(*module, *tm);
+  return module;
+}
+
+std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &error) {
+  auto ctx = std::make_unique<LLVMContext>();
+  std::unique_ptr<Module> module = buildOptimizedModule(pack, *ctx);
+
+  auto fail = [&](Error e) -> std::unique_ptr<JitPack> {
+    error = toString(std::move(e));
+    return nullptr;
+  };
+  auto jit = orc::LLJITBuilder().create();
+  if (!jit)
+    return fail(jit.takeError());
+
+  orc::JITDylib &main = (*jit)->getMainJITDylib();
+  orc::MangleAndInterner mangle((*jit)->getExecutionSession(), (*jit)->getDataLayout());
+  orc::SymbolMap runtime;
+  runtime[mangle("rulec_rt_ieq")] = {orc::ExecutorAddr::fromPtr(&rulec_rt_ieq), JITSymbolFlags::Exported};
+  if (Error e = main.define(orc::absoluteSymbols(std::move(runtime))))
+    return fail(std::move(e));
+  auto process = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    return fail(process.takeError());
+  main.addGenerator(std::move(*process));
+
+  if (Error e = (*jit)->addIRModule(orc::ThreadSafeModule(std::move(module), std::move(ctx))))
+    return fail(std::move(e));
+  auto sym = (*jit)->lookup(codegen::kEvalSymbol);
+  if (!sym)
+    return fail(sym.takeError());
+
+  std::unique_ptr<JitPack> out(new JitPack());
+  out->info_ = pack.info();
+  out->eval_ = sym->toPtr<rulec_pack_eval_fn>();
+  out->jit_ = std::move(*jit);
+  return out;
+}
+
+} // namespace rulec

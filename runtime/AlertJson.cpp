@@ -1,0 +1,35 @@
+//===- AlertJson.cpp ------------------------------------------------------===//
+#include "AlertJson.h"
+
+#include "EventTime.h"
+#include "JsonString.h"
+
+
+namespace rulec {
+
+std::string alertToJson(const Alert &alert, const RuleInfo &rule) {
+  std::string out = "{\"rule_id\":";
+  appendJsonString(out, rule.id);
+  out += ",\"severity\":";
+  appendJsonString(out, rule.severity);
+  out += ",\"title\":";
+  appendJsonString(out, alert.title);
+  out += ",\"dedup\":";
+  appendJsonString(out, alert.dedup);
+  out += ",\"count\":" + std::to_string(alert.count);
+  out += ",\"threshold\":" + std::to_string(rule.threshold);
+  out += ",\"first_event_time\":";
+  appendJsonString(out, formatTimestamp(alert.firstEventTime));
+  out += ",\"last_event_time\":";
+  appendJsonString(out, formatTimestamp(alert.lastEventTime));
+  out += ",\"events\":[";
+  for (size_t i = 0; i < alert.eventRefs.size(); ++i) {
+    if (i)
+      out += ',';
+    appendJsonString(out, alert.eventRefs[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+} // namespace rulec

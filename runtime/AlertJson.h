@@ -1,0 +1,14 @@
+//===- AlertJson.h - Alerts as JSON lines ---------------------------------===//
+#pragma once
+
+#include "Alerter.h"
+#include "PackInfo.h"
+
+#include <string>
+
+namespace rulec {
+
+/// One alert as a single-line JSON object (fields in docs/runtime.md).
+std::string alertToJson(const Alert &alert, const RuleInfo &rule);
+
+} // namespace rulec

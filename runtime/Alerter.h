@@ -1,0 +1,77 @@
+//===- Alerter.h - Panther threshold and dedup windows --------------------===//
+//
+// Panther's alert merging (v1.16 alert_merger.py), on event time:
+//  - matches are grouped per (rule, dedup string);
+//  - a group's window opens at its first match and covers DedupPeriodMinutes
+//    (both ends included); a match after the window's end opens a new one;
+//  - a window that reaches the rule's Threshold raises one alert, which all
+//    later matches of the window join; one that never does is dropped.
+// An alert is emitted when its window closes: when the stream's newest event
+// time passes the window's end, or at flush(). That gives each alert its final
+// count; docs/runtime.md explains the choice. Emission order is by window end,
+// then window start, then rule order, then dedup string: deterministic.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "PackInfo.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace rulec {
+
+struct Alert {
+  uint32_t rule = 0;
+  std::string title;
+  std::string dedup;
+  uint64_t count = 0;
+  int64_t firstEventTime = 0;
+  int64_t lastEventTime = 0;
+  std::vector<std::string> eventRefs; ///< the first kMaxEventRefs matches ("file:line")
+};
+
+class Alerter {
+public:
+  static constexpr size_t kMaxEventRefs = 10;
+  using Sink = std::function<void(const Alert &)>;
+
+  Alerter(const PackInfo &pack, Sink sink);
+
+  /// One match of `rule` at `eventTime` (ns). Closes windows that ended before
+  /// `eventTime` first, so alerts come out in time order.
+  void onMatch(uint32_t rule, const std::string &dedup, const std::string &title,
+               int64_t eventTime, const std::string &eventRef);
+
+  /// The stream has reached `eventTime`: emit every window that ended before it.
+  void advance(int64_t eventTime);
+
+  /// End of input: emit every open window that reached its threshold.
+  void flush();
+
+  size_t openWindows() const { return windows_.size(); }
+
+private:
+  using Key = std::pair<uint32_t, std::string>; // (rule, dedup)
+  struct Window {
+    Alert alert;
+    int64_t start = 0;
+    int64_t end = 0;
+  };
+  using CloseKey = std::tuple<int64_t, int64_t, uint32_t, std::string>; // (end, start, rule, dedup)
+
+  void close(std::map<Key, Window>::iterator it);
+
+  const PackInfo &pack_;
+  Sink sink_;
+  int64_t watermark_ = INT64_MIN;
+  std::map<Key, Window> windows_;
+  std::set<CloseKey> byEnd_;
+};
+
+} // namespace rulec

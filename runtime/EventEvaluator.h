@@ -1,0 +1,53 @@
+//===- EventEvaluator.h - Parse one event, fill slots, run the pack -------===//
+//
+// The per-event path shared by `rulec run` (through Scanner) and `rulec test`:
+// simdjson parses the document, the FieldExtractor fills the slots, and the
+// pack's native eval function runs on them. Nothing is allocated per event once
+// the parser's buffers have grown to the largest event.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "FieldExtractor.h"
+#include "PackInfo.h"
+#include "rulec/abi.h"
+
+#include <simdjson.h>
+
+#include <string>
+#include <vector>
+
+namespace rulec {
+
+class EventEvaluator {
+public:
+  /// `extraFields` are read into slots after the pack's own (for the runtime's
+  /// use: log type, event time); the pack's code never sees them.
+  EventEvaluator(const PackInfo &pack, rulec_pack_eval_fn eval,
+                 std::vector<FieldSpec> extraFields = {});
+
+  /// Parses one JSON document. Returns false, with a reason, unless it is a
+  /// JSON object.
+  bool load(const std::string &json, std::string &error);
+
+  /// Runs the pack on the loaded event for `logType`; returns the matched
+  /// rule indexes in rule order.
+  const std::vector<uint32_t> &evaluate(uint32_t logType);
+
+  const rulec_value *slots() const { return slots_.data(); }
+  const simdjson::dom::element *elements() const { return elements_.data(); }
+  /// The slot of extra field `k`.
+  uint32_t extraSlot(size_t k) const { return packFieldCount_ + static_cast<uint32_t>(k); }
+
+private:
+  rulec_pack_eval_fn eval_;
+  uint32_t packFieldCount_;
+  FieldExtractor extractor_;
+  simdjson::dom::parser parser_;
+  std::vector<rulec_value> slots_;
+  std::vector<simdjson::dom::element> elements_;
+  std::vector<uint32_t> matchBuffer_;
+  std::vector<uint32_t> matched_;
+};
+
+} // namespace rulec

@@ -1,0 +1,149 @@
+//===- EventTime.cpp ------------------------------------------------------===//
+#include "EventTime.h"
+
+#include <cstdio>
+
+namespace rulec {
+
+namespace {
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void civilFromDays(int64_t z, int64_t &y, unsigned &m, unsigned &d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+class Cursor {
+public:
+  explicit Cursor(std::string_view s) : s_(s) {}
+  bool digits(int n, int &out) {
+    out = 0;
+    for (int i = 0; i < n; ++i) {
+      if (pos_ >= s_.size() || s_[pos_] < '0' || s_[pos_] > '9')
+        return false;
+      out = out * 10 + (s_[pos_++] - '0');
+    }
+    return true;
+  }
+  bool eat(char c) {
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool atEnd() const { return pos_ == s_.size(); }
+  char peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
+  bool isDigit() const { return peek() >= '0' && peek() <= '9'; }
+  void next() { ++pos_; }
+
+private:
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+constexpr unsigned kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+} // namespace
+
+bool parseTimestamp(std::string_view text, int64_t &nanos) {
+  Cursor c(text);
+  int year, month, day, hour, minute, second;
+  if (!c.digits(4, year) || !c.eat('-') || !c.digits(2, month) || !c.eat('-') ||
+      !c.digits(2, day))
+    return false;
+  if (!c.eat(' ') && !c.eat('T') && !c.eat('t'))
+    return false;
+  if (!c.digits(2, hour) || !c.eat(':') || !c.digits(2, minute) || !c.eat(':') ||
+      !c.digits(2, second))
+    return false;
+  if (month < 1 || month > 12 || day < 1 || day > static_cast<int>(kDaysInMonth[month - 1]) ||
+      hour > 23 || minute > 59 || second > 60)
+    return false;
+  if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+    return false;
+  int64_t fraction = 0;
+  if (c.eat('.')) {
+    int n = 0;
+    while (c.isDigit()) {
+      if (n < 9) {
+        fraction = fraction * 10 + (c.peek() - '0');
+        ++n;
+      }
+      c.next();
+    }
+    if (n == 0)
+      return false;
+    for (; n < 9; ++n)
+      fraction *= 10;
+  }
+  int64_t offsetSeconds = 0;
+  if (c.eat('Z') || c.eat('z')) {
+  } else if (c.peek() == '+' || c.peek() == '-') {
+    int sign = c.peek() == '-' ? -1 : 1;
+    c.next();
+    int oh, om;
+    if (!c.digits(2, oh) || !c.eat(':') || !c.digits(2, om) || oh > 23 || om > 59)
+      return false;
+    offsetSeconds = sign * (oh * 3600 + om * 60);
+  }
+  if (!c.atEnd())
+    return false;
+  const int64_t seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
+                          second - offsetSeconds;
+  nanos = seconds * kNanosPerSecond + fraction;
+  return true;
+}
+
+std::string formatTimestamp(int64_t nanos) {
+  int64_t seconds = nanos / kNanosPerSecond, frac = nanos % kNanosPerSecond;
+  if (frac < 0) {
+    frac += kNanosPerSecond;
+    --seconds;
+  }
+  int64_t days = seconds / 86400, rem = seconds % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  int64_t y;
+  unsigned m, d;
+  civilFromDays(days, y, m, d);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                        static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                        static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
+  std::string out(buf, n);
+  if (frac) {
+    std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(frac));
+    std::string f(buf);
+    while (f.back() == '0')
+      f.pop_back();
+    out += f;
+  }
+  return out + "Z";
+}
+
+std::string defaultTimeField(const std::string &logType) {
+  if (logType == "Netskope.Audit")
+    return "timestamp";
+  return "p_event_time";
+}
+
+} // namespace rulec

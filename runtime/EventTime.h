@@ -1,0 +1,31 @@
+//===- EventTime.h - Event timestamps: parsing and printing ---------------===//
+//
+// Alerting windows run on event time (docs/runtime.md). Times are nanoseconds
+// since the Unix epoch, UTC. Accepted forms of a time field:
+//   "2023-12-11 18:10:13.000000000"  (Panther / Netskope; UTC)
+//   "2023-12-11T18:10:13Z", "...T18:10:13.5+02:00"  (RFC 3339)
+//   1702318213, 1702318213.25  (Unix seconds, as a JSON number)
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace rulec {
+
+constexpr int64_t kNanosPerSecond = 1'000'000'000;
+constexpr int64_t kNanosPerMinute = 60 * kNanosPerSecond;
+
+/// Parses a timestamp string; false if it is not one of the forms above.
+bool parseTimestamp(std::string_view text, int64_t &nanos);
+
+/// RFC 3339 in UTC: 2023-12-11T18:10:13Z, with a fraction only when non-zero.
+std::string formatTimestamp(int64_t nanos);
+
+/// The time field of a log type when none is given on the command line:
+/// `timestamp` for Netskope.Audit, else Panther's standard `p_event_time`.
+std::string defaultTimeField(const std::string &logType);
+
+} // namespace rulec

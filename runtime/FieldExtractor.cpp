@@ -1,0 +1,106 @@
+//===- FieldExtractor.cpp -------------------------------------------------===//
+#include "FieldExtractor.h"
+
+#include <cstring>
+
+namespace rulec {
+
+FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields) : nodes_(1) {
+  for (uint32_t slot = 0; slot < fields.size(); ++slot) {
+    uint32_t node = 0;
+    for (const PathStep &step : fields[slot].path) {
+      uint32_t next = UINT32_MAX;
+      for (const Edge &e : nodes_[node].edges)
+        if (e.step == step && e.keyMatch == fields[slot].keyMatch)
+          next = e.child;
+      if (next == UINT32_MAX) {
+        next = static_cast<uint32_t>(nodes_.size());
+        nodes_[node].edges.push_back({step, fields[slot].keyMatch, next});
+        nodes_.emplace_back();
+      }
+      node = next;
+    }
+    nodes_[node].slots.push_back(slot);
+  }
+}
+
+void toRulecValue(simdjson::dom::element value, rulec_value &out) {
+  using simdjson::dom::element_type;
+  std::memset(&out, 0, sizeof out);
+  switch (value.type()) {
+  case element_type::NULL_VALUE:
+    out.kind = RULEC_NULL;
+    break;
+  case element_type::BOOL:
+    out.kind = RULEC_BOOL;
+    out.payload.i = value.get_bool().value_unsafe() ? 1 : 0;
+    break;
+  case element_type::INT64:
+    out.kind = RULEC_INT;
+    out.payload.i = value.get_int64().value_unsafe();
+    break;
+  case element_type::UINT64:
+    // Only values above INT64_MAX arrive here; they keep their magnitude as a double.
+    out.kind = RULEC_DOUBLE;
+    out.payload.d = static_cast<double>(value.get_uint64().value_unsafe());
+    break;
+  case element_type::DOUBLE:
+    out.kind = RULEC_DOUBLE;
+    out.payload.d = value.get_double().value_unsafe();
+    break;
+  case element_type::STRING: {
+    std::string_view s = value.get_string().value_unsafe();
+    out.kind = RULEC_STRING;
+    out.len = static_cast<uint32_t>(s.size());
+    out.payload.s = s.data();
+    break;
+  }
+  case element_type::ARRAY:
+    out.kind = RULEC_ARRAY;
+    out.len = static_cast<uint32_t>(value.get_array().value_unsafe().size());
+    break;
+  case element_type::OBJECT:
+    out.kind = RULEC_OBJECT;
+    out.len = static_cast<uint32_t>(value.get_object().value_unsafe().size());
+    break;
+  }
+}
+
+void FieldExtractor::extract(simdjson::dom::element root, rulec_value *slots,
+                             simdjson::dom::element *elements) const {
+  walk(0, root, slots, elements);
+}
+
+void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rulec_value *slots,
+                          simdjson::dom::element *elements) const {
+  const Node &node = nodes_[nodeIndex];
+  for (uint32_t slot : node.slots) {
+    toRulecValue(value, slots[slot]);
+    elements[slot] = value;
+  }
+  for (const Edge &edge : node.edges) {
+    simdjson::dom::element child;
+    if (edge.step.isIndex) {
+      simdjson::dom::array array;
+      if (value.get_array().get(array))
+        continue;
+      int64_t index = edge.step.index;
+      if (index < 0) // Python-style: -1 is the last element
+        index += static_cast<int64_t>(array.size());
+      if (index < 0 || array.at(static_cast<size_t>(index)).get(child))
+        continue;
+    } else {
+      simdjson::dom::object object;
+      if (value.get_object().get(object))
+        continue;
+      if (object.at_key(edge.step.key).get(child)) {
+        if (edge.keyMatch != KeyMatch::ExactThenCaseInsensitive ||
+            object.at_key_case_insensitive(edge.step.key).get(child))
+          continue;
+      }
+    }
+    walk(edge.child, child, slots, elements);
+  }
+}
+
+} // namespace rulec

@@ -1,0 +1,24 @@
+# lit configuration for rulec's end-to-end tests (test/lit/**/*.test).
+#
+# Substitutions:
+#   %rulec   the rulec binary of this build
+#   %rules   the repository's rules/ folder
+#   %shared  ../shared beside the checkout (rule corpora)
+# FileCheck, not and split-file come from LLVM 19's tools.
+import os
+
+import lit.formats
+
+config.name = "rulec"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".test"]
+config.excludes = ["Inputs", "unit"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.rulec_obj_root, "test")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.rulec_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")]
+)
+config.substitutions.append(("%rulec", os.path.join(config.rulec_tools_dir, "rulec")))
+config.substitutions.append(("%rules", os.path.join(config.rulec_src_root, "rules")))
+config.substitutions.append(("%shared", config.shared_dir))

@@ -1,0 +1,40 @@
+//===- EventTimeTest.cpp --------------------------------------------------===//
+#include "EventTime.h"
+
+#include <gtest/gtest.h>
+
+using namespace rulec;
+
+namespace {
+
+int64_t parsed(const std::string &text) {
+  int64_t ns = -1;
+  EXPECT_TRUE(parseTimestamp(text, ns)) << text;
+  return ns;
+}
+
+TEST(EventTime, PantherAndRfc3339Forms) {
+  EXPECT_EQ(parsed("2023-12-11 18:10:13.000000000"), 1702318213 * kNanosPerSecond);
+  EXPECT_EQ(parsed("2023-12-11T18:10:13Z"), 1702318213 * kNanosPerSecond);
+  EXPECT_EQ(parsed("2023-12-11T18:10:13.25Z"), 1702318213 * kNanosPerSecond + 250000000);
+  EXPECT_EQ(parsed("2023-12-11T20:10:13+02:00"), 1702318213 * kNanosPerSecond);
+  EXPECT_EQ(parsed("1970-01-01 00:00:00"), 0);
+  EXPECT_EQ(parsed("1969-12-31T23:59:59Z"), -kNanosPerSecond);
+  EXPECT_EQ(parsed("2024-02-29 00:00:00"), 1709164800 * kNanosPerSecond);
+}
+
+TEST(EventTime, RejectsMalformed) {
+  int64_t ns;
+  for (const char *bad : {"", "2023-12-11", "2023-13-01 00:00:00", "2023-02-29 00:00:00",
+                          "2023-12-11 25:00:00", "2023-12-11 18:10:13.", "2023-12-11 18:10:13 UTC",
+                          "2023/12/11 18:10:13", "1702318213"})
+    EXPECT_FALSE(parseTimestamp(bad, ns)) << bad;
+}
+
+TEST(EventTime, FormatsRfc3339Utc) {
+  EXPECT_EQ(formatTimestamp(1702318213 * kNanosPerSecond), "2023-12-11T18:10:13Z");
+  EXPECT_EQ(formatTimestamp(1702318213 * kNanosPerSecond + 500000000), "2023-12-11T18:10:13.5Z");
+  EXPECT_EQ(formatTimestamp(-kNanosPerSecond), "1969-12-31T23:59:59Z");
+}
+
+} // namespace

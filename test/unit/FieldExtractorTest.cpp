@@ -1,0 +1,83 @@
+//===- FieldExtractorTest.cpp - Field paths over parsed events ------------===//
+#include "FieldExtractor.h"
+
+#include <gtest/gtest.h>
+
+using namespace rulec;
+
+namespace {
+
+FieldSpec path(std::initializer_list<PathStep> steps, KeyMatch m = KeyMatch::ExactThenCaseInsensitive) {
+  FieldSpec f;
+  f.path = steps;
+  f.keyMatch = m;
+  return f;
+}
+PathStep key(const char *k) { PathStep s; s.key = k; return s; }
+PathStep idx(int64_t i) { PathStep s; s.isIndex = true; s.index = i; return s; }
+
+class FieldExtractorTest : public ::testing::Test {
+protected:
+  void extract(const std::vector<FieldSpec> &fields, const std::string &json) {
+    slots.assign(fields.size(), rulec_value{});
+    elements.assign(fields.size(), {});
+    ASSERT_FALSE(parser.parse(json).get(root));
+    FieldExtractor(fields).extract(root, slots.data(), elements.data());
+  }
+  std::string str(size_t i) { return std::string(slots[i].payload.s, slots[i].len); }
+
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::vector<rulec_value> slots;
+  std::vector<simdjson::dom::element> elements;
+};
+
+TEST_F(FieldExtractorTest, ReadsNestedKeysAndIndexes) {
+  extract({path({key("a"), key("b")}), path({key("l"), idx(0)}), path({key("l"), idx(-1)}),
+           path({key("l"), idx(5)}), path({key("nope")})},
+          R"({"a":{"b":"x"},"l":[403,"POST",2.5]})");
+  EXPECT_EQ(slots[0].kind, RULEC_STRING);
+  EXPECT_EQ(str(0), "x");
+  EXPECT_EQ(slots[1].kind, RULEC_INT);
+  EXPECT_EQ(slots[1].payload.i, 403);
+  EXPECT_EQ(slots[2].kind, RULEC_DOUBLE);
+  EXPECT_EQ(slots[2].payload.d, 2.5);
+  EXPECT_EQ(slots[3].kind, RULEC_MISSING);
+  EXPECT_EQ(slots[4].kind, RULEC_MISSING);
+}
+
+TEST_F(FieldExtractorTest, KindsOfValues) {
+  extract({path({key("n")}), path({key("t")}), path({key("o")}), path({key("e")}), path({key("big")})},
+          R"({"n":null,"t":true,"o":{"x":1,"y":2},"e":[],"big":18446744073709551615})");
+  EXPECT_EQ(slots[0].kind, RULEC_NULL);
+  EXPECT_EQ(slots[1].kind, RULEC_BOOL);
+  EXPECT_EQ(slots[1].payload.i, 1);
+  EXPECT_EQ(slots[2].kind, RULEC_OBJECT);
+  EXPECT_EQ(slots[2].len, 2u);
+  EXPECT_EQ(slots[3].kind, RULEC_ARRAY);
+  EXPECT_EQ(slots[3].len, 0u);
+  EXPECT_EQ(slots[4].kind, RULEC_DOUBLE);
+}
+
+TEST_F(FieldExtractorTest, PantherKeysMatchExactThenIgnoringCase) {
+  extract({path({key("User")}), path({key("user")}), path({key("USER")}),
+           path({key("USER")}, KeyMatch::Exact)},
+          R"({"user":"lower","User":"upper"})");
+  EXPECT_EQ(str(0), "upper"); // exact match wins
+  EXPECT_EQ(str(1), "lower");
+  EXPECT_EQ(str(2), "lower"); // first case-insensitive match in document order
+  EXPECT_EQ(slots[3].kind, RULEC_MISSING);
+}
+
+TEST_F(FieldExtractorTest, DuplicateKeysFirstWins) {
+  extract({path({key("a")})}, R"({"a":1,"a":2})");
+  EXPECT_EQ(slots[0].payload.i, 1);
+}
+
+TEST_F(FieldExtractorTest, PathThroughWrongTypeIsMissing) {
+  extract({path({key("a"), key("b")}), path({key("s"), idx(0)})}, R"({"a":[1],"s":"text"})");
+  EXPECT_EQ(slots[0].kind, RULEC_MISSING);
+  EXPECT_EQ(slots[1].kind, RULEC_MISSING);
+}
+
+} // namespace

@@ -1,0 +1,237 @@
+//===- rulec.cpp - The rulec command line ---------------------------------===//
+//
+// A thin driver: flags in, library calls, text out.
+//
+//   rulec check [--emit=ast|ir|llvm|asm] RULES...   parse, compile, dump a stage
+//   rulec run RULES... --events FILE...             alerts as JSON lines on stdout
+//   rulec test RULES...                             each rule's own Tests, natively
+//
+// Exit codes (docs/cli.md): 0 success; 1 a rule was rejected or a test failed;
+// 2 bad usage or unreadable input; 3 `run` finished but some events were invalid.
+//
+//===----------------------------------------------------------------------===//
+#include "AlertJson.h"
+#include "Codegen.h"
+#include "Diagnostics.h"
+#include "EventEvaluator.h"
+#include "Frontend.h"
+#include "IR.h"
+#include "Jit.h"
+#include "Scanner.h"
+
+#include <CLI/CLI.hpp>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <fstream>
+#include <iostream>
+
+namespace {
+
+using namespace rulec;
+
+enum ExitCode { kOk = 0, kRuleErrors = 1, kUsage = 2, kBadEvents = 3 };
+
+/// Parses and lowers the rules; prints diagnostics. Returns false when no
+/// pack can be built (nothing compiled, or an error under --strict).
+bool loadRules(const std::vector<std::string> &paths, const FrontendOptions &options, bool strict,
+               Frontend &fe, DiagnosticEngine &diags) {
+  std::vector<std::string> files = collectRuleFiles(paths, diags);
+  fe = runFrontend(files, options, diags);
+  diags.print(std::cerr);
+  if (diags.hasErrors() && strict)
+    return false;
+  return true;
+}
+
+int runCheck(const std::vector<std::string> &paths, const std::string &emit, bool strict) {
+  DiagnosticEngine diags;
+  Frontend fe;
+  if (!loadRules(paths, FrontendOptions{true}, strict, fe, diags))
+    return kRuleErrors;
+
+  if (emit == "ast") {
+    for (const auto &rule : fe.rules)
+      panther::dumpAst(*rule, std::cout);
+  } else if (emit == "ir") {
+    ir::print(fe.pack, std::cout);
+  } else if (emit == "llvm" || emit == "asm") {
+    llvm::LLVMContext ctx;
+    std::unique_ptr<llvm::Module> module = buildOptimizedModule(fe.pack, ctx);
+    if (emit == "llvm") {
+      llvm::outs() << *module;
+    } else {
+      auto tm = codegen::createHostTargetMachine();
+      codegen::emitAssembly(*module, *tm, llvm::outs());
+    }
+    llvm::outs().flush();
+  } else {
+    // Without --emit, check compiles to native code too, so that it catches
+    // everything `run` would.
+    std::string error;
+    if (!JitPack::compile(fe.pack, error)) {
+      std::cerr << "rulec: error: native compilation failed: " << error << "\n";
+      return kRuleErrors;
+    }
+    std::cerr << "rulec: " << fe.files << " files, " << fe.pack.rules.size() << " rules compiled, "
+              << fe.rejected << " rejected\n";
+  }
+  return diags.hasErrors() ? kRuleErrors : kOk;
+}
+
+struct RunFlags {
+  std::vector<std::string> rules;
+  std::vector<std::string> events;
+  std::string logType;
+  std::string timeField;
+  bool strict = false;
+};
+
+int runRun(const RunFlags &flags) {
+  DiagnosticEngine diags;
+  Frontend fe;
+  if (!loadRules(flags.rules, FrontendOptions{false}, flags.strict, fe, diags))
+    return kRuleErrors;
+  if (fe.pack.rules.empty()) {
+    std::cerr << "rulec: error: no rule to run\n";
+    return kRuleErrors;
+  }
+  std::string error;
+  std::unique_ptr<JitPack> pack = JitPack::compile(fe.pack, error);
+  if (!pack) {
+    std::cerr << "rulec: error: native compilation failed: " << error << "\n";
+    return kRuleErrors;
+  }
+  if (!flags.logType.empty() && pack->info().logTypeIndex(flags.logType) == RULEC_NO_LOG_TYPE)
+    std::cerr << "rulec: warning: no rule reads log type '" << flags.logType << "'\n";
+
+  const PackInfo &info = pack->info();
+  Scanner scanner(info, pack->eval(), ScanOptions{flags.logType, flags.timeField},
+                  [&](const Alert &a) {
+                    std::cout << alertToJson(a, info.rules[a.rule]) << "\n";
+                  },
+                  std::cerr);
+  bool unreadable = false;
+  for (const std::string &path : flags.events) {
+    std::ifstream file;
+    std::istream *in = &std::cin;
+    if (path != "-") {
+      file.open(path, std::ios::binary);
+      if (!file) {
+        std::cerr << "rulec: error: cannot read events file '" << path << "'\n";
+        unreadable = true;
+        continue;
+      }
+      in = &file;
+    }
+    const std::string source = path == "-" ? "<stdin>" : path;
+    uint64_t lineNo = 0;
+    for (std::string line; std::getline(*in, line);)
+      scanner.feed(line, source, ++lineNo);
+  }
+  scanner.finish();
+  std::cout.flush();
+
+  const ScanStats &s = scanner.stats();
+  std::cerr << "rulec: " << s.lines << " events read, " << s.invalid << " invalid, " << s.matches
+            << " matches, " << s.alerts << " alerts";
+  if (s.noLogType)
+    std::cerr << ", " << s.noLogType << " without log type";
+  if (s.noTime)
+    std::cerr << ", " << s.noTime << " without event time";
+  std::cerr << "\n";
+  if (unreadable)
+    return kUsage;
+  if (diags.hasErrors())
+    return kRuleErrors;
+  return s.invalid ? kBadEvents : kOk;
+}
+
+/// Runs every rule's Tests through the JIT-compiled pack, printing lines in
+/// panther_analysis_tool's shape.
+int runTest(const std::vector<std::string> &paths) {
+  DiagnosticEngine diags;
+  Frontend fe;
+  loadRules(paths, FrontendOptions{true}, false, fe, diags);
+  std::string error;
+  std::unique_ptr<JitPack> pack = JitPack::compile(fe.pack, error);
+  if (!pack) {
+    std::cerr << "rulec: error: native compilation failed: " << error << "\n";
+    return kRuleErrors;
+  }
+  EventEvaluator evaluator(pack->info(), pack->eval());
+  unsigned passed = 0, failed = 0;
+  for (uint32_t r = 0; r < fe.astOf.size(); ++r) {
+    const panther::Rule &rule = *fe.astOf[r];
+    std::cout << rule.id << "\n";
+    const uint32_t logType = fe.pack.rules[r].info.logTypes.front();
+    for (const panther::RuleTest &test : rule.tests) {
+      bool ok;
+      std::string detail;
+      if (!evaluator.load(test.logJson, error)) {
+        ok = false;
+        detail = ": the Log is not a JSON object: " + error;
+      } else {
+        const auto &matched = evaluator.evaluate(logType);
+        const bool result = std::find(matched.begin(), matched.end(), r) != matched.end();
+        ok = result == test.expectedResult;
+        if (!ok)
+          detail = std::string(": expected ") + (test.expectedResult ? "true" : "false") +
+                   ", got " + (result ? "true" : "false") + " (" + test.loc.str() + ")";
+      }
+      (ok ? passed : failed)++;
+      std::cout << "\t[" << (ok ? "PASS" : "FAIL") << "] " << test.name << detail << "\n";
+    }
+    if (rule.tests.empty())
+      std::cout << "\t(no tests)\n";
+  }
+  std::cout << "\n" << fe.pack.rules.size() << " rules tested, " << fe.rejected
+            << " rejected\n";
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return (failed || diags.hasErrors()) ? kRuleErrors : kOk;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"rulec: compiles detection rules to native code and runs them on events"};
+  app.require_subcommand(1);
+
+  std::vector<std::string> checkRules;
+  std::string emit;
+  bool checkStrict = false;
+  CLI::App *check = app.add_subcommand("check", "parse and compile rules; --emit dumps a stage");
+  check->add_option("rules", checkRules, "rule files or directories")->required();
+  check->add_option("--emit", emit, "print a stage instead: ast, ir, llvm, asm")
+      ->check(CLI::IsMember({"ast", "ir", "llvm", "asm"}));
+  check->add_flag("--strict", checkStrict, "stop at the first rule with an error");
+
+  RunFlags runFlags;
+  CLI::App *run = app.add_subcommand("run", "run rules over JSON-lines events, print alerts");
+  run->add_option("rules", runFlags.rules, "rule files or directories")->required();
+  run->add_option("--events", runFlags.events, "JSON-lines event files ('-' for stdin)")
+      ->required();
+  run->add_option("--log-type", runFlags.logType,
+                  "log type of events that have no p_log_type field");
+  run->add_option("--time-field", runFlags.timeField,
+                  "dotted path of the event time field (default: per log type)");
+  run->add_flag("--strict", runFlags.strict, "refuse to run if any rule has an error");
+
+  std::vector<std::string> testRules;
+  CLI::App *test = app.add_subcommand("test", "run each rule's Tests through the compiled code");
+  test->add_option("rules", testRules, "rule files or directories")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  if (*check)
+    return runCheck(checkRules, emit, checkStrict);
+  if (*run)
+    return runRun(runFlags);
+  return runTest(testRules);
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian package rulec needs to build and test. Idempotent; run as root
+# (or with sudo available). Debian 12 (bookworm) ships LLVM 19 in its main archive.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build python3
+  llvm-19-dev llvm-19-tools          # LLVM libraries (libLLVM-19.so) + lit, FileCheck, not, split-file
+  libyaml-cpp-dev libcli11-dev libsimdjson-dev
+  libgtest-dev libgmock-dev
+)
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all packages present"
+fi

@@ -9,8 +9,10 @@
 namespace rulec {
 
 std::string SourceLocation::str() const {
-  if (!valid())
+  if (!file)
     return "<unknown>";
+  if (line <= 0)
+    return *file;
   return *file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 

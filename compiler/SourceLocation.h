@@ -19,7 +19,8 @@ struct SourceLocation {
   int column = 0;
 
   bool valid() const { return file && line > 0; }
-  /// "file:line:col", or "<unknown>" for a node made by a pass.
+  /// "file:line:col"; just "file" for a whole file; "<unknown>" for a node
+  /// made by a pass.
   std::string str() const;
 };
 

@@ -54,7 +54,6 @@ public:
   /// End of input: emit every open window that reached its threshold.
   void flush();
 
-  size_t openWindows() const { return windows_.size(); }
 
 private:
   using Key = std::pair<uint32_t, std::string>; // (rule, dedup)

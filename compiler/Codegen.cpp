@@ -1,6 +1,7 @@
 //===- Codegen.cpp --------------------------------------------------------===//
 #include "Codegen.h"
 
+#include "IpAddress.h"
 #include "rulec/abi.h"
 
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
@@ -38,11 +39,21 @@ public:
         FunctionType::get(b_.getInt32Ty(), {ptrTy_, ptrTy_, b_.getInt64Ty()}, false),
         Function::ExternalLinkage, "memcmp", *module_);
     memcmp_->setOnlyReadsMemory();
-    ieq_ = Function::Create(FunctionType::get(b_.getInt32Ty(),
-                                              {ptrTy_, b_.getInt32Ty(), ptrTy_, b_.getInt32Ty()},
-                                              false),
-                            Function::ExternalLinkage, "rulec_rt_ieq", *module_);
-    ieq_->setOnlyReadsMemory();
+    Type *i32 = b_.getInt32Ty();
+    auto helper = [&](const char *name, Type *ret, std::vector<Type *> args) {
+      Function *f = Function::Create(FunctionType::get(ret, args, false), Function::ExternalLinkage,
+                                     name, *module_);
+      f->setOnlyReadsMemory();
+      f->setDoesNotThrow();
+      return f;
+    };
+    ieq_ = helper("rulec_rt_ieq", i32, {ptrTy_, i32, ptrTy_, i32});
+    contains_ = helper("rulec_rt_contains", i32, {ptrTy_, i32, ptrTy_, i32});
+    icontains_ = helper("rulec_rt_icontains", i32, {ptrTy_, i32, ptrTy_, i32});
+    ipClass_ = helper("rulec_rt_ip_class", i32, {ptrTy_, i32});
+    ipInNet_ = helper("rulec_rt_ip_in_net", i32, {ptrTy_, i32, ptrTy_, i32, i32});
+    netHasIp_ = helper("rulec_rt_net_contains_ip", i32, {ptrTy_, i32, ptrTy_, i32});
+    compareFields_ = helper("rulec_rt_compare_fields", i32, {ptrTy_, ptrTy_, i32});
   }
 
   std::unique_ptr<Module> run() {
@@ -50,6 +61,7 @@ public:
     for (uint32_t i = 0; i < pack_.rules.size(); ++i)
       ruleFns.push_back(emitRule(pack_.rules[i], i));
     emitEntry(ruleFns);
+    emitSeverity();
     if (verifyModule(*module_, &errs()))
       report_fatal_error("rulec codegen produced an invalid module");
     return std::move(module_);
@@ -166,6 +178,197 @@ private:
     }}});
   }
 
+  Value *callTrue(Function *f, ArrayRef<Value *> args) {
+    return b_.CreateICmpNE(b_.CreateCall(f, args), b_.getInt32(0));
+  }
+
+  /// String tests against a constant: contains, prefix, suffix (+ fold).
+  Value *stringTest(Value *slot, ir::Op op, const std::string &c) {
+    return switchOnKind(slot, {{{RULEC_STRING}, [&]() -> Value * {
+      Value *len = loadLen(slot);
+      Value *n = b_.getInt32(static_cast<uint32_t>(c.size()));
+      switch (op) {
+      case ir::Op::Contains:
+        if (c.empty())
+          return b_.getTrue();
+        return callTrue(contains_, {loadStr(slot), len, stringConstant(c), n});
+      case ir::Op::ContainsFold:
+        if (c.empty())
+          return b_.getTrue();
+        return callTrue(icontains_, {loadStr(slot), len, stringConstant(c), n});
+      default:
+        break;
+      }
+      const bool fold = op == ir::Op::StartsWithFold || op == ir::Op::EndsWithFold;
+      const bool suffix = op == ir::Op::EndsWith || op == ir::Op::EndsWithFold;
+      Value *fits = b_.CreateICmpUGE(len, n);
+      if (c.empty())
+        return fits;
+      return andThen(fits, [&]() -> Value * {
+        Value *start = loadStr(slot);
+        if (suffix)
+          start = b_.CreateInBoundsGEP(b_.getInt8Ty(), start,
+                                       b_.CreateZExt(b_.CreateSub(len, n), b_.getInt64Ty()));
+        if (fold)
+          return callTrue(ieq_, {start, n, stringConstant(c), n});
+        Value *r = b_.CreateCall(memcmp_, {start, stringConstant(c), b_.getInt64(c.size())});
+        return b_.CreateICmpEQ(r, b_.getInt32(0));
+      });
+    }}});
+  }
+
+  /// Numeric order against a constant, exactly as Python compares ints and
+  /// floats: every bound is worked out at compile time.
+  Value *orderTest(Value *slot, ir::Op op, const Scalar &c) {
+    const bool less = op == ir::Op::Lt || op == ir::Op::Le;
+    const bool strict = op == ir::Op::Lt || op == ir::Op::Gt;
+    // An integer field against the constant: i < c, i <= c, ... as integer bounds.
+    auto intTest = [&]() -> Value * {
+      Value *i = loadInt(slot);
+      if (c.kind == Scalar::Int) {
+        Value *k = b_.getInt64(c.i);
+        return less ? (strict ? b_.CreateICmpSLT(i, k) : b_.CreateICmpSLE(i, k))
+                    : (strict ? b_.CreateICmpSGT(i, k) : b_.CreateICmpSGE(i, k));
+      }
+      const double d = c.d;
+      if (std::isnan(d))
+        return b_.getFalse();
+      // i < d  <=> i < ceil(d);  i <= d <=> i <= floor(d)
+      // i > d  <=> i > floor(d); i >= d <=> i >= ceil(d)
+      const bool useCeil = (less && strict) || (!less && !strict);
+      const double bound = useCeil ? std::ceil(d) : std::floor(d);
+      if (bound >= 0x1p63)
+        return b_.getInt1(less);
+      if (bound < -0x1p63)
+        return b_.getInt1(!less);
+      Value *k = b_.getInt64(static_cast<int64_t>(bound));
+      if (useCeil)
+        return less ? b_.CreateICmpSLT(i, k) : b_.CreateICmpSGE(i, k);
+      return less ? b_.CreateICmpSLE(i, k) : b_.CreateICmpSGT(i, k);
+    };
+    // A float field against the constant.
+    auto floatTest = [&]() -> Value * {
+      Value *d = loadDouble(slot);
+      double k = c.kind == Scalar::Double ? c.d : static_cast<double>(c.i);
+      if (c.kind == Scalar::Int && (k >= 0x1p63 || static_cast<int64_t>(k) != c.i)) {
+        // c is not a double: compare with the nearest double on the right side.
+        const bool above = k >= 0x1p63 || static_cast<int64_t>(k) > c.i;
+        if (less)
+          k = above ? std::nextafter(k, -INFINITY) : k; // d < c <=> d <= largest double below c
+        else
+          k = above ? k : std::nextafter(k, INFINITY);  // d > c <=> d >= smallest double above c
+        Value *kv = ConstantFP::get(b_.getDoubleTy(), k);
+        return less ? b_.CreateFCmpOLE(d, kv) : b_.CreateFCmpOGE(d, kv);
+      }
+      Value *kv = ConstantFP::get(b_.getDoubleTy(), k);
+      return less ? (strict ? b_.CreateFCmpOLT(d, kv) : b_.CreateFCmpOLE(d, kv))
+                  : (strict ? b_.CreateFCmpOGT(d, kv) : b_.CreateFCmpOGE(d, kv));
+    };
+    return switchOnKind(slot, {{{RULEC_INT, RULEC_BOOL}, intTest}, {{RULEC_DOUBLE}, floatTest}});
+  }
+
+  Value *isEmpty(Value *slot) {
+    Value *kind = loadKind(slot);
+    Value *absent = b_.CreateICmpULT(kind, b_.getInt8(RULEC_BOOL));
+    Value *sized = b_.CreateOr(b_.CreateICmpEQ(kind, b_.getInt8(RULEC_STRING)),
+                               b_.CreateICmpUGE(kind, b_.getInt8(RULEC_ARRAY)));
+    Value *zero = b_.CreateICmpEQ(loadLen(slot), b_.getInt32(0));
+    return b_.CreateOr(absent, b_.CreateAnd(sized, zero));
+  }
+
+  Value *ipClassTest(Value *slot, uint32_t mask) {
+    return switchOnKind(slot, {{{RULEC_STRING}, [&]() -> Value * {
+      Value *cls = b_.CreateCall(ipClass_, {loadStr(slot), loadLen(slot)});
+      return b_.CreateICmpNE(b_.CreateAnd(cls, b_.getInt32(mask)), b_.getInt32(0));
+    }}});
+  }
+
+  Value *bytesConstant(const std::array<uint8_t, 16> &bytes) {
+    Constant *init = ConstantDataArray::get(ctx_, ArrayRef<uint8_t>(bytes.data(), bytes.size()));
+    return new GlobalVariable(*module_, init->getType(), true, GlobalValue::PrivateLinkage, init, "ip");
+  }
+
+  Value *networkTest(Value *slot, ir::Op op, const std::string &text) {
+    return switchOnKind(slot, {{{RULEC_STRING}, [&]() -> Value * {
+      if (op == ir::Op::InNetwork) {
+        IpNetwork net;
+        parseIpNetwork(text, net, false); // validated by the frontend
+        return callTrue(ipInNet_, {loadStr(slot), loadLen(slot), bytesConstant(net.address.bytes),
+                                   b_.getInt32(net.prefix), b_.getInt32(net.address.version)});
+      }
+      IpAddress ip;
+      parseIpAddress(text, ip);
+      return callTrue(netHasIp_, {loadStr(slot), loadLen(slot), bytesConstant(ip.bytes),
+                                  b_.getInt32(ip.version)});
+    }}});
+  }
+
+  /// any / all / one over the element records of a list slot.
+  Value *elementLoop(const ir::Expr &e) {
+    const FieldSpec &list = (*table_)[e.slot];
+    const uint64_t width = list.elements.size();
+    Value *slot = slotPtr(e.slot);
+    const bool isAll = e.op == ir::Op::AllElements, isOne = e.op == ir::Op::OneElement;
+
+    BasicBlock *entry = b_.GetInsertBlock();
+    BasicBlock *pre = newBlock("elems.pre"), *header = newBlock("elems.header");
+    BasicBlock *body = newBlock("elems.body"), *latch = newBlock("elems.latch");
+    BasicBlock *done = newBlock("elems.done"), *merge = newBlock("elems.merge");
+    b_.CreateCondBr(b_.CreateICmpEQ(loadKind(slot), b_.getInt8(RULEC_ARRAY)), pre, merge);
+
+    b_.SetInsertPoint(pre);
+    Value *len = loadLen(slot);
+    Value *elems = b_.CreateLoad(ptrTy_, fieldPtr(slot, kPayloadField), "elems");
+    b_.CreateBr(header);
+
+    b_.SetInsertPoint(header);
+    PHINode *i = b_.CreatePHI(b_.getInt32Ty(), 2, "i");
+    PHINode *count = isOne ? b_.CreatePHI(b_.getInt32Ty(), 2, "count") : nullptr;
+    i->addIncoming(b_.getInt32(0), pre);
+    if (count)
+      count->addIncoming(b_.getInt32(0), pre);
+    b_.CreateCondBr(b_.CreateICmpULT(i, len), body, done);
+
+    b_.SetInsertPoint(body);
+    Value *record = b_.CreateInBoundsGEP(
+        valueTy_, elems, b_.CreateMul(b_.CreateZExt(i, b_.getInt64Ty()), b_.getInt64(width)), "record");
+    Value *savedSlots = slots_;
+    const std::vector<FieldSpec> *savedTable = table_;
+    slots_ = record;
+    table_ = &list.elements;
+    Value *v = emit(*e.operands[0]);
+    slots_ = savedSlots;
+    table_ = savedTable;
+    BasicBlock *bodyEnd = b_.GetInsertBlock();
+    Value *nextCount = nullptr;
+    if (isOne) {
+      nextCount = b_.CreateAdd(count, b_.CreateZExt(v, b_.getInt32Ty()));
+      b_.CreateCondBr(b_.CreateICmpUGT(nextCount, b_.getInt32(1)), merge, latch);
+    } else if (isAll) {
+      b_.CreateCondBr(v, latch, merge);
+    } else {
+      b_.CreateCondBr(v, merge, latch);
+    }
+
+    b_.SetInsertPoint(latch);
+    Value *next = b_.CreateAdd(i, b_.getInt32(1));
+    i->addIncoming(next, latch);
+    if (count)
+      count->addIncoming(nextCount, latch);
+    b_.CreateBr(header);
+
+    b_.SetInsertPoint(done);
+    Value *exhausted = isOne ? b_.CreateICmpEQ(count, b_.getInt32(1)) : b_.getInt1(isAll);
+    b_.CreateBr(merge);
+
+    b_.SetInsertPoint(merge);
+    PHINode *result = b_.CreatePHI(b_.getInt1Ty(), 3);
+    result->addIncoming(b_.getFalse(), entry);                 // not a list
+    result->addIncoming(b_.getInt1(!isAll && !isOne), bodyEnd); // decided early
+    result->addIncoming(exhausted, done);
+    return result;
+  }
+
   Value *emitEq(const ir::Expr &e) {
     Value *slot = slotPtr(e.slot);
     const Scalar &c = e.constant;
@@ -225,8 +428,29 @@ private:
       return b_.CreateICmpNE(loadKind(slotPtr(e.slot)), b_.getInt8(RULEC_MISSING));
     case ir::Op::IsNull:
       return b_.CreateICmpULT(loadKind(slotPtr(e.slot)), b_.getInt8(RULEC_BOOL));
+    case ir::Op::IsEmpty: return isEmpty(slotPtr(e.slot));
     case ir::Op::Eq: return emitEq(e);
     case ir::Op::EqFold: return eqString(slotPtr(e.slot), e.constant.s, true);
+    case ir::Op::Contains: case ir::Op::ContainsFold:
+    case ir::Op::StartsWith: case ir::Op::StartsWithFold:
+    case ir::Op::EndsWith: case ir::Op::EndsWithFold:
+      return stringTest(slotPtr(e.slot), e.op, e.constant.s);
+    case ir::Op::Lt: case ir::Op::Le: case ir::Op::Gt: case ir::Op::Ge:
+      return orderTest(slotPtr(e.slot), e.op, e.constant);
+    case ir::Op::IsIp: return ipClassTest(slotPtr(e.slot), RULEC_IP_V4 | RULEC_IP_V6);
+    case ir::Op::IsIpv4: return ipClassTest(slotPtr(e.slot), RULEC_IP_V4);
+    case ir::Op::IsIpv6: return ipClassTest(slotPtr(e.slot), RULEC_IP_V6);
+    case ir::Op::IsPrivateIp: return ipClassTest(slotPtr(e.slot), RULEC_IP_PRIVATE);
+    case ir::Op::IsGlobalIp: return ipClassTest(slotPtr(e.slot), RULEC_IP_GLOBAL);
+    case ir::Op::InNetwork:
+    case ir::Op::NetworkHasIp:
+      return networkTest(slotPtr(e.slot), e.op, e.constant.s);
+    case ir::Op::FieldCompare:
+      return callTrue(compareFields_,
+                      {slotPtr(e.slot), slotPtr(e.slot2),
+                       b_.getInt32(static_cast<uint32_t>(e.cmp) - static_cast<uint32_t>(ir::Op::Eq))});
+    case ir::Op::AnyElement: case ir::Op::AllElements: case ir::Op::OneElement:
+      return elementLoop(e);
     }
     return b_.getFalse();
   }
@@ -235,6 +459,7 @@ private:
     auto *ty = FunctionType::get(b_.getInt1Ty(), {ptrTy_}, false);
     fn_ = Function::Create(ty, Function::InternalLinkage, "rule." + std::to_string(index), *module_);
     slots_ = fn_->getArg(0);
+    table_ = &pack_.fields;
     slots_->setName("slots");
     fn_->addParamAttr(0, Attribute::NoAlias);
     fn_->addParamAttr(0, Attribute::ReadOnly);
@@ -284,6 +509,39 @@ private:
     b_.CreateRet(b_.CreateLoad(b_.getInt32Ty(), count));
   }
 
+  /// rulec_pack_severity: for the rule given, the index of its first
+  /// DynamicSeverities entry whose conditions hold, else -1.
+  void emitSeverity() {
+    auto *ty = FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty()}, false);
+    fn_ = Function::Create(ty, Function::ExternalLinkage, kSeveritySymbol, *module_);
+    slots_ = fn_->getArg(0);
+    slots_->setName("slots");
+    table_ = &pack_.fields;
+    Value *rule = fn_->getArg(1);
+    rule->setName("rule");
+    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
+    BasicBlock *none = newBlock("none");
+    SwitchInst *sw = b_.CreateSwitch(rule, none);
+    for (uint32_t r = 0; r < pack_.rules.size(); ++r) {
+      const auto &preds = pack_.rules[r].severityPredicates;
+      if (preds.empty())
+        continue;
+      BasicBlock *bb = newBlock(("rule." + std::to_string(r)).c_str());
+      sw->addCase(b_.getInt32(r), bb);
+      b_.SetInsertPoint(bb);
+      for (uint32_t j = 0; j < preds.size(); ++j) {
+        BasicBlock *hit = newBlock("hit"), *next = newBlock("next");
+        b_.CreateCondBr(emit(*preds[j]), hit, next);
+        b_.SetInsertPoint(hit);
+        b_.CreateRet(b_.getInt32(j));
+        b_.SetInsertPoint(next);
+      }
+      b_.CreateBr(none);
+    }
+    b_.SetInsertPoint(none);
+    b_.CreateRet(b_.getInt32(-1));
+  }
+
   const ir::Pack &pack_;
   LLVMContext &ctx_;
   std::unique_ptr<Module> module_;
@@ -291,9 +549,12 @@ private:
   StructType *valueTy_ = nullptr;
   PointerType *ptrTy_ = nullptr;
   Function *memcmp_ = nullptr;
-  Function *ieq_ = nullptr;
+  Function *ieq_ = nullptr, *contains_ = nullptr, *icontains_ = nullptr;
+  Function *ipClass_ = nullptr, *ipInNet_ = nullptr, *netHasIp_ = nullptr;
+  Function *compareFields_ = nullptr;
   Function *fn_ = nullptr;
-  Value *slots_ = nullptr;
+  Value *slots_ = nullptr;                                 ///< base of the current scope's slots
+  const std::vector<FieldSpec> *table_ = nullptr;          ///< the current scope's field table
   std::map<std::string, Value *> strings_;
 };
 

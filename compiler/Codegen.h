@@ -1,11 +1,14 @@
 //===- Codegen.h - IR -> LLVM IR ------------------------------------------===//
 //
 // Emits one LLVM module per pack: an internal `i1 @rule.N(ptr %slots)` per
-// rule and the exported entry point `rulec_pack_eval` (include/rulec/abi.h),
-// which switches on the event's log type and calls only that type's rules.
-// Leaves dispatch on the slot's kind at run time and compare with constants
-// baked into the code; strings use memcmp (expanded inline by LLVM for short
-// constants) and rulec_rt_ieq for case-insensitive equality.
+// rule and the exported entry points of include/rulec/abi.h:
+// `rulec_pack_eval` switches on the event's log type and calls only that
+// type's rules; `rulec_pack_severity` evaluates a matched rule's dynamic
+// severities. Leaves dispatch on the slot's kind at run time and compare with
+// constants baked into the code; string prefixes and equality use memcmp
+// (expanded inline by LLVM for short constants), other string and IP tests
+// call the rulec_rt_* helpers. Element ops become loops over the element
+// records the runtime lays out.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -23,8 +26,9 @@ class raw_pwrite_stream;
 
 namespace rulec::codegen {
 
-/// The name of the pack's entry point in every module and object.
+/// The names of the pack's entry points in every module and object.
 inline constexpr const char *kEvalSymbol = "rulec_pack_eval";
+inline constexpr const char *kSeveritySymbol = "rulec_pack_severity";
 
 /// Builds the (unoptimized) module for `pack`.
 std::unique_ptr<llvm::Module> generate(const ir::Pack &pack, llvm::LLVMContext &ctx);

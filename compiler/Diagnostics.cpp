@@ -29,6 +29,10 @@ const char *diagCodeName(DiagCode code) {
   case DiagCode::BadKeyPath: return "bad-key-path";
   case DiagCode::BadTemplate: return "bad-template";
   case DiagCode::DuplicateRuleId: return "duplicate-rule-id";
+  case DiagCode::SuspiciousKey: return "suspicious-key";
+  case DiagCode::SuspiciousLogic: return "suspicious-logic";
+  case DiagCode::Deprecated: return "deprecated";
+  case DiagCode::ListComparison: return "list-comparison";
   }
   return "unknown";
 }

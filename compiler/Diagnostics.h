@@ -35,6 +35,10 @@ enum class DiagCode {
   BadKeyPath,          // "bad-key-path"
   BadTemplate,         // "bad-template"
   DuplicateRuleId,     // "duplicate-rule-id"
+  SuspiciousKey,       // "suspicious-key"
+  SuspiciousLogic,     // "suspicious-logic"
+  Deprecated,          // "deprecated"
+  ListComparison,      // "list-comparison"
 };
 
 const char *diagCodeName(DiagCode code);

@@ -47,6 +47,10 @@ static const char *typeSuffix(const Scalar &c) {
   return "?";
 }
 
+bool isElementOp(Op op) {
+  return op == Op::AnyElement || op == Op::AllElements || op == Op::OneElement;
+}
+
 std::string opName(const Expr &e) {
   switch (e.op) {
   case Op::Const: return e.boolValue ? "true" : "false";
@@ -56,18 +60,60 @@ std::string opName(const Expr &e) {
   case Op::ExactlyOne: return "exactly_one";
   case Op::Exists: return "exists";
   case Op::IsNull: return "is_null";
+  case Op::IsEmpty: return "is_empty";
   case Op::Eq: return std::string("eq.") + typeSuffix(e.constant);
   case Op::EqFold: return "ieq.str";
+  case Op::Contains: return "contains.str";
+  case Op::ContainsFold: return "icontains.str";
+  case Op::StartsWith: return "startswith.str";
+  case Op::StartsWithFold: return "istartswith.str";
+  case Op::EndsWith: return "endswith.str";
+  case Op::EndsWithFold: return "iendswith.str";
+  case Op::Lt: return "lt.num";
+  case Op::Le: return "le.num";
+  case Op::Gt: return "gt.num";
+  case Op::Ge: return "ge.num";
+  case Op::IsIp: return "is_ip";
+  case Op::IsIpv4: return "is_ipv4";
+  case Op::IsIpv6: return "is_ipv6";
+  case Op::IsPrivateIp: return "is_private_ip";
+  case Op::IsGlobalIp: return "is_global_ip";
+  case Op::InNetwork: return "in_network";
+  case Op::NetworkHasIp: return "network_has_ip";
+  case Op::FieldCompare: {
+    static const char *names[] = {"eq", "ieq", "contains", "icontains", "startswith", "istartswith",
+                                  "endswith", "iendswith", "lt", "le", "gt", "ge"};
+    return std::string(names[static_cast<int>(e.cmp) - static_cast<int>(Op::Eq)]) + ".field";
+  }
+  case Op::AnyElement: return "any";
+  case Op::AllElements: return "all";
+  case Op::OneElement: return "one";
   }
   return "?";
 }
 
-uint32_t Pack::internField(const FieldSpec &field) {
-  for (uint32_t i = 0; i < fields.size(); ++i)
-    if (fields[i] == field)
+std::vector<FieldSpec> &Pack::table(const Scope &scope) {
+  std::vector<FieldSpec> *t = &fields;
+  for (uint32_t slot : scope)
+    t = &(*t)[slot].elements;
+  return *t;
+}
+
+const std::vector<FieldSpec> &Pack::table(const Scope &scope) const {
+  return const_cast<Pack *>(this)->table(scope);
+}
+
+uint32_t Pack::internField(const Scope &scope, const std::vector<PathStep> &path,
+                           KeyMatch keyMatch) {
+  std::vector<FieldSpec> &t = table(scope);
+  FieldSpec field;
+  field.path = path;
+  field.keyMatch = keyMatch;
+  for (uint32_t i = 0; i < t.size(); ++i)
+    if (t[i].sameField(field))
       return i;
-  fields.push_back(field);
-  return static_cast<uint32_t>(fields.size() - 1);
+  t.push_back(std::move(field));
+  return static_cast<uint32_t>(t.size() - 1);
 }
 
 uint32_t Pack::internLogType(const std::string &name) {
@@ -91,32 +137,60 @@ static std::string at(const SourceLocation &loc) {
   return loc.valid() ? "  @" + std::to_string(loc.line) + ":" + std::to_string(loc.column) : "";
 }
 
-static void printExpr(const Expr &e, int depth, std::ostream &os) {
+/// `scope` is the slot prefix of the current element table: "$" at the top,
+/// "$3." inside `any $3 { }`.
+static void printExpr(const Expr &e, const std::string &scope, int depth, std::ostream &os) {
   os << std::string(2 * depth, ' ') << opName(e);
   switch (e.op) {
-  case Op::Exists:
-  case Op::IsNull:
-    os << " $" << e.slot;
+  case Op::Const: case Op::Not: case Op::And: case Op::Or: case Op::ExactlyOne:
     break;
-  case Op::Eq:
-  case Op::EqFold:
-    os << " $" << e.slot << ", " << e.constant.repr();
+  case Op::FieldCompare:
+    os << " " << scope << e.slot << ", " << scope << e.slot2;
     break;
+  case Op::AnyElement: case Op::AllElements: case Op::OneElement:
+    os << " " << scope << e.slot << at(e.loc) << "\n";
+    printExpr(*e.operands[0], scope + std::to_string(e.slot) + ".", depth + 1, os);
+    return;
   default:
+    os << " " << scope << e.slot;
+    if (e.op >= Op::Eq && e.op <= Op::Ge)
+      os << ", " << e.constant.repr();
+    if (e.op == Op::InNetwork || e.op == Op::NetworkHasIp)
+      os << ", " << e.constant.repr();
     break;
   }
   os << at(e.loc) << "\n";
   for (const auto &operand : e.operands)
-    printExpr(*operand, depth + 1, os);
+    printExpr(*operand, scope, depth + 1, os);
+}
+
+static void printFields(const std::vector<FieldSpec> &table, const std::string &scope, int depth,
+                        std::ostream &os) {
+  for (uint32_t i = 0; i < table.size(); ++i) {
+    os << std::string(2 * depth, ' ') << "field " << scope << i << " = " << table[i].str()
+       << (table[i].keyMatch == KeyMatch::ExactThenCaseInsensitive ? "  keys=ci" : "") << "\n";
+    printFields(table[i].elements, scope + std::to_string(i) + ".", depth + 1, os);
+  }
+}
+
+static void printTemplate(const char *name, const std::vector<TemplatePiece> &pieces,
+                          std::ostream &os) {
+  if (pieces.empty())
+    return;
+  os << "  " << name << ":";
+  for (const TemplatePiece &p : pieces) {
+    if (p.isField)
+      os << " $" << p.slot << "?\"" << p.fallback << "\"";
+    else
+      os << " " << Scalar::makeString(p.text).repr();
+  }
+  os << "\n";
 }
 
 void print(const Pack &pack, std::ostream &os) {
   for (uint32_t i = 0; i < pack.logTypes.size(); ++i)
     os << "logtype #" << i << " \"" << pack.logTypes[i] << "\"\n";
-  for (uint32_t i = 0; i < pack.fields.size(); ++i)
-    os << "field $" << i << " = " << pack.fields[i].str()
-       << (pack.fields[i].keyMatch == KeyMatch::ExactThenCaseInsensitive ? "  keys=ci" : "")
-       << "\n";
+  printFields(pack.fields, "$", 0, os);
   for (uint32_t r = 0; r < pack.rules.size(); ++r) {
     const Rule &rule = pack.rules[r];
     const RuleInfo &info = rule.info;
@@ -128,17 +202,17 @@ void print(const Pack &pack, std::ostream &os) {
     if (rule.loc.valid())
       os << "  " << rule.loc.str();
     os << "\n";
-    if (!info.title.empty()) {
-      os << "  title:";
-      for (const TemplatePiece &p : info.title) {
-        if (p.isField)
-          os << " $" << p.slot << "?\"" << p.fallback << "\"";
-        else
-          os << " " << Scalar::makeString(p.text).repr();
-      }
-      os << "\n";
+    if (!info.createAlert)
+      os << "  signal only (CreateAlert: false)\n";
+    printTemplate("title", info.title, os);
+    printTemplate("group_by", info.groupBy, os);
+    for (const ContextEntry &c : info.alertContext)
+      os << "  context " << Scalar::makeString(c.name).repr() << " = $" << c.slot << "\n";
+    printExpr(*rule.predicate, "$", 1, os);
+    for (size_t i = 0; i < rule.severityPredicates.size(); ++i) {
+      os << "  severity " << info.dynamicSeverities[i] << " if\n";
+      printExpr(*rule.severityPredicates[i], "$", 2, os);
     }
-    printExpr(*rule.predicate, 1, os);
   }
 }
 

@@ -4,21 +4,16 @@
 //
 //   - a field table: every field path any rule reads, interned to a slot
 //     ($N); an event is read into these slots once, however many rules use
-//     a field;
+//     a field. A field the rules iterate over has an element table of its own
+//     ($N.K: sub-field K of each element);
 //   - a log-type table (#N); a rule runs only on events of its log types;
-//   - rules: runtime metadata (PackInfo's RuleInfo) and a predicate Expr.
+//   - rules: runtime metadata (PackInfo's RuleInfo), a predicate Expr, and the
+//     conditions of its dynamic severities.
 //
 // Expressions are boolean trees. Leaves test one slot; their operation is
 // typed by the constant they compare with (eq.int, eq.str, ...), so codegen
-// and the reference evaluator never guess a type. Missing and null are part
-// of the semantics of each leaf (see docs/ir.md):
-//
-//   exists $N        the field is present (null counts as present)
-//   is_null $N       the field is missing or JSON null
-//   eq.<T> $N, C     Python `==` between the field and C (T = int, float,
-//                    bool, str); false for a missing field
-//   ieq.str $N, C    string equality ignoring ASCII case; false for non-strings
-//   not / and / or / exactly_one / true / false
+// and the reference evaluator never guess a type. A leaf on a field of the
+// wrong type, or on a missing field, is false. docs/ir.md gives each op.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -35,23 +30,47 @@
 namespace rulec::ir {
 
 enum class Op : uint8_t {
+  // Operators.
   Const,      ///< boolValue
   Not,        ///< one operand
   And,        ///< all operands (short-circuit, left to right)
   Or,         ///< any operand (short-circuit, left to right)
   ExactlyOne, ///< exactly one operand true
-  Exists,     ///< slot present
-  IsNull,     ///< slot missing or null
-  Eq,         ///< slot == constant (Python semantics, typed by constant.kind)
-  EqFold,     ///< string slot equals constant ignoring ASCII case; constant is lower case
+  // Presence.
+  Exists,  ///< slot present (null counts)
+  IsNull,  ///< slot missing or null
+  IsEmpty, ///< slot missing, null, "", [] or {}
+  // Comparison with a constant; strings in the *Fold forms are lower case.
+  Eq,             ///< Python ==, typed by constant.kind
+  EqFold,         ///< string equal ignoring ASCII case
+  Contains,       ///< string contains the constant
+  ContainsFold,
+  StartsWith,
+  StartsWithFold,
+  EndsWith,
+  EndsWithFold,
+  Lt, Le, Gt, Ge, ///< numeric order against a numeric constant
+  // IP addresses (strings).
+  IsIp, IsIpv4, IsIpv6,
+  IsPrivateIp, ///< Python ipaddress is_private
+  IsGlobalIp,  ///< Python ipaddress is_global
+  InNetwork,   ///< slot is an address inside the constant network ("10.0.0.0/8")
+  NetworkHasIp, ///< slot is a network containing the constant address
+  // Two fields of one scope, slot `cmp` slot2; cmp is one of Eq ... Ge.
+  FieldCompare,
+  // Over the elements of list field `slot`; operands[0] is the element
+  // predicate, whose slots index the field's element table.
+  AnyElement, AllElements, OneElement,
 };
 
 struct Expr {
   Op op = Op::Const;
   SourceLocation loc;
   bool boolValue = false;  ///< Const
-  uint32_t slot = 0;       ///< leaves
-  Scalar constant;         ///< Eq, EqFold
+  uint32_t slot = 0;       ///< leaves and element ops
+  uint32_t slot2 = 0;      ///< FieldCompare
+  Op cmp = Op::Eq;         ///< FieldCompare
+  Scalar constant;         ///< comparisons with a constant
   std::vector<std::unique_ptr<Expr>> operands;
 
   static std::unique_ptr<Expr> makeConst(bool v, SourceLocation loc);
@@ -64,19 +83,31 @@ struct Expr {
 /// The IR name of a leaf or operator, typed for Eq: "eq.int", "ieq.str", "and".
 std::string opName(const Expr &e);
 
+/// True for the element ops (AnyElement, AllElements, OneElement).
+bool isElementOp(Op op);
+
 struct Rule {
   RuleInfo info;
   SourceLocation loc;
   std::unique_ptr<Expr> predicate;
+  /// One predicate per DynamicSeverities entry (info.dynamicSeverities).
+  std::vector<std::unique_ptr<Expr>> severityPredicates;
 };
+
+/// Where a predicate's slots live: the pack's field table (empty scope), or
+/// the element table of list field scope[0], then of its sub-field scope[1]...
+using Scope = std::vector<uint32_t>;
 
 struct Pack {
   std::vector<FieldSpec> fields;
   std::vector<std::string> logTypes;
   std::vector<Rule> rules;
 
-  /// The slot of `field`, added to the table on first use.
-  uint32_t internField(const FieldSpec &field);
+  /// The field table of `scope`.
+  std::vector<FieldSpec> &table(const Scope &scope);
+  const std::vector<FieldSpec> &table(const Scope &scope) const;
+  /// The slot of `path` in `scope`'s table, added on first use.
+  uint32_t internField(const Scope &scope, const std::vector<PathStep> &path, KeyMatch keyMatch);
   /// The index of a log type, added on first use.
   uint32_t internLogType(const std::string &name);
   /// The runtime's view of the pack (no predicates).

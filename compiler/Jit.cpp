@@ -38,7 +38,16 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   orc::JITDylib &main = (*jit)->getMainJITDylib();
   orc::MangleAndInterner mangle((*jit)->getExecutionSession(), (*jit)->getDataLayout());
   orc::SymbolMap runtime;
-  runtime[mangle("rulec_rt_ieq")] = {orc::ExecutorAddr::fromPtr(&rulec_rt_ieq), JITSymbolFlags::Exported};
+  auto bind = [&](const char *name, auto *fn) {
+    runtime[mangle(name)] = {orc::ExecutorAddr::fromPtr(fn), JITSymbolFlags::Exported};
+  };
+  bind("rulec_rt_ieq", &rulec_rt_ieq);
+  bind("rulec_rt_contains", &rulec_rt_contains);
+  bind("rulec_rt_icontains", &rulec_rt_icontains);
+  bind("rulec_rt_ip_class", &rulec_rt_ip_class);
+  bind("rulec_rt_ip_in_net", &rulec_rt_ip_in_net);
+  bind("rulec_rt_net_contains_ip", &rulec_rt_net_contains_ip);
+  bind("rulec_rt_compare_fields", &rulec_rt_compare_fields);
   if (Error e = main.define(orc::absoluteSymbols(std::move(runtime))))
     return fail(std::move(e));
   auto process = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
@@ -49,13 +58,17 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
 
   if (Error e = (*jit)->addIRModule(orc::ThreadSafeModule(std::move(module), std::move(ctx))))
     return fail(std::move(e));
-  auto sym = (*jit)->lookup(codegen::kEvalSymbol);
-  if (!sym)
-    return fail(sym.takeError());
+  auto eval = (*jit)->lookup(codegen::kEvalSymbol);
+  if (!eval)
+    return fail(eval.takeError());
+  auto severity = (*jit)->lookup(codegen::kSeveritySymbol);
+  if (!severity)
+    return fail(severity.takeError());
 
   std::unique_ptr<JitPack> out(new JitPack());
   out->info_ = pack.info();
-  out->eval_ = sym->toPtr<rulec_pack_eval_fn>();
+  out->eval_ = eval->toPtr<rulec_pack_eval_fn>();
+  out->severity_ = severity->toPtr<rulec_pack_severity_fn>();
   out->jit_ = std::move(*jit);
   return out;
 }

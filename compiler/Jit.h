@@ -36,12 +36,14 @@ public:
 
   const PackInfo &info() const { return info_; }
   rulec_pack_eval_fn eval() const { return eval_; }
+  rulec_pack_severity_fn severity() const { return severity_; }
 
 private:
   JitPack() = default;
   PackInfo info_;
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   rulec_pack_eval_fn eval_ = nullptr;
+  rulec_pack_severity_fn severity_ = nullptr;
 };
 
 /// The optimized LLVM module of `pack` for the host: what the JIT compiles

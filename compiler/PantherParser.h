@@ -1,17 +1,29 @@
 //===- PantherParser.h - Panther YAML rule file -> AST --------------------===//
 //
-// Grammar (the subset of Panther's simple-detection schema rulec reads; see
-// docs/panther.md for what each key means and what is not implemented yet):
+// Grammar (panther_analysis_tool's analysis_config_schema.json; every mapping
+// rejects keys it does not list):
 //
-//   rule       := map { AnalysisType: rule, RuleID, Severity, LogTypes: [str],
-//                       Detection: [detection], Threshold?, DedupPeriodMinutes?,
-//                       Enabled?, AlertTitle?, DisplayName?, Tests?: [test], ... }
-//   detection  := map { All|Any|OnlyOne|None: [detection] }
-//               | map { Key|KeyPath|DeepKey: keyspec, Condition: name, Value?: scalar }
-//   test       := map { Name: str, ExpectedResult: bool, Log: map }
+//   rule      := map { AnalysisType: rule, Enabled: bool, RuleID, Severity,
+//                      LogTypes: [str], Detection: [match], Threshold?,
+//                      DedupPeriodMinutes?, AlertTitle?, DisplayName?,
+//                      InlineFilters?: [filter], GroupBy?: [keyspec],
+//                      AlertContext?: [{KeyName, KeyValue: keyspec}],
+//                      DynamicSeverities?: [{ChangeTo, Conditions: [match]}],
+//                      CreateAlert?: bool, Tests?: [test], metadata... }
+//   match     := { All|Any|OnlyOne|None: [match] }
+//              | { keyspec, Condition } | { keyspec, Condition, Value: scalar }
+//              | { keyspec, Condition, Values: [scalar] }
+//              | { keyspec, Condition: AnyElement|AllElements|OnlyOneElement|NoElement,
+//                  Expressions: [match] }         (keys relative to each element)
+//              | { Condition, Values: [keyspec, keyspec] }      (key to key)
+//              | { Condition: AlwaysTrue|AlwaysFalse }
+//   filter    := { All|Any: [filter] } | { KeyPath|Enrichment, Condition, operand? }
+//   keyspec   := Key: str | KeyPath: str | DeepKey: [str|int]
+//              | Enrichment: {Table, Selector, FieldPath}  (matches only)
+//   test      := { Name, ExpectedResult: bool, Log: map, LogType?, Mocks? }
 //
-// Errors are reported to the DiagnosticEngine with the YAML position of the
-// offending node; a rule with any error yields no AST.
+// Errors go to the DiagnosticEngine with the YAML position of the offending
+// node; a rule with any error yields no AST.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -31,7 +43,8 @@ std::unique_ptr<Rule> parseRuleFile(const std::string &path, DiagnosticEngine &d
 std::unique_ptr<Rule> parseRuleText(const std::string &text, const std::string &fileName,
                                     DiagnosticEngine &diags);
 
-/// Parses a KeyPath (`a.b[0].c`). Returns false and sets `error` when malformed.
+/// Parses a KeyPath (`a.b[0].c`, `a[*].b`). Returns false and sets `error`
+/// when malformed.
 bool parseKeyPath(const std::string &text, std::vector<PathStep> &steps, std::string &error);
 
 } // namespace rulec::panther

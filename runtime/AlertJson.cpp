@@ -11,7 +11,7 @@ std::string alertToJson(const Alert &alert, const RuleInfo &rule) {
   std::string out = "{\"rule_id\":";
   appendJsonString(out, rule.id);
   out += ",\"severity\":";
-  appendJsonString(out, rule.severity);
+  appendJsonString(out, alert.severity);
   out += ",\"title\":";
   appendJsonString(out, alert.title);
   out += ",\"dedup\":";
@@ -28,7 +28,10 @@ std::string alertToJson(const Alert &alert, const RuleInfo &rule) {
       out += ',';
     appendJsonString(out, alert.eventRefs[i]);
   }
-  out += "]}";
+  out += "]";
+  if (!alert.contextJson.empty())
+    out += ",\"alert_context\":" + alert.contextJson;
+  out += "}";
   return out;
 }
 

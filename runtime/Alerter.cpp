@@ -25,8 +25,8 @@ void Alerter::advance(int64_t eventTime) {
   }
 }
 
-void Alerter::onMatch(uint32_t rule, const std::string &dedup, const std::string &title,
-                      int64_t eventTime, const std::string &eventRef) {
+void Alerter::onMatch(uint32_t rule, const std::string &dedup, int64_t eventTime,
+                      const std::string &eventRef, const Describe &describe) {
   advance(eventTime); // closes this key's window too if eventTime is past its end
   Key key{rule, dedup};
   auto it = windows_.find(key);
@@ -35,8 +35,8 @@ void Alerter::onMatch(uint32_t rule, const std::string &dedup, const std::string
     w.start = eventTime;
     w.end = eventTime + int64_t(pack_.rules[rule].dedupPeriodMinutes) * kNanosPerMinute;
     w.alert.rule = rule;
-    w.alert.title = title;
     w.alert.dedup = dedup;
+    describe(w.alert);
     w.alert.firstEventTime = w.alert.lastEventTime = eventTime;
     byEnd_.insert({w.end, w.start, rule, dedup});
     it = windows_.emplace(key, std::move(w)).first;

@@ -30,6 +30,8 @@ struct Alert {
   uint32_t rule = 0;
   std::string title;
   std::string dedup;
+  std::string severity;
+  std::string contextJson; ///< AlertContext as a JSON object; empty when the rule has none
   uint64_t count = 0;
   int64_t firstEventTime = 0;
   int64_t lastEventTime = 0;
@@ -43,10 +45,14 @@ public:
 
   Alerter(const PackInfo &pack, Sink sink);
 
+  /// Fills title, severity and context of a new window's alert from the
+  /// match that opens it (Panther takes them from the first event).
+  using Describe = std::function<void(Alert &)>;
+
   /// One match of `rule` at `eventTime` (ns). Closes windows that ended before
   /// `eventTime` first, so alerts come out in time order.
-  void onMatch(uint32_t rule, const std::string &dedup, const std::string &title,
-               int64_t eventTime, const std::string &eventRef);
+  void onMatch(uint32_t rule, const std::string &dedup, int64_t eventTime,
+               const std::string &eventRef, const Describe &describe);
 
   /// The stream has reached `eventTime`: emit every window that ended before it.
   void advance(int64_t eventTime);

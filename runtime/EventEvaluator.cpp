@@ -10,9 +10,9 @@ static std::vector<FieldSpec> concat(std::vector<FieldSpec> a, const std::vector
   return a;
 }
 
-EventEvaluator::EventEvaluator(const PackInfo &pack, rulec_pack_eval_fn eval,
+EventEvaluator::EventEvaluator(const PackInfo &pack, NativePack code,
                                std::vector<FieldSpec> extraFields)
-    : eval_(eval), packFieldCount_(static_cast<uint32_t>(pack.fields.size())),
+    : code_(code), packFieldCount_(static_cast<uint32_t>(pack.fields.size())),
       extractor_(concat(pack.fields, extraFields)),
       slots_(pack.fields.size() + extraFields.size()),
       elements_(pack.fields.size() + extraFields.size()),
@@ -29,14 +29,22 @@ bool EventEvaluator::load(const std::string &json, std::string &error) {
     error = "an event must be a JSON object";
     return false;
   }
-  extractor_.extract(root, slots_.data(), elements_.data());
+  arena_.reset();
+  extractor_.extract(root, slots_.data(), elements_.data(), arena_);
   return true;
 }
 
 const std::vector<uint32_t> &EventEvaluator::evaluate(uint32_t logType) {
-  uint32_t n = eval_(slots_.data(), logType, matchBuffer_.data());
+  uint32_t n = code_.eval(slots_.data(), logType, matchBuffer_.data());
   matched_.assign(matchBuffer_.begin(), matchBuffer_.begin() + n);
   return matched_;
+}
+
+const std::string &EventEvaluator::severity(const RuleInfo &info, uint32_t rule) const {
+  if (info.dynamicSeverities.empty())
+    return info.severity;
+  int32_t index = code_.severity(slots_.data(), rule);
+  return index < 0 ? info.severity : info.dynamicSeverities[index];
 }
 
 } // namespace rulec

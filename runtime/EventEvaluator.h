@@ -19,12 +19,17 @@
 
 namespace rulec {
 
+/// A pack's native entry points (include/rulec/abi.h).
+struct NativePack {
+  rulec_pack_eval_fn eval = nullptr;
+  rulec_pack_severity_fn severity = nullptr;
+};
+
 class EventEvaluator {
 public:
   /// `extraFields` are read into slots after the pack's own (for the runtime's
   /// use: log type, event time); the pack's code never sees them.
-  EventEvaluator(const PackInfo &pack, rulec_pack_eval_fn eval,
-                 std::vector<FieldSpec> extraFields = {});
+  EventEvaluator(const PackInfo &pack, NativePack code, std::vector<FieldSpec> extraFields = {});
 
   /// Parses one JSON document. Returns false, with a reason, unless it is a
   /// JSON object.
@@ -34,16 +39,21 @@ public:
   /// rule indexes in rule order.
   const std::vector<uint32_t> &evaluate(uint32_t logType);
 
+  /// The severity of matched `rule` for the loaded event: the ChangeTo of its
+  /// first DynamicSeverities entry that holds, else its Severity.
+  const std::string &severity(const RuleInfo &info, uint32_t rule) const;
+
   const rulec_value *slots() const { return slots_.data(); }
   const simdjson::dom::element *elements() const { return elements_.data(); }
   /// The slot of extra field `k`.
   uint32_t extraSlot(size_t k) const { return packFieldCount_ + static_cast<uint32_t>(k); }
 
 private:
-  rulec_pack_eval_fn eval_;
+  NativePack code_;
   uint32_t packFieldCount_;
   FieldExtractor extractor_;
   simdjson::dom::parser parser_;
+  ValueArena arena_;
   std::vector<rulec_value> slots_;
   std::vector<simdjson::dom::element> elements_;
   std::vector<uint32_t> matchBuffer_;

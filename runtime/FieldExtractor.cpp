@@ -5,8 +5,13 @@
 
 namespace rulec {
 
-FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields) : nodes_(1) {
+FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
+    : nodes_(1), elementTables_(fields.size()), elementWidth_(fields.size(), 0) {
   for (uint32_t slot = 0; slot < fields.size(); ++slot) {
+    if (!fields[slot].elements.empty()) {
+      elementTables_[slot] = std::make_unique<FieldExtractor>(fields[slot].elements);
+      elementWidth_[slot] = static_cast<uint32_t>(fields[slot].elements.size());
+    }
     uint32_t node = 0;
     for (const PathStep &step : fields[slot].path) {
       uint32_t next = UINT32_MAX;
@@ -67,16 +72,34 @@ void toRulecValue(simdjson::dom::element value, rulec_value &out) {
 }
 
 void FieldExtractor::extract(simdjson::dom::element root, rulec_value *slots,
-                             simdjson::dom::element *elements) const {
-  walk(0, root, slots, elements);
+                             simdjson::dom::element *elements, ValueArena &arena) const {
+  walk(0, root, slots, elements, arena);
+}
+
+void FieldExtractor::readElements(uint32_t slot, simdjson::dom::array array, rulec_value &out,
+                                  ValueArena &arena) const {
+  const uint32_t width = elementWidth_[slot];
+  rulec_value *block = arena.allocate(size_t(out.len) * width);
+  rulec_value *record = block;
+  uint32_t n = 0;
+  for (simdjson::dom::element item : array) {
+    if (n++ == out.len)
+      break; // size() saturates on huge arrays: never write past the block
+    elementTables_[slot]->extract(item, record, nullptr, arena);
+    record += width;
+  }
+  out.payload.elems = block;
 }
 
 void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rulec_value *slots,
-                          simdjson::dom::element *elements) const {
+                          simdjson::dom::element *elements, ValueArena &arena) const {
   const Node &node = nodes_[nodeIndex];
   for (uint32_t slot : node.slots) {
     toRulecValue(value, slots[slot]);
-    elements[slot] = value;
+    if (elements)
+      elements[slot] = value;
+    if (elementTables_[slot] && slots[slot].kind == RULEC_ARRAY)
+      readElements(slot, value.get_array().value_unsafe(), slots[slot], arena);
   }
   for (const Edge &edge : node.edges) {
     simdjson::dom::element child;
@@ -99,7 +122,7 @@ void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rule
           continue;
       }
     }
-    walk(edge.child, child, slots, elements);
+    walk(edge.child, child, slots, elements, arena);
   }
 }
 

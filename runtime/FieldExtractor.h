@@ -3,17 +3,21 @@
 // The pack's field paths are merged into a trie at load time, so one walk of
 // the parsed event fills every slot, and a prefix shared by many fields
 // (`supporting_data.*`) is looked up once. Fields the event lacks stay
-// RULEC_MISSING. Besides the ABI slots, the extractor keeps each slot's
-// simdjson element so that titles can render lists and objects.
+// RULEC_MISSING. A field with an element table gets its array's elements read,
+// each by a nested extractor over the element table, into the ValueArena.
+// Top-level slots also get their simdjson element, so that titles and alert
+// context can render lists and objects.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "PackInfo.h"
+#include "ValueArena.h"
 #include "rulec/abi.h"
 
 #include <simdjson.h>
 
+#include <memory>
 #include <vector>
 
 namespace rulec {
@@ -22,9 +26,10 @@ class FieldExtractor {
 public:
   explicit FieldExtractor(const std::vector<FieldSpec> &fields);
 
-  /// Fills `slots` (one per field) and `elements` from the event's root value.
-  void extract(simdjson::dom::element root, rulec_value *slots,
-               simdjson::dom::element *elements) const;
+  /// Fills `slots` (one per field) from `root`; `elements`, when given, gets
+  /// each slot's JSON value. Element blocks come from `arena`.
+  void extract(simdjson::dom::element root, rulec_value *slots, simdjson::dom::element *elements,
+               ValueArena &arena) const;
 
 private:
   struct Edge {
@@ -38,9 +43,14 @@ private:
   };
 
   void walk(uint32_t node, simdjson::dom::element value, rulec_value *slots,
-            simdjson::dom::element *elements) const;
+            simdjson::dom::element *elements, ValueArena &arena) const;
+  void readElements(uint32_t slot, simdjson::dom::array array, rulec_value &out,
+                    ValueArena &arena) const;
 
   std::vector<Node> nodes_; ///< nodes_[0] is the root
+  /// Per slot: the extractor of its element table, or null.
+  std::vector<std::unique_ptr<FieldExtractor>> elementTables_;
+  std::vector<uint32_t> elementWidth_; ///< per slot: K
 };
 
 /// Sets `out` from a JSON value (strings point into the parsed document).

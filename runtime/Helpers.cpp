@@ -1,20 +1,140 @@
-//===- Helpers.cpp - Functions the generated code calls -------------------===//
+//===- Helpers.cpp - String and value functions the generated code calls --===//
 //
-// Declared in include/rulec/abi.h. Kept tiny and C-callable: the JIT binds
-// them as absolute symbols, AOT packs link against the runtime library.
+// Declared in include/rulec/abi.h. Kept small and C-callable: the JIT binds
+// them as absolute symbols, AOT packs link against the runtime library. IP
+// helpers live in IpAddress.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "rulec/abi.h"
 
-extern "C" int rulec_rt_ieq(const char *s, uint32_t n, const char *lower, uint32_t lowerN) {
+#include <cmath>
+#include <cstring>
+#include <string.h>
+
+namespace {
+
+inline unsigned char lower(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c - 'A' + 'a') : c;
+}
+
+bool isNumber(const rulec_value *v) {
+  return v->kind == RULEC_INT || v->kind == RULEC_BOOL || v->kind == RULEC_DOUBLE;
+}
+
+/// Exact ordering of an int and a double, as Python compares them: -1, 0, 1,
+/// or 2 for NaN.
+int compareIntDouble(int64_t i, double d) {
+  if (std::isnan(d))
+    return 2;
+  if (d >= 0x1p63)
+    return -1;
+  if (d < -0x1p63)
+    return 1;
+  double fl = std::floor(d);
+  int64_t di = static_cast<int64_t>(fl);
+  if (i < di)
+    return -1;
+  if (i > di)
+    return 1;
+  return fl == d ? 0 : -1; // i == floor(d) < d when d has a fraction
+}
+
+} // namespace
+
+extern "C" int rulec_rt_ieq(const char *s, uint32_t n, const char *lowerNeedle, uint32_t lowerN) {
   if (n != lowerN)
     return 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<unsigned char>(c - 'A' + 'a');
-    if (c != static_cast<unsigned char>(lower[i]))
+  for (uint32_t i = 0; i < n; ++i)
+    if (lower(static_cast<unsigned char>(s[i])) != static_cast<unsigned char>(lowerNeedle[i]))
       return 0;
-  }
   return 1;
+}
+
+extern "C" int rulec_rt_contains(const char *s, uint32_t n, const char *needle, uint32_t needleN) {
+  if (needleN == 0)
+    return 1;
+  return memmem(s, n, needle, needleN) != nullptr;
+}
+
+extern "C" int rulec_rt_icontains(const char *s, uint32_t n, const char *lowerNeedle,
+                                  uint32_t lowerN) {
+  if (lowerN == 0)
+    return 1;
+  if (lowerN > n)
+    return 0;
+  const unsigned char first = static_cast<unsigned char>(lowerNeedle[0]);
+  for (uint32_t i = 0; i + lowerN <= n; ++i)
+    if (lower(static_cast<unsigned char>(s[i])) == first &&
+        rulec_rt_ieq(s + i, lowerN, lowerNeedle, lowerN))
+      return 1;
+  return 0;
+}
+
+namespace {
+
+/// -1, 0, 1 as Python orders two numbers; 2 if either is not a number or NaN.
+int compareNumbers(const rulec_value *a, const rulec_value *b) {
+  if (!isNumber(a) || !isNumber(b))
+    return 2;
+  const bool aInt = a->kind != RULEC_DOUBLE, bInt = b->kind != RULEC_DOUBLE;
+  if (aInt && bInt)
+    return a->payload.i < b->payload.i ? -1 : a->payload.i > b->payload.i ? 1 : 0;
+  if (!aInt && !bInt) {
+    if (std::isnan(a->payload.d) || std::isnan(b->payload.d))
+      return 2;
+    return a->payload.d < b->payload.d ? -1 : a->payload.d > b->payload.d ? 1 : 0;
+  }
+  if (aInt)
+    return compareIntDouble(a->payload.i, b->payload.d);
+  int r = compareIntDouble(b->payload.i, a->payload.d);
+  return r == 2 ? 2 : -r;
+}
+
+bool foldEqual(const char *a, const char *b, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i)
+    if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+bool foldContains(const char *s, uint32_t n, const char *needle, uint32_t m) {
+  for (uint32_t i = 0; i + m <= n; ++i)
+    if (foldEqual(s + i, needle, m))
+      return true;
+  return false;
+}
+
+} // namespace
+
+extern "C" int rulec_rt_compare_fields(const rulec_value *a, const rulec_value *b, uint32_t op) {
+  if (op >= RULEC_CMP_LT) {
+    int r = compareNumbers(a, b);
+    if (r == 2)
+      return 0;
+    switch (op) {
+    case RULEC_CMP_LT: return r < 0;
+    case RULEC_CMP_LE: return r <= 0;
+    case RULEC_CMP_GT: return r > 0;
+    default: return r >= 0;
+    }
+  }
+  if (op == RULEC_CMP_EQ && isNumber(a) && isNumber(b))
+    return compareNumbers(a, b) == 0;
+  if (op == RULEC_CMP_EQ && a->kind == RULEC_NULL && b->kind == RULEC_NULL)
+    return 1;
+  if (a->kind != RULEC_STRING || b->kind != RULEC_STRING)
+    return 0;
+  const char *s = a->payload.s, *t = b->payload.s;
+  const uint32_t n = a->len, m = b->len;
+  switch (op) {
+  case RULEC_CMP_EQ: return n == m && std::memcmp(s, t, n) == 0;
+  case RULEC_CMP_IEQ: return n == m && foldEqual(s, t, n);
+  case RULEC_CMP_CONTAINS: return m == 0 || memmem(s, n, t, m) != nullptr;
+  case RULEC_CMP_ICONTAINS: return foldContains(s, n, t, m);
+  case RULEC_CMP_STARTSWITH: return m <= n && std::memcmp(s, t, m) == 0;
+  case RULEC_CMP_ISTARTSWITH: return m <= n && foldEqual(s, t, m);
+  case RULEC_CMP_ENDSWITH: return m <= n && std::memcmp(s + n - m, t, m) == 0;
+  case RULEC_CMP_IENDSWITH: return m <= n && foldEqual(s + n - m, t, m);
+  default: return 0;
+  }
 }

@@ -8,7 +8,9 @@ namespace rulec {
 std::string FieldSpec::str() const {
   std::string out;
   for (const PathStep &step : path) {
-    if (step.isIndex) {
+    if (step.isWildcard) {
+      out += "[*]";
+    } else if (step.isIndex) {
       out += "[" + std::to_string(step.index) + "]";
     } else {
       if (!out.empty())
@@ -16,7 +18,7 @@ std::string FieldSpec::str() const {
       out += step.key;
     }
   }
-  return out;
+  return out.empty() ? "." : out;
 }
 
 uint32_t PackInfo::logTypeIndex(const std::string &name) const {

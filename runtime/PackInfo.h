@@ -15,14 +15,20 @@
 
 namespace rulec {
 
-/// One step of a field path: an object key or an array index.
+/// One step of a field path: an object key, an array index, or (in rule
+/// ASTs only, never in a pack's field table) the `[*]` wildcard.
 struct PathStep {
   bool isIndex = false;
-  std::string key; ///< when !isIndex
+  bool isWildcard = false;
+  std::string key; ///< when neither flag is set
   int64_t index = 0; ///< when isIndex; negative counts from the end, as in Python
 
+  static PathStep makeKey(std::string k) { PathStep s; s.key = std::move(k); return s; }
+  static PathStep makeIndex(int64_t i) { PathStep s; s.isIndex = true; s.index = i; return s; }
+  static PathStep makeWildcard() { PathStep s; s.isWildcard = true; return s; }
+
   bool operator==(const PathStep &o) const {
-    return isIndex == o.isIndex && key == o.key && index == o.index;
+    return isIndex == o.isIndex && isWildcard == o.isWildcard && key == o.key && index == o.index;
   }
 };
 
@@ -38,9 +44,14 @@ enum class KeyMatch : uint8_t {
 struct FieldSpec {
   std::vector<PathStep> path;
   KeyMatch keyMatch = KeyMatch::Exact;
+  /// The element table: when non-empty and the field holds an array, each
+  /// element is read into these sub-fields (paths relative to the element;
+  /// an empty path is the element itself). See include/rulec/abi.h.
+  std::vector<FieldSpec> elements;
 
-  bool operator==(const FieldSpec &o) const { return path == o.path && keyMatch == o.keyMatch; }
-  /// Panther KeyPath spelling: a.b[0].c
+  /// Same field (the element tables are merged when interning).
+  bool sameField(const FieldSpec &o) const { return path == o.path && keyMatch == o.keyMatch; }
+  /// Panther KeyPath spelling: a.b[0].c; "." for the empty path.
   std::string str() const;
 };
 
@@ -52,6 +63,12 @@ struct TemplatePiece {
   std::string fallback;  ///< rendered when the field is missing
 };
 
+/// One AlertContext entry: a name and the top-level slot whose value it shows.
+struct ContextEntry {
+  std::string name;
+  uint32_t slot = 0;
+};
+
 struct RuleInfo {
   std::string id;
   std::string displayName;
@@ -59,8 +76,15 @@ struct RuleInfo {
   std::string sourceFile;
   uint32_t threshold = 1;
   uint32_t dedupPeriodMinutes = 60;
+  bool createAlert = true;          ///< false: matches are signals, not alerts
   std::vector<TemplatePiece> title; ///< empty: no AlertTitle
-  std::vector<uint32_t> logTypes;   ///< indexes into PackInfo::logTypes
+  /// GroupBy: the dedup string is these pieces; empty: the title decides.
+  std::vector<TemplatePiece> groupBy;
+  std::vector<ContextEntry> alertContext;
+  /// ChangeTo of each DynamicSeverities entry, by the index
+  /// rulec_pack_severity returns.
+  std::vector<std::string> dynamicSeverities;
+  std::vector<uint32_t> logTypes; ///< indexes into PackInfo::logTypes
 };
 
 struct PackInfo {

@@ -2,6 +2,7 @@
 #include "Scanner.h"
 
 #include "EventTime.h"
+#include "JsonString.h"
 #include "TitleRenderer.h"
 
 #include <ostream>
@@ -46,12 +47,12 @@ std::vector<FieldSpec> extraFields(const std::vector<std::string> &timeFieldName
 
 } // namespace
 
-Scanner::Scanner(const PackInfo &pack, rulec_pack_eval_fn eval, ScanOptions options,
-                 Alerter::Sink sink, std::ostream &diag)
+Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink sink,
+                 std::ostream &diag)
     : pack_(pack), options_(std::move(options)),
       defaultLogType_(options_.defaultLogType.empty() ? RULEC_NO_LOG_TYPE
                                                       : pack.logTypeIndex(options_.defaultLogType)),
-      evaluator_(pack, eval, extraFields(timeFields(pack, options_))),
+      evaluator_(pack, code, extraFields(timeFields(pack, options_))),
       alerter_(pack,
                [this, sink = std::move(sink)](const Alert &a) {
                  ++stats_.alerts;
@@ -121,18 +122,46 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
   for (uint32_t r : evaluator_.evaluate(logType)) {
     ++stats_.matches;
     const RuleInfo &rule = pack_.rules[r];
-    std::string title, dedup;
-    if (!rule.title.empty()) {
-      title = renderTemplate(rule.title, evaluator_.slots(), evaluator_.elements());
-      dedup = title;
+    if (!rule.createAlert) {
+      ++stats_.signals;
+      continue;
     }
+    // Panther: GroupBy, else the rendered title, else a per-rule constant.
+    std::string dedup;
+    if (!rule.groupBy.empty())
+      dedup = renderTemplate(rule.groupBy, evaluator_.slots(), evaluator_.elements());
+    else if (!rule.title.empty())
+      dedup = renderTemplate(rule.title, evaluator_.slots(), evaluator_.elements());
     if (dedup.empty())
       dedup = "defaultDedupString:" + rule.id;
-    if (title.empty())
-      title = rule.displayName.empty() ? rule.id : rule.displayName;
-    alerter_.onMatch(r, dedup, title, time, where);
+    alerter_.onMatch(r, dedup, time, where, [&](Alert &alert) { describe(alert); });
   }
   alerter_.advance(time);
+}
+
+/// Title, severity and context of a new alert, from the loaded event.
+void Scanner::describe(Alert &alert) const {
+  const RuleInfo &rule = pack_.rules[alert.rule];
+  if (!rule.title.empty())
+    alert.title = renderTemplate(rule.title, evaluator_.slots(), evaluator_.elements());
+  if (alert.title.empty())
+    alert.title = rule.displayName.empty() ? rule.id : rule.displayName;
+  alert.severity = evaluator_.severity(rule, alert.rule);
+  if (rule.alertContext.empty())
+    return;
+  alert.contextJson = "{";
+  for (size_t i = 0; i < rule.alertContext.size(); ++i) {
+    const ContextEntry &c = rule.alertContext[i];
+    if (i)
+      alert.contextJson += ',';
+    appendJsonString(alert.contextJson, c.name);
+    alert.contextJson += ':';
+    if (evaluator_.slots()[c.slot].kind == RULEC_MISSING)
+      alert.contextJson += "null";
+    else
+      alert.contextJson += simdjson::minify(evaluator_.elements()[c.slot]);
+  }
+  alert.contextJson += '}';
 }
 
 void Scanner::finish() { alerter_.flush(); }

@@ -34,6 +34,7 @@ struct ScanStats {
   uint64_t noLogType = 0;      ///< events without a log type (no rule ran)
   uint64_t noTime = 0;         ///< events without a usable time
   uint64_t matches = 0;        ///< rule matches
+  uint64_t signals = 0;        ///< matches of rules with CreateAlert: false
   uint64_t alerts = 0;         ///< alerts emitted
 };
 
@@ -43,8 +44,8 @@ public:
   /// counts in stats() are always complete.
   static constexpr uint64_t kMaxMessages = 100;
 
-  Scanner(const PackInfo &pack, rulec_pack_eval_fn eval, ScanOptions options,
-          Alerter::Sink sink, std::ostream &diag);
+  Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink sink,
+          std::ostream &diag);
 
   /// Feeds one line of a JSON-lines stream; `source:lineNo` names it.
   void feed(const std::string &line, const std::string &source, uint64_t lineNo);
@@ -56,6 +57,7 @@ public:
 
 private:
   bool eventTime(uint32_t logType, int64_t &nanos) const;
+  void describe(Alert &alert) const;
   void message(uint64_t count, const std::string &where, const std::string &what);
 
   const PackInfo &pack_;

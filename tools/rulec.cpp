@@ -108,7 +108,8 @@ int runRun(const RunFlags &flags) {
     std::cerr << "rulec: warning: no rule reads log type '" << flags.logType << "'\n";
 
   const PackInfo &info = pack->info();
-  Scanner scanner(info, pack->eval(), ScanOptions{flags.logType, flags.timeField},
+  Scanner scanner(info, NativePack{pack->eval(), pack->severity()},
+                  ScanOptions{flags.logType, flags.timeField},
                   [&](const Alert &a) {
                     std::cout << alertToJson(a, info.rules[a.rule]) << "\n";
                   },
@@ -137,6 +138,8 @@ int runRun(const RunFlags &flags) {
   const ScanStats &s = scanner.stats();
   std::cerr << "rulec: " << s.lines << " events read, " << s.invalid << " invalid, " << s.matches
             << " matches, " << s.alerts << " alerts";
+  if (s.signals)
+    std::cerr << ", " << s.signals << " signals";
   if (s.noLogType)
     std::cerr << ", " << s.noLogType << " without log type";
   if (s.noTime)
@@ -161,13 +164,16 @@ int runTest(const std::vector<std::string> &paths) {
     std::cerr << "rulec: error: native compilation failed: " << error << "\n";
     return kRuleErrors;
   }
-  EventEvaluator evaluator(pack->info(), pack->eval());
+  EventEvaluator evaluator(pack->info(), NativePack{pack->eval(), pack->severity()});
   unsigned passed = 0, failed = 0;
   for (uint32_t r = 0; r < fe.astOf.size(); ++r) {
     const panther::Rule &rule = *fe.astOf[r];
     std::cout << rule.id << "\n";
-    const uint32_t logType = fe.pack.rules[r].info.logTypes.front();
+    const uint32_t ruleLogType = fe.pack.rules[r].info.logTypes.front();
     for (const panther::RuleTest &test : rule.tests) {
+      // A test's LogType picks the log type; a type no rule reads runs nothing.
+      const uint32_t logType =
+          test.logType.empty() ? ruleLogType : pack->info().logTypeIndex(test.logType);
       bool ok;
       std::string detail;
       if (!evaluator.load(test.logJson, error)) {

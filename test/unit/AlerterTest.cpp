@@ -24,7 +24,8 @@ protected:
     pack.rules.push_back(single);
   }
   void match(uint32_t rule, const std::string &key, int64_t minute) {
-    alerter.onMatch(rule, key, key, minute * kMinute, "m" + std::to_string(minute));
+    alerter.onMatch(rule, key, minute * kMinute, "m" + std::to_string(minute),
+                    [&](Alert &a) { a.title = key + "@" + std::to_string(minute); });
   }
 
   PackInfo pack;
@@ -49,6 +50,7 @@ TEST_F(AlerterTest, ThresholdReachedOneAlertWithAllMatchesOfTheWindow) {
   EXPECT_EQ(alerts[0].firstEventTime, 0);
   EXPECT_EQ(alerts[0].lastEventTime, 60 * kMinute);
   EXPECT_EQ(alerts[0].eventRefs.front(), "m0");
+  EXPECT_EQ(alerts[0].title, "k@0"); // described by the match that opened the window
 }
 
 TEST_F(AlerterTest, WindowsAreTumblingFromTheFirstMatch) {

@@ -42,11 +42,8 @@ std::unique_ptr<Expr> eq(uint32_t slot, Scalar c, Op op = Op::Eq) {
 Pack makePack(std::vector<std::unique_ptr<Expr>> predicates, uint32_t slots) {
   Pack pack;
   pack.internLogType("T");
-  for (uint32_t i = 0; i < slots; ++i) {
-    FieldSpec f;
-    f.path.push_back(PathStep{false, "f" + std::to_string(i), 0});
-    pack.internField(f);
-  }
+  for (uint32_t i = 0; i < slots; ++i)
+    pack.internField({}, {PathStep::makeKey("f" + std::to_string(i))}, KeyMatch::Exact);
   for (auto &p : predicates) {
     Rule r;
     r.info.id = "r" + std::to_string(pack.rules.size());
@@ -104,7 +101,7 @@ TEST(Codegen, PythonEqualityEdges) {
   for (uint32_t i = 0; i < cases.size(); ++i) {
     bool native = std::find(matched.begin(), matched.end(), i) != matched.end();
     EXPECT_EQ(native, cases[i].expected) << "case " << i << ": " << cases[i].constant.repr();
-    EXPECT_EQ(test::referenceEval(*pack.rules[i].predicate, slots.data()), cases[i].expected)
+    EXPECT_EQ(test::referenceEval(*pack.rules[i].predicate, slots.data(), pack.fields), cases[i].expected)
         << "reference, case " << i;
   }
 }

@@ -13,8 +13,8 @@ FieldSpec path(std::initializer_list<PathStep> steps, KeyMatch m = KeyMatch::Exa
   f.keyMatch = m;
   return f;
 }
-PathStep key(const char *k) { PathStep s; s.key = k; return s; }
-PathStep idx(int64_t i) { PathStep s; s.isIndex = true; s.index = i; return s; }
+PathStep key(const char *k) { return PathStep::makeKey(k); }
+PathStep idx(int64_t i) { return PathStep::makeIndex(i); }
 
 class FieldExtractorTest : public ::testing::Test {
 protected:
@@ -22,11 +22,13 @@ protected:
     slots.assign(fields.size(), rulec_value{});
     elements.assign(fields.size(), {});
     ASSERT_FALSE(parser.parse(json).get(root));
-    FieldExtractor(fields).extract(root, slots.data(), elements.data());
+    arena.reset();
+    FieldExtractor(fields).extract(root, slots.data(), elements.data(), arena);
   }
   std::string str(size_t i) { return std::string(slots[i].payload.s, slots[i].len); }
 
   simdjson::dom::parser parser;
+  ValueArena arena;
   simdjson::dom::element root;
   std::vector<rulec_value> slots;
   std::vector<simdjson::dom::element> elements;
@@ -78,6 +80,53 @@ TEST_F(FieldExtractorTest, PathThroughWrongTypeIsMissing) {
   extract({path({key("a"), key("b")}), path({key("s"), idx(0)})}, R"({"a":[1],"s":"text"})");
   EXPECT_EQ(slots[0].kind, RULEC_MISSING);
   EXPECT_EQ(slots[1].kind, RULEC_MISSING);
+}
+
+TEST_F(FieldExtractorTest, ElementTablesReadEachElement) {
+  FieldSpec list = path({key("items")});
+  list.elements = {path({key("name")}), path({}), path({key("tags"), idx(0)})};
+  extract({list}, R"({"items":[{"name":"a","tags":["x"]},"plain",{"NAME":"b"}]})");
+  ASSERT_EQ(slots[0].kind, RULEC_ARRAY);
+  ASSERT_EQ(slots[0].len, 3u);
+  const rulec_value *e = slots[0].payload.elems;
+  ASSERT_NE(e, nullptr);
+  // element 0: name, itself, tags[0]
+  EXPECT_EQ(std::string(e[0].payload.s, e[0].len), "a");
+  EXPECT_EQ(e[1].kind, RULEC_OBJECT);
+  EXPECT_EQ(std::string(e[2].payload.s, e[2].len), "x");
+  // element 1: a string has no name; the element itself is the string
+  EXPECT_EQ(e[3].kind, RULEC_MISSING);
+  EXPECT_EQ(std::string(e[4].payload.s, e[4].len), "plain");
+  // element 2: keys match ignoring case
+  EXPECT_EQ(std::string(e[6].payload.s, e[6].len), "b");
+  EXPECT_EQ(e[8].kind, RULEC_MISSING);
+}
+
+TEST_F(FieldExtractorTest, NestedElementTables) {
+  FieldSpec inner = path({key("perms")});
+  inner.elements = {path({})};
+  FieldSpec outer = path({key("grants")});
+  outer.elements = {inner};
+  extract({outer}, R"({"grants":[{"perms":["r","w"]},{"perms":[]},{}]})");
+  ASSERT_EQ(slots[0].len, 3u);
+  const rulec_value *g = slots[0].payload.elems;
+  ASSERT_EQ(g[0].kind, RULEC_ARRAY);
+  ASSERT_EQ(g[0].len, 2u);
+  EXPECT_EQ(std::string(g[0].payload.elems[1].payload.s, 1), "w");
+  EXPECT_EQ(g[1].len, 0u);
+  EXPECT_EQ(g[2].kind, RULEC_MISSING);
+}
+
+TEST_F(FieldExtractorTest, ArenaBlocksSurviveGrowth) {
+  FieldSpec list = path({key("l")});
+  list.elements = {path({})};
+  std::string json = R"({"l":[)";
+  for (int i = 0; i < 10000; ++i)
+    json += (i ? "," : "") + std::to_string(i);
+  json += "]}";
+  extract({list}, json);
+  ASSERT_EQ(slots[0].len, 10000u);
+  EXPECT_EQ(slots[0].payload.elems[9999].payload.i, 9999);
 }
 
 } // namespace

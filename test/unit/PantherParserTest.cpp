@@ -9,6 +9,7 @@ using namespace rulec::panther;
 namespace {
 
 const char *kSeed = R"(AnalysisType: rule
+Enabled: true
 RuleID: "Seed.Rule"
 Severity: High
 LogTypes: [Netskope.Audit]
@@ -37,17 +38,17 @@ TEST(PantherParser, ParsesTheSeedShape) {
   EXPECT_EQ(rule->threshold, 10u);
   EXPECT_EQ(rule->dedupPeriodMinutes, 60u); // Panther's default
   ASSERT_EQ(rule->detection->children.size(), 1u);
-  const DetectionNode &all = *rule->detection->children[0];
-  EXPECT_EQ(all.kind, DetectionNode::All);
-  const DetectionNode &match = *all.children[0];
+  const MatchNode &all = *rule->detection->children[0];
+  EXPECT_EQ(all.kind, MatchNode::All);
+  const MatchNode &match = *all.children[0];
   EXPECT_EQ(match.condition, ConditionKind::Equals);
   EXPECT_EQ(match.value, Scalar::makeInt(403));
   ASSERT_EQ(match.key.path.size(), 3u);
   EXPECT_TRUE(match.key.path[2].isIndex);
-  EXPECT_EQ(match.loc.line, 9);
+  EXPECT_EQ(match.loc.line, 10);
   EXPECT_EQ(match.loc.column, 7);
-  ASSERT_EQ(rule->titlePieces.size(), 3u);
-  EXPECT_TRUE(rule->titlePieces[1].isField);
+  ASSERT_EQ(rule->titleParts.size(), 3u);
+  EXPECT_TRUE(rule->titleParts[1].isField);
   ASSERT_EQ(rule->tests.size(), 1u);
   EXPECT_EQ(rule->tests[0].logJson, R"({"user":"bob"})");
 }
@@ -78,18 +79,28 @@ TEST_P(PantherParserErrors, ReportsCodeAndPosition) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, PantherParserErrors,
     ::testing::Values(
-        BadRule{"Condition: Equals", "Condition: Equalz", DiagCode::UnknownCondition, 10, 18},
-        BadRule{"Condition: Equals", "Condition: IsIn", DiagCode::Unsupported, 10, 18},
-        BadRule{"Severity: High", "Severity: Hight", DiagCode::InvalidValue, 3, 11},
-        BadRule{"Threshold: 10", "Threshold: ten", DiagCode::InvalidValue, 5, 12},
-        BadRule{"data_values[0]", "data_values[x]", DiagCode::BadKeyPath, 9, 16},
-        BadRule{"[{user}]", "[{user)}]", DiagCode::BadTemplate, 6, 13},
+        BadRule{"Condition: Equals", "Condition: Equalz", DiagCode::UnknownCondition, 11, 18},
+        BadRule{"Condition: Equals", "Condition: IsIn", DiagCode::InvalidValue, 12, 14},
+        BadRule{"Condition: Equals", "Condition: IsGreaterThan\n      Values: [1]", DiagCode::InvalidValue, 10, 7},
+        BadRule{"Condition: Equals", "Condition: Exists", DiagCode::InvalidValue, 12, 14},
+        BadRule{"Condition: Equals", "Condition: StartsWith", DiagCode::WrongType, 12, 14},
+        BadRule{"Condition: Equals", "Condition: AnyElement", DiagCode::MissingKey, 10, 7},
+        BadRule{"Value: 403", "Value: null", DiagCode::WrongType, 12, 14},
+        BadRule{"Condition: Equals\n      Value: 403", "Condition: IsIn\n      Values: [1, a]", DiagCode::WrongType, 12, 15},
+        BadRule{"Condition: Equals\n      Value: 403", "Condition: Equals\n      Values: [1]", DiagCode::InvalidValue, 12, 15},
+        BadRule{"Severity: High", "Severity: Hight", DiagCode::InvalidValue, 4, 11},
+        BadRule{"Enabled: true\n", "", DiagCode::MissingKey, 1, 1},
+        BadRule{"Threshold: 10", "Threshold: ten", DiagCode::InvalidValue, 6, 12},
+        BadRule{"data_values[0]", "data_values[x]", DiagCode::BadKeyPath, 10, 16},
+        BadRule{"[{user}]", "[{user)}]", DiagCode::BadTemplate, 7, 13},
         BadRule{"RuleID: \"Seed.Rule\"\n", "", DiagCode::MissingKey, 1, 1},
-        BadRule{"      Value: 403\n", "", DiagCode::MissingKey, 9, 7},
-        BadRule{"Threshold: 10", "Treshold: 10", DiagCode::UnknownKey, 5, 1},
-        BadRule{"Threshold: 10", "InlineFilters: []", DiagCode::Unsupported, 5, 1},
-        BadRule{"ExpectedResult: true", "ExpectedResult: yes", DiagCode::InvalidValue, 14, 21},
-        BadRule{"- All:", "- All: [", DiagCode::YamlSyntax, 9, 5}));
+        BadRule{"      Value: 403\n", "", DiagCode::MissingKey, 10, 7},
+        BadRule{"Threshold: 10", "Treshold: 10", DiagCode::UnknownKey, 6, 1},
+        BadRule{"Threshold: 10", "GroupBy: 5", DiagCode::WrongType, 6, 10},
+        BadRule{"Threshold: 10", "DynamicSeverities: [{ChangeTo: Hight, Conditions: [{Condition: AlwaysTrue}]}]",
+                DiagCode::InvalidValue, 6, 32},
+        BadRule{"ExpectedResult: true", "ExpectedResult: yes", DiagCode::InvalidValue, 15, 21},
+        BadRule{"- All:", "- All: [", DiagCode::YamlSyntax, 10, 5}));
 
 TEST(PantherParser, KeyPaths) {
   std::vector<PathStep> steps;
@@ -107,8 +118,9 @@ TEST(PantherParser, KeyPaths) {
   EXPECT_FALSE(parseKeyPath("a.", steps, why));
   EXPECT_FALSE(parseKeyPath("[0]", steps, why));
   EXPECT_FALSE(parseKeyPath("a[", steps, why));
-  EXPECT_FALSE(parseKeyPath("a[*].b", steps, why));
-  EXPECT_NE(why.find("not supported"), std::string::npos);
+  ASSERT_TRUE(parseKeyPath("a[*].b", steps, why));
+  EXPECT_TRUE(steps[1].isWildcard);
+  EXPECT_FALSE(parseKeyPath("a[*", steps, why));
 }
 
 TEST(PantherParser, KeyKeepsDotsAndDeepKeyTakesIndexes) {

@@ -1,6 +1,8 @@
 //===- ReferenceEvaluator.cpp ---------------------------------------------===//
 #include "ReferenceEvaluator.h"
 
+#include "IpAddress.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -10,61 +12,137 @@ namespace rulec::test {
 
 namespace {
 
-/// Python's int == float: true only if the float is exactly that integer.
-bool intEqualsFloat(int64_t i, double d) {
-  if (!std::isfinite(d) || std::trunc(d) != d || d < -0x1p63 || d >= 0x1p63)
+using ir::Op;
+
+bool isNumber(const rulec_value &v) {
+  return v.kind == RULEC_INT || v.kind == RULEC_BOOL || v.kind == RULEC_DOUBLE;
+}
+
+long double number(const rulec_value &v) {
+  return v.kind == RULEC_DOUBLE ? static_cast<long double>(v.payload.d)
+                                : static_cast<long double>(v.payload.i);
+}
+
+long double number(const Scalar &c) {
+  return c.kind == Scalar::Double ? static_cast<long double>(c.d)
+         : c.kind == Scalar::Bool ? (c.b ? 1.0L : 0.0L)
+                                  : static_cast<long double>(c.i);
+}
+
+std::string str(const rulec_value &v) { return std::string(v.payload.s, v.len); }
+
+std::string lower(std::string s) {
+  for (char &c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool order(long double a, long double b, Op op) {
+  if (std::isnan(a) || std::isnan(b))
     return false;
-  return static_cast<int64_t>(d) == i;
+  switch (op) {
+  case Op::Lt: return a < b;
+  case Op::Le: return a <= b;
+  case Op::Gt: return a > b;
+  case Op::Ge: return a >= b;
+  default: return a == b;
+  }
+}
+
+bool stringOp(const std::string &s, const std::string &c, Op op) {
+  switch (op) {
+  case Op::Eq: return s == c;
+  case Op::EqFold: return lower(s) == lower(c);
+  case Op::Contains: return s.find(c) != std::string::npos;
+  case Op::ContainsFold: return lower(s).find(lower(c)) != std::string::npos;
+  case Op::StartsWith: return s.rfind(c, 0) == 0;
+  case Op::StartsWithFold: return lower(s).rfind(lower(c), 0) == 0;
+  case Op::EndsWith: return s.size() >= c.size() && s.compare(s.size() - c.size(), c.size(), c) == 0;
+  case Op::EndsWithFold: {
+    std::string ls = lower(s), lc = lower(c);
+    return ls.size() >= lc.size() && ls.compare(ls.size() - lc.size(), lc.size(), lc) == 0;
+  }
+  default: return false;
+  }
 }
 
 bool equals(const rulec_value &v, const Scalar &c) {
-  const bool numeric = v.kind == RULEC_INT || v.kind == RULEC_BOOL || v.kind == RULEC_DOUBLE;
-  switch (c.kind) {
-  case Scalar::Null:
+  if (c.kind == Scalar::String)
+    return v.kind == RULEC_STRING && str(v) == c.s;
+  if (c.kind == Scalar::Null)
     return v.kind == RULEC_MISSING || v.kind == RULEC_NULL;
-  case Scalar::String:
-    return v.kind == RULEC_STRING && std::string(v.payload.s, v.len) == c.s;
-  case Scalar::Int:
-  case Scalar::Bool: {
-    const int64_t ci = c.kind == Scalar::Int ? c.i : c.b;
-    if (!numeric)
-      return false;
-    return v.kind == RULEC_DOUBLE ? intEqualsFloat(ci, v.payload.d) : v.payload.i == ci;
-  }
-  case Scalar::Double:
-    if (!numeric)
-      return false;
-    return v.kind == RULEC_DOUBLE ? v.payload.d == c.d : intEqualsFloat(v.payload.i, c.d);
-  }
-  return false;
+  return isNumber(v) && order(number(v), number(c), Op::Eq);
+}
+
+uint32_t ipClass(const rulec_value &v) {
+  IpAddress ip;
+  if (v.kind != RULEC_STRING || !parseIpAddress(str(v), ip))
+    return 0;
+  return (ip.version == 4 ? RULEC_IP_V4 : RULEC_IP_V6) | (isPrivate(ip) ? RULEC_IP_PRIVATE : 0) |
+         (isGlobal(ip) ? RULEC_IP_GLOBAL : 0);
+}
+
+bool fieldCompare(const rulec_value &a, const rulec_value &b, Op cmp) {
+  if (cmp >= Op::Lt)
+    return isNumber(a) && isNumber(b) && order(number(a), number(b), cmp);
+  if (cmp == Op::Eq && isNumber(a) && isNumber(b))
+    return order(number(a), number(b), Op::Eq);
+  if (cmp == Op::Eq && a.kind == RULEC_NULL && b.kind == RULEC_NULL)
+    return true;
+  return a.kind == RULEC_STRING && b.kind == RULEC_STRING && stringOp(str(a), str(b), cmp);
 }
 
 } // namespace
 
-bool referenceEval(const ir::Expr &e, const rulec_value *slots) {
-  const rulec_value &v = slots[e.slot];
+bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vector<FieldSpec> &table) {
+  static const rulec_value kMissing{};
+  // Operators carry no slot (and a slot-less pack passes no slots).
+  const rulec_value &v = (e.op <= Op::ExactlyOne) ? kMissing : slots[e.slot];
+  auto all = [&](auto pred) { return std::all_of(e.operands.begin(), e.operands.end(), pred); };
+  auto eval = [&](const auto &o) { return referenceEval(*o, slots, table); };
   switch (e.op) {
-  case ir::Op::Const: return e.boolValue;
-  case ir::Op::Not: return !referenceEval(*e.operands[0], slots);
-  case ir::Op::And:
-    return std::all_of(e.operands.begin(), e.operands.end(),
-                       [&](const auto &o) { return referenceEval(*o, slots); });
-  case ir::Op::Or:
-    return std::any_of(e.operands.begin(), e.operands.end(),
-                       [&](const auto &o) { return referenceEval(*o, slots); });
-  case ir::Op::ExactlyOne:
-    return std::count_if(e.operands.begin(), e.operands.end(),
-                         [&](const auto &o) { return referenceEval(*o, slots); }) == 1;
-  case ir::Op::Exists: return v.kind != RULEC_MISSING;
-  case ir::Op::IsNull: return v.kind == RULEC_MISSING || v.kind == RULEC_NULL;
-  case ir::Op::Eq: return equals(v, e.constant);
-  case ir::Op::EqFold: {
-    if (v.kind != RULEC_STRING)
+  case Op::Const: return e.boolValue;
+  case Op::Not: return !eval(e.operands[0]);
+  case Op::And: return all(eval);
+  case Op::Or: return std::any_of(e.operands.begin(), e.operands.end(), eval);
+  case Op::ExactlyOne: return std::count_if(e.operands.begin(), e.operands.end(), eval) == 1;
+  case Op::Exists: return v.kind != RULEC_MISSING;
+  case Op::IsNull: return v.kind == RULEC_MISSING || v.kind == RULEC_NULL;
+  case Op::IsEmpty:
+    return v.kind == RULEC_MISSING || v.kind == RULEC_NULL ||
+           ((v.kind == RULEC_STRING || v.kind == RULEC_ARRAY || v.kind == RULEC_OBJECT) && v.len == 0);
+  case Op::Eq: return equals(v, e.constant);
+  case Op::EqFold: case Op::Contains: case Op::ContainsFold: case Op::StartsWith:
+  case Op::StartsWithFold: case Op::EndsWith: case Op::EndsWithFold:
+    return v.kind == RULEC_STRING && stringOp(str(v), e.constant.s, e.op);
+  case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+    return isNumber(v) && order(number(v), number(e.constant), e.op);
+  case Op::IsIp: return ipClass(v) & (RULEC_IP_V4 | RULEC_IP_V6);
+  case Op::IsIpv4: return ipClass(v) & RULEC_IP_V4;
+  case Op::IsIpv6: return ipClass(v) & RULEC_IP_V6;
+  case Op::IsPrivateIp: return ipClass(v) & RULEC_IP_PRIVATE;
+  case Op::IsGlobalIp: return ipClass(v) & RULEC_IP_GLOBAL;
+  case Op::InNetwork: {
+    IpNetwork net;
+    IpAddress ip;
+    return v.kind == RULEC_STRING && parseIpNetwork(e.constant.s, net, false) &&
+           parseIpAddress(str(v), ip) && networkContains(net, ip);
+  }
+  case Op::NetworkHasIp: {
+    IpNetwork net;
+    IpAddress ip;
+    return v.kind == RULEC_STRING && parseIpNetwork(str(v), net, false) &&
+           parseIpAddress(e.constant.s, ip) && networkContains(net, ip);
+  }
+  case Op::FieldCompare: return fieldCompare(v, slots[e.slot2], e.cmp);
+  case Op::AnyElement: case Op::AllElements: case Op::OneElement: {
+    if (v.kind != RULEC_ARRAY)
       return false;
-    std::string s(v.payload.s, v.len);
-    for (char &ch : s)
-      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return s == e.constant.s;
+    const std::vector<FieldSpec> &elements = table[e.slot].elements;
+    uint32_t hits = 0;
+    for (uint32_t i = 0; i < v.len; ++i)
+      hits += referenceEval(*e.operands[0], v.payload.elems + size_t(i) * elements.size(), elements);
+    return e.op == Op::AnyElement ? hits > 0 : e.op == Op::AllElements ? hits == v.len : hits == 1;
   }
   }
   return false;
@@ -76,7 +154,7 @@ std::vector<uint32_t> referenceEvalPack(const ir::Pack &pack, const rulec_value 
   for (uint32_t r = 0; r < pack.rules.size(); ++r) {
     const auto &types = pack.rules[r].info.logTypes;
     if (std::find(types.begin(), types.end(), logType) != types.end() &&
-        referenceEval(*pack.rules[r].predicate, slots))
+        referenceEval(*pack.rules[r].predicate, slots, pack.fields))
       out.push_back(r);
   }
   return out;

@@ -3,7 +3,8 @@
 // A direct tree-walking evaluator of IR predicates, kept only so that tests can
 // check the native code against an independent reading of the IR semantics
 // (docs/ir.md), as re2's testing/backtrack.cc checks re2's engines. It is never
-// linked into rulec.
+// linked into rulec. Numbers compare in long double, which holds every int64
+// and every double exactly; strings with std::string.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -13,7 +14,8 @@
 
 namespace rulec::test {
 
-bool referenceEval(const ir::Expr &e, const rulec_value *slots);
+/// `table` is the field table of the scope `slots` belongs to.
+bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vector<FieldSpec> &table);
 
 /// The matched rule indexes for an event of `logType`, like rulec_pack_eval.
 std::vector<uint32_t> referenceEvalPack(const ir::Pack &pack, const rulec_value *slots,

@@ -309,7 +309,7 @@ std::unique_ptr<Rule> Parser::parse(const YAML::Node &root) {
 
   if (const YAML::Node filters = root["InlineFilters"])
     rule->inlineFilters = parseList(filters, MatchNode::All, root, Place::Filter, "InlineFilters");
-  if (const YAML::Node det = required("Detection"))
+  if (const YAML::Node det = root["Filename"] ? root["Detection"] : required("Detection"))
     rule->detection = parseList(det, MatchNode::All, root, Place::Detection, "Detection");
   if (const YAML::Node dyn = root["DynamicSeverities"])
     parseDynamicSeverities(dyn, *rule);

@@ -50,8 +50,11 @@ std::unique_ptr<Expr> simplify(std::unique_ptr<Expr> e) {
 }
 
 void simplify(Pack &pack) {
-  for (Rule &rule : pack.rules)
+  for (Rule &rule : pack.rules) {
     rule.predicate = simplify(std::move(rule.predicate));
+    for (auto &p : rule.severityPredicates)
+      p = simplify(std::move(p));
+  }
 }
 
 } // namespace rulec::ir

@@ -18,7 +18,7 @@ std::string FieldSpec::str() const {
       out += step.key;
     }
   }
-  return out.empty() ? "." : out;
+  return out.empty() ? "(element)" : out;
 }
 
 uint32_t PackInfo::logTypeIndex(const std::string &name) const {

@@ -51,7 +51,7 @@ struct FieldSpec {
 
   /// Same field (the element tables are merged when interning).
   bool sameField(const FieldSpec &o) const { return path == o.path && keyMatch == o.keyMatch; }
-  /// Panther KeyPath spelling: a.b[0].c; "." for the empty path.
+  /// Panther KeyPath spelling: a.b[0].c; "(element)" for the empty path.
   std::string str() const;
 };
 

@@ -22,3 +22,7 @@ config.environment["PATH"] = os.pathsep.join(
 config.substitutions.append(("%rulec", os.path.join(config.rulec_tools_dir, "rulec")))
 config.substitutions.append(("%rules", os.path.join(config.rulec_src_root, "rules")))
 config.substitutions.append(("%shared", config.shared_dir))
+
+# Tests over ../shared/corpus need it beside the checkout (CI has it).
+if os.path.isdir(os.path.join(config.shared_dir, "corpus", "panther")):
+    config.available_features.add("shared-corpus")

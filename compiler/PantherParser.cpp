@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <set>
@@ -119,7 +120,7 @@ private:
   }
 
   bool getString(const YAML::Node &node, const char *what, std::string &out);
-  bool getPositiveInt(const YAML::Node &node, const char *what, uint32_t &out);
+  bool getCount(const YAML::Node &node, const char *what, uint32_t &out);
   bool getBool(const YAML::Node &node, const char *what, bool &out);
   bool getSeverity(const YAML::Node &node, const char *what, std::string &out);
   bool checkKeys(const YAML::Node &map, const std::set<std::string> &allowed, const char *where);
@@ -155,11 +156,11 @@ bool Parser::getString(const YAML::Node &node, const char *what, std::string &ou
   return true;
 }
 
-bool Parser::getPositiveInt(const YAML::Node &node, const char *what, uint32_t &out) {
+bool Parser::getCount(const YAML::Node &node, const char *what, uint32_t &out) {
   Scalar s = node.IsScalar() ? typeYamlScalar(node) : Scalar::makeNull();
-  if (s.kind != Scalar::Int || s.i < 1 || s.i > UINT32_MAX) {
+  if (s.kind != Scalar::Int || s.i < 0 || s.i > UINT32_MAX) {
     error(DiagCode::InvalidValue, node,
-          std::string(what) + " must be a positive integer, got '" + scalarText(node) + "'");
+          std::string(what) + " must be a whole number, got '" + scalarText(node) + "'");
     return false;
   }
   out = static_cast<uint32_t>(s.i);
@@ -259,10 +260,25 @@ std::unique_ptr<Rule> Parser::parse(const YAML::Node &root) {
     getString(n, "Runbook", rule->runbook);
   if (const YAML::Node n = root["Reference"])
     getString(n, "Reference", rule->reference);
-  if (const YAML::Node n = root["Threshold"])
-    getPositiveInt(n, "Threshold", rule->threshold);
-  if (const YAML::Node n = root["DedupPeriodMinutes"])
-    getPositiveInt(n, "DedupPeriodMinutes", rule->dedupPeriodMinutes);
+  if (const YAML::Node n = root["Threshold"]) {
+    uint32_t v;
+    if (getCount(n, "Threshold", v)) {
+      if (v == 0)
+        warning(DiagCode::InvalidValue, n, "Threshold 0 alerts on the first match, as Threshold 1");
+      rule->threshold = v == 0 ? 1 : v;
+    }
+  }
+  if (const YAML::Node n = root["DedupPeriodMinutes"]) {
+    // panther_analysis_tool: 0 is ignored by the backend, below 5 counts as 5.
+    uint32_t v;
+    if (getCount(n, "DedupPeriodMinutes", v)) {
+      if (v == 0)
+        warning(DiagCode::InvalidValue, n, "DedupPeriodMinutes 0 is ignored; the default 60 applies");
+      else if (v < 5)
+        warning(DiagCode::InvalidValue, n, "DedupPeriodMinutes below 5 counts as 5, as in Panther");
+      rule->dedupPeriodMinutes = v == 0 ? 60 : v < 5 ? 5 : v;
+    }
+  }
   if (const YAML::Node n = root["CreateAlert"])
     getBool(n, "CreateAlert", rule->createAlert);
   if (const YAML::Node tags = root["Tags"]) {
@@ -875,9 +891,11 @@ std::unique_ptr<Rule> parseNode(const std::function<YAML::Node()> &load,
 
 bool parseKeyPath(const std::string &text, std::vector<PathStep> &steps, std::string &error) {
   steps.clear();
+  // Any printable character but the path syntax itself and brackets or quotes,
+  // which in a key are almost always a typo (`{event.severity)}`).
   auto isKeyChar = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '@' ||
-           c == '$' || c == ':' || c == '/' || c == ' ' || static_cast<unsigned char>(c) >= 0x80;
+    const unsigned char u = static_cast<unsigned char>(c);
+    return (u >= 0x20 && u != 0x7f && !std::strchr(".[]{}()\"'*\\", c)) || u >= 0x80;
   };
   if (text.empty()) {
     error = "empty path";

@@ -146,12 +146,42 @@ bool parseIpAddress(std::string_view text, IpAddress &out) {
     out.version = 4;
     return true;
   }
-  if (text.find(':') != std::string_view::npos && parseV6(text, out.bytes.data())) {
+  if (text.find(':') == std::string_view::npos)
+    return false;
+  // Python 3.9+ accepts an IPv6 scope id ("fe80::1%eth0"); it does not change the address.
+  if (size_t pct = text.find('%'); pct != std::string_view::npos) {
+    std::string_view zone = text.substr(pct + 1);
+    if (zone.empty() || zone.find_first_of("%/") != std::string_view::npos)
+      return false;
+    text = text.substr(0, pct);
+  }
+  if (parseV6(text, out.bytes.data())) {
     out.version = 6;
     return true;
   }
   return false;
 }
+
+namespace {
+
+/// The prefix length of an IPv4 netmask (255.255.0.0) or hostmask (0.0.255.255),
+/// as ip_network accepts after the '/'; false if neither.
+bool maskPrefix(std::string_view text, uint32_t &prefix) {
+  uint8_t b[4];
+  if (!parseV4(text, b))
+    return false;
+  const uint32_t v = uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3];
+  for (uint32_t bits = 0; bits <= 32; ++bits) {
+    const uint32_t net = bits == 0 ? 0 : ~uint32_t(0) << (32 - bits);
+    if (v == net || (v == ~net && bits != 32 && bits != 0)) {
+      prefix = bits;
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
 
 bool parseIpNetwork(std::string_view text, IpNetwork &out, bool strict) {
   size_t slash = text.find('/');
@@ -161,17 +191,24 @@ bool parseIpNetwork(std::string_view text, IpNetwork &out, bool strict) {
   out.prefix = max;
   if (slash != std::string_view::npos) {
     std::string_view p = text.substr(slash + 1);
-    if (p.empty() || p.size() > 3)
-      return false;
-    uint32_t v = 0;
-    for (char c : p) {
-      if (c < '0' || c > '9')
+    if (out.address.version == 4 && p.find('.') != std::string_view::npos) {
+      if (!maskPrefix(p, out.prefix))
         return false;
-      v = v * 10 + (c - '0');
-    }
-    if (v > max)
+      p = {};
+    } else if (p.empty() || p.size() > 3) {
       return false;
-    out.prefix = v;
+    }
+    if (!p.empty()) {
+      uint32_t v = 0;
+      for (char c : p) {
+        if (c < '0' || c > '9')
+          return false;
+        v = v * 10 + (c - '0');
+      }
+      if (v > max)
+        return false;
+      out.prefix = v;
+    }
   }
   // Host bits: rejected when strict, cleared otherwise.
   for (uint32_t bit = out.prefix; bit < max; ++bit) {

@@ -26,6 +26,7 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include <fstream>
+#include <map>
 #include <iostream>
 
 namespace {
@@ -152,6 +153,22 @@ int runRun(const RunFlags &flags) {
   return s.invalid ? kBadEvents : kOk;
 }
 
+/// " (2 unsupported, 1 unknown-condition)": the first error code of each
+/// rejected file, counted; empty when nothing was rejected.
+std::string rejectionReasons(const DiagnosticEngine &diags) {
+  std::map<std::string, DiagCode> firstError;
+  for (const Diagnostic &d : diags.diagnostics())
+    if (d.severity == Severity::Error)
+      firstError.emplace(d.loc.file ? *d.loc.file : "", d.code);
+  std::map<std::string, unsigned> counts;
+  for (const auto &[file, code] : firstError)
+    ++counts[diagCodeName(code)];
+  std::string out;
+  for (const auto &[code, n] : counts)
+    out += (out.empty() ? " (" : ", ") + std::to_string(n) + " " + code;
+  return out.empty() ? out : out + ")";
+}
+
 /// Runs every rule's Tests through the JIT-compiled pack, printing lines in
 /// panther_analysis_tool's shape.
 int runTest(const std::vector<std::string> &paths) {
@@ -193,8 +210,8 @@ int runTest(const std::vector<std::string> &paths) {
     if (rule.tests.empty())
       std::cout << "\t(no tests)\n";
   }
-  std::cout << "\n" << fe.pack.rules.size() << " rules tested, " << fe.rejected
-            << " rejected\n";
+  std::cout << "\n" << fe.pack.rules.size() << " rules tested, " << fe.rejected << " rejected"
+            << rejectionReasons(diags) << "\n";
   std::cout << passed << " passed, " << failed << " failed\n";
   return (failed || diags.hasErrors()) ? kRuleErrors : kOk;
 }

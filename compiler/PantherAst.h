@@ -15,6 +15,7 @@
 
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,9 @@ struct MatchNode {
 struct RuleTest {
   std::string name;
   bool expectedResult = false;
+  /// rulec's extensions (panther_analysis_tool has no such keys): what a
+  /// matching Log must render. Empty optional: not checked.
+  std::optional<std::string> expectedTitle, expectedDedup, expectedSeverity;
   std::string logType;  ///< LogType; empty: the rule's first log type
   std::string logJson;  ///< the Log, converted to JSON with YAML 1.2 typing
   SourceLocation loc;

@@ -843,7 +843,20 @@ void Parser::parseTests(const YAML::Node &node, Rule &rule) {
     }
     RuleTest test;
     test.loc = loc(t);
-    checkKeys(t, {"Name", "ExpectedResult", "Log", "LogType", "Mocks"}, "a test");
+    checkKeys(t, {"Name", "ExpectedResult", "Log", "LogType", "Mocks", "ExpectedTitle", "ExpectedDedup",
+                  "ExpectedSeverity"},
+              "a test");
+    auto expectation = [&](const char *key, std::optional<std::string> &out) {
+      std::string value;
+      if (const YAML::Node n = t[key]; n && getString(n, key, value))
+        out = value;
+    };
+    expectation("ExpectedTitle", test.expectedTitle);
+    expectation("ExpectedDedup", test.expectedDedup);
+    expectation("ExpectedSeverity", test.expectedSeverity);
+    if (test.expectedSeverity && !kSeverities.count(*test.expectedSeverity))
+      error(DiagCode::InvalidValue, t["ExpectedSeverity"],
+            "ExpectedSeverity '" + *test.expectedSeverity + "' is not one of Info, Low, Medium, High, Critical");
     const YAML::Node name = t["Name"], expected = t["ExpectedResult"], log = t["Log"];
     if (!name)
       error(DiagCode::MissingKey, t, "a test needs a 'Name'");

@@ -2,8 +2,7 @@
 #include "Scanner.h"
 
 #include "EventTime.h"
-#include "JsonString.h"
-#include "TitleRenderer.h"
+#include "MatchDescription.h"
 
 #include <ostream>
 
@@ -126,14 +125,7 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
       ++stats_.signals;
       continue;
     }
-    // Panther: GroupBy, else the rendered title, else a per-rule constant.
-    std::string dedup;
-    if (!rule.groupBy.empty())
-      dedup = renderTemplate(rule.groupBy, evaluator_.slots(), evaluator_.elements());
-    else if (!rule.title.empty())
-      dedup = renderTemplate(rule.title, evaluator_.slots(), evaluator_.elements());
-    if (dedup.empty())
-      dedup = "defaultDedupString:" + rule.id;
+    const std::string dedup = dedupString(rule, evaluator_);
     alerter_.onMatch(r, dedup, time, where, [&](Alert &alert) { describe(alert); });
   }
   alerter_.advance(time);
@@ -142,26 +134,9 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
 /// Title, severity and context of a new alert, from the loaded event.
 void Scanner::describe(Alert &alert) const {
   const RuleInfo &rule = pack_.rules[alert.rule];
-  if (!rule.title.empty())
-    alert.title = renderTemplate(rule.title, evaluator_.slots(), evaluator_.elements());
-  if (alert.title.empty())
-    alert.title = rule.displayName.empty() ? rule.id : rule.displayName;
+  alert.title = alertTitle(rule, evaluator_);
   alert.severity = evaluator_.severity(rule, alert.rule);
-  if (rule.alertContext.empty())
-    return;
-  alert.contextJson = "{";
-  for (size_t i = 0; i < rule.alertContext.size(); ++i) {
-    const ContextEntry &c = rule.alertContext[i];
-    if (i)
-      alert.contextJson += ',';
-    appendJsonString(alert.contextJson, c.name);
-    alert.contextJson += ':';
-    if (evaluator_.slots()[c.slot].kind == RULEC_MISSING)
-      alert.contextJson += "null";
-    else
-      alert.contextJson += simdjson::minify(evaluator_.elements()[c.slot]);
-  }
-  alert.contextJson += '}';
+  alert.contextJson = alertContextJson(rule, evaluator_);
 }
 
 void Scanner::finish() { alerter_.flush(); }

@@ -17,6 +17,7 @@
 #include "Frontend.h"
 #include "IR.h"
 #include "Jit.h"
+#include "MatchDescription.h"
 #include "Scanner.h"
 
 #include <CLI/CLI.hpp>
@@ -169,6 +170,26 @@ std::string rejectionReasons(const DiagnosticEngine &diags) {
   return out.empty() ? out : out + ")";
 }
 
+/// Checks a matching test's ExpectedTitle / ExpectedDedup / ExpectedSeverity
+/// against what an alert of this event would carry; returns the mismatch.
+std::string checkRendering(const panther::RuleTest &test, const RuleInfo &rule, uint32_t index,
+                           const EventEvaluator &event, bool &ok) {
+  std::string detail;
+  auto check = [&](const char *what, const std::optional<std::string> &want, const std::string &got) {
+    if (!want || *want == got)
+      return;
+    ok = false;
+    detail += std::string(detail.empty() ? ": " : "; ") + what + " expected \"" + *want + "\", got \"" + got + "\"";
+  };
+  if (test.expectedTitle)
+    check("title", test.expectedTitle, alertTitle(rule, event));
+  if (test.expectedDedup)
+    check("dedup", test.expectedDedup, dedupString(rule, event));
+  if (test.expectedSeverity)
+    check("severity", test.expectedSeverity, event.severity(rule, index));
+  return detail.empty() ? detail : detail + " (" + test.loc.str() + ")";
+}
+
 /// Runs every rule's Tests through the JIT-compiled pack, printing lines in
 /// panther_analysis_tool's shape.
 int runTest(const std::vector<std::string> &paths) {
@@ -203,6 +224,8 @@ int runTest(const std::vector<std::string> &paths) {
         if (!ok)
           detail = std::string(": expected ") + (test.expectedResult ? "true" : "false") +
                    ", got " + (result ? "true" : "false") + " (" + test.loc.str() + ")";
+        else if (result)
+          detail = checkRendering(test, pack->info().rules[r], r, evaluator, ok);
       }
       (ok ? passed : failed)++;
       std::cout << "\t[" << (ok ? "PASS" : "FAIL") << "] " << test.name << detail << "\n";

@@ -90,7 +90,7 @@ void dumpNode(const MatchNode &node, int depth, std::ostream &os) {
     dumpNode(*child, depth + 1, os);
 }
 
-void dumpParts(const char *name, const std::vector<TemplatePart> &parts, std::ostream &os) {
+void dumpParts(const std::vector<TemplatePart> &parts, std::ostream &os) {
   for (const TemplatePart &p : parts)
     os << (p.isField ? " {" + p.text + "}" : " \"" + p.text + "\"");
 }
@@ -111,7 +111,7 @@ void dumpAst(const Rule &rule, std::ostream &os) {
   os << "\n";
   if (!rule.alertTitle.empty()) {
     os << "  AlertTitle" << at(rule.alertTitleLoc);
-    dumpParts("AlertTitle", rule.titleParts, os);
+    dumpParts(rule.titleParts, os);
     os << "\n";
   }
   for (const KeySpec &k : rule.groupBy)

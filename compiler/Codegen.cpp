@@ -54,6 +54,14 @@ public:
     ipInNet_ = helper("rulec_rt_ip_in_net", i32, {ptrTy_, i32, ptrTy_, i32, i32});
     netHasIp_ = helper("rulec_rt_net_contains_ip", i32, {ptrTy_, i32, ptrTy_, i32});
     compareFields_ = helper("rulec_rt_compare_fields", i32, {ptrTy_, ptrTy_, i32});
+    has_ = helper("rulec_rt_has", i32, {ptrTy_, i32, ptrTy_, i32, i32});
+    now_ = helper("rulec_rt_now", b_.getInt64Ty(), {ptrTy_});
+    datetime_ = helper("rulec_rt_datetime", b_.getInt64Ty(), {ptrTy_});
+    setMatch_ = helper("rulec_rt_set_match", i32, {ptrTy_, i32, ptrTy_, i32, i32});
+    regexMatch_ = helper("rulec_rt_regex_match", i32, {ptrTy_, i32, ptrTy_, i32});
+    convert_ = Function::Create(FunctionType::get(b_.getVoidTy(), {ptrTy_, i32, ptrTy_, ptrTy_}, false),
+                                Function::ExternalLinkage, "rulec_rt_convert", *module_);
+    convert_->setDoesNotThrow();
   }
 
   std::unique_ptr<Module> run() {
@@ -369,8 +377,47 @@ private:
     return result;
   }
 
+  /// The value a leaf tests: its slot, or the slot through Kusto conversions
+  /// (tostring, tolower, ...) computed into stack temporaries.
+  Value *subject(const ir::Expr &e) {
+    Value *value = slotPtr(e.slot);
+    for (uint32_t fn : e.converts) {
+      IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+      Value *out = entry.CreateAlloca(valueTy_, nullptr, "converted");
+      b_.CreateCall(convert_, {rtCtx_, b_.getInt32(fn), value, out});
+      value = out;
+    }
+    return value;
+  }
+
+  Value *hasTest(Value *slot, const std::string &term, uint32_t mode) {
+    return switchOnKind(slot, {{{RULEC_STRING}, [&]() -> Value * {
+      return callTrue(has_, {loadStr(slot), loadLen(slot), stringConstant(term),
+                             b_.getInt32(static_cast<uint32_t>(term.size())), b_.getInt32(mode)});
+    }}});
+  }
+
+  /// The field read as a Kusto datetime, compared with a constant instant or
+  /// with now() plus a constant span (ago()).
+  Value *timeTest(const ir::Expr &e) {
+    Value *t = b_.CreateCall(datetime_, {subject(e)});
+    Value *bound = b_.getInt64(e.constant.i);
+    if (e.mode)
+      bound = b_.CreateAdd(b_.CreateCall(now_, {rtCtx_}), bound);
+    Value *valid = b_.CreateICmpNE(t, b_.getInt64(INT64_MIN));
+    Value *cmp;
+    switch (e.cmp) {
+    case ir::Op::Lt: cmp = b_.CreateICmpSLT(t, bound); break;
+    case ir::Op::Le: cmp = b_.CreateICmpSLE(t, bound); break;
+    case ir::Op::Gt: cmp = b_.CreateICmpSGT(t, bound); break;
+    case ir::Op::Ge: cmp = b_.CreateICmpSGE(t, bound); break;
+    default: cmp = b_.CreateICmpEQ(t, bound); break;
+    }
+    return b_.CreateAnd(valid, cmp);
+  }
+
   Value *emitEq(const ir::Expr &e) {
-    Value *slot = slotPtr(e.slot);
+    Value *slot = subject(e);
     const Scalar &c = e.constant;
     switch (c.kind) {
     case Scalar::Int: return eqInt(slot, c.i);
@@ -425,40 +472,56 @@ private:
       return b_.CreateICmpEQ(count, b_.getInt32(1));
     }
     case ir::Op::Exists:
-      return b_.CreateICmpNE(loadKind(slotPtr(e.slot)), b_.getInt8(RULEC_MISSING));
+      return b_.CreateICmpNE(loadKind(subject(e)), b_.getInt8(RULEC_MISSING));
     case ir::Op::IsNull:
-      return b_.CreateICmpULT(loadKind(slotPtr(e.slot)), b_.getInt8(RULEC_BOOL));
-    case ir::Op::IsEmpty: return isEmpty(slotPtr(e.slot));
+      return b_.CreateICmpULT(loadKind(subject(e)), b_.getInt8(RULEC_BOOL));
+    case ir::Op::IsEmpty: return isEmpty(subject(e));
     case ir::Op::Eq: return emitEq(e);
-    case ir::Op::EqFold: return eqString(slotPtr(e.slot), e.constant.s, true);
+    case ir::Op::EqFold: return eqString(subject(e), e.constant.s, true);
     case ir::Op::Contains: case ir::Op::ContainsFold:
     case ir::Op::StartsWith: case ir::Op::StartsWithFold:
     case ir::Op::EndsWith: case ir::Op::EndsWithFold:
-      return stringTest(slotPtr(e.slot), e.op, e.constant.s);
+      return stringTest(subject(e), e.op, e.constant.s);
     case ir::Op::Lt: case ir::Op::Le: case ir::Op::Gt: case ir::Op::Ge:
-      return orderTest(slotPtr(e.slot), e.op, e.constant);
-    case ir::Op::IsIp: return ipClassTest(slotPtr(e.slot), RULEC_IP_V4 | RULEC_IP_V6);
-    case ir::Op::IsIpv4: return ipClassTest(slotPtr(e.slot), RULEC_IP_V4);
-    case ir::Op::IsIpv6: return ipClassTest(slotPtr(e.slot), RULEC_IP_V6);
-    case ir::Op::IsPrivateIp: return ipClassTest(slotPtr(e.slot), RULEC_IP_PRIVATE);
-    case ir::Op::IsGlobalIp: return ipClassTest(slotPtr(e.slot), RULEC_IP_GLOBAL);
+      return orderTest(subject(e), e.op, e.constant);
+    case ir::Op::IsIp: return ipClassTest(subject(e), RULEC_IP_V4 | RULEC_IP_V6);
+    case ir::Op::IsIpv4: return ipClassTest(subject(e), RULEC_IP_V4);
+    case ir::Op::IsIpv6: return ipClassTest(subject(e), RULEC_IP_V6);
+    case ir::Op::IsPrivateIp: return ipClassTest(subject(e), RULEC_IP_PRIVATE);
+    case ir::Op::IsGlobalIp: return ipClassTest(subject(e), RULEC_IP_GLOBAL);
     case ir::Op::InNetwork:
     case ir::Op::NetworkHasIp:
-      return networkTest(slotPtr(e.slot), e.op, e.constant.s);
+      return networkTest(subject(e), e.op, e.constant.s);
     case ir::Op::FieldCompare:
       return callTrue(compareFields_,
                       {slotPtr(e.slot), slotPtr(e.slot2),
                        b_.getInt32(static_cast<uint32_t>(e.cmp) - static_cast<uint32_t>(ir::Op::Eq))});
     case ir::Op::AnyElement: case ir::Op::AllElements: case ir::Op::OneElement:
       return elementLoop(e);
+    case ir::Op::Has: return hasTest(subject(e), e.constant.s, e.mode);
+    case ir::Op::InSet: {
+      Value *slot = subject(e);
+      return switchOnKind(slot, {{{RULEC_STRING}, [&]() -> Value * {
+        return callTrue(setMatch_, {rtCtx_, b_.getInt32(e.index), loadStr(slot), loadLen(slot), b_.getInt32(e.mode)});
+      }}});
+    }
+    case ir::Op::Regex: {
+      Value *slot = subject(e);
+      return switchOnKind(slot, {{{RULEC_STRING}, [&]() -> Value * {
+        return callTrue(regexMatch_, {rtCtx_, b_.getInt32(e.index), loadStr(slot), loadLen(slot)});
+      }}});
+    }
+    case ir::Op::TimeCmp: return timeTest(e);
     }
     return b_.getFalse();
   }
 
   Function *emitRule(const ir::Rule &rule, uint32_t index) {
-    auto *ty = FunctionType::get(b_.getInt1Ty(), {ptrTy_}, false);
+    auto *ty = FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_}, false);
     fn_ = Function::Create(ty, Function::InternalLinkage, "rule." + std::to_string(index), *module_);
     slots_ = fn_->getArg(0);
+    rtCtx_ = fn_->getArg(1);
+    rtCtx_->setName("ctx");
     table_ = &pack_.fields;
     slots_->setName("slots");
     fn_->addParamAttr(0, Attribute::NoAlias);
@@ -471,9 +534,11 @@ private:
   /// rulec_pack_eval: switch on the log type, then call that type's rules in
   /// rule order and append the index of each match to `out`.
   void emitEntry(const std::vector<Function *> &ruleFns) {
-    auto *ty = FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty(), ptrTy_}, false);
+    auto *ty = FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty(), ptrTy_, ptrTy_}, false);
     fn_ = Function::Create(ty, Function::ExternalLinkage, kEvalSymbol, *module_);
     Value *slots = fn_->getArg(0), *logType = fn_->getArg(1), *out = fn_->getArg(2);
+    Value *ctx = fn_->getArg(3);
+    ctx->setName("ctx");
     slots->setName("slots");
     logType->setName("log_type");
     out->setName("matched");
@@ -493,7 +558,7 @@ private:
       sw->addCase(b_.getInt32(lt), bb);
       b_.SetInsertPoint(bb);
       for (uint32_t r : rulesOfType[lt]) {
-        Value *matched = b_.CreateCall(ruleFns[r], {slots});
+        Value *matched = b_.CreateCall(ruleFns[r], {slots, ctx});
         BasicBlock *hit = newBlock("hit"), *next = newBlock("next");
         b_.CreateCondBr(matched, hit, next);
         b_.SetInsertPoint(hit);
@@ -512,10 +577,12 @@ private:
   /// rulec_pack_severity: for the rule given, the index of its first
   /// DynamicSeverities entry whose conditions hold, else -1.
   void emitSeverity() {
-    auto *ty = FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty()}, false);
+    auto *ty = FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty(), ptrTy_}, false);
     fn_ = Function::Create(ty, Function::ExternalLinkage, kSeveritySymbol, *module_);
     slots_ = fn_->getArg(0);
     slots_->setName("slots");
+    rtCtx_ = fn_->getArg(2);
+    rtCtx_->setName("ctx");
     table_ = &pack_.fields;
     Value *rule = fn_->getArg(1);
     rule->setName("rule");
@@ -551,8 +618,10 @@ private:
   Function *memcmp_ = nullptr;
   Function *ieq_ = nullptr, *contains_ = nullptr, *icontains_ = nullptr;
   Function *ipClass_ = nullptr, *ipInNet_ = nullptr, *netHasIp_ = nullptr;
-  Function *compareFields_ = nullptr;
+  Function *compareFields_ = nullptr, *has_ = nullptr, *now_ = nullptr, *datetime_ = nullptr;
+  Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *convert_ = nullptr;
   Function *fn_ = nullptr;
+  Value *rtCtx_ = nullptr;                                 ///< the rulec_context argument
   Value *slots_ = nullptr;                                 ///< base of the current scope's slots
   const std::vector<FieldSpec> *table_ = nullptr;          ///< the current scope's field table
   std::map<std::string, Value *> strings_;

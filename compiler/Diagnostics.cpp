@@ -33,6 +33,7 @@ const char *diagCodeName(DiagCode code) {
   case DiagCode::SuspiciousLogic: return "suspicious-logic";
   case DiagCode::Deprecated: return "deprecated";
   case DiagCode::ListComparison: return "list-comparison";
+  case DiagCode::KqlSyntax: return "kql-syntax";
   }
   return "unknown";
 }

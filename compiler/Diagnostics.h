@@ -39,6 +39,7 @@ enum class DiagCode {
   SuspiciousLogic,     // "suspicious-logic"
   Deprecated,          // "deprecated"
   ListComparison,      // "list-comparison"
+  KqlSyntax,           // "kql-syntax"
 };
 
 const char *diagCodeName(DiagCode code);

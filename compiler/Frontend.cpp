@@ -1,9 +1,11 @@
 //===- Frontend.cpp -------------------------------------------------------===//
 #include "Frontend.h"
 
+#include "KqlLowering.h"
 #include "PantherLowering.h"
 #include "PantherParser.h"
 #include "Simplify.h"
+#include "YamlFile.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -23,7 +25,7 @@ std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths,
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
            it.increment(ec)) {
         const std::string ext = it->path().extension().string();
-        if (it->is_regular_file() && (ext == ".yml" || ext == ".yaml"))
+        if (it->is_regular_file() && (ext == ".yml" || ext == ".yaml" || ext == ".kql"))
           found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
@@ -42,21 +44,39 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
                      DiagnosticEngine &diags) {
   Frontend fe;
   std::map<std::string, SourceLocation> firstDefinition;
+  auto unique = [&](const std::string &id, const SourceLocation &loc) {
+    auto [it, inserted] = firstDefinition.emplace(id, loc);
+    if (!inserted)
+      diags.error(DiagCode::DuplicateRuleId, loc,
+                  "duplicate rule id '" + id + "', first defined at " + it->second.str());
+    return inserted;
+  };
+  std::vector<std::unique_ptr<sentinel::Rule>> queries;
   for (const std::string &file : files) {
     ++fe.files;
-    std::unique_ptr<panther::Rule> rule = panther::parseRuleFile(file, diags);
-    if (!rule) {
-      ++fe.rejected;
-      continue;
+    std::unique_ptr<panther::Rule> rule;
+    std::unique_ptr<sentinel::Rule> query;
+    if (fs::path(file).extension() == ".kql") {
+      ++fe.kqlFiles;
+      query = sentinel::loadKqlFile(file, diags);
+    } else if (YAML::Node root; loadYamlFile(file, root, diags)) {
+      try {
+        if (sentinel::looksLikeSentinel(root)) {
+          ++fe.kqlFiles;
+          query = sentinel::loadRule(root, file, diags);
+        } else {
+          rule = panther::parseRule(root, file, diags);
+        }
+      } catch (const YAML::Exception &e) {
+        reportYamlException(e, file, diags);
+      }
     }
-    auto [it, inserted] = firstDefinition.emplace(rule->id, rule->loc);
-    if (!inserted) {
-      diags.error(DiagCode::DuplicateRuleId, rule->loc,
-                  "duplicate RuleID '" + rule->id + "', first defined at " + it->second.str());
+    if (rule && unique(rule->id, rule->loc))
+      fe.rules.push_back(std::move(rule));
+    else if (query && unique(query->id, query->loc))
+      queries.push_back(std::move(query));
+    else
       ++fe.rejected;
-      continue;
-    }
-    fe.rules.push_back(std::move(rule));
   }
   for (const auto &rule : fe.rules) {
     if (!rule->enabled && !options.includeDisabled) {
@@ -65,6 +85,16 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     }
     panther::lowerRule(*rule, fe.pack);
     fe.astOf.push_back(rule.get());
+  }
+  fe.kqlParsed = static_cast<unsigned>(queries.size());
+  for (auto &query : queries) {
+    if (!kql::lowerQuery(*query, fe.pack, diags)) {
+      ++fe.rejected;
+      continue;
+    }
+    fe.astOf.resize(fe.pack.rules.size(), nullptr);
+    ++fe.kqlCompiled;
+    fe.queries.push_back(std::move(query));
   }
   ir::simplify(fe.pack);
   return fe;

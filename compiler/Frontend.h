@@ -11,6 +11,7 @@
 #include "Diagnostics.h"
 #include "IR.h"
 #include "PantherAst.h"
+#include "SentinelRule.h"
 
 #include <memory>
 #include <string>
@@ -24,19 +25,26 @@ struct FrontendOptions {
 };
 
 struct Frontend {
-  /// Every rule that parsed, in file order.
+  /// Every Panther rule that parsed, in file order.
   std::vector<std::unique_ptr<panther::Rule>> rules;
+  /// Every Sentinel rule or .kql query that parsed and lowered.
+  std::vector<std::unique_ptr<sentinel::Rule>> queries;
   /// The rules that made the pack, lowered and simplified.
   ir::Pack pack;
-  /// The AST of each pack rule, by pack rule index.
+  /// The Panther AST of each pack rule, by pack rule index (null for rules
+  /// of other languages).
   std::vector<const panther::Rule *> astOf;
   unsigned files = 0;    ///< rule files read
   unsigned rejected = 0; ///< files whose rule had errors
   unsigned disabled = 0; ///< rules left out because Enabled is false
+  unsigned kqlFiles = 0;    ///< Sentinel rules and .kql files read
+  unsigned kqlParsed = 0;   ///< of those, whose query parsed
+  unsigned kqlCompiled = 0; ///< of those, that compiled
 };
 
-/// Expands directories (recursively) into their *.yml and *.yaml files, in
-/// sorted order; files named on the command line are taken as they are.
+/// Expands directories (recursively) into their *.yml, *.yaml and *.kql
+/// files, in sorted order; files named on the command line are taken as they
+/// are.
 std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths,
                                           DiagnosticEngine &diags);
 

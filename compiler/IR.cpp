@@ -1,6 +1,9 @@
 //===- IR.cpp - IR construction and printing ------------------------------===//
 #include "IR.h"
 
+#include "EventTime.h"
+#include "rulec/abi.h"
+
 #include <ostream>
 
 namespace rulec::ir {
@@ -85,6 +88,17 @@ std::string opName(const Expr &e) {
                                   "endswith", "iendswith", "lt", "le", "gt", "ge"};
     return std::string(names[static_cast<int>(e.cmp) - static_cast<int>(Op::Eq)]) + ".field";
   }
+  case Op::Has: {
+    std::string n = (e.mode & RULEC_HAS_PREFIX) ? "hasprefix" : (e.mode & RULEC_HAS_SUFFIX) ? "hassuffix" : "has";
+    return n + ((e.mode & RULEC_HAS_CS) ? "_cs" : "") + ".str";
+  }
+  case Op::InSet:
+    return e.mode == RULEC_SET_EQ ? "in_set" : e.mode == RULEC_SET_EQ_FOLD ? "in_set~" : "has_any_set";
+  case Op::TimeCmp: {
+    static const char *names[] = {"lt", "le", "gt", "ge"};
+    return std::string(e.cmp == Op::Eq ? "eq" : names[static_cast<int>(e.cmp) - static_cast<int>(Op::Lt)]) + ".time";
+  }
+  case Op::Regex: return "matches";
   case Op::AnyElement: return "any";
   case Op::AllElements: return "all";
   case Op::OneElement: return "one";
@@ -128,6 +142,8 @@ PackInfo Pack::info() const {
   PackInfo out;
   out.fields = fields;
   out.logTypes = logTypes;
+  out.sets = sets;
+  out.regexes = regexes;
   for (const Rule &r : rules)
     out.rules.push_back(r.info);
   return out;
@@ -151,13 +167,27 @@ static void printExpr(const Expr &e, const std::string &scope, int depth, std::o
     os << " " << scope << e.slot << at(e.loc) << "\n";
     printExpr(*e.operands[0], scope + std::to_string(e.slot) + ".", depth + 1, os);
     return;
-  default:
-    os << " " << scope << e.slot;
-    if (e.op >= Op::Eq && e.op <= Op::Ge)
+  default: {
+    static const char *fns[] = {"tostring", "tolower", "toupper"};
+    std::string subject = scope + std::to_string(e.slot);
+    for (uint32_t fn : e.converts)
+      subject = std::string(fns[fn]) + "(" + subject + ")";
+    os << " " << subject;
+    if ((e.op >= Op::Eq && e.op <= Op::Ge) || e.op == Op::InNetwork || e.op == Op::NetworkHasIp ||
+        e.op == Op::Has)
       os << ", " << e.constant.repr();
-    if (e.op == Op::InNetwork || e.op == Op::NetworkHasIp)
-      os << ", " << e.constant.repr();
+    if (e.op == Op::InSet)
+      os << ", set#" << e.index;
+    if (e.op == Op::Regex)
+      os << ", regex#" << e.index;
+    if (e.op == Op::TimeCmp) {
+      if (!e.mode)
+        os << ", " << formatTimestamp(e.constant.i);
+      else
+        os << ", now()" << (e.constant.i < 0 ? " - " : " + ") << formatSpan(e.constant.i < 0 ? -e.constant.i : e.constant.i);
+    }
     break;
+  }
   }
   os << at(e.loc) << "\n";
   for (const auto &operand : e.operands)
@@ -191,14 +221,29 @@ void print(const Pack &pack, std::ostream &os) {
   for (uint32_t i = 0; i < pack.logTypes.size(); ++i)
     os << "logtype #" << i << " \"" << pack.logTypes[i] << "\"\n";
   printFields(pack.fields, "$", 0, os);
+  for (uint32_t i = 0; i < pack.sets.size(); ++i) {
+    os << "set #" << i << " \"" << pack.sets[i].name << "\"";
+    if (pack.sets[i].retentionNanos)
+      os << " retention=" << formatSpan(pack.sets[i].retentionNanos);
+    os << "\n";
+  }
+  for (uint32_t i = 0; i < pack.regexes.size(); ++i)
+    os << "regex #" << i << " " << Scalar::makeString(pack.regexes[i]).repr() << "\n";
   for (uint32_t r = 0; r < pack.rules.size(); ++r) {
     const Rule &rule = pack.rules[r];
     const RuleInfo &info = rule.info;
-    os << "\nrule @" << r << " \"" << info.id << "\" logtypes=[";
+    static const char *kinds[] = {"rule", "query", "set_builder"};
+    os << "\n" << kinds[static_cast<int>(info.kind)] << " @" << r << " \"" << info.id << "\" logtypes=[";
     for (size_t i = 0; i < info.logTypes.size(); ++i)
       os << (i ? "," : "") << "#" << info.logTypes[i];
-    os << "] severity=" << info.severity << " threshold=" << info.threshold
-       << " dedup=" << info.dedupPeriodMinutes << "m";
+    os << "]";
+    if (info.kind == RuleKind::Alert)
+      os << " severity=" << info.severity << " threshold=" << info.threshold
+         << " dedup=" << info.dedupPeriodMinutes << "m";
+    if (info.kind == RuleKind::Query && !info.severity.empty())
+      os << " severity=" << info.severity;
+    if (info.kind == RuleKind::SetBuilder)
+      os << " fills=set#" << info.set;
     if (rule.loc.valid())
       os << "  " << rule.loc.str();
     os << "\n";
@@ -208,6 +253,15 @@ void print(const Pack &pack, std::ostream &os) {
     printTemplate("group_by", info.groupBy, os);
     for (const ContextEntry &c : info.alertContext)
       os << "  context " << Scalar::makeString(c.name).repr() << " = $" << c.slot << "\n";
+    if (!info.columns.empty()) {
+      os << "  columns:";
+      for (const ContextEntry &c : info.columns)
+        os << " " << c.name << "=$" << c.slot;
+      os << (info.distinct ? "  distinct" : "");
+      if (info.take >= 0)
+        os << "  take " << info.take;
+      os << "\n";
+    }
     printExpr(*rule.predicate, "$", 1, os);
     for (size_t i = 0; i < rule.severityPredicates.size(); ++i) {
       os << "  severity " << info.dynamicSeverities[i] << " if\n";

@@ -61,6 +61,11 @@ enum class Op : uint8_t {
   // Over the elements of list field `slot`; operands[0] is the element
   // predicate, whose slots index the field's element table.
   AnyElement, AllElements, OneElement,
+  // Kusto.
+  Has,      ///< term match of the constant; `mode` holds RULEC_HAS_* bits
+  InSet,    ///< the string is in set `index`; `mode` holds a RULEC_SET_* mode
+  TimeCmp,  ///< the field as a datetime `cmp` (Lt..Ge, Eq) constant.i ns (+ now when `mode` is 1)
+  Regex,    ///< the string matches regular expression `index`
 };
 
 struct Expr {
@@ -69,7 +74,12 @@ struct Expr {
   bool boolValue = false;  ///< Const
   uint32_t slot = 0;       ///< leaves and element ops
   uint32_t slot2 = 0;      ///< FieldCompare
-  Op cmp = Op::Eq;         ///< FieldCompare
+  Op cmp = Op::Eq;         ///< FieldCompare, TimeCmp
+  uint32_t mode = 0;       ///< Has, InSet, TimeCmp
+  uint32_t index = 0;      ///< InSet: set; Regex: regular expression
+  /// Kusto conversions applied to the slot's value, in order, before the
+  /// test (RULEC_FN_TOSTRING, ...): `tolower(tostring(x)) == "a"`.
+  std::vector<uint32_t> converts;
   Scalar constant;         ///< comparisons with a constant
   std::vector<std::unique_ptr<Expr>> operands;
 
@@ -102,6 +112,8 @@ struct Pack {
   std::vector<FieldSpec> fields;
   std::vector<std::string> logTypes;
   std::vector<Rule> rules;
+  std::vector<SetSpec> sets;
+  std::vector<std::string> regexes;
 
   /// The field table of `scope`.
   std::vector<FieldSpec> &table(const Scope &scope);

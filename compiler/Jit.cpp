@@ -48,6 +48,12 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   bind("rulec_rt_ip_in_net", &rulec_rt_ip_in_net);
   bind("rulec_rt_net_contains_ip", &rulec_rt_net_contains_ip);
   bind("rulec_rt_compare_fields", &rulec_rt_compare_fields);
+  bind("rulec_rt_has", &rulec_rt_has);
+  bind("rulec_rt_now", &rulec_rt_now);
+  bind("rulec_rt_datetime", &rulec_rt_datetime);
+  bind("rulec_rt_set_match", &rulec_rt_set_match);
+  bind("rulec_rt_regex_match", &rulec_rt_regex_match);
+  bind("rulec_rt_convert", &rulec_rt_convert);
   if (Error e = main.define(orc::absoluteSymbols(std::move(runtime))))
     return fail(std::move(e));
   auto process = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(

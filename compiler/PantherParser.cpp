@@ -2,12 +2,12 @@
 #include "PantherParser.h"
 
 #include "IpAddress.h"
+#include "YamlFile.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <cstring>
-#include <functional>
 #include <map>
 #include <set>
 
@@ -878,28 +878,6 @@ void Parser::parseTests(const YAML::Node &node, Rule &rule) {
   }
 }
 
-std::unique_ptr<Rule> parseNode(const std::function<YAML::Node()> &load,
-                                const std::string &fileName, DiagnosticEngine &diags) {
-  auto file = std::make_shared<const std::string>(fileName);
-  YAML::Node root;
-  try {
-    root = load();
-  } catch (const YAML::BadFile &) {
-    diags.error(DiagCode::FileUnreadable, {file, 0, 0}, "cannot read rule file '" + fileName + "'");
-    return nullptr;
-  } catch (const YAML::ParserException &e) {
-    diags.error(DiagCode::YamlSyntax, {file, e.mark.line + 1, e.mark.column + 1}, e.msg);
-    return nullptr;
-  }
-  try {
-    return Parser(file, diags).parse(root);
-  } catch (const YAML::Exception &e) {
-    // yaml-cpp throws on malformed node access (e.g. a non-scalar map key).
-    diags.error(DiagCode::YamlSyntax, {file, e.mark.line + 1, e.mark.column + 1}, e.msg);
-    return nullptr;
-  }
-}
-
 } // namespace
 
 bool parseKeyPath(const std::string &text, std::vector<PathStep> &steps, std::string &error) {
@@ -971,13 +949,24 @@ bool parseKeyPath(const std::string &text, std::vector<PathStep> &steps, std::st
   return true;
 }
 
+std::unique_ptr<Rule> parseRule(const YAML::Node &root, const std::string &fileName, DiagnosticEngine &diags) {
+  try {
+    return Parser(std::make_shared<const std::string>(fileName), diags).parse(root);
+  } catch (const YAML::Exception &e) {
+    reportYamlException(e, fileName, diags);
+    return nullptr;
+  }
+}
+
 std::unique_ptr<Rule> parseRuleFile(const std::string &path, DiagnosticEngine &diags) {
-  return parseNode([&] { return YAML::LoadFile(path); }, path, diags);
+  YAML::Node root;
+  return loadYamlFile(path, root, diags) ? parseRule(root, path, diags) : nullptr;
 }
 
 std::unique_ptr<Rule> parseRuleText(const std::string &text, const std::string &fileName,
                                     DiagnosticEngine &diags) {
-  return parseNode([&] { return YAML::Load(text); }, fileName, diags);
+  YAML::Node root;
+  return loadYamlText(text, fileName, root, diags) ? parseRule(root, fileName, diags) : nullptr;
 }
 
 } // namespace rulec::panther

@@ -34,7 +34,15 @@
 #include <memory>
 #include <string>
 
+namespace YAML {
+class Node;
+}
+
 namespace rulec::panther {
+
+/// Parses a rule from its loaded YAML document. Returns null (with
+/// diagnostics) on error.
+std::unique_ptr<Rule> parseRule(const YAML::Node &root, const std::string &fileName, DiagnosticEngine &diags);
 
 /// Parses the rule file at `path`. Returns null (with diagnostics) on error.
 std::unique_ptr<Rule> parseRuleFile(const std::string &path, DiagnosticEngine &diags);

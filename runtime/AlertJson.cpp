@@ -35,4 +35,18 @@ std::string alertToJson(const Alert &alert, const RuleInfo &rule) {
   return out;
 }
 
+std::string rowToJson(const RuleInfo &rule, const std::string &row) {
+  std::string out = "{\"rule_id\":";
+  appendJsonString(out, rule.id);
+  if (!rule.displayName.empty() && rule.displayName != rule.id) {
+    out += ",\"rule_name\":";
+    appendJsonString(out, rule.displayName);
+  }
+  if (!rule.severity.empty()) {
+    out += ",\"severity\":";
+    appendJsonString(out, rule.severity);
+  }
+  return out + ",\"row\":" + row + "}";
+}
+
 } // namespace rulec

@@ -11,4 +11,8 @@ namespace rulec {
 /// One alert as a single-line JSON object (fields in docs/runtime.md).
 std::string alertToJson(const Alert &alert, const RuleInfo &rule);
 
+/// One KQL result row (a JSON object) as a single-line JSON object naming
+/// its query (docs/kql.md).
+std::string rowToJson(const RuleInfo &rule, const std::string &row);
+
 } // namespace rulec

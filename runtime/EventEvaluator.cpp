@@ -16,11 +16,11 @@ EventEvaluator::EventEvaluator(const PackInfo &pack, NativePack code,
       extractor_(concat(pack.fields, extraFields)),
       slots_(pack.fields.size() + extraFields.size()),
       elements_(pack.fields.size() + extraFields.size()),
-      matchBuffer_(pack.rules.size() + 1) {}
+      matchBuffer_(pack.rules.size() + 1), ctx_(pack) {}
 
 bool EventEvaluator::load(const std::string &json, std::string &error) {
   std::memset(slots_.data(), 0, slots_.size() * sizeof(rulec_value));
-  simdjson::dom::element root;
+  simdjson::dom::element &root = root_;
   if (auto err = parser_.parse(json).get(root)) {
     error = std::string("invalid JSON: ") + simdjson::error_message(err);
     return false;
@@ -30,12 +30,13 @@ bool EventEvaluator::load(const std::string &json, std::string &error) {
     return false;
   }
   arena_.reset();
+  ctx_.beginEvent();
   extractor_.extract(root, slots_.data(), elements_.data(), arena_);
   return true;
 }
 
 const std::vector<uint32_t> &EventEvaluator::evaluate(uint32_t logType) {
-  uint32_t n = code_.eval(slots_.data(), logType, matchBuffer_.data());
+  uint32_t n = code_.eval(slots_.data(), logType, matchBuffer_.data(), &ctx_);
   matched_.assign(matchBuffer_.begin(), matchBuffer_.begin() + n);
   return matched_;
 }
@@ -43,7 +44,7 @@ const std::vector<uint32_t> &EventEvaluator::evaluate(uint32_t logType) {
 const std::string &EventEvaluator::severity(const RuleInfo &info, uint32_t rule) const {
   if (info.dynamicSeverities.empty())
     return info.severity;
-  int32_t index = code_.severity(slots_.data(), rule);
+  int32_t index = code_.severity(slots_.data(), rule, &ctx_);
   return index < 0 ? info.severity : info.dynamicSeverities[index];
 }
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "EvalContext.h"
 #include "FieldExtractor.h"
 #include "PackInfo.h"
 #include "rulec/abi.h"
@@ -44,7 +45,11 @@ public:
   const std::string &severity(const RuleInfo &info, uint32_t rule) const;
 
   const rulec_value *slots() const { return slots_.data(); }
+  /// The evaluation context the pack's code gets (now, sets, regexes).
+  rulec_context &context() { return ctx_; }
   const simdjson::dom::element *elements() const { return elements_.data(); }
+  /// The loaded event's root object.
+  simdjson::dom::element root() const { return root_; }
   /// The slot of extra field `k`.
   uint32_t extraSlot(size_t k) const { return packFieldCount_ + static_cast<uint32_t>(k); }
 
@@ -53,7 +58,9 @@ private:
   uint32_t packFieldCount_;
   FieldExtractor extractor_;
   simdjson::dom::parser parser_;
+  simdjson::dom::element root_;
   ValueArena arena_;
+  mutable rulec_context ctx_;
   std::vector<rulec_value> slots_;
   std::vector<simdjson::dom::element> elements_;
   std::vector<uint32_t> matchBuffer_;

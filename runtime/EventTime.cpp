@@ -140,10 +140,28 @@ std::string formatTimestamp(int64_t nanos) {
   return out + "Z";
 }
 
-std::string defaultTimeField(const std::string &logType) {
+std::string formatSpan(int64_t nanos) {
+  if (nanos == 0)
+    return "0s";
+  std::string out = nanos < 0 ? "-" : "";
+  uint64_t n = nanos < 0 ? 0 - static_cast<uint64_t>(nanos) : static_cast<uint64_t>(nanos);
+  const std::pair<uint64_t, const char *> units[] = {{86400ull * 1000000000ull, "d"}, {3600ull * 1000000000ull, "h"},
+                                                      {60ull * 1000000000ull, "m"}, {1000000000ull, "s"},
+                                                      {1000000ull, "ms"}, {1000ull, "microseconds"}, {100ull, "tick"}};
+  for (const auto &[size, name] : units)
+    if (n >= size) {
+      out += std::to_string(n / size) + name;
+      n %= size;
+    }
+  if (n)
+    out += std::to_string(n) + "ns";
+  return out;
+}
+
+std::vector<std::string> defaultTimeFields(const std::string &logType) {
   if (logType == "Netskope.Audit")
-    return "timestamp";
-  return "p_event_time";
+    return {"timestamp"};
+  return {"p_event_time", "TimeGenerated"};
 }
 
 } // namespace rulec

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rulec {
 
@@ -24,8 +25,13 @@ bool parseTimestamp(std::string_view text, int64_t &nanos);
 /// RFC 3339 in UTC: 2023-12-11T18:10:13Z, with a fraction only when non-zero.
 std::string formatTimestamp(int64_t nanos);
 
-/// The time field of a log type when none is given on the command line:
-/// `timestamp` for Netskope.Audit, else Panther's standard `p_event_time`.
-std::string defaultTimeField(const std::string &logType);
+/// A span in Kusto's literal form: 90d, 1h, 30m, 10s, 250ms; mixed units as
+/// 1d2h; 0s for zero.
+std::string formatSpan(int64_t nanos);
+
+/// The fields that may hold a log type's event time, in order, when none is
+/// given on the command line: `timestamp` for Netskope.Audit; else Panther's
+/// standard `p_event_time`, then Log Analytics' `TimeGenerated`.
+std::vector<std::string> defaultTimeFields(const std::string &logType);
 
 } // namespace rulec

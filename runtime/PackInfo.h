@@ -63,13 +63,30 @@ struct TemplatePiece {
   std::string fallback;  ///< rendered when the field is missing
 };
 
-/// One AlertContext entry: a name and the top-level slot whose value it shows.
+/// A named value of the event: an AlertContext entry or a KQL result column.
 struct ContextEntry {
   std::string name;
-  uint32_t slot = 0;
+  uint32_t slot = 0;                ///< top-level slot
+  std::vector<uint32_t> converts;   ///< KQL conversions (RULEC_FN_*) applied to the value
+};
+
+/// What a rule's matches become.
+enum class RuleKind : uint8_t {
+  Alert,      ///< Panther: thresholds, dedup windows, alerts
+  Query,      ///< KQL: result rows (its `columns`), optionally distinct / limited
+  SetBuilder, ///< a KQL let-table: its matches add columns[0]'s value to set `set`
+};
+
+/// A set a KQL let-table fills, read by `in` / `has_any` in other queries.
+struct SetSpec {
+  std::string name;
+  /// Members older than this (by event time) are dropped in streaming mode;
+  /// 0 keeps them. Taken from the table's `where TimeGenerated > ago(...)`.
+  int64_t retentionNanos = 0;
 };
 
 struct RuleInfo {
+  RuleKind kind = RuleKind::Alert;
   std::string id;
   std::string displayName;
   std::string severity;
@@ -85,12 +102,24 @@ struct RuleInfo {
   /// rulec_pack_severity returns.
   std::vector<std::string> dynamicSeverities;
   std::vector<uint32_t> logTypes; ///< indexes into PackInfo::logTypes
+
+  // Query and SetBuilder rules.
+  /// Query: the row's columns; with `wholeEvent`, the event's own fields come
+  /// first and these (extend) columns are added. SetBuilder: columns[0] is
+  /// the value it adds.
+  std::vector<ContextEntry> columns;
+  bool wholeEvent = false;
+  bool distinct = false;             ///< Query: each distinct row once
+  int64_t take = -1;                 ///< Query: at most this many rows; -1 unlimited
+  uint32_t set = 0;                  ///< SetBuilder: the set it fills
 };
 
 struct PackInfo {
   std::vector<FieldSpec> fields;
   std::vector<std::string> logTypes;
   std::vector<RuleInfo> rules;
+  std::vector<SetSpec> sets;
+  std::vector<std::string> regexes; ///< RE2 patterns, by the index the code passes
 
   /// Index of a log type by name, or RULEC_NO_LOG_TYPE.
   uint32_t logTypeIndex(const std::string &name) const;

@@ -2,27 +2,29 @@
 #include "Scanner.h"
 
 #include "EventTime.h"
+#include "JsonString.h"
 #include "MatchDescription.h"
 
+#include <chrono>
+#include <map>
 #include <ostream>
 
 namespace rulec {
 
 namespace {
 
-/// Extra slots after the pack's fields: p_log_type, then one time field per
-/// log type of the pack.
-constexpr size_t kLogTypeExtra = 0;
+/// Extra slots after the pack's fields: p_log_type, Type, then every time
+/// field any log type may use.
+constexpr size_t kPantherLogTypeExtra = 0;
+constexpr size_t kTableExtra = 1;
 
-FieldSpec dottedField(const std::string &path) {
+FieldSpec dottedField(const std::string &path, KeyMatch keyMatch = KeyMatch::ExactThenCaseInsensitive) {
   FieldSpec f;
-  f.keyMatch = KeyMatch::ExactThenCaseInsensitive;
+  f.keyMatch = keyMatch;
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
-    PathStep step;
-    step.key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    f.path.push_back(step);
+    f.path.push_back(PathStep::makeKey(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start)));
     if (dot == std::string::npos)
       break;
     start = dot + 1;
@@ -30,34 +32,58 @@ FieldSpec dottedField(const std::string &path) {
   return f;
 }
 
-std::vector<std::string> timeFields(const PackInfo &pack, const ScanOptions &options) {
-  std::vector<std::string> out;
+std::vector<std::vector<std::string>> timeFields(const PackInfo &pack, const ScanOptions &options) {
+  std::vector<std::vector<std::string>> out;
   for (const std::string &lt : pack.logTypes)
-    out.push_back(options.timeField.empty() ? defaultTimeField(lt) : options.timeField);
+    out.push_back(options.timeField.empty() ? defaultTimeFields(lt) : std::vector<std::string>{options.timeField});
   return out;
 }
 
-std::vector<FieldSpec> extraFields(const std::vector<std::string> &timeFieldNames) {
-  std::vector<FieldSpec> out = {dottedField("p_log_type")};
-  for (const std::string &f : timeFieldNames)
-    out.push_back(dottedField(f));
+/// The runtime's extra fields, and per log type the extra slots of its time fields.
+std::vector<FieldSpec> extraFields(const std::vector<std::vector<std::string>> &names, size_t packFields,
+                                   std::vector<std::vector<uint32_t>> &slots) {
+  // Exact keys: many sources have a lower-case `type` field of their own.
+  std::vector<FieldSpec> out = {dottedField("p_log_type", KeyMatch::Exact), dottedField("Type", KeyMatch::Exact)};
+  std::map<std::string, uint32_t> index;
+  for (const auto &candidates : names) {
+    slots.emplace_back();
+    for (const std::string &name : candidates) {
+      auto [it, inserted] = index.emplace(name, static_cast<uint32_t>(packFields + out.size()));
+      if (inserted)
+        out.push_back(dottedField(name));
+      slots.back().push_back(it->second);
+    }
+  }
   return out;
+}
+
+int64_t wallClockNow() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 } // namespace
 
-Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink sink,
-                 std::ostream &diag)
+Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
+                 RowSink rows, std::ostream &diag)
     : pack_(pack), options_(std::move(options)),
       defaultLogType_(options_.defaultLogType.empty() ? RULEC_NO_LOG_TYPE
                                                       : pack.logTypeIndex(options_.defaultLogType)),
-      evaluator_(pack, code, extraFields(timeFields(pack, options_))),
+      timeFieldNames_(timeFields(pack, options_)),
+      evaluator_(pack, code, extraFields(timeFieldNames_, pack.fields.size(), timeFieldSlots_)),
       alerter_(pack,
-               [this, sink = std::move(sink)](const Alert &a) {
+               [this, sink = std::move(alerts)](const Alert &a) {
                  ++stats_.alerts;
                  sink(a);
                }),
-      diag_(diag), timeFieldNames_(timeFields(pack, options_)) {}
+      rows_(std::move(rows)), diag_(diag), distinctRows_(pack.rules.size()), rowCounts_(pack.rules.size(), 0) {
+  rulec_context &ctx = evaluator_.context();
+  ctx.now = options_.now ? *options_.now : wallClockNow();
+  ctx.streaming = options_.streaming;
+}
+
+bool Scanner::needsTwoPasses() const { return !options_.streaming && !pack_.sets.empty(); }
 
 void Scanner::message(uint64_t count, const std::string &where, const std::string &what) {
   if (count <= kMaxMessages)
@@ -67,42 +93,52 @@ void Scanner::message(uint64_t count, const std::string &where, const std::strin
 }
 
 bool Scanner::eventTime(uint32_t logType, int64_t &nanos) const {
-  const rulec_value &v = evaluator_.slots()[evaluator_.extraSlot(1 + logType)];
-  switch (v.kind) {
-  case RULEC_STRING:
-    return parseTimestamp(std::string_view(v.payload.s, v.len), nanos);
-  case RULEC_INT:
-    nanos = v.payload.i * kNanosPerSecond;
-    return true;
-  case RULEC_DOUBLE:
-    nanos = static_cast<int64_t>(v.payload.d * kNanosPerSecond);
-    return true;
-  default:
-    return false;
+  for (uint32_t slot : timeFieldSlots_[logType]) {
+    const rulec_value &v = evaluator_.slots()[slot];
+    switch (v.kind) {
+    case RULEC_STRING:
+      if (parseTimestamp(std::string_view(v.payload.s, v.len), nanos))
+        return true;
+      break;
+    case RULEC_INT:
+      nanos = v.payload.i * kNanosPerSecond;
+      return true;
+    case RULEC_DOUBLE:
+      nanos = static_cast<int64_t>(v.payload.d * kNanosPerSecond);
+      return true;
+    default:
+      break;
+    }
   }
+  return false;
 }
 
 void Scanner::feed(const std::string &line, const std::string &source, uint64_t lineNo) {
   if (line.find_first_not_of(" \t\r") == std::string::npos)
     return; // blank lines are not events
-  ++stats_.lines;
+  const bool counting = phase_ != Phase::BuildSets; // the set pass is silent
+  if (counting)
+    ++stats_.lines;
   const std::string where = source + ":" + std::to_string(lineNo);
   std::string error;
   if (!evaluator_.load(line, error)) {
-    ++stats_.invalid;
-    message(stats_.invalid, where, "error: " + error);
+    if (counting)
+      message(++stats_.invalid, where, "error: " + error);
     return;
   }
-  ++stats_.events;
+  if (counting)
+    ++stats_.events;
 
   uint32_t logType = defaultLogType_;
-  const rulec_value &lt = evaluator_.slots()[evaluator_.extraSlot(kLogTypeExtra)];
-  if (lt.kind == RULEC_STRING)
-    logType = pack_.logTypeIndex(std::string(lt.payload.s, lt.len));
-  else if (options_.defaultLogType.empty()) {
-    ++stats_.noLogType;
-    message(stats_.noLogType, where,
-            "warning: event has no p_log_type and no --log-type was given; no rule ran");
+  const rulec_value &pantherType = evaluator_.slots()[evaluator_.extraSlot(kPantherLogTypeExtra)];
+  const rulec_value &table = evaluator_.slots()[evaluator_.extraSlot(kTableExtra)];
+  const rulec_value &named = pantherType.kind == RULEC_STRING ? pantherType : table;
+  if (named.kind == RULEC_STRING) {
+    logType = pack_.logTypeIndex(std::string(named.payload.s, named.len));
+  } else if (options_.defaultLogType.empty()) {
+    if (counting)
+      message(++stats_.noLogType, where,
+              "warning: event has no p_log_type or Type and no --log-type was given; no rule ran");
     return;
   }
   if (logType == RULEC_NO_LOG_TYPE)
@@ -110,25 +146,38 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
 
   int64_t time;
   if (!eventTime(logType, time)) {
-    ++stats_.noTime;
-    message(stats_.noTime, where,
-            "warning: no event time in field '" + timeFieldNames_[logType] +
-                "'; using the previous event's time");
+    if (counting) {
+      std::string fields;
+      for (const std::string &f : timeFieldNames_[logType])
+        fields += (fields.empty() ? "'" : "' or '") + f;
+      message(++stats_.noTime, where, "warning: no event time in field " + fields + "'; using the previous event's time");
+    }
     time = lastTime_;
   }
   lastTime_ = time;
 
   for (uint32_t r : evaluator_.evaluate(logType)) {
-    ++stats_.matches;
     const RuleInfo &rule = pack_.rules[r];
+    if (rule.kind == RuleKind::SetBuilder) {
+      if (phase_ != Phase::Output)
+        addToSet(rule, time);
+      continue;
+    }
+    if (phase_ == Phase::BuildSets)
+      continue;
+    ++stats_.matches;
+    if (rule.kind == RuleKind::Query) {
+      emitRow(r);
+      continue;
+    }
     if (!rule.createAlert) {
       ++stats_.signals;
       continue;
     }
-    const std::string dedup = dedupString(rule, evaluator_);
-    alerter_.onMatch(r, dedup, time, where, [&](Alert &alert) { describe(alert); });
+    alerter_.onMatch(r, dedupString(rule, evaluator_), time, where, [&](Alert &alert) { describe(alert); });
   }
-  alerter_.advance(time);
+  if (phase_ != Phase::BuildSets)
+    alerter_.advance(time);
 }
 
 /// Title, severity and context of a new alert, from the loaded event.
@@ -137,6 +186,74 @@ void Scanner::describe(Alert &alert) const {
   alert.title = alertTitle(rule, evaluator_);
   alert.severity = evaluator_.severity(rule, alert.rule);
   alert.contextJson = alertContextJson(rule, evaluator_);
+}
+
+/// The column's value through its conversions, as a string set member.
+void Scanner::addToSet(const RuleInfo &rule, int64_t time) {
+  const ContextEntry &column = rule.columns[0];
+  rulec_value v = evaluator_.slots()[column.slot], converted;
+  rulec_context &ctx = evaluator_.context();
+  for (uint32_t fn : column.converts) {
+    rulec_rt_convert(&ctx, fn, &v, &converted);
+    v = converted;
+  }
+  if (v.kind != RULEC_STRING) {
+    if (v.kind != RULEC_INT && v.kind != RULEC_DOUBLE && v.kind != RULEC_BOOL)
+      return; // null and dynamic values are not members
+    rulec_rt_convert(&ctx, RULEC_FN_TOSTRING, &v, &converted);
+    v = converted;
+  }
+  ctx.sets[rule.set].insert(std::string_view(v.payload.s, v.len), time);
+}
+
+/// A column's value as JSON: the event's own JSON, or the converted string.
+std::string Scanner::valueJson(const ContextEntry &column) {
+  const rulec_value &raw = evaluator_.slots()[column.slot];
+  if (column.converts.empty())
+    return raw.kind == RULEC_MISSING ? "null" : simdjson::minify(evaluator_.elements()[column.slot]);
+  rulec_value v = raw, converted;
+  for (uint32_t fn : column.converts) {
+    rulec_rt_convert(&evaluator_.context(), fn, &v, &converted);
+    v = converted;
+  }
+  if (v.kind != RULEC_STRING)
+    return "null";
+  std::string out;
+  appendJsonString(out, std::string_view(v.payload.s, v.len));
+  return out;
+}
+
+void Scanner::emitRow(uint32_t r) {
+  const RuleInfo &rule = pack_.rules[r];
+  if (rule.take >= 0 && rowCounts_[r] >= rule.take)
+    return;
+  std::string row = "{";
+  auto add = [&](std::string_view name, const std::string &json) {
+    if (row.size() > 1)
+      row += ',';
+    appendJsonString(row, name);
+    row += ':';
+    row += json;
+  };
+  if (rule.wholeEvent) {
+    // The event's own columns, then the extended ones (which replace same names).
+    simdjson::dom::object event = evaluator_.root().get_object().value_unsafe();
+    for (auto field : event) {
+      bool replaced = false;
+      for (const ContextEntry &c : rule.columns)
+        replaced |= c.name == field.key;
+      if (!replaced)
+        add(field.key, simdjson::minify(field.value));
+    }
+  }
+  for (const ContextEntry &c : rule.columns)
+    add(c.name, valueJson(c));
+  row += '}';
+  if (rule.distinct && !distinctRows_[r].insert(row).second)
+    return;
+  ++rowCounts_[r];
+  ++stats_.rows;
+  rows_(rule, row);
 }
 
 void Scanner::finish() { alerter_.flush(); }

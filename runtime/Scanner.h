@@ -1,10 +1,12 @@
 //===- Scanner.h - A stream of JSON-lines events through a pack -----------===//
 //
-// For each line: parse, find the log type (the event's `p_log_type`, else the
-// stream's default), read the event time, run the pack, and hand every match
-// to the Alerter with its rendered title and dedup string. A line that is not
-// a JSON object is counted and reported with its line number; the stream goes
-// on. See docs/runtime.md.
+// For each line: parse, find the log type (the event's `p_log_type`, else its
+// `Type` (Log Analytics), else the stream's default), read the event time,
+// run the pack, and act on every match by the rule's kind (PackInfo.h):
+// Panther rules go to the Alerter with their dedup string; KQL queries print
+// result rows; KQL let-tables add to their sets. A line that is not a JSON
+// object is counted and reported with its line number; the stream goes on.
+// See docs/runtime.md and docs/kql.md.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -14,17 +16,26 @@
 #include "PackInfo.h"
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
+#include <unordered_set>
 
 namespace rulec {
 
 struct ScanOptions {
-  /// Log type of events without a `p_log_type` field; empty: none.
+  /// Log type of events without a `p_log_type` or `Type` field; empty: none.
   std::string defaultLogType;
   /// Field holding the event time for every log type; empty: per log type
-  /// (defaultTimeField()).
+  /// (defaultTimeFields()).
   std::string timeField;
+  /// KQL let-table sets: false (batch) builds them from the whole input
+  /// before any query runs, as Kusto does; true (streaming) fills them as
+  /// events arrive and drops members older than the table's ago() window.
+  bool streaming = false;
+  /// The queries' now() in ns; unset: the wall clock when the scan starts.
+  std::optional<int64_t> now;
 };
 
 struct ScanStats {
@@ -36,6 +47,7 @@ struct ScanStats {
   uint64_t matches = 0;        ///< rule matches
   uint64_t signals = 0;        ///< matches of rules with CreateAlert: false
   uint64_t alerts = 0;         ///< alerts emitted
+  uint64_t rows = 0;           ///< KQL result rows emitted
 };
 
 class Scanner {
@@ -44,8 +56,19 @@ public:
   /// counts in stats() are always complete.
   static constexpr uint64_t kMaxMessages = 100;
 
-  Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink sink,
-          std::ostream &diag);
+  /// A KQL result row: the query rule and the row as a JSON object.
+  using RowSink = std::function<void(const RuleInfo &, const std::string &row)>;
+
+  /// Batch mode over a pack that builds sets reads its input twice: first in
+  /// BuildSets (only let-tables run), then in Output. Otherwise: All.
+  enum class Phase { All, BuildSets, Output };
+
+  Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
+          RowSink rows, std::ostream &diag);
+
+  /// Whether the input must be fed twice (batch mode with let-table sets).
+  bool needsTwoPasses() const;
+  void setPhase(Phase phase) { phase_ = phase; }
 
   /// Feeds one line of a JSON-lines stream; `source:lineNo` names it.
   void feed(const std::string &line, const std::string &source, uint64_t lineNo);
@@ -58,17 +81,25 @@ public:
 private:
   bool eventTime(uint32_t logType, int64_t &nanos) const;
   void describe(Alert &alert) const;
+  void addToSet(const RuleInfo &rule, int64_t time);
+  void emitRow(uint32_t rule);
+  std::string valueJson(const ContextEntry &column);
   void message(uint64_t count, const std::string &where, const std::string &what);
 
   const PackInfo &pack_;
   ScanOptions options_;
   uint32_t defaultLogType_;
+  std::vector<std::vector<std::string>> timeFieldNames_; ///< per log type
+  std::vector<std::vector<uint32_t>> timeFieldSlots_;    ///< per log type, extra slots
   EventEvaluator evaluator_;
   Alerter alerter_;
+  RowSink rows_;
   std::ostream &diag_;
   ScanStats stats_;
+  Phase phase_ = Phase::All;
   int64_t lastTime_ = 0;
-  std::vector<std::string> timeFieldNames_; ///< per log type
+  std::vector<std::unordered_set<std::string>> distinctRows_; ///< per rule
+  std::vector<int64_t> rowCounts_;                            ///< per rule
 };
 
 } // namespace rulec

@@ -13,6 +13,7 @@
 #include "AlertJson.h"
 #include "Codegen.h"
 #include "Diagnostics.h"
+#include "EventTime.h"
 #include "EventEvaluator.h"
 #include "Frontend.h"
 #include "IR.h"
@@ -27,6 +28,7 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <iostream>
 
@@ -57,6 +59,10 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
   if (emit == "ast") {
     for (const auto &rule : fe.rules)
       panther::dumpAst(*rule, std::cout);
+    for (const auto &query : fe.queries) {
+      std::cout << "Query \"" << query->id << "\" file=" << *query->loc.file << "\n";
+      kql::dumpQuery(*query->query, std::cout);
+    }
   } else if (emit == "ir") {
     ir::print(fe.pack, std::cout);
   } else if (emit == "llvm" || emit == "asm") {
@@ -78,7 +84,11 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
       return kRuleErrors;
     }
     std::cerr << "rulec: " << fe.files << " files, " << fe.pack.rules.size() << " rules compiled, "
-              << fe.rejected << " rejected\n";
+              << fe.rejected << " rejected";
+    if (fe.kqlFiles)
+      std::cerr << " (KQL queries: " << fe.kqlFiles << " read, " << fe.kqlParsed << " parsed, " << fe.kqlCompiled
+                << " compiled)";
+    std::cerr << "\n";
   }
   return diags.hasErrors() ? kRuleErrors : kOk;
 }
@@ -88,7 +98,16 @@ struct RunFlags {
   std::vector<std::string> events;
   std::string logType;
   std::string timeField;
+  std::string mode = "batch";
+  std::string now;
   bool strict = false;
+};
+
+/// The lines of the event inputs, read once (stdin cannot be read twice, and
+/// batch mode over let-table sets needs two passes).
+struct EventInput {
+  std::string source;
+  std::vector<std::string> lines;
 };
 
 int runRun(const RunFlags &flags) {
@@ -110,29 +129,59 @@ int runRun(const RunFlags &flags) {
     std::cerr << "rulec: warning: no rule reads log type '" << flags.logType << "'\n";
 
   const PackInfo &info = pack->info();
-  Scanner scanner(info, NativePack{pack->eval(), pack->severity()},
-                  ScanOptions{flags.logType, flags.timeField},
-                  [&](const Alert &a) {
-                    std::cout << alertToJson(a, info.rules[a.rule]) << "\n";
-                  },
-                  std::cerr);
+  ScanOptions options{flags.logType, flags.timeField, flags.mode == "stream", std::nullopt};
+  if (!flags.now.empty()) {
+    int64_t now;
+    if (!parseTimestamp(flags.now, now)) {
+      std::cerr << "rulec: error: --now '" << flags.now << "' is not a time like 2024-01-01T00:00:00Z\n";
+      return kUsage;
+    }
+    options.now = now;
+  }
+  Scanner scanner(
+      info, NativePack{pack->eval(), pack->severity()}, options,
+      [&](const Alert &a) { std::cout << alertToJson(a, info.rules[a.rule]) << "\n"; },
+      [&](const RuleInfo &rule, const std::string &row) { std::cout << rowToJson(rule, row) << "\n"; },
+      std::cerr);
+
+  // Streams are read as they come unless batch mode needs a first pass.
+  const bool twoPasses = scanner.needsTwoPasses();
+  std::vector<EventInput> buffered;
   bool unreadable = false;
-  for (const std::string &path : flags.events) {
-    std::ifstream file;
-    std::istream *in = &std::cin;
-    if (path != "-") {
-      file.open(path, std::ios::binary);
+  auto forEachInput = [&](const std::function<void(const std::string &, std::istream &)> &use) {
+    for (const std::string &path : flags.events) {
+      const std::string source = path == "-" ? "<stdin>" : path;
+      if (path == "-") {
+        use(source, std::cin);
+        continue;
+      }
+      std::ifstream file(path, std::ios::binary);
       if (!file) {
         std::cerr << "rulec: error: cannot read events file '" << path << "'\n";
         unreadable = true;
         continue;
       }
-      in = &file;
+      use(source, file);
     }
-    const std::string source = path == "-" ? "<stdin>" : path;
-    uint64_t lineNo = 0;
-    for (std::string line; std::getline(*in, line);)
-      scanner.feed(line, source, ++lineNo);
+  };
+  if (twoPasses) {
+    forEachInput([&](const std::string &source, std::istream &in) {
+      buffered.push_back({source, {}});
+      for (std::string line; std::getline(in, line);)
+        buffered.back().lines.push_back(std::move(line));
+    });
+    for (auto phase : {Scanner::Phase::BuildSets, Scanner::Phase::Output}) {
+      scanner.setPhase(phase);
+      for (const EventInput &input : buffered)
+        for (size_t i = 0; i < input.lines.size(); ++i)
+          scanner.feed(input.lines[i], input.source, i + 1);
+    }
+  } else {
+    forEachInput([&](const std::string &source, std::istream &in) {
+      uint64_t lineNo = 0;
+      for (std::string line; std::getline(in, line);)
+        scanner.feed(line, source, ++lineNo);
+    });
   }
   scanner.finish();
   std::cout.flush();
@@ -140,6 +189,8 @@ int runRun(const RunFlags &flags) {
   const ScanStats &s = scanner.stats();
   std::cerr << "rulec: " << s.lines << " events read, " << s.invalid << " invalid, " << s.matches
             << " matches, " << s.alerts << " alerts";
+  if (s.rows)
+    std::cerr << ", " << s.rows << " rows";
   if (s.signals)
     std::cerr << ", " << s.signals << " signals";
   if (s.noLogType)
@@ -203,9 +254,12 @@ int runTest(const std::vector<std::string> &paths) {
     return kRuleErrors;
   }
   EventEvaluator evaluator(pack->info(), NativePack{pack->eval(), pack->severity()});
-  unsigned passed = 0, failed = 0;
+  unsigned passed = 0, failed = 0, tested = 0;
   for (uint32_t r = 0; r < fe.astOf.size(); ++r) {
+    if (!fe.astOf[r])
+      continue; // KQL queries carry no Tests
     const panther::Rule &rule = *fe.astOf[r];
+    ++tested;
     std::cout << rule.id << "\n";
     const uint32_t ruleLogType = fe.pack.rules[r].info.logTypes.front();
     for (const panther::RuleTest &test : rule.tests) {
@@ -233,7 +287,7 @@ int runTest(const std::vector<std::string> &paths) {
     if (rule.tests.empty())
       std::cout << "\t(no tests)\n";
   }
-  std::cout << "\n" << fe.pack.rules.size() << " rules tested, " << fe.rejected << " rejected"
+  std::cout << "\n" << tested << " rules tested, " << fe.rejected << " rejected"
             << rejectionReasons(diags) << "\n";
   std::cout << passed << " passed, " << failed << " failed\n";
   return (failed || diags.hasErrors()) ? kRuleErrors : kOk;
@@ -264,6 +318,10 @@ int main(int argc, char **argv) {
   run->add_option("--time-field", runFlags.timeField,
                   "dotted path of the event time field (default: per log type)");
   run->add_flag("--strict", runFlags.strict, "refuse to run if any rule has an error");
+  run->add_option("--mode", runFlags.mode,
+                  "KQL let-tables: batch (sets built from all input first) or stream (filled as events arrive)")
+      ->check(CLI::IsMember({"batch", "stream"}));
+  run->add_option("--now", runFlags.now, "the queries' now() for ago(), e.g. 2024-01-01T00:00:00Z (default: the clock)");
 
   std::vector<std::string> testRules;
   CLI::App *test = app.add_subcommand("test", "run each rule's Tests through the compiled code");

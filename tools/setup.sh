@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build python3
   llvm-19-dev llvm-19-tools          # LLVM libraries (libLLVM-19.so) + lit, FileCheck, not, split-file
   libyaml-cpp-dev libcli11-dev libsimdjson-dev
+  libre2-dev pkg-config              # RE2: linear-time regular expressions (KQL matches regex)
   libgtest-dev libgmock-dev
 )
 

@@ -3,7 +3,7 @@
  * Every rule pack compiles to one native function:
  *
  *   uint32_t rulec_pack_eval(const rulec_value *slots, uint32_t log_type,
- *                            uint32_t *matched_rules);
+ *                            uint32_t *matched_rules, rulec_context *ctx);
  *
  * - `slots` holds one rulec_value per field the pack reads (the pack's field
  *   table; slot numbers are the `$N` of `rulec check --emit=ir`). The runtime
@@ -20,17 +20,22 @@
  * - `matched_rules` receives the index of every rule that matched, in rule
  *   order; it has room for every rule in the pack. The return value is the
  *   count written.
+ * - `ctx` is the runtime's evaluation context, opaque to the code: the code
+ *   passes it to the helpers that need the query's "now", the sets built by
+ *   KQL let-tables, compiled regular expressions, or scratch memory for
+ *   computed strings. One context serves one thread.
  *
  * A second entry point picks a rule's dynamic severity:
  *
- *   int32_t rulec_pack_severity(const rulec_value *slots, uint32_t rule);
+ *   int32_t rulec_pack_severity(const rulec_value *slots, uint32_t rule,
+ *                               rulec_context *ctx);
  *
  * returns the index of the first of the rule's DynamicSeverities whose
  * conditions hold for the event, or -1 (the rule's own Severity).
  *
  * The generated code calls only the rulec_rt_* functions declared below and
  * memcmp; it keeps no state between calls, so one compiled pack may be called
- * from many threads at once.
+ * from many threads at once, each with its own context.
  *===----------------------------------------------------------------------===*/
 #ifndef RULEC_ABI_H
 #define RULEC_ABI_H
@@ -42,7 +47,10 @@ extern "C" {
 #endif
 
 /** Bumped whenever the layout below or the eval signature changes. */
-#define RULEC_ABI_VERSION 1u
+#define RULEC_ABI_VERSION 2u
+
+/** The runtime's per-thread evaluation context (runtime/EvalContext.h). */
+typedef struct rulec_context rulec_context;
 
 #define RULEC_NO_LOG_TYPE 0xffffffffu
 
@@ -73,8 +81,9 @@ typedef struct rulec_value {
 } rulec_value;
 
 typedef uint32_t (*rulec_pack_eval_fn)(const rulec_value *slots, uint32_t log_type,
-                                       uint32_t *matched_rules);
-typedef int32_t (*rulec_pack_severity_fn)(const rulec_value *slots, uint32_t rule);
+                                       uint32_t *matched_rules, rulec_context *ctx);
+typedef int32_t (*rulec_pack_severity_fn)(const rulec_value *slots, uint32_t rule,
+                                          rulec_context *ctx);
 
 /* Helpers the generated code may call. Strings are (pointer, length) pairs;
  * needles given as `lower` are already ASCII lower case. */
@@ -117,6 +126,40 @@ enum rulec_compare {
   RULEC_CMP_GE
 };
 int rulec_rt_compare_fields(const rulec_value *a, const rulec_value *b, uint32_t op);
+
+/** Kusto term matching (`has` and its family): `needle` must occur in `s`
+ *  starting (and, unless RULEC_HAS_PREFIX, ending) on a term boundary
+ *  wherever its own end is alphanumeric; RULEC_HAS_SUFFIX relaxes the start.
+ *  Terms are maximal runs of ASCII letters and digits. Without RULEC_HAS_CS,
+ *  `needle` is lower case and `s` is compared ignoring ASCII case. */
+#define RULEC_HAS_CS 1u
+#define RULEC_HAS_PREFIX 2u
+#define RULEC_HAS_SUFFIX 4u
+int rulec_rt_has(const char *s, uint32_t n, const char *needle, uint32_t needle_n, uint32_t mode);
+
+/** The query's "now" (ns since the Unix epoch) for ago() and now(). */
+int64_t rulec_rt_now(const rulec_context *ctx);
+/** A field value as a Kusto datetime (ns since the Unix epoch): a string in
+ *  ISO 8601 / RFC 3339 form; INT64_MIN when it is not one. */
+int64_t rulec_rt_datetime(const rulec_value *v);
+
+/** Membership of a string in the set `set` that a KQL let-table builds:
+ *  RULEC_SET_EQ (==), RULEC_SET_EQ_FOLD (in~), RULEC_SET_HAS_ANY (has_any:
+ *  some member is a term of `s`). */
+#define RULEC_SET_EQ 0u
+#define RULEC_SET_EQ_FOLD 1u
+#define RULEC_SET_HAS_ANY 2u
+int rulec_rt_set_match(rulec_context *ctx, uint32_t set, const char *s, uint32_t n, uint32_t mode);
+
+/** `s matches regex` the pack's regular expression number `regex` (RE2). */
+int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n);
+
+/** Computed values: `out` gets Kusto's tostring / tolower / toupper of `in`,
+ *  its string in the context's scratch memory (valid for this event). */
+#define RULEC_FN_TOSTRING 0u
+#define RULEC_FN_TOLOWER 1u
+#define RULEC_FN_TOUPPER 2u
+void rulec_rt_convert(rulec_context *ctx, uint32_t fn, const rulec_value *in, rulec_value *out);
 
 #ifdef __cplusplus
 }

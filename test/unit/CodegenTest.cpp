@@ -5,6 +5,8 @@
 // run over many generated predicates and events.
 //
 //===----------------------------------------------------------------------===//
+#include "EvalContext.h"
+#include "EventTime.h"
 #include "Jit.h"
 #include "ReferenceEvaluator.h"
 
@@ -57,7 +59,8 @@ Pack makePack(std::vector<std::unique_ptr<Expr>> predicates, uint32_t slots) {
 std::vector<uint32_t> nativeEval(const JitPack &jit, const std::vector<rulec_value> &slots,
                                  uint32_t logType = 0) {
   std::vector<uint32_t> out(jit.info().rules.size() + 1);
-  uint32_t n = jit.eval()(slots.data(), logType, out.data());
+  rulec_context ctx(jit.info());
+  uint32_t n = jit.eval()(slots.data(), logType, out.data(), &ctx);
   out.resize(n);
   return out;
 }
@@ -222,6 +225,8 @@ public:
     p.internField({}, {PathStep::makeKey("list")}, KeyMatch::Exact);
     p.internField({kList}, {}, KeyMatch::Exact);
     p.internField({kList}, {PathStep::makeKey("sub")}, KeyMatch::Exact);
+    p.sets.push_back({"S", 0});
+    p.regexes.push_back("^a[bB]");
     for (int r = 0; r < rules; ++r) {
       Rule rule;
       rule.info.logTypes = {0};
@@ -254,7 +259,8 @@ private:
 
   rulec_value value() {
     static const char *strings[] = {"abc", "ABC", "aBcD", "", "10.1.2.3", "192.168.1.1", "8.8.8.8",
-                                    "::1", "2001:db8::1", "10.0.0.0/8", "403", "ab", "100.64.0.1"};
+                                    "::1", "2001:db8::1", "10.0.0.0/8", "403", "ab", "100.64.0.1",
+                                    "Amazon_abc-def ghi", "2024-01-01T00:00:00Z", "2024-03-01 12:00:00"};
     static const int64_t ints[] = {0, 1, -1, 403, INT64_MAX, INT64_MIN, 9007199254740993};
     static const double doubles[] = {0.5, -0.5, 403.0, 1e300, NAN, 0x1p63, -0x1p63, 9007199254740992.0};
     switch (pick(0, 7)) {
@@ -264,10 +270,19 @@ private:
     case 3: return integer(ints[pick(0, 6)]);
     case 4: return real(doubles[pick(0, 7)]);
     case 5: { rulec_value v{}; v.kind = RULEC_OBJECT; v.len = static_cast<uint32_t>(pick(0, 1)); return v; }
-    default: return str(strings[pick(0, 12)]);
+    default: return str(strings[pick(0, 15)]);
     }
   }
 
+public:
+  /// The context the pack's sets and regexes live in.
+  void fill(rulec_context &ctx) {
+    ctx.now = 1709294400LL * kNanosPerSecond; // 2024-03-01T12:00:00Z
+    for (const char *m : {"abc", "10.1.2.3", "def ghi", "X"})
+      ctx.sets[0].insert(m, 0);
+  }
+
+private:
   Scalar number() {
     static const int64_t ints[] = {0, 1, -1, 403, INT64_MAX, INT64_MIN, 9007199254740993};
     static const double doubles[] = {0.5, -0.5, 403.0, 1e300, NAN, 0x1p63, -0x1p63, 9007199254740992.0};
@@ -284,8 +299,27 @@ private:
 
   std::unique_ptr<Expr> expr(int depth, uint32_t slots, bool top) {
     const uint32_t slot = static_cast<uint32_t>(pick(0, static_cast<int>(slots) - 1));
-    const int choice = pick(0, depth > 0 ? 15 : 11);
+    const int choice = pick(0, depth > 0 ? 18 : 14);
     switch (choice) {
+    case 12: {
+      static const char *terms[] = {"abc", "ab", "amazon_", "def", "-def", "ghi", "c", "10.1", ""};
+      auto e = eq(slot, Scalar::makeString(terms[pick(0, 8)]), Op::Has);
+      e->mode = static_cast<uint32_t>(pick(0, 1) ? RULEC_HAS_CS : 0) | (pick(0, 2) == 0 ? RULEC_HAS_PREFIX : 0) |
+                (pick(0, 2) == 0 ? RULEC_HAS_SUFFIX : 0);
+      return withConverts(std::move(e));
+    }
+    case 13: {
+      auto e = Expr::makeLeaf(pick(0, 1) ? Op::InSet : Op::Regex, slot, {});
+      e->mode = static_cast<uint32_t>(pick(0, 2));
+      return withConverts(std::move(e));
+    }
+    case 14: {
+      auto e = eq(slot, Scalar::makeInt(pick(0, 1) ? -30LL * 86400 * kNanosPerSecond : 1704067200LL * kNanosPerSecond),
+                  Op::TimeCmp);
+      e->mode = e->constant.i < 0;
+      e->cmp = static_cast<Op>(static_cast<int>(Op::Lt) + pick(0, 3));
+      return e;
+    }
     case 0: return Expr::makeLeaf(pick(0, 2) == 0 ? Op::Exists : pick(0, 1) ? Op::IsNull : Op::IsEmpty, slot, {});
     case 1: {
       Scalar c = pick(0, 2) == 0 ? text(false) : pick(0, 1) ? number() : Scalar::makeBool(pick(0, 1));
@@ -318,8 +352,8 @@ private:
       return e;
     }
     case 11: return Expr::makeConst(pick(0, 1), {});
-    case 12: return Expr::makeNot(expr(depth - 1, slots, top), {});
-    case 13:
+    case 15: return Expr::makeNot(expr(depth - 1, slots, top), {});
+    case 16:
       if (top) {
         static const Op ops[] = {Op::AnyElement, Op::AllElements, Op::OneElement};
         auto e = Expr::makeLeaf(ops[pick(0, 2)], kList, {});
@@ -332,10 +366,17 @@ private:
       const int n = pick(1, 3);
       for (int i = 0; i < n; ++i)
         ops.push_back(expr(depth - 1, slots, top));
-      return Expr::makeNary(choice == 14 ? Op::And : choice == 15 ? Op::Or : Op::ExactlyOne,
+      return Expr::makeNary(choice == 17 ? Op::And : choice == 18 ? Op::Or : Op::ExactlyOne,
                             std::move(ops), {});
     }
     }
+  }
+
+  /// Kusto conversions in front of a leaf, now and then.
+  std::unique_ptr<Expr> withConverts(std::unique_ptr<Expr> e) {
+    while (pick(0, 3) == 0 && e->converts.size() < 2)
+      e->converts.push_back(static_cast<uint32_t>(pick(0, 2)));
+    return e;
   }
 
   std::mt19937 rng_;
@@ -348,11 +389,15 @@ TEST(Codegen, EveryOpAgreesWithReference) {
   std::string error;
   auto jit = JitPack::compile(pack, error);
   ASSERT_TRUE(jit) << error;
+  rulec_context ctx(jit->info());
+  gen.fill(ctx);
+  std::vector<uint32_t> out(pack.rules.size() + 1);
   size_t totalMatches = 0;
   for (int e = 0; e < 400; ++e) {
     std::vector<rulec_value> slots = gen.event();
-    std::vector<uint32_t> native = nativeEval(*jit, slots);
-    std::vector<uint32_t> reference = test::referenceEvalPack(pack, slots.data(), 0);
+    ctx.beginEvent();
+    std::vector<uint32_t> native(out.begin(), out.begin() + jit->eval()(slots.data(), 0, out.data(), &ctx));
+    std::vector<uint32_t> reference = test::referenceEvalPack(pack, slots.data(), 0, &ctx);
     if (native != reference) {
       // Name the first rule that disagrees, with its IR.
       for (uint32_t r = 0; r < pack.rules.size(); ++r) {

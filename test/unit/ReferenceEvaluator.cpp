@@ -1,9 +1,11 @@
 //===- ReferenceEvaluator.cpp ---------------------------------------------===//
 #include "ReferenceEvaluator.h"
 
+#include "EventTime.h"
 #include "IpAddress.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <string>
@@ -92,14 +94,68 @@ bool fieldCompare(const rulec_value &a, const rulec_value &b, Op cmp) {
   return a.kind == RULEC_STRING && b.kind == RULEC_STRING && stringOp(str(a), str(b), cmp);
 }
 
+bool isTerm(char c) { return std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 0x80; }
+
+/// Kusto `has`, read literally: split nothing; try every position of the
+/// needle and check the boundaries the docs describe.
+bool has(std::string s, std::string needle, uint32_t mode) {
+  if (!(mode & RULEC_HAS_CS)) {
+    s = lower(s);
+    needle = lower(needle);
+  }
+  if (needle.empty())
+    return true;
+  for (size_t p = s.find(needle); p != std::string::npos; p = s.find(needle, p + 1)) {
+    const bool startOk = (mode & RULEC_HAS_SUFFIX) || !isTerm(needle.front()) || p == 0 || !isTerm(s[p - 1]);
+    const size_t end = p + needle.size();
+    const bool endOk = (mode & RULEC_HAS_PREFIX) || !isTerm(needle.back()) || end == s.size() || !isTerm(s[end]);
+    if (startOk && endOk)
+      return true;
+  }
+  return false;
+}
+
+/// tostring / tolower / toupper into `storage`, as Kusto converts.
+rulec_value convert(const rulec_value &in, uint32_t fn, std::string &storage) {
+  rulec_value out{};
+  std::string text;
+  switch (in.kind) {
+  case RULEC_STRING: text = str(in); break;
+  case RULEC_MISSING: case RULEC_NULL: text = ""; break;
+  case RULEC_BOOL: text = in.payload.i ? "true" : "false"; break;
+  case RULEC_INT: text = std::to_string(in.payload.i); break;
+  case RULEC_DOUBLE: {
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, in.payload.d);
+    text.assign(buf, r.ptr);
+    break;
+  }
+  default: return out; // dynamic values are not rendered
+  }
+  if (fn == RULEC_FN_TOLOWER)
+    text = lower(text);
+  if (fn == RULEC_FN_TOUPPER)
+    for (char &c : text)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  storage = text;
+  out.kind = RULEC_STRING;
+  out.len = static_cast<uint32_t>(storage.size());
+  out.payload.s = storage.data();
+  return out;
+}
+
 } // namespace
 
-bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vector<FieldSpec> &table) {
+bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vector<FieldSpec> &table,
+                   const rulec_context *ctx) {
   static const rulec_value kMissing{};
   // Operators carry no slot (and a slot-less pack passes no slots).
-  const rulec_value &v = (e.op <= Op::ExactlyOne) ? kMissing : slots[e.slot];
+  rulec_value v = (e.op <= Op::ExactlyOne) ? kMissing : slots[e.slot];
+  std::string storage[4];
+  for (size_t i = 0; i < e.converts.size(); ++i)
+    v = convert(v, e.converts[i], storage[i % 4]);
   auto all = [&](auto pred) { return std::all_of(e.operands.begin(), e.operands.end(), pred); };
-  auto eval = [&](const auto &o) { return referenceEval(*o, slots, table); };
+  auto eval = [&](const auto &o) { return referenceEval(*o, slots, table, ctx); };
   switch (e.op) {
   case Op::Const: return e.boolValue;
   case Op::Not: return !eval(e.operands[0]);
@@ -141,20 +197,36 @@ bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vecto
     const std::vector<FieldSpec> &elements = table[e.slot].elements;
     uint32_t hits = 0;
     for (uint32_t i = 0; i < v.len; ++i)
-      hits += referenceEval(*e.operands[0], v.payload.elems + size_t(i) * elements.size(), elements);
+      hits += referenceEval(*e.operands[0], v.payload.elems + size_t(i) * elements.size(), elements, ctx);
     return e.op == Op::AnyElement ? hits > 0 : e.op == Op::AllElements ? hits == v.len : hits == 1;
+  }
+  case Op::Has: return v.kind == RULEC_STRING && has(str(v), e.constant.s, e.mode);
+  case Op::InSet: {
+    if (v.kind != RULEC_STRING)
+      return false;
+    const int64_t retention = ctx->pack.sets[e.index].retentionNanos;
+    return ctx->sets[e.index].match(str(v), e.mode, ctx->streaming && retention ? ctx->now - retention : INT64_MIN);
+  }
+  case Op::Regex:
+    return v.kind == RULEC_STRING && re2::RE2::PartialMatch(str(v), *ctx->regexes[e.index]);
+  case Op::TimeCmp: {
+    int64_t t;
+    if (v.kind != RULEC_STRING || !parseTimestamp(str(v), t))
+      return false;
+    const long double bound = static_cast<long double>(e.constant.i) + (e.mode ? ctx->now : 0);
+    return order(static_cast<long double>(t), bound, e.cmp);
   }
   }
   return false;
 }
 
 std::vector<uint32_t> referenceEvalPack(const ir::Pack &pack, const rulec_value *slots,
-                                        uint32_t logType) {
+                                        uint32_t logType, const rulec_context *ctx) {
   std::vector<uint32_t> out;
   for (uint32_t r = 0; r < pack.rules.size(); ++r) {
     const auto &types = pack.rules[r].info.logTypes;
     if (std::find(types.begin(), types.end(), logType) != types.end() &&
-        referenceEval(*pack.rules[r].predicate, slots, pack.fields))
+        referenceEval(*pack.rules[r].predicate, slots, pack.fields, ctx))
       out.push_back(r);
   }
   return out;

@@ -9,16 +9,19 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "EvalContext.h"
 #include "IR.h"
 #include "rulec/abi.h"
 
 namespace rulec::test {
 
-/// `table` is the field table of the scope `slots` belongs to.
-bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vector<FieldSpec> &table);
+/// `table` is the field table of the scope `slots` belongs to; `ctx` holds
+/// now, sets and regexes as for the native code (null when the pack uses none).
+bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vector<FieldSpec> &table,
+                   const rulec_context *ctx = nullptr);
 
 /// The matched rule indexes for an event of `logType`, like rulec_pack_eval.
 std::vector<uint32_t> referenceEvalPack(const ir::Pack &pack, const rulec_value *slots,
-                                        uint32_t logType);
+                                        uint32_t logType, const rulec_context *ctx = nullptr);
 
 } // namespace rulec::test

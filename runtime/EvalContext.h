@@ -1,0 +1,60 @@
+//===- EvalContext.h - Per-thread state the generated code may consult ----===//
+//
+// The `rulec_context` of include/rulec/abi.h: the query's "now", the sets KQL
+// let-tables build (filled by SetBuilder rules, read by `in` / `has_any`),
+// the pack's compiled regular expressions, and scratch memory for values the
+// code computes (tostring, tolower, ...). The generated code never reads it
+// directly; it passes it to the rulec_rt_* helpers. One context per thread.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "PackInfo.h"
+#include "rulec/abi.h"
+
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace rulec {
+
+/// The members of one let-table set, each with the newest event time that
+/// added it (for streaming retention).
+class StringSet {
+public:
+  void insert(std::string_view value, int64_t eventTime);
+  /// RULEC_SET_* match of `s` against the members added at or after `since`.
+  bool match(std::string_view s, uint32_t mode, int64_t since) const;
+  size_t size() const { return exact_.size(); }
+
+private:
+  std::unordered_map<std::string, int64_t> exact_;
+  std::unordered_map<std::string, int64_t> folded_; ///< lower-case members, for in~ and has_any
+};
+
+} // namespace rulec
+
+struct rulec_context {
+  explicit rulec_context(const rulec::PackInfo &pack);
+
+  /// Called before each event: frees the previous event's scratch strings.
+  void beginEvent() { scratchUsed = 0; }
+  /// `n` bytes of scratch memory valid until the next beginEvent().
+  char *scratch(size_t n);
+
+  int64_t now = 0;
+  bool streaming = false; ///< apply set retention (members expire)
+  const rulec::PackInfo &pack;
+  std::vector<rulec::StringSet> sets;
+  std::vector<std::unique_ptr<re2::RE2>> regexes;
+
+private:
+  std::vector<std::unique_ptr<char[]>> scratchChunks;
+  std::vector<size_t> scratchSizes;
+  size_t scratchUsed = 0; ///< bytes used, counted across chunks in order
+};

@@ -14,7 +14,9 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <map>
 
@@ -23,6 +25,8 @@ namespace rulec::codegen {
 using namespace llvm;
 
 namespace {
+
+static_assert(sizeof(rulec_value) == 16, "rulec_value is { i8, [3 x i8], i32, i64 }");
 
 /// Field indexes of rulec_value as the LLVM struct { i8, [3 x i8], i32, i64 }.
 enum ValueField { kKindField = 0, kLenField = 2, kPayloadField = 3 };
@@ -59,9 +63,9 @@ public:
     datetime_ = helper("rulec_rt_datetime", b_.getInt64Ty(), {ptrTy_});
     setMatch_ = helper("rulec_rt_set_match", i32, {ptrTy_, i32, ptrTy_, i32, i32});
     regexMatch_ = helper("rulec_rt_regex_match", i32, {ptrTy_, i32, ptrTy_, i32});
-    convert_ = Function::Create(FunctionType::get(b_.getVoidTy(), {ptrTy_, i32, ptrTy_, ptrTy_}, false),
-                                Function::ExternalLinkage, "rulec_rt_convert", *module_);
-    convert_->setDoesNotThrow();
+    call_ = Function::Create(FunctionType::get(b_.getVoidTy(), {ptrTy_, i32, i32, ptrTy_, ptrTy_}, false),
+                             Function::ExternalLinkage, "rulec_rt_call", *module_);
+    call_->setDoesNotThrow();
   }
 
   std::unique_ptr<Module> run() {
@@ -70,6 +74,7 @@ public:
       ruleFns.push_back(emitRule(pack_.rules[i], i));
     emitEntry(ruleFns);
     emitSeverity();
+    emitColumns();
     if (verifyModule(*module_, &errs()))
       report_fatal_error("rulec codegen produced an invalid module");
     return std::move(module_);
@@ -377,17 +382,64 @@ private:
     return result;
   }
 
-  /// The value a leaf tests: its slot, or the slot through Kusto conversions
-  /// (tostring, tolower, ...) computed into stack temporaries.
-  Value *subject(const ir::Expr &e) {
-    Value *value = slotPtr(e.slot);
-    for (uint32_t fn : e.converts) {
-      IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-      Value *out = entry.CreateAlloca(valueTy_, nullptr, "converted");
-      b_.CreateCall(convert_, {rtCtx_, b_.getInt32(fn), value, out});
-      value = out;
+  /// The value a leaf tests: its slot, or its computed subject.
+  Value *subject(const ir::Expr &e) { return e.subject ? emitValue(*e.subject) : slotPtr(e.slot); }
+
+  AllocaInst *entryAlloca(Type *type, Value *count, const char *name) {
+    IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+    return entry.CreateAlloca(type, count, name);
+  }
+
+  /// A constant rulec_value in read-only memory.
+  Value *constantValue(const Scalar &c) {
+    uint8_t kind = RULEC_NULL;
+    uint32_t len = 0;
+    Constant *payload = b_.getInt64(0);
+    switch (c.kind) {
+    case Scalar::Null: break;
+    case Scalar::Bool: kind = RULEC_BOOL; payload = b_.getInt64(c.b); break;
+    case Scalar::Int: kind = RULEC_INT; payload = b_.getInt64(c.i); break;
+    case Scalar::Double: {
+      kind = RULEC_DOUBLE;
+      int64_t bits;
+      std::memcpy(&bits, &c.d, sizeof bits);
+      payload = b_.getInt64(bits);
+      break;
     }
-    return value;
+    case Scalar::String:
+      kind = RULEC_STRING;
+      len = static_cast<uint32_t>(c.s.size());
+      payload = ConstantExpr::getPtrToInt(cast<Constant>(stringConstant(c.s)), b_.getInt64Ty());
+      break;
+    }
+    Constant *init = ConstantStruct::get(
+        valueTy_, {b_.getInt8(kind), ConstantAggregateZero::get(ArrayType::get(b_.getInt8Ty(), 3)),
+                   b_.getInt32(len), payload});
+    return new GlobalVariable(*module_, valueTy_, true, GlobalValue::PrivateLinkage, init, "const");
+  }
+
+  /// Computes a value into a stack temporary; returns a pointer to it.
+  Value *emitValue(const ir::Value &v) {
+    switch (v.kind) {
+    case ir::Value::Slot: return slotPtr(v.slot);
+    case ir::Value::Const: return constantValue(v.constant);
+    case ir::Value::Iff: {
+      Value *cond = emit(*v.cond);
+      Value *a = emitValue(*v.args[0]);
+      Value *b = emitValue(*v.args[1]);
+      return b_.CreateSelect(cond, a, b, "iff");
+    }
+    case ir::Value::Call: {
+      const uint32_t argc = static_cast<uint32_t>(v.args.size());
+      Value *argv = entryAlloca(ptrTy_, b_.getInt32(std::max(argc, 1u)), "args");
+      for (uint32_t i = 0; i < argc; ++i)
+        b_.CreateStore(emitValue(*v.args[i]), b_.CreateConstInBoundsGEP1_32(ptrTy_, argv, i));
+      Value *out = entryAlloca(valueTy_, nullptr, "computed");
+      b_.CreateCall(call_, {rtCtx_, b_.getInt32(v.fn), b_.getInt32(argc), argv, out});
+      return out;
+    }
+    }
+    return slotPtr(0);
   }
 
   Value *hasTest(Value *slot, const std::string &term, uint32_t mode) {
@@ -494,7 +546,7 @@ private:
       return networkTest(subject(e), e.op, e.constant.s);
     case ir::Op::FieldCompare:
       return callTrue(compareFields_,
-                      {slotPtr(e.slot), slotPtr(e.slot2),
+                      {subject(e), e.subject2 ? emitValue(*e.subject2) : slotPtr(e.slot2),
                        b_.getInt32(static_cast<uint32_t>(e.cmp) - static_cast<uint32_t>(ir::Op::Eq))});
     case ir::Op::AnyElement: case ir::Op::AllElements: case ir::Op::OneElement:
       return elementLoop(e);
@@ -609,6 +661,44 @@ private:
     b_.CreateRet(b_.getInt32(-1));
   }
 
+  /// rulec_pack_column: the computed result columns of KQL rules.
+  void emitColumns() {
+    auto *ty = FunctionType::get(b_.getVoidTy(), {ptrTy_, b_.getInt32Ty(), b_.getInt32Ty(), ptrTy_, ptrTy_}, false);
+    fn_ = Function::Create(ty, Function::ExternalLinkage, kColumnSymbol, *module_);
+    slots_ = fn_->getArg(0);
+    slots_->setName("slots");
+    table_ = &pack_.fields;
+    Value *rule = fn_->getArg(1), *column = fn_->getArg(2), *out = fn_->getArg(3);
+    rtCtx_ = fn_->getArg(4);
+    rule->setName("rule");
+    column->setName("column");
+    out->setName("out");
+    rtCtx_->setName("ctx");
+    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
+    BasicBlock *done = newBlock("done");
+    SwitchInst *byRule = b_.CreateSwitch(rule, done);
+    for (uint32_t r = 0; r < pack_.rules.size(); ++r) {
+      const auto &values = pack_.rules[r].columnValues;
+      if (std::none_of(values.begin(), values.end(), [](const auto &v) { return v != nullptr; }))
+        continue;
+      BasicBlock *bb = newBlock(("rule." + std::to_string(r)).c_str());
+      byRule->addCase(b_.getInt32(r), bb);
+      b_.SetInsertPoint(bb);
+      SwitchInst *byColumn = b_.CreateSwitch(column, done);
+      for (uint32_t c = 0; c < values.size(); ++c) {
+        if (!values[c])
+          continue;
+        BasicBlock *cb = newBlock(("column." + std::to_string(c)).c_str());
+        byColumn->addCase(b_.getInt32(c), cb);
+        b_.SetInsertPoint(cb);
+        b_.CreateMemCpy(out, MaybeAlign(8), emitValue(*values[c]), MaybeAlign(8), sizeof(rulec_value));
+        b_.CreateBr(done);
+      }
+    }
+    b_.SetInsertPoint(done);
+    b_.CreateRetVoid();
+  }
+
   const ir::Pack &pack_;
   LLVMContext &ctx_;
   std::unique_ptr<Module> module_;
@@ -619,7 +709,7 @@ private:
   Function *ieq_ = nullptr, *contains_ = nullptr, *icontains_ = nullptr;
   Function *ipClass_ = nullptr, *ipInNet_ = nullptr, *netHasIp_ = nullptr;
   Function *compareFields_ = nullptr, *has_ = nullptr, *now_ = nullptr, *datetime_ = nullptr;
-  Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *convert_ = nullptr;
+  Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *call_ = nullptr;
   Function *fn_ = nullptr;
   Value *rtCtx_ = nullptr;                                 ///< the rulec_context argument
   Value *slots_ = nullptr;                                 ///< base of the current scope's slots

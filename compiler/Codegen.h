@@ -29,6 +29,7 @@ namespace rulec::codegen {
 /// The names of the pack's entry points in every module and object.
 inline constexpr const char *kEvalSymbol = "rulec_pack_eval";
 inline constexpr const char *kSeveritySymbol = "rulec_pack_severity";
+inline constexpr const char *kColumnSymbol = "rulec_pack_column";
 
 /// Builds the (unoptimized) module for `pack`.
 std::unique_ptr<llvm::Module> generate(const ir::Pack &pack, llvm::LLVMContext &ctx);

@@ -5,6 +5,7 @@
 #include "rulec/abi.h"
 
 #include <ostream>
+#include <sstream>
 
 namespace rulec::ir {
 
@@ -46,6 +47,62 @@ static const char *typeSuffix(const Scalar &c) {
   case Scalar::Int: return "int";
   case Scalar::Double: return "float";
   case Scalar::String: return "str";
+  }
+  return "?";
+}
+
+std::unique_ptr<Value> Value::makeSlot(uint32_t slot) {
+  auto v = std::make_unique<Value>();
+  v->kind = Slot;
+  v->slot = slot;
+  return v;
+}
+
+std::unique_ptr<Value> Value::makeConst(Scalar c) {
+  auto v = std::make_unique<Value>();
+  v->kind = Const;
+  v->constant = std::move(c);
+  return v;
+}
+
+std::unique_ptr<Value> Value::makeCall(uint32_t fn, std::vector<std::unique_ptr<Value>> args) {
+  auto v = std::make_unique<Value>();
+  v->kind = Call;
+  v->fn = fn;
+  v->args = std::move(args);
+  return v;
+}
+
+static const char *functionName(uint32_t fn) {
+  static const char *names[] = {"tostring", "tolower", "toupper",   "tolong",  "todouble", "tobool",
+                                "strlen",   "strcat",  "coalesce",  "substring", "indexof", "add",
+                                "sub",      "mul",     "div",       "mod",       "split_at", "json_get"};
+  return fn < RULEC_FN_COUNT ? names[fn] : "?";
+}
+
+static void printExpr(const Expr &e, const std::string &scope, int depth, std::ostream &os);
+
+std::string valueText(const Value &v, const std::string &scope) {
+  switch (v.kind) {
+  case Value::Slot: return scope + std::to_string(v.slot);
+  case Value::Const: return v.constant.repr();
+  case Value::Call: {
+    std::string out = std::string(functionName(v.fn)) + "(";
+    for (size_t i = 0; i < v.args.size(); ++i)
+      out += (i ? ", " : "") + valueText(*v.args[i], scope);
+    return out + ")";
+  }
+  case Value::Iff: {
+    std::ostringstream cond;
+    printExpr(*v.cond, scope, 0, cond);
+    std::string c = cond.str();
+    while (!c.empty() && c.back() == '\n')
+      c.pop_back();
+    for (char &ch : c)
+      if (ch == '\n')
+        ch = ';';
+    return "iff(" + c + " ? " + valueText(*v.args[0], scope) + " : " + valueText(*v.args[1], scope) + ")";
+  }
   }
   return "?";
 }
@@ -161,18 +218,15 @@ static void printExpr(const Expr &e, const std::string &scope, int depth, std::o
   case Op::Const: case Op::Not: case Op::And: case Op::Or: case Op::ExactlyOne:
     break;
   case Op::FieldCompare:
-    os << " " << scope << e.slot << ", " << scope << e.slot2;
+    os << " " << (e.subject ? valueText(*e.subject, scope) : scope + std::to_string(e.slot)) << ", "
+       << (e.subject2 ? valueText(*e.subject2, scope) : scope + std::to_string(e.slot2));
     break;
   case Op::AnyElement: case Op::AllElements: case Op::OneElement:
     os << " " << scope << e.slot << at(e.loc) << "\n";
     printExpr(*e.operands[0], scope + std::to_string(e.slot) + ".", depth + 1, os);
     return;
   default: {
-    static const char *fns[] = {"tostring", "tolower", "toupper"};
-    std::string subject = scope + std::to_string(e.slot);
-    for (uint32_t fn : e.converts)
-      subject = std::string(fns[fn]) + "(" + subject + ")";
-    os << " " << subject;
+    os << " " << (e.subject ? valueText(*e.subject, scope) : scope + std::to_string(e.slot));
     if ((e.op >= Op::Eq && e.op <= Op::Ge) || e.op == Op::InNetwork || e.op == Op::NetworkHasIp ||
         e.op == Op::Has)
       os << ", " << e.constant.repr();
@@ -255,8 +309,11 @@ void print(const Pack &pack, std::ostream &os) {
       os << "  context " << Scalar::makeString(c.name).repr() << " = $" << c.slot << "\n";
     if (!info.columns.empty()) {
       os << "  columns:";
-      for (const ContextEntry &c : info.columns)
-        os << " " << c.name << "=$" << c.slot;
+      for (size_t i = 0; i < info.columns.size(); ++i) {
+        const ContextEntry &c = info.columns[i];
+        os << " " << c.name << "="
+           << (c.computed ? valueText(*rule.columnValues[i], "$") : "$" + std::to_string(c.slot));
+      }
       os << (info.distinct ? "  distinct" : "");
       if (info.take >= 0)
         os << "  take " << info.take;

@@ -68,6 +68,26 @@ enum class Op : uint8_t {
   Regex,    ///< the string matches regular expression `index`
 };
 
+struct Expr;
+
+/// A computed value (KQL): a slot, a constant, a function of values, or a
+/// choice between two values. Leaves may test one instead of a plain slot.
+struct Value {
+  enum Kind { Slot, Const, Call, Iff } kind = Slot;
+  uint32_t slot = 0;                          ///< Slot
+  Scalar constant;                            ///< Const
+  uint32_t fn = 0;                            ///< Call: RULEC_FN_*
+  std::vector<std::unique_ptr<Value>> args;   ///< Call: arguments; Iff: {then, else}
+  std::unique_ptr<Expr> cond;                 ///< Iff
+
+  static std::unique_ptr<Value> makeSlot(uint32_t slot);
+  static std::unique_ptr<Value> makeConst(Scalar c);
+  static std::unique_ptr<Value> makeCall(uint32_t fn, std::vector<std::unique_ptr<Value>> args);
+};
+
+/// Text of a value for dumps: $3, "x", tolower($3), iff(<cond>, a, b).
+std::string valueText(const Value &v, const std::string &scope);
+
 struct Expr {
   Op op = Op::Const;
   SourceLocation loc;
@@ -77,9 +97,9 @@ struct Expr {
   Op cmp = Op::Eq;         ///< FieldCompare, TimeCmp
   uint32_t mode = 0;       ///< Has, InSet, TimeCmp
   uint32_t index = 0;      ///< InSet: set; Regex: regular expression
-  /// Kusto conversions applied to the slot's value, in order, before the
-  /// test (RULEC_FN_TOSTRING, ...): `tolower(tostring(x)) == "a"`.
-  std::vector<uint32_t> converts;
+  /// KQL: the leaf tests this computed value instead of `slot`
+  /// (`tolower(x) == "a"`); FieldCompare compares subject with subject2.
+  std::unique_ptr<Value> subject, subject2;
   Scalar constant;         ///< comparisons with a constant
   std::vector<std::unique_ptr<Expr>> operands;
 
@@ -102,6 +122,9 @@ struct Rule {
   std::unique_ptr<Expr> predicate;
   /// One predicate per DynamicSeverities entry (info.dynamicSeverities).
   std::vector<std::unique_ptr<Expr>> severityPredicates;
+  /// KQL: per info.columns entry, its computed value (null when the column
+  /// is a plain slot).
+  std::vector<std::unique_ptr<Value>> columnValues;
 };
 
 /// Where a predicate's slots live: the pack's field table (empty scope), or

@@ -53,7 +53,7 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   bind("rulec_rt_datetime", &rulec_rt_datetime);
   bind("rulec_rt_set_match", &rulec_rt_set_match);
   bind("rulec_rt_regex_match", &rulec_rt_regex_match);
-  bind("rulec_rt_convert", &rulec_rt_convert);
+  bind("rulec_rt_call", &rulec_rt_call);
   if (Error e = main.define(orc::absoluteSymbols(std::move(runtime))))
     return fail(std::move(e));
   auto process = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
@@ -71,7 +71,12 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   if (!severity)
     return fail(severity.takeError());
 
+  auto column = (*jit)->lookup(codegen::kColumnSymbol);
+  if (!column)
+    return fail(column.takeError());
+
   std::unique_ptr<JitPack> out(new JitPack());
+  out->column_ = column->toPtr<rulec_pack_column_fn>();
   out->info_ = pack.info();
   out->eval_ = eval->toPtr<rulec_pack_eval_fn>();
   out->severity_ = severity->toPtr<rulec_pack_severity_fn>();

@@ -37,6 +37,7 @@ public:
   const PackInfo &info() const { return info_; }
   rulec_pack_eval_fn eval() const { return eval_; }
   rulec_pack_severity_fn severity() const { return severity_; }
+  rulec_pack_column_fn column() const { return column_; }
 
 private:
   JitPack() = default;
@@ -44,6 +45,7 @@ private:
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   rulec_pack_eval_fn eval_ = nullptr;
   rulec_pack_severity_fn severity_ = nullptr;
+  rulec_pack_column_fn column_ = nullptr;
 };
 
 /// The optimized LLVM module of `pack` for the host: what the JIT compiles

@@ -34,8 +34,12 @@ std::string timespanText(int64_t nanos) {
   static const struct {
     const char *name;
     int64_t nanos;
-  } kUnits[] = {{"d", 86400'000'000'000}, {"h", 3600'000'000'000}, {"m", 60'000'000'000},
-                {"s", 1'000'000'000},     {"ms", 1'000'000},        {"microsecond", 1'000},
+  } kUnits[] = {{"d", 86400'000'000'000},
+                {"h", 3600'000'000'000},
+                {"m", 60'000'000'000},
+                {"s", 1'000'000'000},
+                {"ms", 1'000'000},
+                {"microsecond", 1'000},
                 {"tick", 100}};
   if (nanos == 0)
     return "0s";
@@ -192,9 +196,10 @@ void dumpExpr(const Expr &e, int depth, std::ostream &os, const std::string &pre
   case Expr::Star: os << "Star"; break;
   }
   os << at(e.loc) << "\n";
+  const bool keyed = e.kind == Expr::Dynamic && e.dynamicIsObject;
   for (size_t i = 0; i < e.operands.size(); ++i)
     dumpExpr(*e.operands[i], depth + 1, os,
-             e.kind == Expr::Dynamic && e.dynamicIsObject ? Scalar::makeString(e.keys[i]).repr() + ": " : "");
+             keyed ? Scalar::makeString(e.keys[i]).repr() + ": " : "");
   if (e.table)
     dumpTabular(*e.table, depth + 1, os);
 }
@@ -216,7 +221,7 @@ void dumpOperator(const Operator &op, int depth, std::ostream &os) {
   os << indent(depth) << op.name;
   if (op.generic)
     os << " generic " << Scalar::makeString(op.rawArgs).repr();
-  if (op.name == "take" || op.name == "limit" || (op.name == "top" && !op.generic))
+  else if (op.name == "take" || op.name == "limit" || op.name == "top")
     os << " " << op.count;
   for (size_t i = 0; i < op.columns.size(); ++i)
     os << (i ? ", " : " ") << op.columns[i];
@@ -239,10 +244,10 @@ void dumpTabular(const TabularExpr &t, int depth, std::ostream &os) {
 void dumpQuery(const Query &query, std::ostream &os) {
   os << "Query\n";
   for (const LetStmt &let : query.lets) {
-    os << "  let " << nameText(let.name) << " = "
-       << (let.function ? "function " + Scalar::makeString(let.rawBody).repr()
-                        : let.table ? "table" : "scalar")
-       << at(let.loc) << "\n";
+    const std::string kind = let.function ? "function " + Scalar::makeString(let.rawBody).repr()
+                             : let.table  ? "table"
+                                          : "scalar";
+    os << "  let " << nameText(let.name) << " = " << kind << at(let.loc) << "\n";
     if (let.scalar)
       dumpExpr(*let.scalar, 2, os);
     if (let.table)
@@ -259,7 +264,8 @@ std::string toString(const Expr &e) {
   case Expr::Name: return nameText(e.name);
   case Expr::Member: return operand(*e.operands[0], 7) + "." + nameText(e.name);
   case Expr::Index: return operand(*e.operands[0], 7) + "[" + toString(*e.operands[1]) + "]";
-  case Expr::Call: return e.name + "(" + (e.table ? tabularText(*e.table) : joined(e.operands)) + ")";
+  case Expr::Call:
+    return e.name + "(" + (e.table ? tabularText(*e.table) : joined(e.operands)) + ")";
   case Expr::Unary: return e.op + operand(*e.operands[0], 6);
   case Expr::Binary: {
     const int p = precedence(e);

@@ -10,9 +10,7 @@ namespace rulec::kql {
 namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isHexDigit(char c) {
-  return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool isHexDigit(char c) { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool isIdentChar(char c) { return isIdentStart(c) || isDigit(c); }
 bool isQuote(char c) { return c == '"' || c == '\''; }
@@ -181,22 +179,24 @@ bool Lexer::lexIdentifier(Token &t) {
   return true;
 }
 
+/// A number, a timespan (90d, 1.5h), or, as Kusto reads them, a name that
+/// starts with digits (1a, 5gh, 1D, 1e3d).
 bool Lexer::lexNumber(Token &t) {
   const Position start = here();
-  if (peek() == '0' && (peek(1) == 'x' || peek(1) == 'X') && isHexDigit(peek(2))) {
-    advance(2);
-    const size_t digits = pos_;
-    while (isHexDigit(peek()))
-      advance();
-    uint64_t value = 0;
-    auto [end, ec] = std::from_chars(s_.data() + digits, s_.data() + pos_, value, 16);
-    if (ec != std::errc() || isIdentChar(peek()))
-      return fail("invalid hexadecimal literal", start);
+  size_t wordEnd = pos_;
+  while (wordEnd < s_.size() && isIdentChar(s_[wordEnd]))
+    ++wordEnd;
+  const std::string_view word = s_.substr(pos_, wordEnd - pos_);
+  uint64_t hex = 0;
+  if (word.size() > 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'X') &&
+      std::from_chars(word.data() + 2, word.data() + word.size(), hex, 16).ptr ==
+          word.data() + word.size()) {
+    advance(word.size());
     t.kind = TokenKind::Integer;
-    t.intValue = static_cast<int64_t>(value); // 0xFFFFFFFFFFFFFFFF is -1, as in Kusto
+    t.intValue = static_cast<int64_t>(hex); // 0xFFFFFFFFFFFFFFFF is -1, as in Kusto
     return true;
   }
-  bool real = false;
+  bool real = false, exponent = false;
   while (isDigit(peek()))
     advance();
   // 1.5, .5 and 1. (but 1..2 is a range)
@@ -208,18 +208,23 @@ bool Lexer::lexNumber(Token &t) {
   }
   if ((peek() == 'e' || peek() == 'E') &&
       (isDigit(peek(1)) || ((peek(1) == '+' || peek(1) == '-') && isDigit(peek(2))))) {
-    real = true;
+    real = exponent = true;
     advance(2);
     while (isDigit(peek()))
       advance();
   }
   const std::string number(s_.substr(start.pos, pos_ - start.pos));
-  if (isIdentStart(peek())) {
+  if (isIdentChar(peek())) {
     const size_t unitStart = pos_;
     while (isIdentChar(peek()))
       advance();
     const std::string_view unit = s_.substr(unitStart, pos_ - unitStart);
-    const int64_t nanos = timespanUnitNanos(unit);
+    const int64_t nanos = exponent ? 0 : timespanUnitNanos(unit);
+    if (nanos == 0 && pos_ == wordEnd) {
+      t.kind = TokenKind::Identifier;
+      t.text = std::string(word);
+      return true;
+    }
     if (nanos == 0)
       return fail("invalid number '" + std::string(s_.substr(start.pos, pos_ - start.pos)) +
                       "': '" + std::string(unit) + "' is not a timespan unit",
@@ -277,8 +282,8 @@ bool Lexer::lexEscape(std::string &out) {
   const Position start = here();
   const char c = peek(1);
   static const std::pair<char, char> kSimple[] = {
-      {'"', '"'},   {'\'', '\''}, {'\\', '\\'}, {'n', '\n'}, {'t', '\t'}, {'r', '\r'},
-      {'b', '\b'}, {'f', '\f'},  {'v', '\v'},   {'a', '\a'}, {'0', '\0'},
+      {'"', '"'},  {'\'', '\''}, {'\\', '\\'}, {'n', '\n'}, {'t', '\t'}, {'r', '\r'},
+      {'b', '\b'}, {'f', '\f'},  {'v', '\v'},  {'a', '\a'}, {'0', '\0'},
   };
   for (const auto &[escape, value] : kSimple) {
     if (escape == c) {
@@ -294,8 +299,8 @@ bool Lexer::lexEscape(std::string &out) {
                 start);
   uint32_t cp = 0;
   if (!hexValue(2, digits, cp) || cp > 0x10FFFF)
-    return fail("expected " + std::to_string(digits) + " hex digits of a code point after '\\" +
-                    c + "'",
+    return fail("expected " + std::to_string(digits) + " hex digits of a code point after '\\" + c +
+                    "'",
                 start);
   advance(2 + digits);
   // A UTF-16 surrogate pair written as two escapes is one character.

@@ -8,7 +8,8 @@
 // the pieces.
 //
 // Lexical forms (learn.microsoft.com/kusto/query/scalar-data-types):
-//   identifiers    [A-Za-z_$][A-Za-z0-9_]*, and bracketed ['name'] / ["name"]
+//   identifiers    [A-Za-z_$][A-Za-z0-9_]*, bracketed ['name'] / ["name"], and
+//                  words that start with digits but are no number (1a, 5gh, 1D)
 //   strings        "..." '...' with \" \' \\ \n \t \r \b \f \v \a \0 \xHH \uXXXX
 //                  \UXXXXXXXX escapes, on one line; @"..." @'...' verbatim (a
 //                  doubled quote is one quote); h"..." H'...' obfuscated (same
@@ -50,10 +51,10 @@ struct Token {
   std::string text;
   int64_t intValue = 0;
   double realValue = 0;
-  size_t offset = 0; ///< byte offset of the token in the query text
-  size_t length = 0; ///< bytes the token spans in the query text
-  int line = 1;      ///< 1-based
-  int column = 1;    ///< 1-based, in bytes
+  size_t offset = 0;      ///< byte offset of the token in the query text
+  size_t length = 0;      ///< bytes the token spans in the query text
+  int line = 1;           ///< 1-based
+  int column = 1;         ///< 1-based, in bytes
   bool adjacent = false;  ///< no space or comment between this token and the previous one
   bool bracketed = false; ///< an Identifier written ['name'] or ["name"]
 

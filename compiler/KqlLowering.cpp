@@ -9,6 +9,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace rulec::kql {
 
@@ -24,11 +25,20 @@ std::string lower(std::string s) {
   return s;
 }
 
-/// A column of the pipeline: a path into the event, read through Kusto
-/// conversions (tostring, tolower, toupper).
+struct Alias;
+/// The named columns at a point of the pipeline (extend, project, ...).
+using Env = std::map<std::string, Alias>;
+
+/// An expression and the columns it may name: a leaf's operand or a result
+/// column. Lowered afresh at each use, so each use gets its own IR.
 struct Column {
-  std::vector<PathStep> path;
-  std::vector<uint32_t> converts;
+  const Expr *expr = nullptr;
+  std::shared_ptr<const Env> env;
+};
+
+/// A named column: the expression that defines it, in the columns of its time.
+struct Alias {
+  Column def;
 };
 
 /// A constant operand: a literal, a scalar let, or a time relative to now().
@@ -43,7 +53,7 @@ struct Pipeline {
   std::string table;
   SourceLocation tableLoc;
   std::vector<IrPtr> conjuncts;
-  std::map<std::string, Column> env;      ///< named columns (aliases and projections)
+  std::shared_ptr<const Env> env = std::make_shared<Env>(); ///< named columns (aliases and projections)
   bool restricted = false;                ///< after project/distinct only `env` names exist
   std::vector<std::pair<std::string, Column>> output; ///< the row's columns, when not the whole event
   bool wholeEvent = true;
@@ -83,7 +93,7 @@ public:
     out.info.take = main.take;
     out.info.wholeEvent = main.wholeEvent;
     for (const auto &[name, col] : main.output)
-      out.info.columns.push_back({name, field(col.path), col.converts});
+      addColumn(out, name, col);
     out.predicate = conjunction(std::move(main.conjuncts), rule_.loc);
     newRules_.push_back(std::move(out));
   }
@@ -97,6 +107,18 @@ private:
 
   uint32_t field(const std::vector<PathStep> &path) {
     return pack_.internField({}, path, KeyMatch::Exact);
+  }
+
+  /// A result column: a plain path is read from the event as it is; any
+  /// other expression is computed by the pack's code.
+  void addColumn(ir::Rule &rule, const std::string &name, const Column &col) {
+    if (auto path = pathOf(col)) {
+      rule.info.columns.push_back({name, field(*path), false});
+      rule.columnValues.push_back(nullptr);
+    } else {
+      rule.info.columns.push_back({name, 0, true});
+      rule.columnValues.push_back(value(col));
+    }
   }
 
   static IrPtr conjunction(std::vector<IrPtr> ops, const SourceLocation &loc) {
@@ -121,6 +143,12 @@ private:
   }
 
   void lowerOperator(const Operator &op, Pipeline &p) {
+    lowerOperatorBody(op, p);
+    if (p.restricted)
+      restricted_.insert(p.env.get());
+  }
+
+  void lowerOperatorBody(const Operator &op, Pipeline &p) {
     if (op.generic)
       fail(op.loc, "the '" + op.name + "' operator is not supported");
     if (p.sealed && op.name != "project" && op.name != "take" && op.name != "limit")
@@ -132,36 +160,47 @@ private:
       for (const Assignment &a : op.assignments) {
         const std::string name = a.name.empty() ? defaultName(*a.value) : a.name;
         Column col = column(*a.value, p);
-        p.env[name] = col;
+        checkColumn(col);
+        auto env = std::make_shared<Env>(*p.env);
+        (*env)[name] = Alias{col};
+        p.env = env;
         setOutput(p, name, col);
       }
-    } else if (op.name == "project") {
+    } else if (op.name == "project" || op.name == "distinct") {
+      const bool isDistinct = op.name == "distinct";
       std::vector<std::pair<std::string, Column>> out;
-      std::map<std::string, Column> env;
-      for (const Assignment &a : op.assignments) {
+      auto env = std::make_shared<Env>();
+      for (const Assignment &a : isDistinct ? op.by : op.assignments) {
+        if (a.value->kind == Expr::Star)
+          fail(a.value->loc, op.name + " * is not supported");
         const std::string name = a.name.empty() ? defaultName(*a.value) : a.name;
         Column col = column(*a.value, p);
-        env[name] = col;
+        checkColumn(col);
+        (*env)[name] = Alias{col};
         out.emplace_back(name, col);
       }
-      p.env = std::move(env);
+      p.env = env;
       p.output = std::move(out);
       p.restricted = true;
       p.wholeEvent = false;
+      p.distinct = p.distinct || isDistinct;
     } else if (op.name == "project-away") {
       if (p.wholeEvent)
         fail(op.loc, "project-away before a project is not supported (the row is the whole event)");
+      auto env = std::make_shared<Env>(*p.env);
       for (const std::string &c : op.columns) {
-        p.env.erase(c);
+        env->erase(c);
         p.output.erase(std::remove_if(p.output.begin(), p.output.end(), [&](auto &o) { return o.first == c; }),
                        p.output.end());
       }
+      p.env = env;
     } else if (op.name == "project-rename") {
+      auto env = std::make_shared<Env>(*p.env);
       for (const Assignment &a : op.assignments) {
         Column col = column(*a.value, p);
-        p.env[a.name] = col;
+        (*env)[a.name] = Alias{col};
         if (a.value->kind == Expr::Name)
-          p.env.erase(a.value->name);
+          env->erase(a.value->name);
         bool renamed = false;
         for (auto &o : p.output)
           if (a.value->kind == Expr::Name && o.first == a.value->name) {
@@ -171,22 +210,7 @@ private:
         if (!renamed)
           setOutput(p, a.name, col);
       }
-    } else if (op.name == "distinct") {
-      std::vector<std::pair<std::string, Column>> out;
-      std::map<std::string, Column> env;
-      for (const Assignment &a : op.by) {
-        if (a.value->kind == Expr::Star)
-          fail(a.value->loc, "distinct * is not supported");
-        const std::string name = a.name.empty() ? defaultName(*a.value) : a.name;
-        Column col = column(*a.value, p);
-        env[name] = col;
-        out.emplace_back(name, col);
-      }
-      p.env = std::move(env);
-      p.output = std::move(out);
-      p.restricted = true;
-      p.wholeEvent = false;
-      p.distinct = true;
+      p.env = env;
     } else if (op.name == "take" || op.name == "limit") {
       p.take = p.take < 0 ? op.count : std::min(p.take, op.count);
       p.sealed = true;
@@ -231,70 +255,225 @@ private:
 
   // --- columns and constants ------------------------------------------------
 
-  /// The column a path expression names, or fail.
-  Column column(const Expr &e, const Pipeline &p) {
+  Column column(const Expr &e, const Pipeline &p) { return Column{&e, p.env}; }
+
+  /// Fails early on an expression that cannot be a column.
+  void checkColumn(const Column &c) {
+    if (!pathOf(c))
+      (void)value(c);
+  }
+
+  /// The alias a name refers to in `env`, if any.
+  static const Alias *aliasOf(const Column &c, const std::string &name) {
+    auto it = c.env->find(name);
+    return it == c.env->end() ? nullptr : &it->second;
+  }
+
+  /// The event path an expression names (a column, a.b, a["b"], a[0], through
+  /// parse_json / todynamic), or nothing when it computes a value.
+  std::optional<std::vector<PathStep>> pathOf(const Column &c) {
+    const Expr &e = *c.expr;
     switch (e.kind) {
     case Expr::Name: {
-      if (auto it = p.env.find(e.name); it != p.env.end())
-        return it->second;
-      if (p.restricted)
+      if (const Alias *a = aliasOf(c, e.name))
+        return pathOf(a->def);
+      if (restricted_.count(c.env.get()))
         fail(e.loc, "column '" + e.name + "' is not in the rows at this point (after project or distinct)");
       if (lets_.count(e.name))
-        fail(e.loc, "'" + e.name + "' is a let name, not a column");
-      return Column{{PathStep::makeKey(e.name)}, {}};
+        return std::nullopt;
+      return std::vector<PathStep>{PathStep::makeKey(e.name)};
     }
     case Expr::Member: {
-      Column base = column(*e.operands[0], p);
-      if (!base.converts.empty())
-        fail(e.loc, "member access on a converted value is not supported");
-      base.path.push_back(PathStep::makeKey(e.name));
+      auto base = pathOf(Column{e.operands[0].get(), c.env});
+      if (!base)
+        return std::nullopt;
+      base->push_back(PathStep::makeKey(e.name));
       return base;
     }
     case Expr::Index: {
-      Column base = column(*e.operands[0], p);
-      if (!base.converts.empty())
-        fail(e.loc, "indexing a converted value is not supported");
-      const Expr &index = *e.operands[1];
-      if (index.kind == Expr::Literal && index.literal.type == Literal::String)
-        base.path.push_back(PathStep::makeKey(index.literal.value.s));
-      else if (index.kind == Expr::Literal && index.literal.type == Literal::Long)
-        base.path.push_back(PathStep::makeIndex(index.literal.value.i));
-      else if (index.kind == Expr::Unary && index.op == "-" && index.operands[0]->kind == Expr::Literal &&
-               index.operands[0]->literal.type == Literal::Long)
-        base.path.push_back(PathStep::makeIndex(-index.operands[0]->literal.value.i));
-      else
-        fail(index.loc, "an index must be a string or integer literal");
+      auto base = pathOf(Column{e.operands[0].get(), c.env});
+      if (!base)
+        return std::nullopt;
+      base->push_back(indexStep(*e.operands[1]));
       return base;
     }
-    case Expr::Call: {
-      const std::string fn = lower(e.name);
-      if (e.operands.size() == 1 && (fn == "parse_json" || fn == "todynamic"))
-        return column(*e.operands[0], p); // a JSON event column already is dynamic (docs/kql.md)
-      if (e.operands.size() == 1 && (fn == "tostring" || fn == "tolower" || fn == "toupper")) {
-        Column c = column(*e.operands[0], p);
-        c.converts.push_back(fn == "tostring" ? RULEC_FN_TOSTRING
-                             : fn == "tolower" ? RULEC_FN_TOLOWER
-                                               : RULEC_FN_TOUPPER);
-        return c;
-      }
-      fail(e.loc, "the function '" + e.name + "' is not supported here");
-    }
     default:
-      fail(e.loc, "'" + toString(e) + "' is not a column or a path into the event");
+      return std::nullopt; // parse_json(x).a is a value: x may hold JSON text
     }
   }
 
-  bool isColumn(const Expr &e, const Pipeline &p) {
-    switch (e.kind) {
-    case Expr::Name: return p.env.count(e.name) || !lets_.count(e.name);
-    case Expr::Member: case Expr::Index: return true;
-    case Expr::Call: {
+  PathStep indexStep(const Expr &index) {
+    auto k = constant(index);
+    if (k && k->type == Literal::String)
+      return PathStep::makeKey(k->value.s);
+    if (k && k->type == Literal::Long)
+      return PathStep::makeIndex(k->value.i);
+    fail(index.loc, "an index must be a string or integer constant");
+  }
+
+  /// Member and index steps on a computed base: parse_json(x).a.b[0] reads the
+  /// path in x, which may be a JSON object or a string of JSON text;
+  /// split(s, sep)[i] takes one piece.
+  std::unique_ptr<ir::Value> stepsOnValue(const Column &c) {
+    std::vector<const Expr *> steps; // outermost first
+    Column at = c;
+    while (true) {
+      const Expr &e = *at.expr;
+      if (e.kind == Expr::Member || e.kind == Expr::Index) {
+        steps.push_back(&e);
+        at.expr = e.operands[0].get();
+      } else if (const Alias *a = e.kind == Expr::Name ? aliasOf(at, e.name) : nullptr) {
+        at = a->def; // extend d = parse_json(x) | ... d.field
+      } else {
+        break;
+      }
+    }
+    std::reverse(steps.begin(), steps.end());
+    const Expr *base = at.expr;
+    const std::string fn = base->kind == Expr::Call ? lower(base->name) : "";
+    if ((fn == "parse_json" || fn == "todynamic") && base->operands.size() == 1) {
+      std::vector<std::unique_ptr<ir::Value>> keys;
+      std::vector<PathStep> path;
+      for (const Expr *s : steps) {
+        PathStep step = s->kind == Expr::Member ? PathStep::makeKey(s->name) : indexStep(*s->operands[1]);
+        keys.push_back(ir::Value::makeConst(step.isIndex ? Scalar::makeInt(step.index) : Scalar::makeString(step.key)));
+        path.push_back(step);
+      }
+      const Column inner{base->operands[0].get(), at.env};
+      std::vector<std::unique_ptr<ir::Value>> args;
+      auto innerPath = pathOf(inner);
+      args.push_back(value(inner));
+      for (auto &k : keys)
+        args.push_back(std::move(k));
+      auto parsed = ir::Value::makeCall(RULEC_FN_JSON_GET, std::move(args));
+      if (!innerPath)
+        return parsed;
+      // A JSON column read as it is, else its text parsed.
+      std::vector<PathStep> full = *innerPath;
+      full.insert(full.end(), path.begin(), path.end());
+      std::vector<std::unique_ptr<ir::Value>> either;
+      either.push_back(ir::Value::makeSlot(field(full)));
+      either.push_back(std::move(parsed));
+      return ir::Value::makeCall(RULEC_FN_COALESCE, std::move(either));
+    }
+    if (fn == "split" && steps.size() == 1 && steps[0]->kind == Expr::Index &&
+        (base->operands.size() == 2 || base->operands.size() == 3)) {
+      auto k = constant(*steps[0]->operands[1]);
+      if (!k || k->type != Literal::Long)
+        fail(steps[0]->loc, "an index must be an integer constant");
+      std::vector<std::unique_ptr<ir::Value>> args;
+      args.push_back(value(Column{base->operands[0].get(), at.env}));
+      args.push_back(value(Column{base->operands[1].get(), at.env}));
+      if (base->operands.size() == 3) { // split(s, sep, i) is [piece i]: only [0] names it
+        if (k->value.i != 0)
+          fail(steps[0]->loc, "split(s, sep, i) has one element; index it with [0]");
+        args.push_back(value(Column{base->operands[2].get(), at.env}));
+      } else {
+        args.push_back(ir::Value::makeConst(Scalar::makeInt(k->value.i)));
+      }
+      return ir::Value::makeCall(RULEC_FN_SPLIT_AT, std::move(args));
+    }
+    fail(c.expr->loc, "member access or indexing on a computed value is not supported (only on parse_json(x) and split(s, sep))");
+  }
+
+  /// The value an expression computes (docs/kql.md lists the functions).
+  std::unique_ptr<ir::Value> value(const Column &c) {
+    const Expr &e = *c.expr;
+    if (auto path = pathOf(c))
+      return ir::Value::makeSlot(field(*path));
+    if (e.kind == Expr::Name)
+      if (const Alias *a = aliasOf(c, e.name))
+        return value(a->def);
+    if (auto k = constant(e)) {
+      if (k->type == Literal::DateTime && k->relativeToNow)
+        fail(e.loc, "ago() and now() as values are not supported (compare a column with them)");
+      return ir::Value::makeConst(k->value);
+    }
+    if (e.kind == Expr::Member || e.kind == Expr::Index)
+      return stepsOnValue(c);
+    if (isPredicate(e)) { // a bool value: iff(p, true, false)
+      auto v = std::make_unique<ir::Value>();
+      v->kind = ir::Value::Iff;
+      Pipeline scope;
+      scope.env = c.env;
+      v->cond = predicate(e, scope);
+      v->args.push_back(ir::Value::makeConst(Scalar::makeBool(true)));
+      v->args.push_back(ir::Value::makeConst(Scalar::makeBool(false)));
+      return v;
+    }
+    if (e.kind == Expr::Binary) {
+      static const std::map<std::string, uint32_t> kArithmetic = {
+          {"+", RULEC_FN_ADD}, {"-", RULEC_FN_SUB}, {"*", RULEC_FN_MUL}, {"/", RULEC_FN_DIV}, {"%", RULEC_FN_MOD}};
+      if (auto it = kArithmetic.find(e.op); it != kArithmetic.end()) {
+        std::vector<std::unique_ptr<ir::Value>> args;
+        args.push_back(value(Column{e.operands[0].get(), c.env}));
+        args.push_back(value(Column{e.operands[1].get(), c.env}));
+        return ir::Value::makeCall(it->second, std::move(args));
+      }
+    }
+    if (e.kind != Expr::Call)
+      fail(e.loc, "'" + toString(e) + "' is not a supported value");
+    static const std::map<std::string, std::pair<uint32_t, std::pair<size_t, size_t>>> kFunctions = {
+        {"tostring", {RULEC_FN_TOSTRING, {1, 1}}}, {"tolower", {RULEC_FN_TOLOWER, {1, 1}}},
+        {"toupper", {RULEC_FN_TOUPPER, {1, 1}}},   {"toint", {RULEC_FN_TOLONG, {1, 1}}},
+        {"tolong", {RULEC_FN_TOLONG, {1, 1}}},     {"todouble", {RULEC_FN_TODOUBLE, {1, 1}}},
+        {"toreal", {RULEC_FN_TODOUBLE, {1, 1}}},   {"tobool", {RULEC_FN_TOBOOL, {1, 1}}},
+        {"toboolean", {RULEC_FN_TOBOOL, {1, 1}}},  {"strlen", {RULEC_FN_STRLEN, {1, 1}}},
+        {"strcat", {RULEC_FN_STRCAT, {1, 64}}},    {"coalesce", {RULEC_FN_COALESCE, {2, 64}}},
+        {"substring", {RULEC_FN_SUBSTRING, {2, 3}}}, {"indexof", {RULEC_FN_INDEXOF, {2, 2}}},
+    };
+    const std::string fn = lower(e.name);
+    if ((fn == "parse_json" || fn == "todynamic") && e.operands.size() == 1)
+      return value(Column{e.operands[0].get(), c.env}); // without member steps, the value itself
+    if (fn == "iff" || fn == "iif") {
+      if (e.operands.size() != 3)
+        fail(e.loc, e.name + " takes a condition and two values");
+      return choice(c, 0);
+    }
+    if (fn == "case") {
+      if (e.operands.size() < 3 || e.operands.size() % 2 == 0)
+        fail(e.loc, "case takes condition/value pairs and an else value");
+      return choice(c, 0);
+    }
+    auto it = kFunctions.find(fn);
+    if (it == kFunctions.end())
+      fail(e.loc, "the function '" + e.name + "' is not supported");
+    const auto [code, arity] = it->second;
+    if (e.operands.size() < arity.first || e.operands.size() > arity.second)
+      fail(e.loc, "wrong number of arguments to " + e.name);
+    std::vector<std::unique_ptr<ir::Value>> args;
+    for (const auto &o : e.operands)
+      args.push_back(value(Column{o.get(), c.env}));
+    return ir::Value::makeCall(code, std::move(args));
+  }
+
+  /// Whether an expression is a condition (a comparison, a string test,
+  /// `in`, `between`, and/or, not(), isempty(), ...) rather than a value.
+  static bool isPredicate(const Expr &e) {
+    if (e.kind == Expr::In || e.kind == Expr::Between)
+      return true;
+    if (e.kind == Expr::Binary)
+      return e.op != "+" && e.op != "-" && e.op != "*" && e.op != "/" && e.op != "%";
+    if (e.kind == Expr::Call) {
       const std::string fn = lower(e.name);
-      return e.operands.size() == 1 && (fn == "tostring" || fn == "tolower" || fn == "toupper" ||
-                                        fn == "parse_json" || fn == "todynamic");
+      return fn == "not" || fn == "isempty" || fn == "isnotempty" || fn == "isnull" || fn == "isnotnull";
     }
-    default: return false;
-    }
+    return false;
+  }
+
+  /// iff(p, a, b) and case(p1, v1, p2, v2, ..., else) from operand `first` on.
+  std::unique_ptr<ir::Value> choice(const Column &c, size_t first) {
+    const Expr &e = *c.expr;
+    if (first + 1 == e.operands.size())
+      return value(Column{e.operands[first].get(), c.env});
+    auto v = std::make_unique<ir::Value>();
+    v->kind = ir::Value::Iff;
+    Pipeline scope;
+    scope.env = c.env;
+    v->cond = predicate(*e.operands[first], scope);
+    v->args.push_back(value(Column{e.operands[first + 1].get(), c.env}));
+    v->args.push_back(choice(c, first + 2));
+    return v;
   }
 
   /// The constant an expression stands for, if it is one.
@@ -325,17 +504,38 @@ private:
       return std::nullopt;
     }
     case Expr::Binary:
-      if (e.op == "+" || e.op == "-") {
-        auto a = constant(*e.operands[0]), b = constant(*e.operands[1]);
-        if (a && b && a->type == Literal::DateTime && b->type == Literal::TimeSpan) {
-          a->value.i += e.op == "+" ? b->value.i : -b->value.i;
-          return a;
-        }
-      }
-      return std::nullopt;
+      return foldArithmetic(e);
     default:
       return std::nullopt;
     }
+  }
+
+  /// Constant arithmetic Kusto queries use for windows: spans and instants
+  /// (ago(timeframe + lookback), ago(2 * timeframe)), and plain numbers.
+  std::optional<Constant> foldArithmetic(const Expr &e) {
+    if (e.op != "+" && e.op != "-" && e.op != "*" && e.op != "/")
+      return std::nullopt;
+    auto a = constant(*e.operands[0]), b = constant(*e.operands[1]);
+    if (!a || !b)
+      return std::nullopt;
+    auto isSpan = [](const Constant &k) { return k.type == Literal::TimeSpan; };
+    auto isLong = [](const Constant &k) { return k.type == Literal::Long; };
+    const char op = e.op[0];
+    if (a->type == Literal::DateTime && isSpan(*b) && (op == '+' || op == '-')) {
+      a->value.i += op == '+' ? b->value.i : -b->value.i;
+      return a;
+    }
+    if (isSpan(*a) && isSpan(*b) && (op == '+' || op == '-'))
+      return Constant{Literal::TimeSpan, Scalar::makeInt(a->value.i + (op == '+' ? b->value.i : -b->value.i)), false};
+    if (op == '*' && ((isSpan(*a) && isLong(*b)) || (isLong(*a) && isSpan(*b))))
+      return Constant{Literal::TimeSpan, Scalar::makeInt(a->value.i * b->value.i), false};
+    if (op == '/' && isSpan(*a) && isLong(*b) && b->value.i != 0)
+      return Constant{Literal::TimeSpan, Scalar::makeInt(a->value.i / b->value.i), false};
+    if (isLong(*a) && isLong(*b) && !(op == '/' && b->value.i == 0)) {
+      const int64_t x = a->value.i, y = b->value.i;
+      return Constant{Literal::Long, Scalar::makeInt(op == '+' ? x + y : op == '-' ? x - y : op == '*' ? x * y : x / y), false};
+    }
+    return std::nullopt;
   }
 
   /// The constants of an `in` / `has_any` list; dynamic arrays and scalar
@@ -367,18 +567,30 @@ private:
 
   // --- predicates -----------------------------------------------------------
 
+  /// A leaf testing a column: a plain path tests its slot, anything else its
+  /// computed value.
   IrPtr leaf(Op op, const Column &c, const SourceLocation &loc) {
-    IrPtr e = IrExpr::makeLeaf(op, field(c.path), loc);
-    e->converts = c.converts;
+    if (auto path = pathOf(c))
+      return IrExpr::makeLeaf(op, field(*path), loc);
+    IrPtr e = IrExpr::makeLeaf(op, 0, loc);
+    e->subject = value(c);
     return e;
   }
 
   /// String operators compare a column's string form: Kusto reads a missing
   /// or null string column as "", and a dynamic number as its text.
-  IrPtr stringLeaf(Op op, Column c, std::string text, const SourceLocation &loc) {
-    if (c.converts.empty() || c.converts.back() != RULEC_FN_TOSTRING)
-      c.converts.push_back(RULEC_FN_TOSTRING);
-    IrPtr e = leaf(op, c, loc);
+  IrPtr stringLeaf(Op op, const Column &c, std::string text, const SourceLocation &loc) {
+    std::unique_ptr<ir::Value> v = value(c);
+    const bool isString = v->kind == ir::Value::Call &&
+                          (v->fn == RULEC_FN_TOSTRING || v->fn == RULEC_FN_TOLOWER || v->fn == RULEC_FN_TOUPPER ||
+                           v->fn == RULEC_FN_STRCAT || v->fn == RULEC_FN_SUBSTRING);
+    if (!isString) {
+      std::vector<std::unique_ptr<ir::Value>> args;
+      args.push_back(std::move(v));
+      v = ir::Value::makeCall(RULEC_FN_TOSTRING, std::move(args));
+    }
+    IrPtr e = IrExpr::makeLeaf(op, 0, loc);
+    e->subject = std::move(v);
     e->constant = Scalar::makeString(std::move(text));
     return e;
   }
@@ -495,7 +707,7 @@ private:
     builder.info.sourceFile = rule_.loc.file ? *rule_.loc.file : "";
     builder.info.logTypes = {pack_.internLogType(p.table)};
     builder.info.set = set;
-    builder.info.columns.push_back({p.output[0].first, field(p.output[0].second.path), p.output[0].second.converts});
+    addColumn(builder, p.output[0].first, p.output[0].second);
     builder.predicate = conjunction(std::move(p.conjuncts), t->loc);
     newRules_.push_back(std::move(builder));
     if (!name.empty())
@@ -596,19 +808,17 @@ private:
       }
       const Expr *lhs = e.operands[0].get(), *rhs = e.operands[1].get();
       const bool ordering = op == "==" || op == "!=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
-      if (!isColumn(*lhs, p) && isColumn(*rhs, p) && ordering) {
+      if (ordering && constant(*lhs) && !constant(*rhs)) {
         std::swap(lhs, rhs); // 5 < x  is  x > 5
         static const std::map<std::string, std::string> flipped = {{"<", ">"}, {"<=", ">="}, {">", "<"}, {">=", "<="}};
-        const std::string f = flipped.count(op) ? flipped.at(op) : op;
-        return comparisonOrFail(f, *lhs, *rhs, p, e.loc);
+        return comparisonOrFail(flipped.count(op) ? flipped.at(op) : op, *lhs, *rhs, p, e.loc);
       }
-      if (ordering)
+      if (ordering || op == "=~" || op == "!~")
         return comparisonOrFail(op, *lhs, *rhs, p, e.loc);
-      const Column c = column(*lhs, p);
       auto k = constant(*rhs);
       if (!k)
-        fail(rhs->loc, "the right side of '" + op + "' must be a constant (comparing two columns is not supported)");
-      return stringOperator(op, c, *k, e.loc);
+        return columnsCompared(op, column(*lhs, p), column(*rhs, p), e.loc);
+      return stringOperator(op, column(*lhs, p), *k, e.loc);
     }
     case Expr::In: return membership(e, p);
     case Expr::Between: {
@@ -637,9 +847,7 @@ private:
       }
       if ((fn == "isnull" || fn == "isnotnull") && e.operands.size() == 1)
         return notIf(fn == "isnotnull", leaf(Op::IsNull, column(*e.operands[0], p), e.loc), e.loc);
-      if (isColumn(e, p))
-        break;
-      fail(e.loc, "the function '" + e.name + "' is not supported in a predicate");
+      break; // a computed bool, below
     }
     case Expr::Literal:
       if (e.literal.type == Literal::Bool)
@@ -648,7 +856,7 @@ private:
     default:
       break;
     }
-    if (isColumn(e, p)) { // a bool column as a predicate
+    if (!constant(e)) { // a bool column or value as a predicate
       IrPtr l = leaf(Op::Eq, column(e, p), e.loc);
       l->constant = Scalar::makeBool(true);
       return l;
@@ -658,22 +866,49 @@ private:
 
   IrPtr comparisonOrFail(const std::string &op, const Expr &lhs, const Expr &rhs, const Pipeline &p,
                          const SourceLocation &loc) {
-    if (op == "=~" || op == "!~") {
-      auto k = constant(rhs);
-      if (!k)
-        fail(rhs.loc, "the right side of '" + op + "' must be a constant");
-      return stringOperator(op, column(lhs, p), *k, loc);
-    }
-    const Column c = column(lhs, p);
     auto k = constant(rhs);
     if (!k)
-      fail(rhs.loc, "the right side of '" + op + "' must be a constant (comparing two columns is not supported)");
-    return comparison(op, c, *k, loc);
+      return columnsCompared(op, column(lhs, p), column(rhs, p), loc);
+    if (op == "=~" || op == "!~")
+      return stringOperator(op, column(lhs, p), *k, loc);
+    return comparison(op, column(lhs, p), *k, loc);
+  }
+
+  /// Two columns compared (x > y, a == b, s has t, ...): the runtime
+  /// compares the two values; a null side makes every comparison false, as
+  /// Kusto's null semantics say, `!=` included.
+  IrPtr columnsCompared(const std::string &op, const Column &a, const Column &b, const SourceLocation &loc) {
+    static const std::map<std::string, std::pair<Op, bool>> kOps = {
+        {"==", {Op::Eq, false}}, {"!=", {Op::Eq, true}}, {"<>", {Op::Eq, true}},
+        {"=~", {Op::EqFold, false}}, {"!~", {Op::EqFold, true}},
+        {"<", {Op::Lt, false}}, {"<=", {Op::Le, false}}, {">", {Op::Gt, false}}, {">=", {Op::Ge, false}},
+        {"contains", {Op::ContainsFold, false}}, {"!contains", {Op::ContainsFold, true}},
+        {"contains_cs", {Op::Contains, false}}, {"!contains_cs", {Op::Contains, true}},
+        {"startswith", {Op::StartsWithFold, false}}, {"!startswith", {Op::StartsWithFold, true}},
+        {"startswith_cs", {Op::StartsWith, false}}, {"endswith", {Op::EndsWithFold, false}},
+        {"!endswith", {Op::EndsWithFold, true}}, {"endswith_cs", {Op::EndsWith, false}},
+    };
+    auto it = kOps.find(op);
+    if (it == kOps.end())
+      fail(loc, "'" + op + "' between two columns is not supported (its right side must be a constant)");
+    IrPtr cmp = IrExpr::makeLeaf(Op::FieldCompare, 0, loc);
+    cmp->subject = value(a);
+    cmp->subject2 = value(b);
+    cmp->cmp = it->second.first;
+    if (!it->second.second)
+      return cmp;
+    std::vector<IrPtr> ops; // x != y: both present and not equal
+    ops.push_back(IrExpr::makeNot(leaf(Op::IsNull, a, loc), loc));
+    ops.push_back(IrExpr::makeNot(leaf(Op::IsNull, b, loc), loc));
+    ops.push_back(IrExpr::makeNot(std::move(cmp), loc));
+    return IrExpr::makeNary(Op::And, std::move(ops), loc);
   }
 
   const sentinel::Rule &rule_;
   ir::Pack &pack_;
   std::map<std::string, const LetStmt *> lets_;
+  /// Column sets after a project or distinct: only their names exist.
+  std::set<const Env *> restricted_;
   std::map<std::string, uint32_t> setOfLet_;
 };
 

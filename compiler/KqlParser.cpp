@@ -45,14 +45,20 @@ std::string lower(std::string_view s) {
 
 /// String operators that also come negated (`!has`) and case-sensitive (`has_cs`).
 const std::set<std::string> kStringOperators = {
-    "has",        "has_cs",        "hasprefix",  "hasprefix_cs", "hassuffix", "hassuffix_cs",
-    "contains",   "contains_cs",   "startswith", "startswith_cs", "endswith", "endswith_cs",
+    "has",      "has_cs",      "hasprefix",  "hasprefix_cs",  "hassuffix", "hassuffix_cs",
+    "contains", "contains_cs", "startswith", "startswith_cs", "endswith",  "endswith_cs",
 };
+
+/// Words that are never a bare name (Kusto wants ['in'] for a column called in).
+bool isReservedWord(const std::string &word) {
+  return kStringOperators.count(word) || word == "and" || word == "or" || word == "in" ||
+         word == "between" || word == "has_any" || word == "has_all" || word == "by";
+}
 
 /// Operators that can begin a tabular expression instead of a table name.
 const std::set<std::string> kSourceOperators = {
-    "union", "datatable", "externaldata", "external_data", "print", "range", "find", "search",
-    "evaluate",
+    "union", "datatable", "externaldata", "external_data", "print",
+    "range", "find",      "search",       "evaluate",
 };
 
 /// `datetime(...)` text: `2024-01-01`, `2024/1/1 10`, `2024-01-01 10:00`,
@@ -62,7 +68,9 @@ bool parseDateTime(std::string_view text, int64_t &nanos) {
   size_t i = 0;
   auto field = [&](int &out, size_t maxDigits) {
     const size_t start = i;
-    for (out = 0; i < text.size() && i - start < maxDigits && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
+    for (out = 0; i < text.size() && i - start < maxDigits &&
+                  std::isdigit(static_cast<unsigned char>(text[i]));
+         ++i)
       out = out * 10 + (text[i] - '0');
     return i > start;
   };
@@ -82,7 +90,8 @@ bool parseDateTime(std::string_view text, int64_t &nanos) {
       return false;
   }
   char full[32];
-  std::snprintf(full, sizeof full, "%04d-%02d-%02d %02d:%02d:%02d", year, month, day, hour, minute, second);
+  std::snprintf(full, sizeof full, "%04d-%02d-%02d %02d:%02d:%02d", year, month, day, hour, minute,
+                second);
   return parseTimestamp(std::string(full) + std::string(text.substr(i)), nanos);
 }
 
@@ -117,7 +126,8 @@ bool parseTimespanText(std::string_view text, int64_t &nanos) {
     value = days * kDay + ((hours * 60 + minutes) * 60 + seconds) * kSecond;
   } else {
     size_t end = 0;
-    while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.'))
+    while (end < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.'))
       ++end;
     double number = 0;
     if (!parseDecimal(text.substr(0, end), number))
@@ -228,11 +238,10 @@ private:
     return eatPunct(p) || expected("'" + std::string(p) + "' " + context);
   }
   std::nullptr_t tooDeep() {
-    return fail(peek(), depth_ > kMaxNesting
-                            ? "expression nested too deeply (more than " +
-                                  std::to_string(kMaxNesting) + " levels)"
-                            : "expression too long (more than " + std::to_string(kMaxHeight) +
-                                  " operators deep)");
+    return fail(peek(), depth_ > kMaxNesting ? "expression nested too deeply (more than " +
+                                                   std::to_string(kMaxNesting) + " levels)"
+                                             : "expression too long (more than " +
+                                                   std::to_string(kMaxHeight) + " operators deep)");
   }
   /// The query text from token `from` up to (not including) token `to`.
   std::string textOf(size_t from, size_t to) const;
@@ -557,7 +566,8 @@ bool Parser::parseOperator(TabularExpr &t) {
   op.loc = loc(peek());
   op.name = lower(next().text);
   // project-away, mv-expand, ...: one name when its pieces touch.
-  while (atPunct("-") && peek().adjacent && peek(1).kind == TokenKind::Identifier && peek(1).adjacent) {
+  while (atPunct("-") && peek().adjacent && peek(1).kind == TokenKind::Identifier &&
+         peek(1).adjacent) {
     op.name += "-" + lower(peek(1).text);
     skip(2);
   }
@@ -574,11 +584,13 @@ bool Parser::parseOperator(TabularExpr &t) {
 bool Parser::parseFullOperator(Operator &op) {
   const std::string &n = op.name;
   const bool hint = atName() && atPunct(".", 1) && lower(peek().text).rfind("hint", 0) == 0;
-  const bool tuple = (n == "extend" || n == "project" || n == "summarize") && hasTupleAssignment(pos_);
+  const bool tuple =
+      (n == "extend" || n == "project" || n == "summarize") && hasTupleAssignment(pos_);
   // A row count that is not one number (`take n`, `take 1 + 1`), `count as N`.
   const bool rows = n == "take" || n == "limit" || n == "top";
-  const bool computedCount = rows && !atOperatorEnd() &&
-                             !(peek().kind == TokenKind::Integer && (n == "top" ? atWord("by", 1) : atOperatorEndAt(1)));
+  const bool computedCount =
+      rows && !atOperatorEnd() &&
+      !(peek().kind == TokenKind::Integer && (n == "top" ? atWord("by", 1) : atOperatorEndAt(1)));
   if (hint || tuple || computedCount || (n == "count" && !atOperatorEnd()))
     return parseGeneric(op);
   if (n == "where")
@@ -723,11 +735,8 @@ size_t Parser::matchOperator(int level, std::string &op, Expr::Kind &kind) const
   kind = Expr::Binary;
   switch (level) {
   case OrLevel:
-  case AndLevel:
-    op = level == OrLevel ? "or" : "and";
-    return atWord(op) ? 1 : 0;
-  case ComparisonLevel:
-    return matchComparison(op, kind);
+  case AndLevel: op = level == OrLevel ? "or" : "and"; return atWord(op) ? 1 : 0;
+  case ComparisonLevel: return matchComparison(op, kind);
   default: {
     const bool additive = level == AdditiveLevel;
     const Token &t = peek();
@@ -890,14 +899,11 @@ ExprPtr Parser::parsePrimary() {
       value += next().text;
     return makeLiteral(Literal::String, Scalar::makeString(std::move(value)), t);
   }
-  case TokenKind::Integer:
-    return makeLiteral(Literal::Long, Scalar::makeInt(next().intValue), t);
-  case TokenKind::Real:
-    return makeLiteral(Literal::Real, Scalar::makeDouble(next().realValue), t);
+  case TokenKind::Integer: return makeLiteral(Literal::Long, Scalar::makeInt(next().intValue), t);
+  case TokenKind::Real: return makeLiteral(Literal::Real, Scalar::makeDouble(next().realValue), t);
   case TokenKind::TimeSpan:
     return makeLiteral(Literal::TimeSpan, Scalar::makeInt(next().intValue), t);
-  case TokenKind::Identifier:
-    break;
+  case TokenKind::Identifier: break;
   default:
     if (t.isPunct("(")) {
       next();
@@ -911,6 +917,9 @@ ExprPtr Parser::parsePrimary() {
     next();
     return makeLiteral(Literal::Bool, Scalar::makeBool(word == "true"), t);
   }
+  if (isReservedWord(word))
+    return fail(t, "expected an expression, found the keyword '" + t.text +
+                       "' (a column of that name is ['" + t.text + "'])");
   if (t.bracketed || !atPunct("(", 1)) {
     ExprPtr e = make(Expr::Name, next());
     e->name = t.text;
@@ -921,21 +930,20 @@ ExprPtr Parser::parsePrimary() {
     return parseDynamic();
   if (t.text == "datetime" || t.text == "timespan" || t.text == "time" || t.text == "guid")
     return parseTextLiteral();
-  static const std::set<std::string> kTypedLiterals = {"bool", "boolean", "int", "long",
-                                                       "real", "double", "decimal"};
+  static const std::set<std::string> kTypedLiterals = {"bool", "boolean", "int",    "long",
+                                                       "real", "double",  "decimal"};
   if (kTypedLiterals.count(t.text))
     return parseTypedLiteral();
   return parseCall();
 }
 
-/// `name(args)`; the one argument of toscalar(), materialize() and the like
-/// may be a tabular expression.
+/// `name(args)`; the argument of toscalar() is a tabular expression.
 ExprPtr Parser::parseCall() {
   const Token &name = next();
   ExprPtr e = make(Expr::Call, name);
   e->name = name.text;
   next(); // (
-  if (startsTabular(pos_, false)) {
+  if (name.text == "toscalar") {
     if (!(e->table = parseTabular()))
       return nullptr;
   } else if (!atPunct(")")) {
@@ -1059,7 +1067,8 @@ ExprPtr Parser::parseTypedLiteral() {
 
 } // namespace
 
-std::unique_ptr<Query> parseQuery(const std::string &text, const LineMap &map, DiagnosticEngine &diags) {
+std::unique_ptr<Query> parseQuery(const std::string &text, const LineMap &map,
+                                  DiagnosticEngine &diags) {
   LexResult lexed = lexQuery(text);
   if (!lexed.ok) {
     diags.error(DiagCode::KqlSyntax, map.at(lexed.line, lexed.column), lexed.error);

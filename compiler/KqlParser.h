@@ -19,14 +19,14 @@
 //                      | ['!']'between' '(' add '..' add ')' }
 //   add        := mul { ('+'|'-') mul } ;  mul := unary { ('*'|'/'|'%') unary }
 //   unary      := ['-'|'+'] postfix ;  postfix := primary { '.' name | '[' expr ']' }
-//   primary    := literal | name | name '(' [args | tabular] ')' | '(' expr ')'
+//   primary    := literal | name | name '(' [args] ')' | 'toscalar' '(' tabular ')' | '(' expr ')'
 //               | 'dynamic' '(' json ')' | 'datetime' '(' text ')' | 'timespan' '(' text ')'
 //
 // A let's right side is tabular when it has a top-level `|`, starts with a
-// source operator or materialize(), or is a name alone; an in-list or call
-// argument is tabular when it has a top-level `|` or starts with a source
-// operator. Parenthesized pipelines and materialize() are flattened into the
-// pipeline they start.
+// source operator or materialize(), or is a name alone; an in-list is
+// tabular when it has a top-level `|` or starts with a source operator; the
+// argument of toscalar() always is. Parenthesized pipelines and materialize()
+// are flattened into the pipeline they start.
 //
 // Errors carry file:line:col of the token in the file the query came from
 // (LineMap maps query lines to file positions).

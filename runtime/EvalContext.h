@@ -13,6 +13,7 @@
 #include "rulec/abi.h"
 
 #include <re2/re2.h>
+#include <simdjson.h>
 
 #include <cstdint>
 #include <memory>
@@ -52,6 +53,9 @@ struct rulec_context {
   const rulec::PackInfo &pack;
   std::vector<rulec::StringSet> sets;
   std::vector<std::unique_ptr<re2::RE2>> regexes;
+  /// For parse_json of a string column (its own parser: the event's must
+  /// stay intact while the pack runs).
+  simdjson::dom::parser json;
 
 private:
   std::vector<std::unique_ptr<char[]>> scratchChunks;

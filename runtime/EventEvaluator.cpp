@@ -41,6 +41,15 @@ const std::vector<uint32_t> &EventEvaluator::evaluate(uint32_t logType) {
   return matched_;
 }
 
+rulec_value EventEvaluator::column(const RuleInfo &info, uint32_t rule, uint32_t column) {
+  const ContextEntry &c = info.columns[column];
+  if (!c.computed)
+    return slots_[c.slot];
+  rulec_value out;
+  code_.column(slots_.data(), rule, column, &out, &ctx_);
+  return out;
+}
+
 const std::string &EventEvaluator::severity(const RuleInfo &info, uint32_t rule) const {
   if (info.dynamicSeverities.empty())
     return info.severity;

@@ -24,6 +24,7 @@ namespace rulec {
 struct NativePack {
   rulec_pack_eval_fn eval = nullptr;
   rulec_pack_severity_fn severity = nullptr;
+  rulec_pack_column_fn column = nullptr;
 };
 
 class EventEvaluator {
@@ -39,6 +40,10 @@ public:
   /// Runs the pack on the loaded event for `logType`; returns the matched
   /// rule indexes in rule order.
   const std::vector<uint32_t> &evaluate(uint32_t logType);
+
+  /// A KQL column's value for the loaded event: its slot, or for a computed
+  /// column what the pack's code computes (strings in scratch memory).
+  rulec_value column(const RuleInfo &info, uint32_t rule, uint32_t column);
 
   /// The severity of matched `rule` for the loaded event: the ChangeTo of its
   /// first DynamicSeverities entry that holds, else its Severity.

@@ -66,8 +66,8 @@ struct TemplatePiece {
 /// A named value of the event: an AlertContext entry or a KQL result column.
 struct ContextEntry {
   std::string name;
-  uint32_t slot = 0;                ///< top-level slot
-  std::vector<uint32_t> converts;   ///< KQL conversions (RULEC_FN_*) applied to the value
+  uint32_t slot = 0;     ///< top-level slot, unless computed
+  bool computed = false; ///< computed by rulec_pack_column (KQL: strcat(...), iff(...), ...)
 };
 
 /// What a rule's matches become.

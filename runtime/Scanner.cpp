@@ -4,8 +4,10 @@
 #include "EventTime.h"
 #include "JsonString.h"
 #include "MatchDescription.h"
+#include "TitleRenderer.h"
 
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <ostream>
 
@@ -160,7 +162,7 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
     const RuleInfo &rule = pack_.rules[r];
     if (rule.kind == RuleKind::SetBuilder) {
       if (phase_ != Phase::Output)
-        addToSet(rule, time);
+        addToSet(r, time);
       continue;
     }
     if (phase_ == Phase::BuildSets)
@@ -188,39 +190,42 @@ void Scanner::describe(Alert &alert) const {
   alert.contextJson = alertContextJson(rule, evaluator_);
 }
 
-/// The column's value through its conversions, as a string set member.
-void Scanner::addToSet(const RuleInfo &rule, int64_t time) {
-  const ContextEntry &column = rule.columns[0];
-  rulec_value v = evaluator_.slots()[column.slot], converted;
+/// The column's value as a set member: strings as they are, numbers and
+/// bools as their text; null and dynamic values are not members.
+void Scanner::addToSet(uint32_t r, int64_t time) {
+  const RuleInfo &rule = pack_.rules[r];
   rulec_context &ctx = evaluator_.context();
-  for (uint32_t fn : column.converts) {
-    rulec_rt_convert(&ctx, fn, &v, &converted);
-    v = converted;
-  }
+  rulec_value v = evaluator_.column(rule, r, 0);
   if (v.kind != RULEC_STRING) {
     if (v.kind != RULEC_INT && v.kind != RULEC_DOUBLE && v.kind != RULEC_BOOL)
-      return; // null and dynamic values are not members
-    rulec_rt_convert(&ctx, RULEC_FN_TOSTRING, &v, &converted);
-    v = converted;
+      return;
+    rulec_value text;
+    const rulec_value *args[] = {&v};
+    rulec_rt_call(&ctx, RULEC_FN_TOSTRING, 1, args, &text);
+    v = text;
   }
   ctx.sets[rule.set].insert(std::string_view(v.payload.s, v.len), time);
 }
 
-/// A column's value as JSON: the event's own JSON, or the converted string.
-std::string Scanner::valueJson(const ContextEntry &column) {
-  const rulec_value &raw = evaluator_.slots()[column.slot];
-  if (column.converts.empty())
-    return raw.kind == RULEC_MISSING ? "null" : simdjson::minify(evaluator_.elements()[column.slot]);
-  rulec_value v = raw, converted;
-  for (uint32_t fn : column.converts) {
-    rulec_rt_convert(&evaluator_.context(), fn, &v, &converted);
-    v = converted;
-  }
-  if (v.kind != RULEC_STRING)
-    return "null";
+/// A column's value as JSON: the event's own JSON, or the computed value.
+std::string Scanner::valueJson(uint32_t r, uint32_t column) {
+  const RuleInfo &rule = pack_.rules[r];
+  const ContextEntry &c = rule.columns[column];
+  if (!c.computed)
+    return evaluator_.slots()[c.slot].kind == RULEC_MISSING ? "null"
+                                                            : simdjson::minify(evaluator_.elements()[c.slot]);
+  const rulec_value v = evaluator_.column(rule, r, column);
   std::string out;
-  appendJsonString(out, std::string_view(v.payload.s, v.len));
-  return out;
+  switch (v.kind) {
+  case RULEC_STRING: appendJsonString(out, std::string_view(v.payload.s, v.len)); return out;
+  case RULEC_BOOL: return v.payload.i ? "true" : "false";
+  case RULEC_INT: return std::to_string(v.payload.i);
+  case RULEC_DOUBLE:
+    if (!std::isfinite(v.payload.d))
+      return "null"; // JSON has no NaN or infinity
+    return pythonFloatRepr(v.payload.d); // a real keeps its ".0"
+  default: return "null";
+  }
 }
 
 void Scanner::emitRow(uint32_t r) {
@@ -246,8 +251,8 @@ void Scanner::emitRow(uint32_t r) {
         add(field.key, simdjson::minify(field.value));
     }
   }
-  for (const ContextEntry &c : rule.columns)
-    add(c.name, valueJson(c));
+  for (uint32_t c = 0; c < rule.columns.size(); ++c)
+    add(rule.columns[c].name, valueJson(r, c));
   row += '}';
   if (rule.distinct && !distinctRows_[r].insert(row).second)
     return;

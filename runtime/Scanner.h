@@ -81,9 +81,9 @@ public:
 private:
   bool eventTime(uint32_t logType, int64_t &nanos) const;
   void describe(Alert &alert) const;
-  void addToSet(const RuleInfo &rule, int64_t time);
+  void addToSet(uint32_t rule, int64_t time);
   void emitRow(uint32_t rule);
-  std::string valueJson(const ContextEntry &column);
+  std::string valueJson(uint32_t rule, uint32_t column);
   void message(uint64_t count, const std::string &where, const std::string &what);
 
   const PackInfo &pack_;

@@ -139,7 +139,7 @@ int runRun(const RunFlags &flags) {
     options.now = now;
   }
   Scanner scanner(
-      info, NativePack{pack->eval(), pack->severity()}, options,
+      info, NativePack{pack->eval(), pack->severity(), pack->column()}, options,
       [&](const Alert &a) { std::cout << alertToJson(a, info.rules[a.rule]) << "\n"; },
       [&](const RuleInfo &rule, const std::string &row) { std::cout << rowToJson(rule, row) << "\n"; },
       std::cerr);
@@ -253,7 +253,7 @@ int runTest(const std::vector<std::string> &paths) {
     std::cerr << "rulec: error: native compilation failed: " << error << "\n";
     return kRuleErrors;
   }
-  EventEvaluator evaluator(pack->info(), NativePack{pack->eval(), pack->severity()});
+  EventEvaluator evaluator(pack->info(), NativePack{pack->eval(), pack->severity(), pack->column()});
   unsigned passed = 0, failed = 0, tested = 0;
   for (uint32_t r = 0; r < fe.astOf.size(); ++r) {
     if (!fe.astOf[r])

@@ -31,7 +31,11 @@
  *                               rulec_context *ctx);
  *
  * returns the index of the first of the rule's DynamicSeverities whose
- * conditions hold for the event, or -1 (the rule's own Severity).
+ * conditions hold for the event, or -1 (the rule's own Severity). A third
+ * computes a KQL rule's computed result column:
+ *
+ *   void rulec_pack_column(const rulec_value *slots, uint32_t rule,
+ *                          uint32_t column, rulec_value *out, rulec_context *ctx);
  *
  * The generated code calls only the rulec_rt_* functions declared below and
  * memcmp; it keeps no state between calls, so one compiled pack may be called
@@ -84,6 +88,8 @@ typedef uint32_t (*rulec_pack_eval_fn)(const rulec_value *slots, uint32_t log_ty
                                        uint32_t *matched_rules, rulec_context *ctx);
 typedef int32_t (*rulec_pack_severity_fn)(const rulec_value *slots, uint32_t rule,
                                           rulec_context *ctx);
+typedef void (*rulec_pack_column_fn)(const rulec_value *slots, uint32_t rule, uint32_t column,
+                                     rulec_value *out, rulec_context *ctx);
 
 /* Helpers the generated code may call. Strings are (pointer, length) pairs;
  * needles given as `lower` are already ASCII lower case. */
@@ -154,12 +160,31 @@ int rulec_rt_set_match(rulec_context *ctx, uint32_t set, const char *s, uint32_t
 /** `s matches regex` the pack's regular expression number `regex` (RE2). */
 int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n);
 
-/** Computed values: `out` gets Kusto's tostring / tolower / toupper of `in`,
- *  its string in the context's scratch memory (valid for this event). */
-#define RULEC_FN_TOSTRING 0u
-#define RULEC_FN_TOLOWER 1u
-#define RULEC_FN_TOUPPER 2u
-void rulec_rt_convert(rulec_context *ctx, uint32_t fn, const rulec_value *in, rulec_value *out);
+/** Computed values (KQL scalar functions): `out` gets `fn` of the `argc`
+ *  values `args`. Strings it makes live in the context's scratch memory,
+ *  valid for this event. Kusto's semantics (docs/kql.md); a result that is
+ *  not defined (toint("x"), a bad argument) is null. */
+#define RULEC_FN_TOSTRING 0u  /**< tostring(x) */
+#define RULEC_FN_TOLOWER 1u   /**< tolower(s) */
+#define RULEC_FN_TOUPPER 2u   /**< toupper(s) */
+#define RULEC_FN_TOLONG 3u    /**< toint(x), tolong(x) */
+#define RULEC_FN_TODOUBLE 4u  /**< todouble(x), toreal(x) */
+#define RULEC_FN_TOBOOL 5u    /**< tobool(x) */
+#define RULEC_FN_STRLEN 6u    /**< strlen(s) */
+#define RULEC_FN_STRCAT 7u    /**< strcat(a, b, ...) */
+#define RULEC_FN_COALESCE 8u  /**< coalesce(a, b, ...): the first not null / not empty */
+#define RULEC_FN_SUBSTRING 9u /**< substring(s, start [, length]) */
+#define RULEC_FN_INDEXOF 10u  /**< indexof(s, lookup) */
+#define RULEC_FN_ADD 11u      /**< a + b (numbers) */
+#define RULEC_FN_SUB 12u      /**< a - b */
+#define RULEC_FN_MUL 13u      /**< a * b */
+#define RULEC_FN_DIV 14u      /**< a / b (integer division of ints, as Kusto) */
+#define RULEC_FN_MOD 15u      /**< a % b */
+#define RULEC_FN_SPLIT_AT 16u /**< split(s, sep)[i]: the i-th piece (negative from the end) */
+#define RULEC_FN_JSON_GET 17u /**< parse_json(s).k1[k2]...: keys (strings) and indexes (ints) */
+#define RULEC_FN_COUNT 18u    /**< number of functions */
+void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, const rulec_value *const *args,
+                   rulec_value *out);
 
 #ifdef __cplusplus
 }

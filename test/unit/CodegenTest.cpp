@@ -372,10 +372,39 @@ private:
     }
   }
 
-  /// Kusto conversions in front of a leaf, now and then.
+  /// Now and then, a leaf tests a computed value: conversions of its slot,
+  /// a strcat, or an iff between two slots.
   std::unique_ptr<Expr> withConverts(std::unique_ptr<Expr> e) {
-    while (pick(0, 3) == 0 && e->converts.size() < 2)
-      e->converts.push_back(static_cast<uint32_t>(pick(0, 2)));
+    switch (pick(0, 5)) {
+    case 0: case 1: {
+      auto v = Value::makeSlot(e->slot);
+      for (int n = pick(1, 2); n > 0; --n) {
+        std::vector<std::unique_ptr<Value>> args;
+        args.push_back(std::move(v));
+        v = Value::makeCall(static_cast<uint32_t>(pick(0, 2)), std::move(args));
+      }
+      e->subject = std::move(v);
+      break;
+    }
+    case 2: {
+      std::vector<std::unique_ptr<Value>> args;
+      args.push_back(Value::makeSlot(e->slot));
+      args.push_back(Value::makeConst(Scalar::makeString("-def")));
+      e->subject = Value::makeCall(RULEC_FN_STRCAT, std::move(args));
+      break;
+    }
+    case 3: {
+      auto v = std::make_unique<Value>();
+      v->kind = Value::Iff;
+      v->cond = Expr::makeLeaf(Op::IsNull, e->slot, {});
+      v->args.push_back(Value::makeConst(Scalar::makeString("abc")));
+      v->args.push_back(Value::makeSlot(e->slot));
+      e->subject = std::move(v);
+      break;
+    }
+    default:
+      break;
+    }
     return e;
   }
 

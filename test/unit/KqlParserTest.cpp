@@ -1,6 +1,6 @@
 //===- KqlParserTest.cpp - KQL text -> AST, and its errors ----------------===//
-#include "KqlLexer.h"
 #include "KqlParser.h"
+#include "KqlLexer.h"
 
 #include <gtest/gtest.h>
 
@@ -46,11 +46,10 @@ const Expr &predicate(const Query &q) { return *q.body->ops.at(0).predicate; }
 
 /// A compact tree: (op operands...), names bare, literals as KQL text.
 std::string sexpr(const Expr &e) {
-  std::string out;
-  auto list = [&](const std::string &head, size_t from = 0) {
-    out = "(" + head;
-    for (size_t i = from; i < e.operands.size(); ++i)
-      out += " " + sexpr(*e.operands[i]);
+  auto list = [&](const std::string &head) {
+    std::string out = "(" + head;
+    for (const ExprPtr &operand : e.operands)
+      out += " " + sexpr(*operand);
     if (e.table)
       out += " <" + e.table->source + ">";
     return out + ")";
@@ -138,8 +137,7 @@ TEST(KqlParser, BinaryPrecedence) {
   EXPECT_EQ(whereShape("a - b - c > 0"), "(> (- (- a b) c) 0)");
   EXPECT_EQ(whereShape("(a or b) and c"), "(and (or a b) c)");
   EXPECT_EQ(whereShape("-a.b < -2"), "(< (- (. a b)) -2)");
-  EXPECT_EQ(whereShape("x in (1, 2) and y between (1 .. 2)"),
-            "(and (in x 1 2) (between y 1 2))");
+  EXPECT_EQ(whereShape("x in (1, 2) and y between (1 .. 2)"), "(and (in x 1 2) (between y 1 2))");
   EXPECT_EQ(whereShape("a AND b Or c"), "(or (and a b) c)");
   // Comparisons do not chain in Kusto.
   EXPECT_EQ(parseError("T | where a == b == c").message,
@@ -148,8 +146,8 @@ TEST(KqlParser, BinaryPrecedence) {
 
 TEST(KqlParser, StringOperatorFamilies) {
   for (const char *base : {"has", "hasprefix", "hassuffix", "contains", "startswith", "endswith"}) {
-    for (const std::string &op : {std::string(base), "!" + std::string(base), std::string(base) + "_cs",
-                                 "!" + std::string(base) + "_cs"}) {
+    for (const std::string &op : {std::string(base), "!" + std::string(base),
+                                  std::string(base) + "_cs", "!" + std::string(base) + "_cs"}) {
       auto q = parseWhere("Field " + op + " 'x'");
       ASSERT_TRUE(q) << op;
       EXPECT_EQ(predicate(*q).kind, Expr::Binary) << op;
@@ -159,7 +157,8 @@ TEST(KqlParser, StringOperatorFamilies) {
   EXPECT_EQ(whereShape("a =~ 'x' or a !~ 'y' or a <> 'z'"),
             R"((or (or (=~ a "x") (!~ a "y")) (!= a "z")))");
   EXPECT_EQ(whereShape("a matches regex @'\\d+'"), R"((matches regex a "\\d+"))");
-  EXPECT_EQ(whereShape("a HAS 'x' and b !Contains_CS 'y'"), R"((and (has a "x") (!contains_cs b "y")))");
+  EXPECT_EQ(whereShape("a HAS 'x' and b !Contains_CS 'y'"),
+            R"((and (has a "x") (!contains_cs b "y")))");
   // A space between '!' and the word is not the operator.
   EXPECT_EQ(parseError("T | where a ! has 'x'").message,
             "expected '|' or the end of the query after the 'where' operator, found '!'");
@@ -326,6 +325,9 @@ TEST(KqlParser, BracketNamesAndMemberChains) {
   EXPECT_EQ(whereShape(R"(a.[ 'b' ] == 1)"), "(== (. a b) 1)");
   EXPECT_EQ(whereShape("split(x, '/')[-1] == 'y'"), R"((== ([] (split() x "/") -1) "y"))");
   EXPECT_EQ(whereShape("$left.Id == $right.Id"), "(== (. $left Id) (. $right Id))");
+  // Kusto reads a word that starts with digits but is no number as a name
+  // (units are lower case: 1D is a name).
+  EXPECT_EQ(whereShape("1a == 5gh or 1D > 0x1G"), "(or (== 1a 5gh) (> 1D 0x1G))");
   auto q = parseWhere(R"(a.b["c"][0] == 1 and x.['y z'] == 2)");
   ASSERT_TRUE(q);
   EXPECT_EQ(toString(predicate(*q)), R"(a.b["c"][0] == 1 and x.["y z"] == 2)");
@@ -383,7 +385,8 @@ TEST(KqlParser, TabularOperators) {
     EXPECT_FALSE(op.generic) << op.name;
   EXPECT_EQ(parseError("T | project-rename a").message,
             "expected 'NewName = ExistingName' in project-rename");
-  EXPECT_EQ(parseError("T | take").message, "expected a row count after 'take', found end of query");
+  EXPECT_EQ(parseError("T | take").message,
+            "expected a row count after 'take', found end of query");
 }
 
 TEST(KqlParser, GenericOperators) {
@@ -408,8 +411,8 @@ TEST(KqlParser, GenericOperators) {
   EXPECT_EQ(m[0].name, "mv-expand");
   EXPECT_EQ(m[1].name, "make-series");
   EXPECT_EQ(m[2].rawArgs, "s with * 'a|b' v ']' *"); // '|' and ']' inside strings do not count
-  EXPECT_EQ(m[3].name, "extend"); // a tuple assignment stays generic
-  EXPECT_EQ(m[4].rawArgs, "n");   // as does a computed row count
+  EXPECT_EQ(m[3].name, "extend");                    // a tuple assignment stays generic
+  EXPECT_EQ(m[4].rawArgs, "n");                      // as does a computed row count
   EXPECT_EQ(m[5].rawArgs, "");
   EXPECT_EQ(m[6].rawArgs, "1 + 1");
   EXPECT_EQ(m[7].rawArgs, "as N");
@@ -513,14 +516,17 @@ TEST(KqlParser, ErrorPositions) {
       {"T | where a == \"abc", "unterminated string literal", 1, 16},
       {"T | where a == 'x\ny'", "unterminated string literal", 1, 16},
       {"T | where a # b", "unexpected character '#'", 1, 13},
-      {"T | where a == 5gh", "invalid number '5gh': 'gh' is not a timespan unit", 1, 16},
-      {"T | where a > 1D", "invalid number '1D': 'D' is not a timespan unit", 1, 15}, // units are lower case
+      {"T | where a == 1.5gh", "invalid number '1.5gh': 'gh' is not a timespan unit", 1, 16},
       {"T | where a == \"\\d\"", "unknown escape sequence '\\d' in string literal", 1, 17},
-      {"T | extend a = 1\n};", "expected '|' or the end of the query after the 'extend' operator, found '}'", 2, 1},
+      {"T | extend a = 1\n};",
+       "expected '|' or the end of the query after the 'extend' operator, found '}'", 2, 1},
       {"T | 5", "expected an operator name after '|', found '5'", 1, 5},
       {"| where x", "expected a table name, found '|'", 1, 1},
       {"T | sort x", "expected 'by' after 'sort', found 'x'", 1, 10},
       {"let = 1; T", "expected a name after 'let', found '='", 1, 5},
+      {"T | summarize n = in(x)",
+       "expected an expression, found the keyword 'in' (a column of that name is ['in'])", 1, 19},
+      {"T | where f(T | count) > 1", "expected ')' after the arguments of 'f', found '|'", 1, 15},
       // Brackets in text kept raw must still balance.
       {"T | join kind=inner (U | where x on Id", "'(' is never closed", 1, 21},
       {"T | mv-apply x on (where y]", "expected ')' to close '(', found ']'", 1, 27},
@@ -559,7 +565,8 @@ TEST(KqlParser, DeepNestingIsAnErrorNotACrash) {
       text += " or a" + std::to_string(i);
     return text;
   };
-  EXPECT_EQ(parseError(chain(1'000'000)).message, "expression too long (more than 2000 operators deep)");
+  EXPECT_EQ(parseError(chain(1'000'000)).message,
+            "expression too long (more than 2000 operators deep)");
   EXPECT_TRUE(parseOk(chain(1000)));
   std::string members = "T | where a";
   for (int i = 0; i < 100'000; ++i)
@@ -568,7 +575,8 @@ TEST(KqlParser, DeepNestingIsAnErrorNotACrash) {
 }
 
 TEST(KqlParser, DumpShowsEveryNodeWithItsLocation) {
-  auto q = parseOk("let L = dynamic(['a']);\nT\n| where x has_any (L) and y == -1\n| join kind=inner (U) on Id");
+  auto q = parseOk(
+      "let L = dynamic(['a']);\nT\n| where x has_any (L) and y == -1\n| join kind=inner (U) on Id");
   ASSERT_TRUE(q);
   std::ostringstream os;
   dumpQuery(*q, os);
@@ -595,8 +603,9 @@ TEST(KqlLexer, TokensKnowTheirPositionAndAdjacency) {
   std::vector<std::string> texts;
   for (const Token &t : r.tokens)
     texts.push_back(t.text);
-  EXPECT_EQ(texts, (std::vector<std::string>{"T", "|", "project", "-", "away", "a", ",", "b", "|", "where",
-                                             "x", "!", "in", "~", "(", "", ",", "", ")", ""}));
+  EXPECT_EQ(texts,
+            (std::vector<std::string>{"T", "|", "project", "-", "away", "a", ",", "b", "|", "where",
+                                      "x", "!", "in",      "~", "(",    "",  ",", "",  ")", ""}));
   const Token &dash = r.tokens[3];
   EXPECT_TRUE(dash.adjacent);
   EXPECT_EQ(dash.line, 2);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <cctype>
 #include <cmath>
 #include <string>
@@ -116,6 +117,55 @@ bool has(std::string s, std::string needle, uint32_t mode) {
 }
 
 /// tostring / tolower / toupper into `storage`, as Kusto converts.
+rulec_value convert(const rulec_value &in, uint32_t fn, std::string &storage);
+
+/// A computed value. Conversions and iff are evaluated here; the other
+/// functions through the runtime's rulec_rt_call (their semantics have
+/// tests of their own in test/lit/kql).
+rulec_value evalValue(const ir::Value &v, const rulec_value *slots, const std::vector<FieldSpec> &table,
+                      const rulec_context *ctx, std::deque<std::string> &storage) {
+  switch (v.kind) {
+  case ir::Value::Slot: return slots[v.slot];
+  case ir::Value::Const: {
+    rulec_value out{};
+    const Scalar &c = v.constant;
+    if (c.kind == Scalar::String) {
+      out.kind = RULEC_STRING;
+      out.len = static_cast<uint32_t>(c.s.size());
+      out.payload.s = c.s.data();
+    } else if (c.kind == Scalar::Int || c.kind == Scalar::Bool) {
+      out.kind = c.kind == Scalar::Int ? RULEC_INT : RULEC_BOOL;
+      out.payload.i = c.kind == Scalar::Int ? c.i : c.b;
+    } else if (c.kind == Scalar::Double) {
+      out.kind = RULEC_DOUBLE;
+      out.payload.d = c.d;
+    } else {
+      out.kind = RULEC_NULL;
+    }
+    return out;
+  }
+  case ir::Value::Iff:
+    return referenceEval(*v.cond, slots, table, ctx) ? evalValue(*v.args[0], slots, table, ctx, storage)
+                                                      : evalValue(*v.args[1], slots, table, ctx, storage);
+  case ir::Value::Call: {
+    std::vector<rulec_value> args;
+    for (const auto &a : v.args)
+      args.push_back(evalValue(*a, slots, table, ctx, storage));
+    if (v.fn <= RULEC_FN_TOUPPER) {
+      storage.emplace_back();
+      return convert(args[0], v.fn, storage.back());
+    }
+    std::vector<const rulec_value *> pointers;
+    for (const rulec_value &a : args)
+      pointers.push_back(&a);
+    rulec_value out;
+    rulec_rt_call(const_cast<rulec_context *>(ctx), v.fn, static_cast<uint32_t>(pointers.size()), pointers.data(), &out);
+    return out;
+  }
+  }
+  return rulec_value{};
+}
+
 rulec_value convert(const rulec_value &in, uint32_t fn, std::string &storage) {
   rulec_value out{};
   std::string text;
@@ -150,10 +200,10 @@ bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vecto
                    const rulec_context *ctx) {
   static const rulec_value kMissing{};
   // Operators carry no slot (and a slot-less pack passes no slots).
-  rulec_value v = (e.op <= Op::ExactlyOne) ? kMissing : slots[e.slot];
-  std::string storage[4];
-  for (size_t i = 0; i < e.converts.size(); ++i)
-    v = convert(v, e.converts[i], storage[i % 4]);
+  std::deque<std::string> storage; // computed strings; values point into it
+  rulec_value v = (e.op <= Op::ExactlyOne) ? kMissing
+                  : e.subject             ? evalValue(*e.subject, slots, table, ctx, storage)
+                                          : slots[e.slot];
   auto all = [&](auto pred) { return std::all_of(e.operands.begin(), e.operands.end(), pred); };
   auto eval = [&](const auto &o) { return referenceEval(*o, slots, table, ctx); };
   switch (e.op) {
@@ -190,7 +240,8 @@ bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vecto
     return v.kind == RULEC_STRING && parseIpNetwork(str(v), net, false) &&
            parseIpAddress(e.constant.s, ip) && networkContains(net, ip);
   }
-  case Op::FieldCompare: return fieldCompare(v, slots[e.slot2], e.cmp);
+  case Op::FieldCompare:
+    return fieldCompare(v, e.subject2 ? evalValue(*e.subject2, slots, table, ctx, storage) : slots[e.slot2], e.cmp);
   case Op::AnyElement: case Op::AllElements: case Op::OneElement: {
     if (v.kind != RULEC_ARRAY)
       return false;

@@ -85,6 +85,7 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     }
     panther::lowerRule(*rule, fe.pack);
     fe.astOf.push_back(rule.get());
+    ++fe.compiled;
   }
   fe.kqlParsed = static_cast<unsigned>(queries.size());
   for (auto &query : queries) {
@@ -94,6 +95,7 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     }
     fe.astOf.resize(fe.pack.rules.size(), nullptr);
     ++fe.kqlCompiled;
+    ++fe.compiled;
     fe.queries.push_back(std::move(query));
   }
   ir::simplify(fe.pack);

@@ -36,6 +36,7 @@ struct Frontend {
   std::vector<const panther::Rule *> astOf;
   unsigned files = 0;    ///< rule files read
   unsigned rejected = 0; ///< files whose rule had errors
+  unsigned compiled = 0; ///< rules in the pack (a KQL query counts once, whatever rules it lowers to)
   unsigned disabled = 0; ///< rules left out because Enabled is false
   unsigned kqlFiles = 0;    ///< Sentinel rules and .kql files read
   unsigned kqlParsed = 0;   ///< of those, whose query parsed

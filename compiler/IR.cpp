@@ -286,7 +286,7 @@ void print(const Pack &pack, std::ostream &os) {
   for (uint32_t r = 0; r < pack.rules.size(); ++r) {
     const Rule &rule = pack.rules[r];
     const RuleInfo &info = rule.info;
-    static const char *kinds[] = {"rule", "query", "set_builder"};
+    static const char *kinds[] = {"rule", "query", "set_builder", "summarize"};
     os << "\n" << kinds[static_cast<int>(info.kind)] << " @" << r << " \"" << info.id << "\" logtypes=[";
     for (size_t i = 0; i < info.logTypes.size(); ++i)
       os << (i ? "," : "") << "#" << info.logTypes[i];
@@ -318,6 +318,23 @@ void print(const Pack &pack, std::ostream &os) {
       if (info.take >= 0)
         os << "  take " << info.take;
       os << "\n";
+    }
+    if (info.kind == RuleKind::Aggregate) {
+      static const char *fns[] = {"count", "countif", "dcount", "min", "max", "sum", "avg", "make_set", "make_list", "take_any"};
+      const AggregateSpec &spec = info.aggregate;
+      os << "  aggregates:";
+      for (const auto &agg : spec.aggregates)
+        os << " " << agg.name << "=" << fns[static_cast<int>(agg.fn)] << "("
+           << (agg.input >= 0 ? info.columns[agg.input].name : "") << ")";
+      os << " by";
+      for (size_t k = 0; k < spec.keys.size(); ++k) {
+        const std::string &name = info.columns[spec.keys[k]].name;
+        if (static_cast<int32_t>(k) == spec.binKey)
+          os << " bin(" << name << ", " << (spec.binIsTime ? formatSpan(spec.binSize) : std::to_string(spec.binSize)) << ")";
+        else
+          os << " " << name;
+      }
+      os << "  rows=#" << spec.outputLogType << "\n";
     }
     printExpr(*rule.predicate, "$", 1, os);
     for (size_t i = 0; i < rule.severityPredicates.size(); ++i) {

@@ -60,6 +60,7 @@ struct Pipeline {
   bool distinct = false;
   int64_t take = -1;
   int64_t retention = 0; ///< from `where TimeGenerated > ago(X)`
+  std::set<std::string> hidden; ///< whole-event rows: fields project-away removed
   bool sealed = false;   ///< after take: later operators would change meaning
 };
 
@@ -92,6 +93,7 @@ public:
     out.info.distinct = main.distinct;
     out.info.take = main.take;
     out.info.wholeEvent = main.wholeEvent;
+    out.info.hiddenFields.assign(main.hidden.begin(), main.hidden.end());
     for (const auto &[name, col] : main.output)
       addColumn(out, name, col);
     out.predicate = conjunction(std::move(main.conjuncts), rule_.loc);
@@ -161,7 +163,7 @@ private:
         const std::string name = a.name.empty() ? defaultName(*a.value) : a.name;
         Column col = column(*a.value, p);
         checkColumn(col);
-        auto env = std::make_shared<Env>(*p.env);
+        auto env = derivedEnv(p);
         (*env)[name] = Alias{col};
         p.env = env;
         setOutput(p, name, col);
@@ -185,17 +187,19 @@ private:
       p.wholeEvent = false;
       p.distinct = p.distinct || isDistinct;
     } else if (op.name == "project-away") {
-      if (p.wholeEvent)
-        fail(op.loc, "project-away before a project is not supported (the row is the whole event)");
-      auto env = std::make_shared<Env>(*p.env);
+      auto env = derivedEnv(p);
       for (const std::string &c : op.columns) {
+        if (c.find('*') != std::string::npos)
+          fail(op.loc, "wildcards in project-away are not supported");
         env->erase(c);
+        if (p.wholeEvent)
+          p.hidden.insert(c);
         p.output.erase(std::remove_if(p.output.begin(), p.output.end(), [&](auto &o) { return o.first == c; }),
                        p.output.end());
       }
       p.env = env;
     } else if (op.name == "project-rename") {
-      auto env = std::make_shared<Env>(*p.env);
+      auto env = derivedEnv(p);
       for (const Assignment &a : op.assignments) {
         Column col = column(*a.value, p);
         (*env)[a.name] = Alias{col};
@@ -211,12 +215,23 @@ private:
           setOutput(p, a.name, col);
       }
       p.env = env;
+    } else if (op.name == "summarize") {
+      summarize(op, p);
     } else if (op.name == "take" || op.name == "limit") {
       p.take = p.take < 0 ? op.count : std::min(p.take, op.count);
       p.sealed = true;
     } else {
       fail(op.loc, "the '" + op.name + "' operator is not supported");
     }
+  }
+
+  /// A copy of the pipeline's columns to extend; the rows of a summarize
+  /// stay readable by name.
+  std::shared_ptr<Env> derivedEnv(const Pipeline &p) {
+    auto env = std::make_shared<Env>(*p.env);
+    if (auto rows = rowColumns_.find(p.env.get()); rows != rowColumns_.end())
+      rowColumns_[env.get()] = rows->second;
+    return env;
   }
 
   static void setOutput(Pipeline &p, const std::string &name, const Column &col) {
@@ -226,6 +241,112 @@ private:
         return;
       }
     p.output.emplace_back(name, col);
+  }
+
+  /// `summarize aggs by keys`: the pipeline so far becomes an Aggregate rule;
+  /// the operators after it form a new pipeline over its rows (events of a
+  /// log type of their own, whose fields are the row's columns).
+  void summarize(const Operator &op, Pipeline &p) {
+    using Fn = AggregateSpec::Fn;
+    if (p.distinct || p.take >= 0)
+      fail(op.loc, "summarize after distinct or take is not supported");
+    ir::Rule stage;
+    stage.loc = op.loc;
+    stage.info.kind = RuleKind::Aggregate;
+    stage.info.id = rule_.id + "/summarize" + std::to_string(summarizes_);
+    stage.info.sourceFile = rule_.loc.file ? *rule_.loc.file : "";
+    stage.info.logTypes = {pack_.internLogType(p.table)};
+    AggregateSpec &spec = stage.info.aggregate;
+    std::set<std::string> names;
+    auto column = [&](const std::string &name, const Expr &e) {
+      addColumn(stage, name, Column{&e, p.env});
+      return static_cast<uint32_t>(stage.info.columns.size() - 1);
+    };
+    for (const Assignment &a : op.by) {
+      const Expr &e = *a.value;
+      if (e.kind == Expr::Call && lower(e.name) == "bin" && e.operands.size() == 2) {
+        if (spec.binKey >= 0)
+          fail(e.loc, "summarize by more than one bin() is not supported");
+        auto size = constant(*e.operands[1]);
+        if (!size || (size->type != Literal::TimeSpan && size->type != Literal::Long) || size->value.i <= 0)
+          fail(e.operands[1]->loc, "bin() takes a positive timespan or integer constant size");
+        spec.binKey = static_cast<int32_t>(spec.keys.size());
+        spec.binSize = size->value.i;
+        spec.binIsTime = size->type == Literal::TimeSpan;
+        const std::string name = a.name.empty() ? defaultName(*e.operands[0]) : a.name;
+        spec.keys.push_back(column(name, *e.operands[0]));
+        names.insert(name);
+        continue;
+      }
+      const std::string name = a.name.empty() ? defaultName(e) : a.name;
+      spec.keys.push_back(column(name, e));
+      names.insert(name);
+    }
+    static const std::map<std::string, std::pair<Fn, std::string>> kAggregates = {
+        {"count", {Fn::Count, "count_"}},     {"countif", {Fn::CountIf, "countif_"}},
+        {"dcount", {Fn::DCount, "dcount_"}},  {"min", {Fn::Min, "min_"}},
+        {"max", {Fn::Max, "max_"}},           {"sum", {Fn::Sum, "sum_"}},
+        {"avg", {Fn::Avg, "avg_"}},           {"make_set", {Fn::MakeSet, "set_"}},
+        {"makeset", {Fn::MakeSet, "set_"}},   {"make_list", {Fn::MakeList, "list_"}},
+        {"makelist", {Fn::MakeList, "list_"}}, {"take_any", {Fn::TakeAny, "any_"}},
+        {"any", {Fn::TakeAny, "any_"}},
+    };
+    for (const Assignment &a : op.assignments) {
+      const Expr &e = *a.value;
+      auto it = e.kind == Expr::Call ? kAggregates.find(lower(e.name)) : kAggregates.end();
+      if (it == kAggregates.end())
+        fail(e.loc, "'" + toString(e) + "' is not a supported aggregation (count, countif, dcount, min, max, sum, "
+                                         "avg, make_set, make_list, take_any)");
+      AggregateSpec::Aggregate agg;
+      agg.fn = it->second.first;
+      const bool counts = agg.fn == Fn::Count;
+      if (counts && !e.operands.empty() && e.operands[0]->kind != Expr::Star)
+        fail(e.loc, "count() takes no argument (use countif(p) or dcount(x))");
+      if (!counts && e.operands.empty())
+        fail(e.loc, e.name + "() needs an argument");
+      const bool limited = agg.fn == Fn::MakeSet || agg.fn == Fn::MakeList;
+      const size_t maxArgs = agg.fn == Fn::DCount || limited ? 2 : 1;
+      if (!counts && e.operands.size() > maxArgs)
+        fail(e.loc, "too many arguments to " + e.name + "()");
+      if (limited && e.operands.size() == 2) {
+        auto limit = constant(*e.operands[1]);
+        if (!limit || limit->type != Literal::Long || limit->value.i <= 0)
+          fail(e.operands[1]->loc, "the size limit of " + e.name + "() must be a positive integer constant");
+        agg.limit = limit->value.i;
+      }
+      std::string inputName;
+      if (!counts) {
+        inputName = agg.fn == Fn::CountIf ? "" : defaultNameOr(*e.operands[0], "");
+        agg.input = static_cast<int32_t>(column("#" + std::to_string(spec.aggregates.size()), *e.operands[0]));
+      }
+      agg.name = !a.name.empty() ? a.name : it->second.second + inputName;
+      if (!names.insert(agg.name).second)
+        fail(a.value->loc, "the summarize column '" + agg.name + "' is defined twice");
+      spec.aggregates.push_back(std::move(agg));
+    }
+    stage.predicate = conjunction(std::move(p.conjuncts), op.loc);
+    const std::string rows = "__summarize:" + rule_.id + "#" + std::to_string(summarizes_++);
+    spec.outputLogType = pack_.internLogType(rows);
+    newRules_.push_back(std::move(stage));
+
+    // The rest of the query reads the rows.
+    Pipeline next;
+    next.table = rows;
+    next.tableLoc = op.loc;
+    next.restricted = true;
+    next.env = std::make_shared<Env>();
+    rowColumns_[next.env.get()] = names;
+    next.wholeEvent = true;
+    p = std::move(next);
+  }
+
+  /// A column name for an aggregate's argument, or `fallback` when it has none.
+  std::string defaultNameOr(const Expr &e, const std::string &fallback) {
+    if (e.kind == Expr::Name || e.kind == Expr::Member)
+      return e.name;
+    if (e.kind == Expr::Call && e.operands.size() == 1)
+      return defaultNameOr(*e.operands[0], fallback);
+    return fallback;
   }
 
   /// Kusto's column name for an unnamed expression: the column, or the last
@@ -277,6 +398,11 @@ private:
     case Expr::Name: {
       if (const Alias *a = aliasOf(c, e.name))
         return pathOf(a->def);
+      if (auto rows = rowColumns_.find(c.env.get()); rows != rowColumns_.end()) {
+        if (!rows->second.count(e.name))
+          fail(e.loc, "column '" + e.name + "' is not in the rows of the summarize");
+        return std::vector<PathStep>{PathStep::makeKey(e.name)};
+      }
       if (restricted_.count(c.env.get()))
         fail(e.loc, "column '" + e.name + "' is not in the rows at this point (after project or distinct)");
       if (lets_.count(e.name))
@@ -909,6 +1035,10 @@ private:
   std::map<std::string, const LetStmt *> lets_;
   /// Column sets after a project or distinct: only their names exist.
   std::set<const Env *> restricted_;
+  /// Column sets right after a summarize: the names of its rows, which later
+  /// operators read as fields of the row.
+  std::map<const Env *, std::set<std::string>> rowColumns_;
+  unsigned summarizes_ = 0;
   std::map<std::string, uint32_t> setOfLet_;
 };
 
@@ -929,13 +1059,15 @@ bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &di
     return false;
   }
   // Set builders first: in streaming mode an event fills sets before the
-  // queries that read them run.
+  // queries that read them run; summarize stages before the rules that read
+  // their rows.
   for (ir::Rule &r : lowering.newRules_)
     if (r.info.kind == RuleKind::SetBuilder)
       pack.rules.push_back(std::move(r));
-  for (ir::Rule &r : lowering.newRules_)
-    if (r.info.kind == RuleKind::Query)
-      pack.rules.push_back(std::move(r));
+  for (RuleKind kind : {RuleKind::Aggregate, RuleKind::Query})
+    for (ir::Rule &r : lowering.newRules_)
+      if (r.info.kind == kind)
+        pack.rules.push_back(std::move(r));
   return true;
 }
 

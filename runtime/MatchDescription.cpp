@@ -4,6 +4,8 @@
 #include "JsonString.h"
 #include "TitleRenderer.h"
 
+#include <cmath>
+
 namespace rulec {
 
 std::string dedupString(const RuleInfo &rule, const EventEvaluator &event) {
@@ -22,6 +24,27 @@ std::string alertTitle(const RuleInfo &rule, const EventEvaluator &event) {
   if (title.empty())
     title = rule.displayName.empty() ? rule.id : rule.displayName;
   return title;
+}
+
+std::string valueJson(const rulec_value &v) {
+  std::string out;
+  switch (v.kind) {
+  case RULEC_STRING: appendJsonString(out, std::string_view(v.payload.s, v.len)); return out;
+  case RULEC_BOOL: return v.payload.i ? "true" : "false";
+  case RULEC_INT: return std::to_string(v.payload.i);
+  case RULEC_DOUBLE:
+    if (!std::isfinite(v.payload.d))
+      return "null";
+    return pythonFloatRepr(v.payload.d);
+  default: return "null";
+  }
+}
+
+std::string columnJson(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleIndex, uint32_t column) {
+  const ContextEntry &c = rule.columns[column];
+  if (!c.computed)
+    return event.slots()[c.slot].kind == RULEC_MISSING ? "null" : simdjson::minify(event.elements()[c.slot]);
+  return valueJson(event.column(rule, ruleIndex, column));
 }
 
 std::string alertContextJson(const RuleInfo &rule, const EventEvaluator &event) {

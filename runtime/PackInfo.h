@@ -75,6 +75,26 @@ enum class RuleKind : uint8_t {
   Alert,      ///< Panther: thresholds, dedup windows, alerts
   Query,      ///< KQL: result rows (its `columns`), optionally distinct / limited
   SetBuilder, ///< a KQL let-table: its matches add columns[0]'s value to set `set`
+  Aggregate,  ///< a KQL summarize: its matches fold into grouped rows (`aggregate`)
+};
+
+/// How an Aggregate rule (KQL `summarize aggs by keys`) folds its matches
+/// into rows, which then run, as events of `outputLogType`, through the rule
+/// that holds the operators after the summarize.
+struct AggregateSpec {
+  enum class Fn : uint8_t { Count, CountIf, DCount, Min, Max, Sum, Avg, MakeSet, MakeList, TakeAny };
+  struct Aggregate {
+    Fn fn = Fn::Count;
+    std::string name;  ///< the row column it fills
+    int32_t input = -1; ///< index into RuleInfo::columns of its argument; -1 for count()
+    int64_t limit = 1048576; ///< make_set / make_list: at most this many values
+  };
+  std::vector<uint32_t> keys;   ///< `by` columns: indexes into RuleInfo::columns, in order
+  int32_t binKey = -1;          ///< which of `keys` is bin(x, size); -1: none
+  int64_t binSize = 0;          ///< ns for datetime bins, else the numeric bin size
+  bool binIsTime = true;
+  std::vector<Aggregate> aggregates;
+  uint32_t outputLogType = 0;
 };
 
 /// A set a KQL let-table fills, read by `in` / `has_any` in other queries.
@@ -109,9 +129,11 @@ struct RuleInfo {
   /// the value it adds.
   std::vector<ContextEntry> columns;
   bool wholeEvent = false;
+  std::vector<std::string> hiddenFields; ///< wholeEvent: event fields project-away removed
   bool distinct = false;             ///< Query: each distinct row once
   int64_t take = -1;                 ///< Query: at most this many rows; -1 unlimited
   uint32_t set = 0;                  ///< SetBuilder: the set it fills
+  AggregateSpec aggregate;           ///< Aggregate
 };
 
 struct PackInfo {

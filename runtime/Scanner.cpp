@@ -6,6 +6,7 @@
 #include "MatchDescription.h"
 #include "TitleRenderer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -79,6 +80,7 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
                  ++stats_.alerts;
                  sink(a);
                }),
+      aggregator_(pack, [this](uint32_t logType, const std::string &row, int64_t time) { feedRow(logType, row, time); }),
       rows_(std::move(rows)), diag_(diag), distinctRows_(pack.rules.size()), rowCounts_(pack.rules.size(), 0) {
   rulec_context &ctx = evaluator_.context();
   ctx.now = options_.now ? *options_.now : wallClockNow();
@@ -172,14 +174,36 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
       emitRow(r);
       continue;
     }
+    if (rule.kind == RuleKind::Aggregate) {
+      aggregator_.add(r, evaluator_, time);
+      continue;
+    }
     if (!rule.createAlert) {
       ++stats_.signals;
       continue;
     }
     alerter_.onMatch(r, dedupString(rule, evaluator_), time, where, [&](Alert &alert) { describe(alert); });
   }
-  if (phase_ != Phase::BuildSets)
-    alerter_.advance(time);
+  if (phase_ == Phase::BuildSets)
+    return;
+  if (options_.streaming)
+    aggregator_.advance(time); // may load rows into the evaluator: after this event's matches
+  alerter_.advance(time);
+}
+
+/// A summarize group's row, run as an event of the post-summarize rule's
+/// log type.
+void Scanner::feedRow(uint32_t logType, const std::string &row, int64_t time) {
+  std::string error;
+  if (!evaluator_.load(row, error))
+    return; // rows are JSON the Aggregator wrote
+  for (uint32_t r : evaluator_.evaluate(logType)) {
+    const RuleInfo &rule = pack_.rules[r];
+    if (rule.kind == RuleKind::Query)
+      emitRow(r);
+    else if (rule.kind == RuleKind::Aggregate)
+      aggregator_.add(r, evaluator_, time); // summarize after summarize
+  }
 }
 
 /// Title, severity and context of a new alert, from the loaded event.
@@ -207,27 +231,6 @@ void Scanner::addToSet(uint32_t r, int64_t time) {
   ctx.sets[rule.set].insert(std::string_view(v.payload.s, v.len), time);
 }
 
-/// A column's value as JSON: the event's own JSON, or the computed value.
-std::string Scanner::valueJson(uint32_t r, uint32_t column) {
-  const RuleInfo &rule = pack_.rules[r];
-  const ContextEntry &c = rule.columns[column];
-  if (!c.computed)
-    return evaluator_.slots()[c.slot].kind == RULEC_MISSING ? "null"
-                                                            : simdjson::minify(evaluator_.elements()[c.slot]);
-  const rulec_value v = evaluator_.column(rule, r, column);
-  std::string out;
-  switch (v.kind) {
-  case RULEC_STRING: appendJsonString(out, std::string_view(v.payload.s, v.len)); return out;
-  case RULEC_BOOL: return v.payload.i ? "true" : "false";
-  case RULEC_INT: return std::to_string(v.payload.i);
-  case RULEC_DOUBLE:
-    if (!std::isfinite(v.payload.d))
-      return "null"; // JSON has no NaN or infinity
-    return pythonFloatRepr(v.payload.d); // a real keeps its ".0"
-  default: return "null";
-  }
-}
-
 void Scanner::emitRow(uint32_t r) {
   const RuleInfo &rule = pack_.rules[r];
   if (rule.take >= 0 && rowCounts_[r] >= rule.take)
@@ -244,7 +247,7 @@ void Scanner::emitRow(uint32_t r) {
     // The event's own columns, then the extended ones (which replace same names).
     simdjson::dom::object event = evaluator_.root().get_object().value_unsafe();
     for (auto field : event) {
-      bool replaced = false;
+      bool replaced = std::count(rule.hiddenFields.begin(), rule.hiddenFields.end(), field.key) > 0;
       for (const ContextEntry &c : rule.columns)
         replaced |= c.name == field.key;
       if (!replaced)
@@ -252,7 +255,7 @@ void Scanner::emitRow(uint32_t r) {
     }
   }
   for (uint32_t c = 0; c < rule.columns.size(); ++c)
-    add(rule.columns[c].name, valueJson(r, c));
+    add(rule.columns[c].name, columnJson(evaluator_, rule, r, c));
   row += '}';
   if (rule.distinct && !distinctRows_[r].insert(row).second)
     return;
@@ -261,6 +264,9 @@ void Scanner::emitRow(uint32_t r) {
   rows_(rule, row);
 }
 
-void Scanner::finish() { alerter_.flush(); }
+void Scanner::finish() {
+  aggregator_.flush();
+  alerter_.flush();
+}
 
 } // namespace rulec

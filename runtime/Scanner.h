@@ -4,13 +4,15 @@
 // `Type` (Log Analytics), else the stream's default), read the event time,
 // run the pack, and act on every match by the rule's kind (PackInfo.h):
 // Panther rules go to the Alerter with their dedup string; KQL queries print
-// result rows; KQL let-tables add to their sets. A line that is not a JSON
+// result rows; KQL let-tables add to their sets; KQL summarize rules fold into
+// the Aggregator, whose rows run back through the pack. A line that is not a JSON
 // object is counted and reported with its line number; the stream goes on.
 // See docs/runtime.md and docs/kql.md.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "Aggregator.h"
 #include "Alerter.h"
 #include "EventEvaluator.h"
 #include "PackInfo.h"
@@ -82,8 +84,8 @@ private:
   bool eventTime(uint32_t logType, int64_t &nanos) const;
   void describe(Alert &alert) const;
   void addToSet(uint32_t rule, int64_t time);
+  void feedRow(uint32_t logType, const std::string &row, int64_t time);
   void emitRow(uint32_t rule);
-  std::string valueJson(uint32_t rule, uint32_t column);
   void message(uint64_t count, const std::string &where, const std::string &what);
 
   const PackInfo &pack_;
@@ -93,6 +95,7 @@ private:
   std::vector<std::vector<uint32_t>> timeFieldSlots_;    ///< per log type, extra slots
   EventEvaluator evaluator_;
   Alerter alerter_;
+  Aggregator aggregator_;
   RowSink rows_;
   std::ostream &diag_;
   ScanStats stats_;

@@ -83,7 +83,7 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
       std::cerr << "rulec: error: native compilation failed: " << error << "\n";
       return kRuleErrors;
     }
-    std::cerr << "rulec: " << fe.files << " files, " << fe.pack.rules.size() << " rules compiled, "
+    std::cerr << "rulec: " << fe.files << " files, " << fe.compiled << " rules compiled, "
               << fe.rejected << " rejected";
     if (fe.kqlFiles)
       std::cerr << " (KQL queries: " << fe.kqlFiles << " read, " << fe.kqlParsed << " parsed, " << fe.kqlCompiled
@@ -115,7 +115,7 @@ int runRun(const RunFlags &flags) {
   Frontend fe;
   if (!loadRules(flags.rules, FrontendOptions{false}, flags.strict, fe, diags))
     return kRuleErrors;
-  if (fe.pack.rules.empty()) {
+  if (fe.compiled == 0) {
     std::cerr << "rulec: error: no rule to run\n";
     return kRuleErrors;
   }

@@ -63,6 +63,7 @@ public:
     datetime_ = helper("rulec_rt_datetime", b_.getInt64Ty(), {ptrTy_});
     setMatch_ = helper("rulec_rt_set_match", i32, {ptrTy_, i32, ptrTy_, i32, i32});
     regexMatch_ = helper("rulec_rt_regex_match", i32, {ptrTy_, i32, ptrTy_, i32});
+    keyword_ = helper("rulec_rt_keyword", i32, {ptrTy_, i32});
     call_ = Function::Create(FunctionType::get(b_.getVoidTy(), {ptrTy_, i32, i32, ptrTy_, ptrTy_}, false),
                              Function::ExternalLinkage, "rulec_rt_call", *module_);
     call_->setDoesNotThrow();
@@ -564,6 +565,7 @@ private:
       }}});
     }
     case ir::Op::TimeCmp: return timeTest(e);
+    case ir::Op::Keyword: return callTrue(keyword_, {rtCtx_, b_.getInt32(e.index)});
     }
     return b_.getFalse();
   }
@@ -578,6 +580,9 @@ private:
     slots_->setName("slots");
     fn_->addParamAttr(0, Attribute::NoAlias);
     fn_->addParamAttr(0, Attribute::ReadOnly);
+    // Rules stay separate functions: inlining thousands into the entry makes
+    // optimization superlinear in the pack size.
+    fn_->addFnAttr(Attribute::NoInline);
     b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
     b_.CreateRet(emit(*rule.predicate));
     return fn_;
@@ -709,7 +714,7 @@ private:
   Function *ieq_ = nullptr, *contains_ = nullptr, *icontains_ = nullptr;
   Function *ipClass_ = nullptr, *ipInNet_ = nullptr, *netHasIp_ = nullptr;
   Function *compareFields_ = nullptr, *has_ = nullptr, *now_ = nullptr, *datetime_ = nullptr;
-  Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *call_ = nullptr;
+  Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *call_ = nullptr, *keyword_ = nullptr;
   Function *fn_ = nullptr;
   Value *rtCtx_ = nullptr;                                 ///< the rulec_context argument
   Value *slots_ = nullptr;                                 ///< base of the current scope's slots

@@ -2,6 +2,7 @@
 #include "Frontend.h"
 
 #include "KqlLowering.h"
+#include "SigmaLowering.h"
 #include "PantherLowering.h"
 #include "PantherParser.h"
 #include "Simplify.h"
@@ -52,6 +53,7 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     return inserted;
   };
   std::vector<std::unique_ptr<sentinel::Rule>> queries;
+  std::vector<std::unique_ptr<sigma::Rule>> sigmas;
   for (const std::string &file : files) {
     ++fe.files;
     std::unique_ptr<panther::Rule> rule;
@@ -64,6 +66,13 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
         if (sentinel::looksLikeSentinel(root)) {
           ++fe.kqlFiles;
           query = sentinel::loadRule(root, file, diags);
+        } else if (sigma::looksLikeSigma(root)) {
+          ++fe.sigmaFiles;
+          if (auto s = sigma::loadRule(root, file, diags); s && unique(s->id, s->loc))
+            sigmas.push_back(std::move(s));
+          else
+            ++fe.rejected;
+          continue;
         } else {
           rule = panther::parseRule(root, file, diags);
         }
@@ -97,6 +106,16 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     ++fe.kqlCompiled;
     ++fe.compiled;
     fe.queries.push_back(std::move(query));
+  }
+  const sigma::Config &config = options.sigmaConfig ? *options.sigmaConfig : sigma::Config::builtin();
+  for (const auto &rule : sigmas) {
+    if (!sigma::lowerRule(*rule, config, fe.pack, diags)) {
+      ++fe.rejected;
+      continue;
+    }
+    fe.astOf.resize(fe.pack.rules.size(), nullptr);
+    ++fe.sigmaCompiled;
+    ++fe.compiled;
   }
   ir::simplify(fe.pack);
   return fe;

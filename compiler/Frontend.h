@@ -12,6 +12,7 @@
 #include "IR.h"
 #include "PantherAst.h"
 #include "SentinelRule.h"
+#include "SigmaConfig.h"
 
 #include <memory>
 #include <string>
@@ -22,6 +23,8 @@ namespace rulec {
 struct FrontendOptions {
   /// Put rules with `Enabled: false` in the pack too (`rulec test` does).
   bool includeDisabled = false;
+  /// How Sigma logsources and fields map onto events; null: the built-in one.
+  const sigma::Config *sigmaConfig = nullptr;
 };
 
 struct Frontend {
@@ -41,6 +44,8 @@ struct Frontend {
   unsigned kqlFiles = 0;    ///< Sentinel rules and .kql files read
   unsigned kqlParsed = 0;   ///< of those, whose query parsed
   unsigned kqlCompiled = 0; ///< of those, that compiled
+  unsigned sigmaFiles = 0;    ///< Sigma rules read
+  unsigned sigmaCompiled = 0; ///< of those, that compiled
 };
 
 /// Expands directories (recursively) into their *.yml, *.yaml and *.kql

@@ -156,6 +156,7 @@ std::string opName(const Expr &e) {
     return std::string(e.cmp == Op::Eq ? "eq" : names[static_cast<int>(e.cmp) - static_cast<int>(Op::Lt)]) + ".time";
   }
   case Op::Regex: return "matches";
+  case Op::Keyword: return "keyword";
   case Op::AnyElement: return "any";
   case Op::AllElements: return "all";
   case Op::OneElement: return "one";
@@ -220,6 +221,9 @@ static void printExpr(const Expr &e, const std::string &scope, int depth, std::o
   case Op::FieldCompare:
     os << " " << (e.subject ? valueText(*e.subject, scope) : scope + std::to_string(e.slot)) << ", "
        << (e.subject2 ? valueText(*e.subject2, scope) : scope + std::to_string(e.slot2));
+    break;
+  case Op::Keyword:
+    os << " regex#" << e.index;
     break;
   case Op::AnyElement: case Op::AllElements: case Op::OneElement:
     os << " " << scope << e.slot << at(e.loc) << "\n";

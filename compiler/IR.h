@@ -66,6 +66,8 @@ enum class Op : uint8_t {
   InSet,    ///< the string is in set `index`; `mode` holds a RULEC_SET_* mode
   TimeCmp,  ///< the field as a datetime `cmp` (Lt..Ge, Eq) constant.i ns (+ now when `mode` is 1)
   Regex,    ///< the string matches regular expression `index`
+  // Sigma.
+  Keyword,  ///< some string value anywhere in the event matches regular expression `index` (no slot)
 };
 
 struct Expr;

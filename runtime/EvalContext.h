@@ -56,6 +56,8 @@ struct rulec_context {
   /// For parse_json of a string column (its own parser: the event's must
   /// stay intact while the pack runs).
   simdjson::dom::parser json;
+  /// The current event, for Sigma keyword searches over all its strings.
+  simdjson::dom::element event;
 
 private:
   std::vector<std::unique_ptr<char[]>> scratchChunks;

@@ -31,6 +31,7 @@ bool EventEvaluator::load(const std::string &json, std::string &error) {
   }
   arena_.reset();
   ctx_.beginEvent();
+  ctx_.event = root;
   extractor_.extract(root, slots_.data(), elements_.data(), arena_);
   return true;
 }

@@ -161,7 +161,7 @@ std::string formatSpan(int64_t nanos) {
 std::vector<std::string> defaultTimeFields(const std::string &logType) {
   if (logType == "Netskope.Audit")
     return {"timestamp"};
-  return {"p_event_time", "TimeGenerated"};
+  return {"p_event_time", "TimeGenerated", "Event.System.TimeCreated.#attributes.SystemTime"};
 }
 
 } // namespace rulec

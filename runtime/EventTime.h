@@ -31,7 +31,8 @@ std::string formatSpan(int64_t nanos);
 
 /// The fields that may hold a log type's event time, in order, when none is
 /// given on the command line: `timestamp` for Netskope.Audit; else Panther's
-/// standard `p_event_time`, then Log Analytics' `TimeGenerated`.
+/// standard `p_event_time`, then Log Analytics' `TimeGenerated`, then the
+/// SystemTime of a Windows event rendered as JSON.
 std::vector<std::string> defaultTimeFields(const std::string &logType);
 
 } // namespace rulec

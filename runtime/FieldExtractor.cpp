@@ -12,21 +12,29 @@ FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
       elementTables_[slot] = std::make_unique<FieldExtractor>(fields[slot].elements);
       elementWidth_[slot] = static_cast<uint32_t>(fields[slot].elements.size());
     }
-    uint32_t node = 0;
-    for (const PathStep &step : fields[slot].path) {
-      uint32_t next = UINT32_MAX;
-      for (const Edge &e : nodes_[node].edges)
-        if (e.step == step && e.keyMatch == fields[slot].keyMatch)
-          next = e.child;
-      if (next == UINT32_MAX) {
-        next = static_cast<uint32_t>(nodes_.size());
-        nodes_[node].edges.push_back({step, fields[slot].keyMatch, next});
-        nodes_.emplace_back();
-      }
-      node = next;
-    }
-    nodes_[node].slots.push_back(slot);
+    const FieldSpec &f = fields[slot];
+    if (f.alternatives.empty())
+      insert(f.path, f.keyMatch, {slot, 0});
+    for (size_t k = 0; k < f.alternatives.size() && k < 254; ++k)
+      insert(f.alternatives[k], f.keyMatch, {slot, static_cast<uint8_t>(k + 1)});
   }
+}
+
+void FieldExtractor::insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target) {
+  uint32_t node = 0;
+  for (const PathStep &step : path) {
+    uint32_t next = UINT32_MAX;
+    for (const Edge &e : nodes_[node].edges)
+      if (e.step == step && e.keyMatch == keyMatch)
+        next = e.child;
+    if (next == UINT32_MAX) {
+      next = static_cast<uint32_t>(nodes_.size());
+      nodes_[node].edges.push_back({step, keyMatch, next});
+      nodes_.emplace_back();
+    }
+    node = next;
+  }
+  nodes_[node].slots.push_back(target);
 }
 
 void toRulecValue(simdjson::dom::element value, rulec_value &out) {
@@ -94,15 +102,35 @@ void FieldExtractor::readElements(uint32_t slot, simdjson::dom::array array, rul
 void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rulec_value *slots,
                           simdjson::dom::element *elements, ValueArena &arena) const {
   const Node &node = nodes_[nodeIndex];
-  for (uint32_t slot : node.slots) {
-    toRulecValue(value, slots[slot]);
+  for (const Target &t : node.slots) {
+    // An alternative fills its slot unless an earlier one already did; the
+    // rank is kept in the slot's reserved byte until the event is done.
+    rulec_value &out = slots[t.slot];
+    if (t.rank && out.kind != RULEC_MISSING && out.reserved[0] <= t.rank)
+      continue;
+    toRulecValue(value, out);
+    out.reserved[0] = t.rank;
     if (elements)
-      elements[slot] = value;
-    if (elementTables_[slot] && slots[slot].kind == RULEC_ARRAY)
-      readElements(slot, value.get_array().value_unsafe(), slots[slot], arena);
+      elements[t.slot] = value;
+    if (elementTables_[t.slot] && out.kind == RULEC_ARRAY)
+      readElements(t.slot, value.get_array().value_unsafe(), out, arena);
   }
   for (const Edge &edge : node.edges) {
     simdjson::dom::element child;
+    if (edge.step.isWildcard) {
+      // Any member of an object (or element of an array): configured paths
+      // such as Event.UserData.*.Operation, whose middle key varies.
+      simdjson::dom::object object;
+      simdjson::dom::array array;
+      if (!value.get_object().get(object)) {
+        for (auto member : object)
+          walk(edge.child, member.value, slots, elements, arena);
+      } else if (!value.get_array().get(array)) {
+        for (simdjson::dom::element item : array)
+          walk(edge.child, item, slots, elements, arena);
+      }
+      continue;
+    }
     if (edge.step.isIndex) {
       simdjson::dom::array array;
       if (value.get_array().get(array))

@@ -37,10 +37,16 @@ private:
     KeyMatch keyMatch;
     uint32_t child;
   };
+  struct Target {
+    uint32_t slot;
+    uint8_t rank; ///< 0 for a plain path; k+1 for a field's k-th alternative
+  };
   struct Node {
     std::vector<Edge> edges;
-    std::vector<uint32_t> slots; ///< fields whose path ends here
+    std::vector<Target> slots; ///< fields whose path ends here
   };
+
+  void insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target);
 
   void walk(uint32_t node, simdjson::dom::element value, rulec_value *slots,
             simdjson::dom::element *elements, ValueArena &arena) const;

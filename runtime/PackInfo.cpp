@@ -5,7 +5,7 @@
 
 namespace rulec {
 
-std::string FieldSpec::str() const {
+static std::string pathText(const std::vector<PathStep> &path) {
   std::string out;
   for (const PathStep &step : path) {
     if (step.isWildcard) {
@@ -19,6 +19,15 @@ std::string FieldSpec::str() const {
     }
   }
   return out.empty() ? "(element)" : out;
+}
+
+std::string FieldSpec::str() const {
+  if (alternatives.empty())
+    return pathText(path);
+  std::string out;
+  for (const auto &alt : alternatives)
+    out += (out.empty() ? "" : " | ") + pathText(alt);
+  return out;
 }
 
 uint32_t PackInfo::logTypeIndex(const std::string &name) const {

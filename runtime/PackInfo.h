@@ -15,8 +15,9 @@
 
 namespace rulec {
 
-/// One step of a field path: an object key, an array index, or (in rule
-/// ASTs only, never in a pack's field table) the `[*]` wildcard.
+/// One step of a field path: an object key, an array index, or a wildcard:
+/// in rule ASTs the `[*]` of a KeyPath; in a field table (Sigma
+/// configurations) any member of an object or element of an array.
 struct PathStep {
   bool isIndex = false;
   bool isWildcard = false;
@@ -44,13 +45,19 @@ enum class KeyMatch : uint8_t {
 struct FieldSpec {
   std::vector<PathStep> path;
   KeyMatch keyMatch = KeyMatch::Exact;
+  /// When non-empty, `path` is unused: the slot takes the value of the first
+  /// of these paths the event has (Sigma field mappings: EventData.Image,
+  /// then System.Image, then Image).
+  std::vector<std::vector<PathStep>> alternatives;
   /// The element table: when non-empty and the field holds an array, each
   /// element is read into these sub-fields (paths relative to the element;
   /// an empty path is the element itself). See include/rulec/abi.h.
   std::vector<FieldSpec> elements;
 
   /// Same field (the element tables are merged when interning).
-  bool sameField(const FieldSpec &o) const { return path == o.path && keyMatch == o.keyMatch; }
+  bool sameField(const FieldSpec &o) const {
+    return path == o.path && keyMatch == o.keyMatch && alternatives == o.alternatives;
+  }
   /// Panther KeyPath spelling: a.b[0].c; "(element)" for the empty path.
   std::string str() const;
 };

@@ -18,6 +18,7 @@
 #include "Frontend.h"
 #include "IR.h"
 #include "Jit.h"
+#include "JsonDocuments.h"
 #include "MatchDescription.h"
 #include "Scanner.h"
 
@@ -30,6 +31,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <iostream>
 
 namespace {
@@ -88,6 +90,8 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
     if (fe.kqlFiles)
       std::cerr << " (KQL queries: " << fe.kqlFiles << " read, " << fe.kqlParsed << " parsed, " << fe.kqlCompiled
                 << " compiled)";
+    if (fe.sigmaFiles)
+      std::cerr << " (Sigma rules: " << fe.sigmaFiles << " read, " << fe.sigmaCompiled << " compiled)";
     std::cerr << "\n";
   }
   return diags.hasErrors() ? kRuleErrors : kOk;
@@ -99,15 +103,16 @@ struct RunFlags {
   std::string logType;
   std::string timeField;
   std::string mode = "batch";
+  std::string format = "ndjson";
   std::string now;
   bool strict = false;
 };
 
-/// The lines of the event inputs, read once (stdin cannot be read twice, and
-/// batch mode over let-table sets needs two passes).
+/// The events of one input, read once (stdin cannot be read twice, and batch
+/// mode over let-table sets needs two passes), with the line each starts on.
 struct EventInput {
   std::string source;
-  std::vector<std::string> lines;
+  std::vector<std::pair<std::string, uint64_t>> events;
 };
 
 int runRun(const RunFlags &flags) {
@@ -148,6 +153,20 @@ int runRun(const RunFlags &flags) {
   const bool twoPasses = scanner.needsTwoPasses();
   std::vector<EventInput> buffered;
   bool unreadable = false;
+  // A source's events: its lines, or (--events-format json) its documents.
+  auto readEvents = [&](std::istream &in, std::vector<std::pair<std::string, uint64_t>> &events) {
+    if (flags.format == "ndjson") {
+      uint64_t lineNo = 0;
+      for (std::string line; std::getline(in, line);)
+        events.emplace_back(std::move(line), ++lineNo);
+      return;
+    }
+    std::stringstream all;
+    all << in.rdbuf();
+    const std::string text = all.str();
+    for (const JsonDocument &doc : splitJsonDocuments(text))
+      events.emplace_back(std::string(doc.text), doc.line);
+  };
   auto forEachInput = [&](const std::function<void(const std::string &, std::istream &)> &use) {
     for (const std::string &path : flags.events) {
       const std::string source = path == "-" ? "<stdin>" : path;
@@ -164,17 +183,18 @@ int runRun(const RunFlags &flags) {
       use(source, file);
     }
   };
-  if (twoPasses) {
+  if (twoPasses || flags.format == "json") {
     forEachInput([&](const std::string &source, std::istream &in) {
       buffered.push_back({source, {}});
-      for (std::string line; std::getline(in, line);)
-        buffered.back().lines.push_back(std::move(line));
+      readEvents(in, buffered.back().events);
     });
-    for (auto phase : {Scanner::Phase::BuildSets, Scanner::Phase::Output}) {
+    const auto phases = twoPasses ? std::vector<Scanner::Phase>{Scanner::Phase::BuildSets, Scanner::Phase::Output}
+                                  : std::vector<Scanner::Phase>{Scanner::Phase::All};
+    for (auto phase : phases) {
       scanner.setPhase(phase);
       for (const EventInput &input : buffered)
-        for (size_t i = 0; i < input.lines.size(); ++i)
-          scanner.feed(input.lines[i], input.source, i + 1);
+        for (const auto &[event, line] : input.events)
+          scanner.feed(event, input.source, line);
     }
   } else {
     forEachInput([&](const std::string &source, std::istream &in) {
@@ -321,6 +341,9 @@ int main(int argc, char **argv) {
   run->add_option("--mode", runFlags.mode,
                   "KQL let-tables: batch (sets built from all input first) or stream (filled as events arrive)")
       ->check(CLI::IsMember({"batch", "stream"}));
+  run->add_option("--events-format", runFlags.format,
+                  "ndjson (one JSON object per line) or json (concatenated, possibly pretty-printed documents)")
+      ->check(CLI::IsMember({"ndjson", "json"}));
   run->add_option("--now", runFlags.now, "the queries' now() for ago(), e.g. 2024-01-01T00:00:00Z (default: the clock)");
 
   std::vector<std::string> testRules;

@@ -10,6 +10,7 @@
  *   fills it from one event before the call; a field the event lacks is
  *   RULEC_MISSING. Strings point into the runtime's parsed event and are not
  *   NUL-terminated.
+ * - The runtime keeps its own bookkeeping in `reserved`; the code ignores it.
  * - A field the pack iterates over (`any $N { ... }` in the IR) has an element
  *   table of K sub-fields. When such a field holds an array of `len` elements,
  *   `payload.elems` points to len * K values: K values per element, each
@@ -159,6 +160,9 @@ int rulec_rt_set_match(rulec_context *ctx, uint32_t set, const char *s, uint32_t
 
 /** `s matches regex` the pack's regular expression number `regex` (RE2). */
 int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n);
+/** Sigma keywords: whether any string value of the current event matches
+ *  regular expression `regex`. */
+int rulec_rt_keyword(rulec_context *ctx, uint32_t regex);
 
 /** Computed values (KQL scalar functions): `out` gets `fn` of the `argc`
  *  values `args`. Strings it makes live in the context's scratch memory,

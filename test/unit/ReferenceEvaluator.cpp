@@ -201,7 +201,7 @@ bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vecto
   static const rulec_value kMissing{};
   // Operators carry no slot (and a slot-less pack passes no slots).
   std::deque<std::string> storage; // computed strings; values point into it
-  rulec_value v = (e.op <= Op::ExactlyOne) ? kMissing
+  rulec_value v = (e.op <= Op::ExactlyOne || e.op == Op::Keyword) ? kMissing
                   : e.subject             ? evalValue(*e.subject, slots, table, ctx, storage)
                                           : slots[e.slot];
   auto all = [&](auto pred) { return std::all_of(e.operands.begin(), e.operands.end(), pred); };
@@ -260,6 +260,8 @@ bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vecto
   }
   case Op::Regex:
     return v.kind == RULEC_STRING && re2::RE2::PartialMatch(str(v), *ctx->regexes[e.index]);
+  case Op::Keyword:
+    return rulec_rt_keyword(const_cast<rulec_context *>(ctx), e.index);
   case Op::TimeCmp: {
     int64_t t;
     if (v.kind != RULEC_STRING || !parseTimestamp(str(v), t))

@@ -13,10 +13,10 @@ static std::vector<FieldSpec> concat(std::vector<FieldSpec> a, const std::vector
 EventEvaluator::EventEvaluator(const PackInfo &pack, NativePack code,
                                std::vector<FieldSpec> extraFields)
     : code_(code), packFieldCount_(static_cast<uint32_t>(pack.fields.size())),
-      extractor_(concat(pack.fields, extraFields)),
+      extractor_(concat(pack.fields, extraFields)), ctx_(pack),
       slots_(pack.fields.size() + extraFields.size()),
       elements_(pack.fields.size() + extraFields.size()),
-      matchBuffer_(pack.rules.size() + 1), ctx_(pack) {}
+      matchBuffer_(pack.rules.size() + 1) {}
 
 bool EventEvaluator::load(const std::string &json, std::string &error) {
   std::memset(slots_.data(), 0, slots_.size() * sizeof(rulec_value));

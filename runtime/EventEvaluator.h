@@ -65,7 +65,7 @@ private:
   simdjson::dom::parser parser_;
   simdjson::dom::element root_;
   ValueArena arena_;
-  mutable rulec_context ctx_;
+  mutable rulec_context ctx_; // the pack's code writes scratch strings even in const queries
   std::vector<rulec_value> slots_;
   std::vector<simdjson::dom::element> elements_;
   std::vector<uint32_t> matchBuffer_;

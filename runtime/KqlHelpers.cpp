@@ -80,20 +80,24 @@ bool anyStringMatches(simdjson::dom::element v, const re2::RE2 &re, int depth) {
     std::string_view s = v.get_string().value_unsafe();
     return re2::RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), re);
   }
-  case element_type::ARRAY:
+  case element_type::ARRAY: {
     if (depth > 64)
       return false;
-    for (simdjson::dom::element item : v.get_array().value_unsafe())
+    simdjson::dom::array array = v.get_array().value_unsafe(); // a local: a range-for over the temporary result would dangle
+    for (simdjson::dom::element item : array)
       if (anyStringMatches(item, re, depth + 1))
         return true;
     return false;
-  case element_type::OBJECT:
+  }
+  case element_type::OBJECT: {
     if (depth > 64)
       return false;
-    for (auto field : v.get_object().value_unsafe())
+    simdjson::dom::object object = v.get_object().value_unsafe(); // a local, as above
+    for (auto field : object)
       if (anyStringMatches(field.value, re, depth + 1))
         return true;
     return false;
+  }
   default:
     return false;
   }

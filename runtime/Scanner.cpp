@@ -85,6 +85,10 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
   rulec_context &ctx = evaluator_.context();
   ctx.now = options_.now ? *options_.now : wallClockNow();
   ctx.streaming = options_.streaming;
+  // Only windows need event time: alerts, summarize, streaming sets.
+  for (const RuleInfo &rule : pack.rules)
+    needsTime_ |= rule.kind == RuleKind::Alert || rule.kind == RuleKind::Aggregate;
+  needsTime_ |= options_.streaming && !pack.sets.empty();
 }
 
 bool Scanner::needsTwoPasses() const { return !options_.streaming && !pack_.sets.empty(); }
@@ -149,7 +153,7 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
     return; // a log type no rule of the pack reads
 
   int64_t time;
-  if (!eventTime(logType, time)) {
+  if (!eventTime(logType, time) && needsTime_) {
     if (counting) {
       std::string fields;
       for (const std::string &f : timeFieldNames_[logType])

@@ -101,6 +101,7 @@ private:
   ScanStats stats_;
   Phase phase_ = Phase::All;
   int64_t lastTime_ = 0;
+  bool needsTime_ = false; ///< some rule keeps a time window: events without a time are reported
   std::vector<std::unordered_set<std::string>> distinctRows_; ///< per rule
   std::vector<int64_t> rowCounts_;                            ///< per rule
 };

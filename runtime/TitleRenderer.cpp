@@ -64,7 +64,8 @@ void appendRepr(std::string &out, simdjson::dom::element v) {
   case element_type::ARRAY: {
     out += '[';
     bool first = true;
-    for (simdjson::dom::element item : v.get_array().value_unsafe()) {
+    simdjson::dom::array array = v.get_array().value_unsafe(); // a local: a range-for over the temporary result would dangle
+    for (simdjson::dom::element item : array) {
       if (!first)
         out += ", ";
       first = false;
@@ -78,7 +79,8 @@ void appendRepr(std::string &out, simdjson::dom::element v) {
   case element_type::OBJECT: {
     out += '{';
     bool first = true;
-    for (auto field : v.get_object().value_unsafe()) {
+    simdjson::dom::object object = v.get_object().value_unsafe(); // a local, as above
+    for (auto field : object) {
       if (!first)
         out += ", ";
       first = false;

@@ -34,6 +34,7 @@ const char *diagCodeName(DiagCode code) {
   case DiagCode::Deprecated: return "deprecated";
   case DiagCode::ListComparison: return "list-comparison";
   case DiagCode::KqlSyntax: return "kql-syntax";
+  case DiagCode::NotARule: return "not-a-rule";
   }
   return "unknown";
 }

@@ -40,6 +40,7 @@ enum class DiagCode {
   Deprecated,          // "deprecated"
   ListComparison,      // "list-comparison"
   KqlSyntax,           // "kql-syntax"
+  NotARule,            // "not-a-rule"
 };
 
 const char *diagCodeName(DiagCode code);

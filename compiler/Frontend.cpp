@@ -41,6 +41,17 @@ std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths,
   return out;
 }
 
+/// A map with any key only a Panther rule has; anything else that is neither
+/// Sigma nor Sentinel is not a rule at all.
+static bool looksLikePanther(const YAML::Node &root) {
+  if (!root.IsMap())
+    return true; // let the Panther parser say what a rule file must be
+  for (const char *key : {"AnalysisType", "RuleID", "Detection", "LogTypes", "Filename"})
+    if (root[key])
+      return true;
+  return false;
+}
+
 Frontend runFrontend(const std::vector<std::string> &files, const FrontendOptions &options,
                      DiagnosticEngine &diags) {
   Frontend fe;
@@ -73,8 +84,16 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
           else
             ++fe.rejected;
           continue;
-        } else {
+        } else if (looksLikePanther(root)) {
           rule = panther::parseRule(root, file, diags);
+        } else {
+          // One clear error instead of a list of missing Panther keys:
+          // rule folders often hold other YAML (Sigma's regression_data).
+          YAML::Mark m = root.Mark();
+          diags.error(DiagCode::NotARule,
+                      {std::make_shared<const std::string>(file), m.line + 1, m.column + 1},
+                      "not a rule: expected a Panther rule (AnalysisType), a Sigma rule "
+                      "(detection and logsource) or a Sentinel rule (query)");
         }
       } catch (const YAML::Exception &e) {
         reportYamlException(e, file, diags);

@@ -4,8 +4,11 @@
 #   %rulec   the rulec binary of this build
 #   %rules   the repository's rules/ folder
 #   %shared  ../shared beside the checkout (rule corpora)
+#   %tools   the repository's tools/ folder (helper scripts)
+#   %python  the Python that runs lit
 # FileCheck, not and split-file come from LLVM 19's tools.
 import os
+import sys
 
 import lit.formats
 
@@ -22,6 +25,8 @@ config.environment["PATH"] = os.pathsep.join(
 config.substitutions.append(("%rulec", os.path.join(config.rulec_tools_dir, "rulec")))
 config.substitutions.append(("%rules", os.path.join(config.rulec_src_root, "rules")))
 config.substitutions.append(("%shared", config.shared_dir))
+config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%tools", os.path.join(config.rulec_src_root, "tools")))
 
 # Tests over ../shared/corpus need it beside the checkout (CI has it).
 if os.path.isdir(os.path.join(config.shared_dir, "corpus", "panther")):

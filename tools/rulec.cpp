@@ -40,10 +40,27 @@ using namespace rulec;
 
 enum ExitCode { kOk = 0, kRuleErrors = 1, kUsage = 2, kBadEvents = 3 };
 
+/// The --sigma-config file, if one was given (kept for the pack's lifetime).
+sigma::Config sigmaConfig;
+std::string sigmaConfigPath;
+
 /// Parses and lowers the rules; prints diagnostics. Returns false when no
 /// pack can be built (nothing compiled, or an error under --strict).
-bool loadRules(const std::vector<std::string> &paths, const FrontendOptions &options, bool strict,
-               Frontend &fe, DiagnosticEngine &diags) {
+bool loadRules(const std::vector<std::string> &paths, FrontendOptions options, bool strict, Frontend &fe,
+               DiagnosticEngine &diags) {
+  if (!sigmaConfigPath.empty()) {
+    std::ifstream in(sigmaConfigPath);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in || !sigma::Config::load(text.str(), sigmaConfigPath, sigmaConfig, diags)) {
+      if (!in)
+        diags.error(DiagCode::FileUnreadable, {std::make_shared<const std::string>(sigmaConfigPath), 0, 0},
+                    "cannot read the Sigma configuration '" + sigmaConfigPath + "'");
+      diags.print(std::cerr);
+      return false;
+    }
+    options.sigmaConfig = &sigmaConfig;
+  }
   std::vector<std::string> files = collectRuleFiles(paths, diags);
   fe = runFrontend(files, options, diags);
   diags.print(std::cerr);
@@ -318,6 +335,8 @@ int runTest(const std::vector<std::string> &paths) {
 int main(int argc, char **argv) {
   CLI::App app{"rulec: compiles detection rules to native code and runs them on events"};
   app.require_subcommand(1);
+  app.add_option("--sigma-config", sigmaConfigPath,
+                 "Sigma logsource and field mapping (YAML; default: the built-in Windows one)");
 
   std::vector<std::string> checkRules;
   std::string emit;

@@ -5,7 +5,7 @@ Each case (regression_data/**/info.yml) names a rule by id and a JSON
 rendering of a Windows event log with the number of events the rule must
 match (match_count, default 1; more is allowed, as upstream judges). For each
 case this runs `rulec run RULE --events CASE.json --events-format json` and
-counts the result rows. Prints one line per failure and a closing line
+counts the result rows. Prints one line per failure or skipped case and a closing line
 "sigma regression: N passed, N failed, N skipped"; exits non-zero on failure.
 
 usage: sigma-regression.py RULEC CORPUS_DIR
@@ -36,6 +36,8 @@ def main():
         # Commented-out test entries (e.g. raw logs) are not cases.
         counts = re.findall(r"^\s+match_count:\s*(\d+)", text, re.M)
         if not ids or not events or ids[0].lower() not in index:
+            why = "no rule id" if not ids else "no JSON events" if not events else "rule not in corpus"
+            print(f"SKIP {info.relative_to(corpus)}: {why}")
             skipped += 1
             continue
         expected = int(counts[0]) if counts else 1

@@ -64,7 +64,6 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     return inserted;
   };
   std::vector<std::unique_ptr<sentinel::Rule>> queries;
-  std::vector<std::unique_ptr<sigma::Rule>> sigmas;
   for (const std::string &file : files) {
     ++fe.files;
     std::unique_ptr<panther::Rule> rule;
@@ -80,7 +79,7 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
         } else if (sigma::looksLikeSigma(root)) {
           ++fe.sigmaFiles;
           if (auto s = sigma::loadRule(root, file, diags); s && unique(s->id, s->loc))
-            sigmas.push_back(std::move(s));
+            fe.sigmaRules.push_back(std::move(s));
           else
             ++fe.rejected;
           continue;
@@ -127,7 +126,7 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     fe.queries.push_back(std::move(query));
   }
   const sigma::Config &config = options.sigmaConfig ? *options.sigmaConfig : sigma::Config::builtin();
-  for (const auto &rule : sigmas) {
+  for (const auto &rule : fe.sigmaRules) {
     if (!sigma::lowerRule(*rule, config, fe.pack, diags)) {
       ++fe.rejected;
       continue;

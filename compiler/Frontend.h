@@ -32,6 +32,7 @@ struct Frontend {
   std::vector<std::unique_ptr<panther::Rule>> rules;
   /// Every Sentinel rule or .kql query that parsed and lowered.
   std::vector<std::unique_ptr<sentinel::Rule>> queries;
+  std::vector<std::unique_ptr<sigma::Rule>> sigmaRules; ///< parsed (for --emit=ast), compiled or not
   /// The rules that made the pack, lowered and simplified.
   ir::Pack pack;
   /// The Panther AST of each pack rule, by pack rule index (null for rules

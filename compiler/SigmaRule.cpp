@@ -213,4 +213,59 @@ std::unique_ptr<Rule> loadRule(const YAML::Node &root, const std::string &file, 
   return Loader(file, diags).load(root);
 }
 
+namespace {
+
+std::string at(const SourceLocation &loc) { return "  @" + std::to_string(loc.line) + ":" + std::to_string(loc.column); }
+
+void dumpCondition(const CondExpr &c, int depth, std::ostream &os) {
+  os << std::string(2 * depth, ' ');
+  switch (c.kind) {
+  case CondExpr::Ref: os << "ref " << c.name; break;
+  case CondExpr::And: os << "and"; break;
+  case CondExpr::Or: os << "or"; break;
+  case CondExpr::Not: os << "not"; break;
+  case CondExpr::Of: os << (c.count < 0 ? std::string("all") : std::to_string(c.count)) << " of " << c.name; break;
+  }
+  os << at(c.loc) << "\n";
+  for (const auto &op : c.operands)
+    dumpCondition(*op, depth + 1, os);
+}
+
+} // namespace
+
+void dumpRule(const Rule &rule, std::ostream &os) {
+  os << "SigmaRule \"" << rule.id << "\" title=\"" << rule.title << "\"";
+  if (!rule.level.empty())
+    os << " level=" << rule.level;
+  os << " file=" << (rule.loc.file ? *rule.loc.file : "") << "\n";
+  const LogSource &ls = rule.logsource;
+  os << "  logsource";
+  for (const auto &[key, value] : {std::pair<const char *, const std::string &>{"product", ls.product},
+                                   {"category", ls.category},
+                                   {"service", ls.service}})
+    if (!value.empty())
+      os << " " << key << "=" << value;
+  os << at(ls.loc) << "\n";
+  for (const Search &s : rule.searches) {
+    os << "  search " << s.name << (s.keywords ? " keywords" : "") << at(s.loc) << "\n";
+    for (const auto &alternative : s.alternatives) {
+      if (s.alternatives.size() > 1)
+        os << "    alternative\n";
+      for (const FieldItem &item : alternative) {
+        os << std::string(s.alternatives.size() > 1 ? 6 : 4, ' ') << (item.field.empty() ? "<keywords>" : item.field);
+        for (const std::string &m : item.modifiers)
+          os << "|" << m;
+        os << " =";
+        for (const Scalar &v : item.values)
+          os << " " << v.repr();
+        os << at(item.loc) << "\n";
+      }
+    }
+  }
+  for (const auto &c : rule.conditions) {
+    os << "  condition\n";
+    dumpCondition(*c, 2, os);
+  }
+}
+
 } // namespace rulec::sigma

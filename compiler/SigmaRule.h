@@ -18,6 +18,7 @@
 #include "YamlScalar.h"
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -70,5 +71,8 @@ bool parseSearchMap(const YAML::Node &map, const std::string &file, std::vector<
 
 /// Loads a Sigma rule from its YAML document. Null (with diagnostics) on error.
 std::unique_ptr<Rule> loadRule(const YAML::Node &root, const std::string &file, DiagnosticEngine &diags);
+
+/// The parsed rule as an indented tree with source positions (--emit=ast).
+void dumpRule(const Rule &rule, std::ostream &os);
 
 } // namespace rulec::sigma

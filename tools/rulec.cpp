@@ -82,6 +82,8 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
       std::cout << "Query \"" << query->id << "\" file=" << *query->loc.file << "\n";
       kql::dumpQuery(*query->query, std::cout);
     }
+    for (const auto &rule : fe.sigmaRules)
+      sigma::dumpRule(*rule, std::cout);
   } else if (emit == "ir") {
     ir::print(fe.pack, std::cout);
   } else if (emit == "llvm" || emit == "asm") {

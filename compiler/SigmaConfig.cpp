@@ -54,6 +54,9 @@ bool Config::load(const std::string &yaml, const std::string &name, Config &out,
             parseSearchMap(kv.second, name, (*table)[kv.first.Scalar()], diags);
       out.products.push_back(std::move(p));
     }
+    if (const YAML::Node map = root["placeholders"])
+      for (const auto &kv : map)
+        out.placeholders[kv.first.Scalar()] = strings(kv.second);
     if (const YAML::Node d = root["default"])
       if (auto fields = strings(d["fields"]); !fields.empty())
         out.defaultFieldTemplates = fields;

@@ -31,6 +31,8 @@ struct ProductConfig {
 struct Config {
   std::vector<ProductConfig> products;
   std::vector<std::string> defaultFieldTemplates = {"{field}"};
+  /// Values of `%name%` placeholders for the expand modifier (name without %).
+  std::map<std::string, std::vector<std::string>> placeholders;
 
   /// The entry of `product`, or null (then: log type = product, default fields).
   const ProductConfig *find(const std::string &product) const;

@@ -179,7 +179,7 @@ std::string patternRegex(const Pattern &p, bool caseInsensitive, bool anchored) 
 struct Modifiers {
   bool contains = false, startswith = false, endswith = false, all = false, cased = false, neq = false;
   bool re = false, reI = false, reM = false, reS = false, cidr = false, exists = false, fieldref = false;
-  bool base64 = false, base64offset = false, windash = false;
+  bool base64 = false, base64offset = false, windash = false, expand = false;
   enum { None, Utf16Le, Utf16Be, Utf16 } encoding = None;
   Op order = Op::Const; ///< gt / gte / lt / lte
 };
@@ -322,17 +322,46 @@ private:
       else if (mod == "gte") m.order = Op::Ge;
       else if (mod == "lt") m.order = Op::Lt;
       else if (mod == "lte") m.order = Op::Le;
-      else if (mod == "expand")
-        fail(item.loc, "the expand modifier needs placeholder values, and none are configured");
+      else if (mod == "expand") m.expand = true;
       else
         fail(item.loc, "unknown modifier '" + mod + "'");
     }
     return m;
   }
 
-  /// The strings one value stands for after windash, encodings and base64.
+  /// expand: each %name% placeholder takes each of its configured values
+  /// (pySigma's value-list placeholder transformation); all combinations.
+  std::vector<std::string> expand(const std::string &value, const FieldItem &item) {
+    std::vector<std::string> out = {""};
+    size_t from = 0;
+    while (true) {
+      const size_t open = value.find('%', from);
+      const size_t close = open == std::string::npos ? open : value.find('%', open + 1);
+      if (close == std::string::npos)
+        break;
+      const std::string name = value.substr(open + 1, close - open - 1);
+      auto it = config_.placeholders.find(name);
+      if (it == config_.placeholders.end() || it->second.empty())
+        fail(item.loc, "placeholder '%" + name + "%' of the expand modifier has no values in the Sigma "
+                       "configuration (placeholders:)");
+      std::vector<std::string> next;
+      for (const std::string &prefix : out)
+        for (const std::string &v : it->second)
+          next.push_back(prefix + value.substr(from, open - from) + v);
+      out = std::move(next);
+      from = close + 1;
+    }
+    for (std::string &s : out)
+      s += value.substr(from);
+    return out;
+  }
+
+  /// The strings one value stands for after expand, windash, encodings and base64.
   std::vector<std::string> variants(const std::string &value, const Modifiers &m, const FieldItem &item) {
-    std::vector<std::string> out = m.windash ? windash(value) : std::vector<std::string>{value};
+    std::vector<std::string> out;
+    for (const std::string &expanded : m.expand ? expand(value, item) : std::vector<std::string>{value})
+      for (std::string &v : m.windash ? windash(expanded) : std::vector<std::string>{expanded})
+        out.push_back(std::move(v));
     if (out.size() > 4096)
       fail(item.loc, "windash makes too many variants of '" + value + "'");
     for (std::string &v : out)

@@ -5,12 +5,36 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 namespace rulec::sigma {
 
 namespace {
 const char *const kBuiltin =
 #include "SigmaDefaultConfig.inc"
     ;
+
+/// A typo in a configuration would silently drop a mapping: reject keys it
+/// does not know, and sections of the wrong shape.
+bool checkMap(const YAML::Node &n, std::initializer_list<const char *> known, const std::string &what,
+              const std::string &file, DiagnosticEngine &diags) {
+  auto at = [&](const YAML::Node &node) {
+    return SourceLocation{std::make_shared<const std::string>(file), node.Mark().line + 1, node.Mark().column + 1};
+  };
+  if (!n.IsMap()) {
+    diags.error(DiagCode::WrongType, at(n), what + " must be a map");
+    return false;
+  }
+  bool ok = true;
+  for (const auto &kv : n) {
+    const std::string key = kv.first.Scalar();
+    if (std::find_if(known.begin(), known.end(), [&](const char *k) { return key == k; }) == known.end()) {
+      diags.error(DiagCode::UnknownKey, at(kv.first), "unknown key '" + key + "' in " + what);
+      ok = false;
+    }
+  }
+  return ok;
+}
 
 std::vector<std::string> strings(const YAML::Node &n) {
   std::vector<std::string> out;
@@ -36,7 +60,18 @@ bool Config::load(const std::string &yaml, const std::string &name, Config &out,
     return false;
   const unsigned before = diags.errorCount();
   try {
+    if (!checkMap(root, {"logsources", "default", "placeholders"}, "the Sigma configuration", name, diags))
+      return false;
     for (const YAML::Node &entry : root["logsources"]) {
+      if (!checkMap(entry, {"product", "logType", "fields", "fieldMap", "categories", "services"},
+                    "a logsources entry", name, diags))
+        continue;
+      if (!entry["product"]) {
+        diags.error(DiagCode::MissingKey,
+                    {std::make_shared<const std::string>(name), entry.Mark().line + 1, entry.Mark().column + 1},
+                    "a logsources entry needs a product");
+        continue;
+      }
       ProductConfig p;
       p.product = entry["product"].Scalar();
       p.logType = entry["logType"] ? entry["logType"].Scalar() : p.product;

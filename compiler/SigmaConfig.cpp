@@ -60,7 +60,8 @@ bool Config::load(const std::string &yaml, const std::string &name, Config &out,
     return false;
   const unsigned before = diags.errorCount();
   try {
-    if (!checkMap(root, {"logsources", "default", "placeholders"}, "the Sigma configuration", name, diags))
+    if (!checkMap(root, {"logsources", "default", "placeholders"}, "the Sigma configuration", name, diags) &&
+        !root.IsMap())
       return false;
     for (const YAML::Node &entry : root["logsources"]) {
       if (!checkMap(entry, {"product", "logType", "fields", "fieldMap", "categories", "services"},

@@ -256,7 +256,10 @@ static void printFields(const std::vector<FieldSpec> &table, const std::string &
                         std::ostream &os) {
   for (uint32_t i = 0; i < table.size(); ++i) {
     os << std::string(2 * depth, ' ') << "field " << scope << i << " = " << table[i].str()
-       << (table[i].keyMatch == KeyMatch::ExactThenCaseInsensitive ? "  keys=ci" : "") << "\n";
+       << (table[i].keyMatch == KeyMatch::ExactThenCaseInsensitive ? "  keys=ci"
+           : table[i].keyMatch == KeyMatch::ExactThenLoose         ? "  keys=loose"
+                                                                   : "")
+       << "\n";
     printFields(table[i].elements, scope + std::to_string(i) + ".", depth + 1, os);
   }
 }

@@ -282,10 +282,10 @@ private:
       }
     }
     if (alternatives.size() == 1)
-      return pack_.internField({}, alternatives[0], KeyMatch::ExactThenCaseInsensitive);
+      return pack_.internField({}, alternatives[0], KeyMatch::ExactThenLoose);
     std::vector<FieldSpec> &table = pack_.fields;
     FieldSpec spec;
-    spec.keyMatch = KeyMatch::ExactThenCaseInsensitive;
+    spec.keyMatch = KeyMatch::ExactThenLoose;
     spec.alternatives = std::move(alternatives);
     for (uint32_t i = 0; i < table.size(); ++i)
       if (table[i].sameField(spec))

@@ -1,7 +1,9 @@
 //===- FieldExtractor.cpp -------------------------------------------------===//
 #include "FieldExtractor.h"
 
+#include <cctype>
 #include <cstring>
+#include <string_view>
 
 namespace rulec {
 
@@ -99,6 +101,30 @@ void FieldExtractor::readElements(uint32_t slot, simdjson::dom::array array, rul
   out.payload.elems = block;
 }
 
+/// The first member whose key equals `key` ignoring ASCII case and spaces.
+static bool findLooseKey(simdjson::dom::object object, std::string_view key, simdjson::dom::element &out) {
+  auto fold = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  for (auto member : object) {
+    std::string_view k = member.key;
+    size_t i = 0, j = 0;
+    while (true) {
+      while (i < k.size() && k[i] == ' ')
+        ++i;
+      while (j < key.size() && key[j] == ' ')
+        ++j;
+      if (i == k.size() || j == key.size() || fold(k[i]) != fold(key[j]))
+        break;
+      ++i;
+      ++j;
+    }
+    if (i == k.size() && j == key.size()) {
+      out = member.value;
+      return true;
+    }
+  }
+  return false;
+}
+
 void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rulec_value *slots,
                           simdjson::dom::element *elements, ValueArena &arena) const {
   const Node &node = nodes_[nodeIndex];
@@ -145,8 +171,11 @@ void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rule
       if (value.get_object().get(object))
         continue;
       if (object.at_key(edge.step.key).get(child)) {
-        if (edge.keyMatch != KeyMatch::ExactThenCaseInsensitive ||
-            object.at_key_case_insensitive(edge.step.key).get(child))
+        if (edge.keyMatch == KeyMatch::Exact)
+          continue;
+        if (edge.keyMatch == KeyMatch::ExactThenCaseInsensitive
+                ? bool(object.at_key_case_insensitive(edge.step.key).get(child))
+                : !findLooseKey(object, edge.step.key, child))
           continue;
       }
     }

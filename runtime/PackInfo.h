@@ -39,6 +39,9 @@ enum class KeyMatch : uint8_t {
   /// Panther: an exact key first, else the first key (in document order)
   /// that is equal ignoring ASCII case.
   ExactThenCaseInsensitive,
+  /// Sigma: an exact key first, else the first key that is equal ignoring
+  /// ASCII case and spaces (the log's "Source Name" is Sigma's SourceName).
+  ExactThenLoose,
 };
 
 /// One slot of the pack: a field path into the event.

@@ -71,6 +71,18 @@ TEST_F(FieldExtractorTest, PantherKeysMatchExactThenIgnoringCase) {
   EXPECT_EQ(slots[3].kind, RULEC_MISSING);
 }
 
+TEST_F(FieldExtractorTest, SigmaKeysMatchExactThenIgnoringCaseAndSpaces) {
+  extract({path({key("SourceName")}, KeyMatch::ExactThenLoose), path({key("sourcename")}, KeyMatch::ExactThenLoose),
+           path({key("Source Name")}, KeyMatch::ExactThenLoose), path({key("SourceNames")}, KeyMatch::ExactThenLoose),
+           path({key("SourceName")}, KeyMatch::ExactThenCaseInsensitive)},
+          R"({"Source Name":"spaced","sourcename":"lower"})");
+  EXPECT_EQ(str(0), "spaced"); // first loose match in document order
+  EXPECT_EQ(str(1), "lower");  // exact match wins
+  EXPECT_EQ(str(2), "spaced");
+  EXPECT_EQ(slots[3].kind, RULEC_MISSING); // not a prefix match
+  EXPECT_EQ(str(4), "lower");  // Panther ignores case only
+}
+
 TEST_F(FieldExtractorTest, DuplicateKeysFirstWins) {
   extract({path({key("a")})}, R"({"a":1,"a":2})");
   EXPECT_EQ(slots[0].payload.i, 1);

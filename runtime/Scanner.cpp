@@ -127,11 +127,12 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
   const bool counting = phase_ != Phase::BuildSets; // the set pass is silent
   if (counting)
     ++stats_.lines;
-  const std::string where = source + ":" + std::to_string(lineNo);
+  // Built only for a message or an alert: most events need neither.
+  auto where = [&] { return source + ":" + std::to_string(lineNo); };
   std::string error;
   if (!evaluator_.load(line, error)) {
     if (counting)
-      message(++stats_.invalid, where, "error: " + error);
+      message(++stats_.invalid, where(), "error: " + error);
     return;
   }
   if (counting)
@@ -145,20 +146,21 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
     logType = pack_.logTypeIndex(std::string(named.payload.s, named.len));
   } else if (options_.defaultLogType.empty()) {
     if (counting)
-      message(++stats_.noLogType, where,
+      message(++stats_.noLogType, where(),
               "warning: event has no p_log_type or Type and no --log-type was given; no rule ran");
     return;
   }
   if (logType == RULEC_NO_LOG_TYPE)
     return; // a log type no rule of the pack reads
 
-  int64_t time;
-  if (!eventTime(logType, time) && needsTime_) {
+  // Without windows (alerts, summarize, streaming sets) time is never read.
+  int64_t time = lastTime_;
+  if (needsTime_ && !eventTime(logType, time)) {
     if (counting) {
       std::string fields;
       for (const std::string &f : timeFieldNames_[logType])
         fields += (fields.empty() ? "'" : "' or '") + f;
-      message(++stats_.noTime, where, "warning: no event time in field " + fields + "'; using the previous event's time");
+      message(++stats_.noTime, where(), "warning: no event time in field " + fields + "'; using the previous event's time");
     }
     time = lastTime_;
   }
@@ -186,7 +188,7 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
       ++stats_.signals;
       continue;
     }
-    alerter_.onMatch(r, dedupString(rule, evaluator_), time, where, [&](Alert &alert) { describe(alert); });
+    alerter_.onMatch(r, dedupString(rule, evaluator_), time, where(), [&](Alert &alert) { describe(alert); });
   }
   if (phase_ == Phase::BuildSets)
     return;

@@ -570,20 +570,27 @@ private:
     return b_.getFalse();
   }
 
-  Function *emitRule(const ir::Rule &rule, uint32_t index) {
-    auto *ty = FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_}, false);
-    fn_ = Function::Create(ty, Function::InternalLinkage, "rule." + std::to_string(index), *module_);
+  /// Starts a function over the event's slots (argument 0) with the runtime
+  /// context at argument `ctxArg`; leaves the builder in its entry block.
+  void beginFunction(FunctionType *ty, GlobalValue::LinkageTypes linkage, const std::string &name,
+                     unsigned ctxArg) {
+    fn_ = Function::Create(ty, linkage, name, *module_);
     slots_ = fn_->getArg(0);
-    rtCtx_ = fn_->getArg(1);
+    slots_->setName("slots");
+    rtCtx_ = fn_->getArg(ctxArg);
     rtCtx_->setName("ctx");
     table_ = &pack_.fields;
-    slots_->setName("slots");
+    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
+  }
+
+  Function *emitRule(const ir::Rule &rule, uint32_t index) {
+    beginFunction(FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_}, false), Function::InternalLinkage,
+                  "rule." + std::to_string(index), 1);
     fn_->addParamAttr(0, Attribute::NoAlias);
     fn_->addParamAttr(0, Attribute::ReadOnly);
     // Rules stay separate functions: inlining thousands into the entry makes
     // optimization superlinear in the pack size.
     fn_->addFnAttr(Attribute::NoInline);
-    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
     b_.CreateRet(emit(*rule.predicate));
     return fn_;
   }
@@ -634,16 +641,10 @@ private:
   /// rulec_pack_severity: for the rule given, the index of its first
   /// DynamicSeverities entry whose conditions hold, else -1.
   void emitSeverity() {
-    auto *ty = FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty(), ptrTy_}, false);
-    fn_ = Function::Create(ty, Function::ExternalLinkage, kSeveritySymbol, *module_);
-    slots_ = fn_->getArg(0);
-    slots_->setName("slots");
-    rtCtx_ = fn_->getArg(2);
-    rtCtx_->setName("ctx");
-    table_ = &pack_.fields;
+    beginFunction(FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty(), ptrTy_}, false),
+                  Function::ExternalLinkage, kSeveritySymbol, 2);
     Value *rule = fn_->getArg(1);
     rule->setName("rule");
-    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
     BasicBlock *none = newBlock("none");
     SwitchInst *sw = b_.CreateSwitch(rule, none);
     for (uint32_t r = 0; r < pack_.rules.size(); ++r) {
@@ -668,18 +669,12 @@ private:
 
   /// rulec_pack_column: the computed result columns of KQL rules.
   void emitColumns() {
-    auto *ty = FunctionType::get(b_.getVoidTy(), {ptrTy_, b_.getInt32Ty(), b_.getInt32Ty(), ptrTy_, ptrTy_}, false);
-    fn_ = Function::Create(ty, Function::ExternalLinkage, kColumnSymbol, *module_);
-    slots_ = fn_->getArg(0);
-    slots_->setName("slots");
-    table_ = &pack_.fields;
+    beginFunction(FunctionType::get(b_.getVoidTy(), {ptrTy_, b_.getInt32Ty(), b_.getInt32Ty(), ptrTy_, ptrTy_}, false),
+                  Function::ExternalLinkage, kColumnSymbol, 4);
     Value *rule = fn_->getArg(1), *column = fn_->getArg(2), *out = fn_->getArg(3);
-    rtCtx_ = fn_->getArg(4);
     rule->setName("rule");
     column->setName("column");
     out->setName("out");
-    rtCtx_->setName("ctx");
-    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
     BasicBlock *done = newBlock("done");
     SwitchInst *byRule = b_.CreateSwitch(rule, done);
     for (uint32_t r = 0; r < pack_.rules.size(); ++r) {

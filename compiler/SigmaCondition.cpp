@@ -84,28 +84,26 @@ private:
     return e;
   }
 
-  std::unique_ptr<CondExpr> orExpr(int depth) {
-    auto e = andExpr(depth);
-    while (e && isWord(tokens_[pos_], "or")) {
+  /// operand (word operand)*, left-associative.
+  template <typename Operand>
+  std::unique_ptr<CondExpr> chain(CondExpr::Kind kind, const char *word, Operand operand) {
+    auto e = operand();
+    while (e && isWord(tokens_[pos_], word)) {
       ++pos_;
-      auto rhs = andExpr(depth);
+      auto rhs = operand();
       if (!rhs)
         return nullptr;
-      e = binary(CondExpr::Or, std::move(e), std::move(rhs));
+      e = binary(kind, std::move(e), std::move(rhs));
     }
     return e;
   }
 
+  std::unique_ptr<CondExpr> orExpr(int depth) {
+    return chain(CondExpr::Or, "or", [&] { return andExpr(depth); });
+  }
+
   std::unique_ptr<CondExpr> andExpr(int depth) {
-    auto e = unary(depth);
-    while (e && isWord(tokens_[pos_], "and")) {
-      ++pos_;
-      auto rhs = unary(depth);
-      if (!rhs)
-        return nullptr;
-      e = binary(CondExpr::And, std::move(e), std::move(rhs));
-    }
-    return e;
+    return chain(CondExpr::And, "and", [&] { return unary(depth); });
   }
 
   std::unique_ptr<CondExpr> unary(int depth) {

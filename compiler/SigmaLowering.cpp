@@ -67,27 +67,39 @@ bool isAscii(const std::string &s) {
 
 bool isWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-/// pySigma's windash: every '-' or '/' that starts a word (at \B[-/]\b) takes
-/// each of the five dashes, in every combination.
-std::vector<std::string> windash(const std::string &v) {
-  static const char *const kDashes[] = {"-", "/", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"};
-  std::vector<size_t> positions;
-  for (size_t i = 0; i < v.size(); ++i)
-    if ((v[i] == '-' || v[i] == '/') && (i == 0 || !isWordChar(v[i - 1])) && i + 1 < v.size() && isWordChar(v[i + 1]))
-      positions.push_back(i);
+/// A part of a value [begin, end) that takes each of `choices` in turn.
+struct Span {
+  size_t begin, end;
+  const std::vector<std::string> *choices;
+};
+
+/// Every string `v` stands for when each span (in order, not overlapping)
+/// takes each of its choices: all combinations.
+std::vector<std::string> substitute(const std::string &v, const std::vector<Span> &spans) {
   std::vector<std::string> out = {""};
   size_t from = 0;
-  for (size_t p : positions) {
+  for (const Span &span : spans) {
     std::vector<std::string> next;
     for (const std::string &prefix : out)
-      for (const char *dash : kDashes)
-        next.push_back(prefix + v.substr(from, p - from) + dash);
+      for (const std::string &choice : *span.choices)
+        next.push_back(prefix + v.substr(from, span.begin - from) + choice);
     out = std::move(next);
-    from = p + 1;
+    from = span.end;
   }
   for (std::string &s : out)
     s += v.substr(from);
   return out;
+}
+
+/// pySigma's windash: every '-' or '/' that starts a word (at \B[-/]\b) takes
+/// each of the five dashes, in every combination.
+std::vector<std::string> windash(const std::string &v) {
+  static const std::vector<std::string> kDashes = {"-", "/", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"};
+  std::vector<Span> spans;
+  for (size_t i = 0; i < v.size(); ++i)
+    if ((v[i] == '-' || v[i] == '/') && (i == 0 || !isWordChar(v[i - 1])) && i + 1 < v.size() && isWordChar(v[i + 1]))
+      spans.push_back({i, i + 1, &kDashes});
+  return substitute(v, spans);
 }
 
 std::string utf16(const std::string &v, bool bigEndian, bool bom) {
@@ -332,11 +344,9 @@ private:
   /// expand: each %name% placeholder takes each of its configured values
   /// (pySigma's value-list placeholder transformation); all combinations.
   std::vector<std::string> expand(const std::string &value, const FieldItem &item) {
-    std::vector<std::string> out = {""};
-    size_t from = 0;
-    while (true) {
-      const size_t open = value.find('%', from);
-      const size_t close = open == std::string::npos ? open : value.find('%', open + 1);
+    std::vector<Span> spans;
+    for (size_t open = value.find('%'); open != std::string::npos;) {
+      const size_t close = value.find('%', open + 1);
       if (close == std::string::npos)
         break;
       const std::string name = value.substr(open + 1, close - open - 1);
@@ -344,16 +354,10 @@ private:
       if (it == config_.placeholders.end() || it->second.empty())
         fail(item.loc, "placeholder '%" + name + "%' of the expand modifier has no values in the Sigma "
                        "configuration (placeholders:)");
-      std::vector<std::string> next;
-      for (const std::string &prefix : out)
-        for (const std::string &v : it->second)
-          next.push_back(prefix + value.substr(from, open - from) + v);
-      out = std::move(next);
-      from = close + 1;
+      spans.push_back({open, close + 1, &it->second});
+      open = value.find('%', close + 1);
     }
-    for (std::string &s : out)
-      s += value.substr(from);
-    return out;
+    return substitute(value, spans);
   }
 
   /// The strings one value stands for after expand, windash, encodings and base64.

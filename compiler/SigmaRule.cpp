@@ -44,7 +44,6 @@ bool Loader::values(const YAML::Node &n, FieldItem &item) {
     return true;
   }
   if (n.IsSequence()) {
-    item.isList = true;
     for (const YAML::Node &v : n) {
       if (!v.IsScalar() && !v.IsNull()) {
         error(DiagCode::WrongType, v, "a value of '" + item.field + "' must be a string, number, bool or null");
@@ -123,7 +122,6 @@ std::unique_ptr<Rule> Loader::load(const YAML::Node &root) {
   rule->id = scalar(root["id"]);
   rule->title = scalar(root["title"]);
   rule->level = scalar(root["level"]);
-  rule->status = scalar(root["status"]);
   if (rule->id.empty())
     rule->id = rule->title;
   if (rule->id.empty())

@@ -33,7 +33,6 @@ struct FieldItem {
   std::string field;                   ///< empty for keyword searches (`|all` keywords)
   std::vector<std::string> modifiers;  ///< lower case, in order
   std::vector<Scalar> values;          ///< one or more (a list is an OR, or AND with `all`)
-  bool isList = false;                 ///< the values were written as a list
   SourceLocation loc;                  ///< of the key
 };
 
@@ -55,7 +54,6 @@ struct Rule {
   std::string id;
   std::string title;
   std::string level;  ///< informational, low, medium, high, critical
-  std::string status;
   LogSource logsource;
   std::vector<Search> searches;
   std::vector<std::unique_ptr<CondExpr>> conditions; ///< several: an OR (historic list form)

@@ -2,6 +2,7 @@
 #include "Frontend.h"
 
 #include "KqlLowering.h"
+#include "SigmaCorrelationLowering.h"
 #include "SigmaLowering.h"
 #include "PantherLowering.h"
 #include "PantherParser.h"
@@ -64,46 +65,64 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     return inserted;
   };
   std::vector<std::unique_ptr<sentinel::Rule>> queries;
+  auto notARule = [&](const std::string &file, YAML::Mark m, const std::string &what) {
+    diags.error(DiagCode::NotARule, {std::make_shared<const std::string>(file), m.line + 1, m.column + 1}, what);
+    ++fe.rejected;
+  };
+  // One YAML document: a rule of one of the languages.
+  auto addDocument = [&](const YAML::Node &root, const std::string &file) {
+    try {
+      if (sentinel::looksLikeSentinel(root)) {
+        ++fe.kqlFiles;
+        if (auto query = sentinel::loadRule(root, file, diags); query && unique(query->id, query->loc))
+          return queries.push_back(std::move(query));
+      } else if (sigma::looksLikeCorrelation(root)) {
+        ++fe.sigmaCorrelationsRead;
+        if (auto c = sigma::loadCorrelation(root, file, diags); c && unique(c->id, c->loc))
+          return fe.sigmaCorrelations.push_back(std::move(c));
+      } else if (sigma::looksLikeSigma(root)) {
+        ++fe.sigmaFiles;
+        if (auto s = sigma::loadRule(root, file, diags); s && unique(s->id, s->loc))
+          return fe.sigmaRules.push_back(std::move(s));
+      } else if (root.IsMap() && root["action"] && !root["AnalysisType"]) {
+        YAML::Mark m = root["action"].Mark();
+        diags.error(DiagCode::Unsupported, {std::make_shared<const std::string>(file), m.line + 1, m.column + 1},
+                    "Sigma 1 rule collections (action: global, reset, repeat) are not supported; write each "
+                    "rule as a whole document");
+      } else if (looksLikePanther(root)) {
+        if (auto rule = panther::parseRule(root, file, diags); rule && unique(rule->id, rule->loc))
+          return fe.rules.push_back(std::move(rule));
+      } else {
+        // One clear error instead of a list of missing Panther keys:
+        // rule folders often hold other YAML (Sigma's regression_data).
+        return notARule(file, root.Mark(),
+                        "not a rule: expected a Panther rule (AnalysisType), a Sigma rule (detection and "
+                        "logsource), a Sigma correlation (correlation) or a Sentinel rule (query)");
+      }
+    } catch (const YAML::Exception &e) {
+      reportYamlException(e, file, diags);
+    }
+    ++fe.rejected;
+  };
   for (const std::string &file : files) {
     ++fe.files;
-    std::unique_ptr<panther::Rule> rule;
-    std::unique_ptr<sentinel::Rule> query;
     if (fs::path(file).extension() == ".kql") {
       ++fe.kqlFiles;
-      query = sentinel::loadKqlFile(file, diags);
-    } else if (YAML::Node root; loadYamlFile(file, root, diags)) {
-      try {
-        if (sentinel::looksLikeSentinel(root)) {
-          ++fe.kqlFiles;
-          query = sentinel::loadRule(root, file, diags);
-        } else if (sigma::looksLikeSigma(root)) {
-          ++fe.sigmaFiles;
-          if (auto s = sigma::loadRule(root, file, diags); s && unique(s->id, s->loc))
-            fe.sigmaRules.push_back(std::move(s));
-          else
-            ++fe.rejected;
-          continue;
-        } else if (looksLikePanther(root)) {
-          rule = panther::parseRule(root, file, diags);
-        } else {
-          // One clear error instead of a list of missing Panther keys:
-          // rule folders often hold other YAML (Sigma's regression_data).
-          YAML::Mark m = root.Mark();
-          diags.error(DiagCode::NotARule,
-                      {std::make_shared<const std::string>(file), m.line + 1, m.column + 1},
-                      "not a rule: expected a Panther rule (AnalysisType), a Sigma rule "
-                      "(detection and logsource) or a Sentinel rule (query)");
-        }
-      } catch (const YAML::Exception &e) {
-        reportYamlException(e, file, diags);
-      }
+      if (auto query = sentinel::loadKqlFile(file, diags); query && unique(query->id, query->loc))
+        queries.push_back(std::move(query));
+      else
+        ++fe.rejected;
+      continue;
     }
-    if (rule && unique(rule->id, rule->loc))
-      fe.rules.push_back(std::move(rule));
-    else if (query && unique(query->id, query->loc))
-      queries.push_back(std::move(query));
-    else
+    std::vector<YAML::Node> documents;
+    if (!loadYamlDocuments(file, documents, diags)) {
       ++fe.rejected;
+      continue;
+    }
+    if (documents.empty())
+      notARule(file, YAML::Mark(), "not a rule: the file holds no YAML document");
+    for (const YAML::Node &root : documents)
+      addDocument(root, file);
   }
   for (const auto &rule : fe.rules) {
     if (!rule->enabled && !options.includeDisabled) {
@@ -126,15 +145,21 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     fe.queries.push_back(std::move(query));
   }
   const sigma::Config &config = options.sigmaConfig ? *options.sigmaConfig : sigma::Config::builtin();
+  std::vector<sigma::CompiledRule> sigmaCompiled;
   for (const auto &rule : fe.sigmaRules) {
+    sigmaCompiled.push_back({rule.get(), -1});
     if (!sigma::lowerRule(*rule, config, fe.pack, diags)) {
       ++fe.rejected;
       continue;
     }
+    sigmaCompiled.back().packIndex = static_cast<int64_t>(fe.pack.rules.size() - 1);
     fe.astOf.resize(fe.pack.rules.size(), nullptr);
     ++fe.sigmaCompiled;
     ++fe.compiled;
   }
+  fe.sigmaCorrelationsCompiled = sigma::lowerCorrelations(sigmaCompiled, fe.sigmaCorrelations, config, fe.pack, diags);
+  fe.compiled += fe.sigmaCorrelationsCompiled;
+  fe.rejected += static_cast<unsigned>(fe.sigmaCorrelations.size()) - fe.sigmaCorrelationsCompiled;
   ir::simplify(fe.pack);
   return fe;
 }

@@ -13,6 +13,7 @@
 #include "PantherAst.h"
 #include "SentinelRule.h"
 #include "SigmaConfig.h"
+#include "SigmaCorrelation.h"
 
 #include <memory>
 #include <string>
@@ -33,13 +34,14 @@ struct Frontend {
   /// Every Sentinel rule or .kql query that parsed and lowered.
   std::vector<std::unique_ptr<sentinel::Rule>> queries;
   std::vector<std::unique_ptr<sigma::Rule>> sigmaRules; ///< parsed (for --emit=ast), compiled or not
+  std::vector<std::unique_ptr<sigma::Correlation>> sigmaCorrelations; ///< parsed, compiled or not
   /// The rules that made the pack, lowered and simplified.
   ir::Pack pack;
   /// The Panther AST of each pack rule, by pack rule index (null for rules
   /// of other languages).
   std::vector<const panther::Rule *> astOf;
   unsigned files = 0;    ///< rule files read
-  unsigned rejected = 0; ///< files whose rule had errors
+  unsigned rejected = 0; ///< rules (YAML documents, .kql files) with errors
   unsigned compiled = 0; ///< rules in the pack (a KQL query counts once, whatever rules it lowers to)
   unsigned disabled = 0; ///< rules left out because Enabled is false
   unsigned kqlFiles = 0;    ///< Sentinel rules and .kql files read
@@ -47,6 +49,8 @@ struct Frontend {
   unsigned kqlCompiled = 0; ///< of those, that compiled
   unsigned sigmaFiles = 0;    ///< Sigma rules read
   unsigned sigmaCompiled = 0; ///< of those, that compiled
+  unsigned sigmaCorrelationsRead = 0;     ///< Sigma correlations read
+  unsigned sigmaCorrelationsCompiled = 0; ///< of those, that compiled
 };
 
 /// Expands directories (recursively) into their *.yml, *.yaml and *.kql

@@ -204,6 +204,8 @@ PackInfo Pack::info() const {
   out.regexes = regexes;
   for (const Rule &r : rules)
     out.rules.push_back(r.info);
+  for (const Correlation &c : correlations)
+    out.correlations.push_back(c.spec);
   return out;
 }
 
@@ -278,6 +280,42 @@ static void printTemplate(const char *name, const std::vector<TemplatePiece> &pi
   os << "\n";
 }
 
+static void printFeeds(const std::vector<CorrelationFeed> &feeds, std::ostream &os) {
+  for (const CorrelationFeed &f : feeds)
+    os << "  feeds correlation %" << f.correlation << " input " << f.input << "\n";
+}
+
+static void printCorrelation(const Correlation &c, uint32_t index, std::ostream &os) {
+  const CorrelationSpec &spec = c.spec;
+  os << "\ncorrelation %" << index << " \"" << spec.id << "\" " << correlationTypeName(spec.type)
+     << " timespan=" << formatSpan(spec.timespanNanos) << " condition:";
+  for (const CorrelationSpec::Bound &b : spec.condition)
+    os << " " << correlationCmpName(b.cmp) << " " << b.value;
+  if (!spec.level.empty())
+    os << " severity=" << spec.level;
+  if (c.loc.valid())
+    os << "  " << c.loc.str();
+  os << "\n  group-by:";
+  for (const std::string &g : spec.groupBy)
+    os << " " << g;
+  if (!spec.valueField.empty())
+    os << "\n  field: " << spec.valueField;
+  os << "\n";
+  if (!spec.emit)
+    os << "  signal only (read by correlations)\n";
+  for (const CorrelationSpec::Input &in : spec.inputs) {
+    const std::string prefix = in.fromCorrelation ? "group#" : "$";
+    os << "  input " << (in.fromCorrelation ? "%" : "@") << in.source << " group-by=[";
+    for (size_t i = 0; i < in.groupBy.size(); ++i)
+      os << (i ? ", " : "") << prefix << in.groupBy[i];
+    os << "]";
+    if (in.valueField >= 0)
+      os << " field=" << prefix << in.valueField;
+    os << "\n";
+  }
+  printFeeds(spec.feeds, os);
+}
+
 void print(const Pack &pack, std::ostream &os) {
   for (uint32_t i = 0; i < pack.logTypes.size(); ++i)
     os << "logtype #" << i << " \"" << pack.logTypes[i] << "\"\n";
@@ -309,7 +347,8 @@ void print(const Pack &pack, std::ostream &os) {
       os << "  " << rule.loc.str();
     os << "\n";
     if (!info.createAlert)
-      os << "  signal only (CreateAlert: false)\n";
+      os << "  signal only" << (info.kind == RuleKind::Alert ? " (CreateAlert: false)" : " (read by correlations)") << "\n";
+    printFeeds(info.feeds, os);
     printTemplate("title", info.title, os);
     printTemplate("group_by", info.groupBy, os);
     for (const ContextEntry &c : info.alertContext)
@@ -349,6 +388,8 @@ void print(const Pack &pack, std::ostream &os) {
       printExpr(*rule.severityPredicates[i], "$", 2, os);
     }
   }
+  for (uint32_t i = 0; i < pack.correlations.size(); ++i)
+    printCorrelation(pack.correlations[i], i, os);
 }
 
 } // namespace rulec::ir

@@ -129,6 +129,12 @@ struct Rule {
   std::vector<std::unique_ptr<Value>> columnValues;
 };
 
+/// A Sigma correlation rule: runtime only, no predicate of its own.
+struct Correlation {
+  CorrelationSpec spec;
+  SourceLocation loc;
+};
+
 /// Where a predicate's slots live: the pack's field table (empty scope), or
 /// the element table of list field scope[0], then of its sub-field scope[1]...
 using Scope = std::vector<uint32_t>;
@@ -139,6 +145,7 @@ struct Pack {
   std::vector<Rule> rules;
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes;
+  std::vector<Correlation> correlations;
 
   /// The field table of `scope`.
   std::vector<FieldSpec> &table(const Scope &scope);

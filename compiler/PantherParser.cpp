@@ -958,10 +958,6 @@ std::unique_ptr<Rule> parseRule(const YAML::Node &root, const std::string &fileN
   }
 }
 
-std::unique_ptr<Rule> parseRuleFile(const std::string &path, DiagnosticEngine &diags) {
-  YAML::Node root;
-  return loadYamlFile(path, root, diags) ? parseRule(root, path, diags) : nullptr;
-}
 
 std::unique_ptr<Rule> parseRuleText(const std::string &text, const std::string &fileName,
                                     DiagnosticEngine &diags) {

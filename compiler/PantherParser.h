@@ -44,9 +44,6 @@ namespace rulec::panther {
 /// diagnostics) on error.
 std::unique_ptr<Rule> parseRule(const YAML::Node &root, const std::string &fileName, DiagnosticEngine &diags);
 
-/// Parses the rule file at `path`. Returns null (with diagnostics) on error.
-std::unique_ptr<Rule> parseRuleFile(const std::string &path, DiagnosticEngine &diags);
-
 /// Parses rule text; `fileName` names it in diagnostics.
 std::unique_ptr<Rule> parseRuleText(const std::string &text, const std::string &fileName,
                                     DiagnosticEngine &diags);

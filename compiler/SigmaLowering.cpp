@@ -196,6 +196,62 @@ struct Modifiers {
   Op order = Op::Const; ///< gt / gte / lt / lte
 };
 
+/// A dotted configuration path; a `*` step is any member.
+std::vector<PathStep> keys(const std::string &dotted) {
+  std::vector<PathStep> out;
+  size_t start = 0;
+  while (true) {
+    size_t dot = dotted.find('.', start);
+    const std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    out.push_back(key == "*" ? PathStep::makeWildcard() : PathStep::makeKey(key));
+    if (dot == std::string::npos)
+      return out;
+    start = dot + 1;
+  }
+}
+
+/// The slot of a Sigma field: the first of the configured places the event
+/// has it. A dotted name is tried as one key first, then as a path.
+uint32_t slotOf(const ProductConfig *product, const Config &config, ir::Pack &pack, const std::string &name) {
+  std::vector<std::vector<PathStep>> alternatives;
+  auto add = [&](std::vector<PathStep> path) {
+    if (std::find(alternatives.begin(), alternatives.end(), path) == alternatives.end())
+      alternatives.push_back(std::move(path));
+  };
+  const auto &templates = product ? product->fieldTemplates : config.defaultFieldTemplates;
+  if (product && product->fieldMap.count(name)) {
+    for (const std::string &path : product->fieldMap.at(name))
+      add(keys(path));
+  } else {
+    for (const std::string &t : templates) {
+      const size_t at = t.find("{field}");
+      if (at == std::string::npos)
+        continue;
+      std::vector<PathStep> prefix = at ? keys(t.substr(0, at - 1)) : std::vector<PathStep>{};
+      std::vector<PathStep> flat = prefix;
+      flat.push_back(PathStep::makeKey(name));
+      add(flat);
+      if (name.find('.') != std::string::npos) {
+        std::vector<PathStep> nested = prefix;
+        for (PathStep &s : keys(name))
+          nested.push_back(s);
+        add(nested);
+      }
+    }
+  }
+  if (alternatives.size() == 1)
+    return pack.internField({}, alternatives[0], KeyMatch::ExactThenLoose);
+  std::vector<FieldSpec> &table = pack.fields;
+  FieldSpec spec;
+  spec.keyMatch = KeyMatch::ExactThenLoose;
+  spec.alternatives = std::move(alternatives);
+  for (uint32_t i = 0; i < table.size(); ++i)
+    if (table[i].sameField(spec))
+      return i;
+  table.push_back(std::move(spec));
+  return static_cast<uint32_t>(table.size() - 1);
+}
+
 class Lowering {
 public:
   Lowering(const Rule &rule, const Config &config, ir::Pack &pack) : rule_(rule), config_(config), pack_(pack) {
@@ -250,61 +306,7 @@ private:
 
   // --- fields ----------------------------------------------------------------
 
-  /// A dotted configuration path; a `*` step is any member.
-  static std::vector<PathStep> keys(const std::string &dotted) {
-    std::vector<PathStep> out;
-    size_t start = 0;
-    while (true) {
-      size_t dot = dotted.find('.', start);
-      const std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-      out.push_back(key == "*" ? PathStep::makeWildcard() : PathStep::makeKey(key));
-      if (dot == std::string::npos)
-        return out;
-      start = dot + 1;
-    }
-  }
-
-  /// The slot of a Sigma field: the first of the configured places the event
-  /// has it. A dotted name is tried as one key first, then as a path.
-  uint32_t field(const std::string &name) {
-    std::vector<std::vector<PathStep>> alternatives;
-    auto add = [&](std::vector<PathStep> path) {
-      if (std::find(alternatives.begin(), alternatives.end(), path) == alternatives.end())
-        alternatives.push_back(std::move(path));
-    };
-    const auto &templates = product_ ? product_->fieldTemplates : config_.defaultFieldTemplates;
-    if (product_ && product_->fieldMap.count(name)) {
-      for (const std::string &path : product_->fieldMap.at(name))
-        add(keys(path));
-    } else {
-      for (const std::string &t : templates) {
-        const size_t at = t.find("{field}");
-        if (at == std::string::npos)
-          continue;
-        std::vector<PathStep> prefix = at ? keys(t.substr(0, at - 1)) : std::vector<PathStep>{};
-        std::vector<PathStep> flat = prefix;
-        flat.push_back(PathStep::makeKey(name));
-        add(flat);
-        if (name.find('.') != std::string::npos) {
-          std::vector<PathStep> nested = prefix;
-          for (PathStep &s : keys(name))
-            nested.push_back(s);
-          add(nested);
-        }
-      }
-    }
-    if (alternatives.size() == 1)
-      return pack_.internField({}, alternatives[0], KeyMatch::ExactThenLoose);
-    std::vector<FieldSpec> &table = pack_.fields;
-    FieldSpec spec;
-    spec.keyMatch = KeyMatch::ExactThenLoose;
-    spec.alternatives = std::move(alternatives);
-    for (uint32_t i = 0; i < table.size(); ++i)
-      if (table[i].sameField(spec))
-        return i;
-    table.push_back(std::move(spec));
-    return static_cast<uint32_t>(table.size() - 1);
-  }
+  uint32_t field(const std::string &name) { return slotOf(product_, config_, pack_, name); }
 
   // --- items ------------------------------------------------------------------
 
@@ -601,6 +603,10 @@ private:
 };
 
 } // namespace
+
+uint32_t fieldSlot(const Rule &rule, const Config &config, ir::Pack &pack, const std::string &name) {
+  return slotOf(config.find(rule.logsource.product), config, pack, name);
+}
 
 bool lowerRule(const Rule &rule, const Config &config, ir::Pack &pack, DiagnosticEngine &diags) {
   const size_t fields = pack.fields.size(), regexes = pack.regexes.size(), logTypes = pack.logTypes.size();

@@ -24,4 +24,8 @@ namespace rulec::sigma {
 /// and leaves `pack` as it was; returns false.
 bool lowerRule(const Rule &rule, const Config &config, ir::Pack &pack, DiagnosticEngine &diags);
 
+/// The pack slot of field `name` in events of `rule`'s logsource, through
+/// the configuration's field mapping (correlations group by it).
+uint32_t fieldSlot(const Rule &rule, const Config &config, ir::Pack &pack, const std::string &name);
+
 } // namespace rulec::sigma

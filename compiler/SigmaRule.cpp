@@ -120,6 +120,7 @@ std::unique_ptr<Rule> Loader::load(const YAML::Node &root) {
   auto rule = std::make_unique<Rule>();
   rule->loc = loc(root);
   rule->id = scalar(root["id"]);
+  rule->name = scalar(root["name"]);
   rule->title = scalar(root["title"]);
   rule->level = scalar(root["level"]);
   if (rule->id.empty())
@@ -130,11 +131,6 @@ std::unique_ptr<Rule> Loader::load(const YAML::Node &root) {
   if (!kLevels.count(rule->level))
     error(DiagCode::InvalidValue, root["level"],
           "level '" + rule->level + "' is not one of informational, low, medium, high, critical");
-  if (root["correlation"]) {
-    error(DiagCode::Unsupported, root["correlation"], "Sigma correlation rules are not supported yet");
-    return nullptr;
-  }
-
   if (const YAML::Node ls = root["logsource"]; ls && ls.IsMap()) {
     rule->logsource.loc = loc(ls);
     rule->logsource.product = scalar(ls["product"]);
@@ -203,8 +199,7 @@ bool parseSearchMap(const YAML::Node &map, const std::string &file, std::vector<
 }
 
 bool looksLikeSigma(const YAML::Node &root) {
-  return root.IsMap() && (root["detection"] || root["correlation"]) && (root["logsource"] || root["correlation"]) &&
-         !root["AnalysisType"];
+  return root.IsMap() && root["detection"] && root["logsource"] && !root["AnalysisType"];
 }
 
 std::unique_ptr<Rule> loadRule(const YAML::Node &root, const std::string &file, DiagnosticEngine &diags) {
@@ -233,6 +228,8 @@ void dumpCondition(const CondExpr &c, int depth, std::ostream &os) {
 
 void dumpRule(const Rule &rule, std::ostream &os) {
   os << "SigmaRule \"" << rule.id << "\" title=\"" << rule.title << "\"";
+  if (!rule.name.empty())
+    os << " name=" << rule.name;
   if (!rule.level.empty())
     os << " level=" << rule.level;
   os << " file=" << (rule.loc.file ? *rule.loc.file : "") << "\n";

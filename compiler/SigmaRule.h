@@ -52,6 +52,7 @@ struct LogSource {
 struct Rule {
   SourceLocation loc;
   std::string id;
+  std::string name;   ///< optional; correlations may refer to the rule by it
   std::string title;
   std::string level;  ///< informational, low, medium, high, critical
   LogSource logsource;

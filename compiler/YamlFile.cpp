@@ -23,20 +23,14 @@ bool load(const std::function<YAML::Node()> &loader, const std::string &name, YA
 }
 } // namespace
 
-bool loadYamlFile(const std::string &path, YAML::Node &root, DiagnosticEngine &diags) {
-  std::vector<YAML::Node> documents;
-  if (!load([&] { documents = YAML::LoadAllFromFile(path); return YAML::Node(); }, path, root, diags))
+bool loadYamlDocuments(const std::string &path, std::vector<YAML::Node> &documents, DiagnosticEngine &diags) {
+  std::vector<YAML::Node> all;
+  YAML::Node unused;
+  if (!load([&] { all = YAML::LoadAllFromFile(path); return YAML::Node(); }, path, unused, diags))
     return false;
-  if (documents.size() > 1) {
-    // Reading only the first would drop the others without a word.
-    const YAML::Mark m = documents[1].Mark();
-    diags.error(DiagCode::Unsupported, {std::make_shared<const std::string>(path), m.line + 1, m.column + 1},
-                "a second YAML document in one file: rulec reads one rule per file (Sigma rule "
-                "collections and correlation files with '---' are not supported yet)");
-    return false;
-  }
-  if (!documents.empty())
-    root = documents[0];
+  for (YAML::Node &d : all)
+    if (!d.IsNull())
+      documents.push_back(std::move(d));
   return true;
 }
 

@@ -6,12 +6,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include <string>
+#include <vector>
 
 namespace rulec {
 
-/// Loads the YAML file at `path` into `root`; reports an unreadable file or a
-/// syntax error (with its position) and returns false.
-bool loadYamlFile(const std::string &path, YAML::Node &root, DiagnosticEngine &diags);
+/// Loads every document of the YAML file at `path` (a Sigma file may hold
+/// rules and correlations separated by `---`); empty documents are left out.
+/// Reports an unreadable file or a syntax error (with its position) and
+/// returns false.
+bool loadYamlDocuments(const std::string &path, std::vector<YAML::Node> &documents, DiagnosticEngine &diags);
 
 /// The same for YAML text; `name` names it in diagnostics.
 bool loadYamlText(const std::string &text, const std::string &name, YAML::Node &root, DiagnosticEngine &diags);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Alerter.h"
+#include "Correlator.h"
 #include "PackInfo.h"
 
 #include <string>
@@ -10,6 +11,9 @@ namespace rulec {
 
 /// One alert as a single-line JSON object (fields in docs/runtime.md).
 std::string alertToJson(const Alert &alert, const RuleInfo &rule);
+
+/// One Sigma correlation alert as a single-line JSON object (docs/sigma.md).
+std::string correlationAlertToJson(const CorrelationAlert &alert, const CorrelationSpec &spec);
 
 /// One KQL result row (a JSON object) as a single-line JSON object naming
 /// its query (docs/kql.md).

@@ -37,4 +37,45 @@ uint32_t PackInfo::logTypeIndex(const std::string &name) const {
   return RULEC_NO_LOG_TYPE;
 }
 
+bool CorrelationSpec::boundedAbove() const {
+  for (const Bound &b : condition)
+    if (b.cmp == Cmp::Lt || b.cmp == Cmp::Lte || b.cmp == Cmp::Eq)
+      return true;
+  return false;
+}
+
+bool CorrelationSpec::holds(int64_t count) const {
+  for (const Bound &b : condition) {
+    const bool ok = b.cmp == Cmp::Gt ? count > b.value
+                    : b.cmp == Cmp::Gte ? count >= b.value
+                    : b.cmp == Cmp::Lt  ? count < b.value
+                    : b.cmp == Cmp::Lte ? count <= b.value
+                                        : count == b.value;
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+const char *correlationTypeName(CorrelationSpec::Type type) {
+  switch (type) {
+  case CorrelationSpec::Type::EventCount: return "event_count";
+  case CorrelationSpec::Type::ValueCount: return "value_count";
+  case CorrelationSpec::Type::Temporal: return "temporal";
+  case CorrelationSpec::Type::TemporalOrdered: return "temporal_ordered";
+  }
+  return "?";
+}
+
+const char *correlationCmpName(CorrelationSpec::Cmp cmp) {
+  switch (cmp) {
+  case CorrelationSpec::Cmp::Gt: return "gt";
+  case CorrelationSpec::Cmp::Gte: return "gte";
+  case CorrelationSpec::Cmp::Lt: return "lt";
+  case CorrelationSpec::Cmp::Lte: return "lte";
+  case CorrelationSpec::Cmp::Eq: return "eq";
+  }
+  return "?";
+}
+
 } // namespace rulec

@@ -115,6 +115,55 @@ struct SetSpec {
   int64_t retentionNanos = 0;
 };
 
+/// Where a match (or a correlation's firing) goes besides its own output:
+/// input `input` of correlation `correlation`.
+struct CorrelationFeed {
+  uint32_t correlation = 0;
+  uint32_t input = 0;
+};
+
+/// A Sigma correlation rule: per group (the values of its group-by fields)
+/// it counts the matches of other rules, or the firings of other
+/// correlations, in a window of `timespanNanos` (docs/sigma.md).
+struct CorrelationSpec {
+  enum class Type : uint8_t { EventCount, ValueCount, Temporal, TemporalOrdered };
+  enum class Cmp : uint8_t { Gt, Gte, Lt, Lte, Eq };
+  struct Bound {
+    Cmp cmp = Cmp::Gte;
+    int64_t value = 1;
+  };
+  /// One entry of `rules`, in order (temporal_ordered's order).
+  struct Input {
+    bool fromCorrelation = false;
+    uint32_t source = 0; ///< a pack rule index, or a correlation index
+    /// Per group-by name: the slot of its field (rule inputs) or the index of
+    /// the source correlation's group-by value (correlation inputs).
+    std::vector<uint32_t> groupBy;
+    int64_t valueField = -1; ///< value_count: slot / group index of `field`
+  };
+
+  Type type = Type::EventCount;
+  std::string id;
+  std::string title;
+  std::string level;
+  std::string sourceFile;
+  int64_t timespanNanos = 0;
+  std::vector<Bound> condition; ///< all hold
+  std::vector<std::string> groupBy;
+  std::string valueField; ///< value_count's `field`
+  std::vector<Input> inputs;
+  bool emit = true; ///< false: only other correlations read its firings
+  std::vector<CorrelationFeed> feeds;
+
+  /// Whether the condition bounds the count from above (lt, lte, eq): then a
+  /// window is judged when it closes, else as soon as the count holds.
+  bool boundedAbove() const;
+  bool holds(int64_t count) const;
+};
+
+const char *correlationTypeName(CorrelationSpec::Type type);
+const char *correlationCmpName(CorrelationSpec::Cmp cmp);
+
 struct RuleInfo {
   RuleKind kind = RuleKind::Alert;
   std::string id;
@@ -123,7 +172,9 @@ struct RuleInfo {
   std::string sourceFile;
   uint32_t threshold = 1;
   uint32_t dedupPeriodMinutes = 60;
-  bool createAlert = true;          ///< false: matches are signals, not alerts
+  /// false: matches are signals, not alerts (Panther CreateAlert: false; a
+  /// Sigma rule only a correlation reads, whose `generate` is false)
+  bool createAlert = true;
   std::vector<TemplatePiece> title; ///< empty: no AlertTitle
   /// GroupBy: the dedup string is these pieces; empty: the title decides.
   std::vector<TemplatePiece> groupBy;
@@ -144,6 +195,8 @@ struct RuleInfo {
   int64_t take = -1;                 ///< Query: at most this many rows; -1 unlimited
   uint32_t set = 0;                  ///< SetBuilder: the set it fills
   AggregateSpec aggregate;           ///< Aggregate
+  /// Correlations its matches count in (Sigma rules named in `rules`).
+  std::vector<CorrelationFeed> feeds;
 };
 
 struct PackInfo {
@@ -152,6 +205,7 @@ struct PackInfo {
   std::vector<RuleInfo> rules;
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes; ///< RE2 patterns, by the index the code passes
+  std::vector<CorrelationSpec> correlations;
 
   /// Index of a log type by name, or RULEC_NO_LOG_TYPE.
   uint32_t logTypeIndex(const std::string &name) const;

@@ -69,7 +69,7 @@ int64_t wallClockNow() {
 } // namespace
 
 Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
-                 RowSink rows, std::ostream &diag)
+                 RowSink rows, Correlator::Sink correlations, std::ostream &diag)
     : pack_(pack), options_(std::move(options)),
       defaultLogType_(options_.defaultLogType.empty() ? RULEC_NO_LOG_TYPE
                                                       : pack.logTypeIndex(options_.defaultLogType)),
@@ -81,14 +81,20 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
                  sink(a);
                }),
       aggregator_(pack, [this](uint32_t logType, const std::string &row, int64_t time) { feedRow(logType, row, time); }),
+      correlator_(pack,
+                  [this, sink = std::move(correlations)](const CorrelationAlert &a) {
+                    ++stats_.correlations;
+                    sink(a);
+                  }),
       rows_(std::move(rows)), diag_(diag), distinctRows_(pack.rules.size()), rowCounts_(pack.rules.size(), 0) {
   rulec_context &ctx = evaluator_.context();
   ctx.now = options_.now ? *options_.now : wallClockNow();
   ctx.streaming = options_.streaming;
-  // Only windows need event time: alerts, summarize, streaming sets.
+  // Only windows need event time: alerts, summarize, streaming sets, correlations.
   for (const RuleInfo &rule : pack.rules)
     needsTime_ |= rule.kind == RuleKind::Alert || rule.kind == RuleKind::Aggregate;
   needsTime_ |= options_.streaming && !pack.sets.empty();
+  needsTime_ |= !pack.correlations.empty();
 }
 
 bool Scanner::needsTwoPasses() const { return !options_.streaming && !pack_.sets.empty(); }
@@ -176,8 +182,13 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
     if (phase_ == Phase::BuildSets)
       continue;
     ++stats_.matches;
+    if (!rule.feeds.empty())
+      feedCorrelations(rule, time, where());
     if (rule.kind == RuleKind::Query) {
-      emitRow(r);
+      if (rule.createAlert)
+        emitRow(r);
+      else
+        ++stats_.signals;
       continue;
     }
     if (rule.kind == RuleKind::Aggregate) {
@@ -195,6 +206,30 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
   if (options_.streaming)
     aggregator_.advance(time); // may load rows into the evaluator: after this event's matches
   alerter_.advance(time);
+  correlator_.advance(time);
+  stats_.ungrouped = correlator_.ungrouped();
+}
+
+/// The match's group-by values (and value_count field) for each correlation
+/// the rule feeds. A missing or null field has no value.
+void Scanner::feedCorrelations(const RuleInfo &rule, int64_t time, const std::string &where) {
+  auto json = [&](uint32_t slot) -> std::optional<std::string> {
+    const rulec_value &v = evaluator_.slots()[slot];
+    if (v.kind == RULEC_MISSING || v.kind == RULEC_NULL)
+      return std::nullopt;
+    return std::string(simdjson::minify(evaluator_.elements()[slot]));
+  };
+  const std::vector<std::string> refs = {where};
+  for (const CorrelationFeed &feed : rule.feeds) {
+    const CorrelationSpec::Input &input = pack_.correlations[feed.correlation].inputs[feed.input];
+    std::vector<std::optional<std::string>> group;
+    for (uint32_t slot : input.groupBy)
+      group.push_back(json(slot));
+    std::optional<std::string> value;
+    if (input.valueField >= 0)
+      value = json(static_cast<uint32_t>(input.valueField));
+    correlator_.add(feed, group, value, time, refs);
+  }
 }
 
 /// A summarize group's row, run as an event of the post-summarize rule's
@@ -273,6 +308,8 @@ void Scanner::emitRow(uint32_t r) {
 void Scanner::finish() {
   aggregator_.flush();
   alerter_.flush();
+  correlator_.flush();
+  stats_.ungrouped = correlator_.ungrouped();
 }
 
 } // namespace rulec

@@ -5,7 +5,8 @@
 // run the pack, and act on every match by the rule's kind (PackInfo.h):
 // Panther rules go to the Alerter with their dedup string; KQL queries print
 // result rows; KQL let-tables add to their sets; KQL summarize rules fold into
-// the Aggregator, whose rows run back through the pack. A line that is not a JSON
+// the Aggregator, whose rows run back through the pack; rules named by Sigma
+// correlations feed the Correlator. A line that is not a JSON
 // object is counted and reported with its line number; the stream goes on.
 // See docs/runtime.md and docs/kql.md.
 //
@@ -14,6 +15,7 @@
 
 #include "Aggregator.h"
 #include "Alerter.h"
+#include "Correlator.h"
 #include "EventEvaluator.h"
 #include "PackInfo.h"
 
@@ -50,6 +52,8 @@ struct ScanStats {
   uint64_t signals = 0;        ///< matches of rules with CreateAlert: false
   uint64_t alerts = 0;         ///< alerts emitted
   uint64_t rows = 0;           ///< KQL result rows emitted
+  uint64_t correlations = 0;   ///< Sigma correlation alerts emitted
+  uint64_t ungrouped = 0;      ///< correlation inputs without a value for a group-by field
 };
 
 class Scanner {
@@ -66,7 +70,7 @@ public:
   enum class Phase { All, BuildSets, Output };
 
   Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
-          RowSink rows, std::ostream &diag);
+          RowSink rows, Correlator::Sink correlations, std::ostream &diag);
 
   /// Whether the input must be fed twice (batch mode with let-table sets).
   bool needsTwoPasses() const;
@@ -86,6 +90,7 @@ private:
   void addToSet(uint32_t rule, int64_t time);
   void feedRow(uint32_t logType, const std::string &row, int64_t time);
   void emitRow(uint32_t rule);
+  void feedCorrelations(const RuleInfo &rule, int64_t time, const std::string &where);
   void message(uint64_t count, const std::string &where, const std::string &what);
 
   const PackInfo &pack_;
@@ -96,6 +101,7 @@ private:
   EventEvaluator evaluator_;
   Alerter alerter_;
   Aggregator aggregator_;
+  Correlator correlator_;
   RowSink rows_;
   std::ostream &diag_;
   ScanStats stats_;

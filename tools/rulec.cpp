@@ -84,6 +84,8 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
     }
     for (const auto &rule : fe.sigmaRules)
       sigma::dumpRule(*rule, std::cout);
+    for (const auto &c : fe.sigmaCorrelations)
+      sigma::dumpCorrelation(*c, std::cout);
   } else if (emit == "ir") {
     ir::print(fe.pack, std::cout);
   } else if (emit == "llvm" || emit == "asm") {
@@ -111,6 +113,9 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
                 << " compiled)";
     if (fe.sigmaFiles)
       std::cerr << " (Sigma rules: " << fe.sigmaFiles << " read, " << fe.sigmaCompiled << " compiled)";
+    if (fe.sigmaCorrelationsRead)
+      std::cerr << " (Sigma correlations: " << fe.sigmaCorrelationsRead << " read, " << fe.sigmaCorrelationsCompiled
+                << " compiled)";
     std::cerr << "\n";
   }
   return diags.hasErrors() ? kRuleErrors : kOk;
@@ -166,6 +171,9 @@ int runRun(const RunFlags &flags) {
       info, NativePack{pack->eval(), pack->severity(), pack->column()}, options,
       [&](const Alert &a) { std::cout << alertToJson(a, info.rules[a.rule]) << "\n"; },
       [&](const RuleInfo &rule, const std::string &row) { std::cout << rowToJson(rule, row) << "\n"; },
+      [&](const CorrelationAlert &a) {
+        std::cout << correlationAlertToJson(a, info.correlations[a.correlation]) << "\n";
+      },
       std::cerr);
 
   // Streams are read as they come unless batch mode needs a first pass.
@@ -232,6 +240,10 @@ int runRun(const RunFlags &flags) {
     std::cerr << ", " << s.rows << " rows";
   if (s.signals)
     std::cerr << ", " << s.signals << " signals";
+  if (s.correlations)
+    std::cerr << ", " << s.correlations << " correlation alerts";
+  if (s.ungrouped)
+    std::cerr << ", " << s.ungrouped << " correlation inputs without group-by value";
   if (s.noLogType)
     std::cerr << ", " << s.noLogType << " without log type";
   if (s.noTime)

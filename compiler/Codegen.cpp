@@ -6,6 +6,7 @@
 
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <set>
 
 namespace rulec::codegen {
 
@@ -64,6 +66,7 @@ public:
     setMatch_ = helper("rulec_rt_set_match", i32, {ptrTy_, i32, ptrTy_, i32, i32});
     regexMatch_ = helper("rulec_rt_regex_match", i32, {ptrTy_, i32, ptrTy_, i32});
     keyword_ = helper("rulec_rt_keyword", i32, {ptrTy_, i32});
+    sigmaRule_ = helper("rulec_rt_sigma_rule", i32, {ptrTy_, ptrTy_, ptrTy_, i32});
     call_ = Function::Create(FunctionType::get(b_.getVoidTy(), {ptrTy_, i32, i32, ptrTy_, ptrTy_}, false),
                              Function::ExternalLinkage, "rulec_rt_call", *module_);
     call_->setDoesNotThrow();
@@ -512,6 +515,35 @@ private:
     return phi;
   }
 
+  /// A constant rulec_value in the module (strings point at a constant),
+  /// one per distinct value.
+  Value *valueConstant(const Scalar &c) {
+    const std::string key = std::to_string(c.kind) + ":" + c.repr();
+    auto it = values_.find(key);
+    if (it != values_.end())
+      return it->second;
+    uint8_t kind = RULEC_NULL;
+    uint32_t len = 0;
+    Constant *payload = b_.getInt64(0);
+    switch (c.kind) {
+    case Scalar::Null: break;
+    case Scalar::Bool: kind = RULEC_BOOL; payload = b_.getInt64(c.b); break;
+    case Scalar::Int: kind = RULEC_INT; payload = b_.getInt64(c.i); break;
+    case Scalar::Double: kind = RULEC_DOUBLE; payload = ConstantFP::get(b_.getDoubleTy(), c.d); break;
+    case Scalar::String:
+      kind = RULEC_STRING;
+      len = static_cast<uint32_t>(c.s.size());
+      payload = cast<Constant>(stringConstant(c.s));
+      break;
+    }
+    Constant *fields[] = {b_.getInt8(kind), ConstantAggregateZero::get(ArrayType::get(b_.getInt8Ty(), 3)),
+                          b_.getInt32(len), payload};
+    Constant *init = ConstantStruct::getAnon(ctx_, fields);
+    Value *g = new GlobalVariable(*module_, init->getType(), true, GlobalValue::PrivateLinkage, init, "value");
+    values_.emplace(key, g);
+    return g;
+  }
+
   Value *emit(const ir::Expr &e) {
     switch (e.op) {
     case ir::Op::Const: return b_.getInt1(e.boolValue);
@@ -591,8 +623,86 @@ private:
     // Rules stay separate functions: inlining thousands into the entry makes
     // optimization superlinear in the pack size.
     fn_->addFnAttr(Attribute::NoInline);
+    std::set<uint32_t> lists;
+    elementwiseSlots(*rule.predicate, lists);
+    if (!lists.empty()) {
+      // Sigma: a list in a tested field (rare) runs the rule's program in the
+      // runtime, so the inline code below handles scalars only.
+      Value *anyList = b_.getFalse();
+      for (uint32_t slot : lists)
+        anyList = b_.CreateOr(anyList, b_.CreateICmpEQ(loadKind(slotPtr(slot)), b_.getInt8(RULEC_ARRAY)));
+      BasicBlock *slow = newBlock("lists"), *fast = newBlock("scalars");
+      b_.CreateCondBr(anyList, slow, fast, MDBuilder(ctx_).createBranchWeights(1, 1000));
+      b_.SetInsertPoint(slow);
+      std::vector<Constant *> program;
+      sigmaProgram(*rule.predicate, program);
+      auto *insnTy = StructType::get(ctx_, {b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty(), ptrTy_});
+      Constant *init = ConstantArray::get(ArrayType::get(insnTy, program.size()), program);
+      auto *global = new GlobalVariable(*module_, init->getType(), true, GlobalValue::PrivateLinkage, init,
+                                        "program." + std::to_string(index));
+      b_.CreateRet(callTrue(sigmaRule_, {rtCtx_, slots_, global, b_.getInt32(program.size())}));
+      b_.SetInsertPoint(fast);
+    }
     b_.CreateRet(emit(*rule.predicate));
     return fn_;
+  }
+
+  static void elementwiseSlots(const ir::Expr &e, std::set<uint32_t> &out) {
+    if (e.elementwise)
+      out.insert(e.slot);
+    for (const auto &operand : e.operands)
+      elementwiseSlots(*operand, out);
+  }
+
+  /// The predicate as rulec_rt_sigma_rule's postfix program (abi.h).
+  void sigmaProgram(const ir::Expr &e, std::vector<Constant *> &out) {
+    auto *insnTy = StructType::get(ctx_, {b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty(), ptrTy_});
+    auto insn = [&](uint32_t op, uint32_t slot, uint32_t arg, uint32_t elementwise, Constant *c) {
+      out.push_back(ConstantStruct::get(insnTy, {b_.getInt32(op), b_.getInt32(slot), b_.getInt32(arg),
+                                                 b_.getInt32(elementwise),
+                                                 c ? c : ConstantPointerNull::get(cast<PointerType>(ptrTy_))}));
+    };
+    auto test = [&](uint32_t cmp, const Scalar &c) {
+      insn(RULEC_SIGMA_TEST, e.slot, cmp, e.elementwise, cast<Constant>(valueConstant(c)));
+    };
+    if (e.subject || e.subject2)
+      report_fatal_error("rulec codegen: a computed value in a Sigma rule program");
+    switch (e.op) {
+    case ir::Op::Const: return insn(RULEC_SIGMA_CONST, 0, e.boolValue, 0, nullptr);
+    case ir::Op::Not:
+      sigmaProgram(*e.operands[0], out);
+      return insn(RULEC_SIGMA_NOT, 0, 0, 0, nullptr);
+    case ir::Op::And: case ir::Op::Or:
+      for (const auto &operand : e.operands)
+        sigmaProgram(*operand, out);
+      return insn(e.op == ir::Op::And ? RULEC_SIGMA_AND : RULEC_SIGMA_OR, 0,
+                  static_cast<uint32_t>(e.operands.size()), 0, nullptr);
+    case ir::Op::Exists: return insn(RULEC_SIGMA_EXISTS, e.slot, 0, 0, nullptr);
+    case ir::Op::IsNull: return insn(RULEC_SIGMA_IS_NULL, e.slot, 0, 0, nullptr);
+    case ir::Op::Eq:
+      if (e.constant.kind == Scalar::Null) // as emitEq: missing or null
+        return insn(RULEC_SIGMA_IS_NULL, e.slot, 0, 0, nullptr);
+      return test(RULEC_CMP_EQ, e.constant);
+    case ir::Op::EqFold: return test(RULEC_CMP_IEQ, e.constant);
+    case ir::Op::Contains: return test(RULEC_CMP_CONTAINS, e.constant);
+    case ir::Op::ContainsFold: return test(RULEC_CMP_ICONTAINS, e.constant);
+    case ir::Op::StartsWith: return test(RULEC_CMP_STARTSWITH, e.constant);
+    case ir::Op::StartsWithFold: return test(RULEC_CMP_ISTARTSWITH, e.constant);
+    case ir::Op::EndsWith: return test(RULEC_CMP_ENDSWITH, e.constant);
+    case ir::Op::EndsWithFold: return test(RULEC_CMP_IENDSWITH, e.constant);
+    case ir::Op::Lt: return test(RULEC_CMP_LT, e.constant);
+    case ir::Op::Le: return test(RULEC_CMP_LE, e.constant);
+    case ir::Op::Gt: return test(RULEC_CMP_GT, e.constant);
+    case ir::Op::Ge: return test(RULEC_CMP_GE, e.constant);
+    case ir::Op::InNetwork: return test(RULEC_SIGMA_IN_NETWORK, e.constant);
+    case ir::Op::Regex: return test(RULEC_SIGMA_REGEX, Scalar::makeInt(e.index));
+    case ir::Op::FieldCompare:
+      return insn(RULEC_SIGMA_FIELDS, e.slot, e.slot2,
+                  static_cast<uint32_t>(e.cmp) - static_cast<uint32_t>(ir::Op::Eq), nullptr);
+    case ir::Op::Keyword: return insn(RULEC_SIGMA_KEYWORD, 0, e.index, 0, nullptr);
+    default:
+      report_fatal_error("rulec codegen: an op a Sigma rule program cannot hold");
+    }
   }
 
   /// rulec_pack_eval: switch on the log type, then call that type's rules in
@@ -710,6 +820,8 @@ private:
   Function *ipClass_ = nullptr, *ipInNet_ = nullptr, *netHasIp_ = nullptr;
   Function *compareFields_ = nullptr, *has_ = nullptr, *now_ = nullptr, *datetime_ = nullptr;
   Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *call_ = nullptr, *keyword_ = nullptr;
+  Function *sigmaRule_ = nullptr;
+  std::map<std::string, Value *> values_; ///< valueConstant's globals
   Function *fn_ = nullptr;
   Value *rtCtx_ = nullptr;                                 ///< the rulec_context argument
   Value *slots_ = nullptr;                                 ///< base of the current scope's slots

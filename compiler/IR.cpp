@@ -249,6 +249,8 @@ static void printExpr(const Expr &e, const std::string &scope, int depth, std::o
     break;
   }
   }
+  if (e.elementwise)
+    os << " or-element";
   os << at(e.loc) << "\n";
   for (const auto &operand : e.operands)
     printExpr(*operand, scope, depth + 1, os);

@@ -103,6 +103,9 @@ struct Expr {
   /// (`tolower(x) == "a"`); FieldCompare compares subject with subject2.
   std::unique_ptr<Value> subject, subject2;
   Scalar constant;         ///< comparisons with a constant
+  /// Sigma: when the field holds a list, the leaf holds if it holds for some
+  /// element (codegen: a call to rulec_rt_any_element on that cold path).
+  bool elementwise = false;
   std::vector<std::unique_ptr<Expr>> operands;
 
   static std::unique_ptr<Expr> makeConst(bool v, SourceLocation loc);

@@ -48,6 +48,7 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   bind("rulec_rt_ip_in_net", &rulec_rt_ip_in_net);
   bind("rulec_rt_net_contains_ip", &rulec_rt_net_contains_ip);
   bind("rulec_rt_compare_fields", &rulec_rt_compare_fields);
+  bind("rulec_rt_sigma_rule", &rulec_rt_sigma_rule);
   bind("rulec_rt_has", &rulec_rt_has);
   bind("rulec_rt_now", &rulec_rt_now);
   bind("rulec_rt_datetime", &rulec_rt_datetime);

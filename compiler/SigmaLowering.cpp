@@ -511,7 +511,31 @@ private:
     for (const Scalar &v : item.values)
       ops.push_back(value(slot, v, m, item));
     IrPtr e = IrExpr::makeNary(m.all ? Op::And : Op::Or, std::move(ops), item.loc);
+    if (markElementwise(*e, slot))
+      pack_.internField({slot}, {}, KeyMatch::Exact); // the element itself: lists are read element by element
     return m.neq ? IrExpr::makeNot(std::move(e), item.loc) : std::move(e);
+  }
+
+  /// Value tests on `slot` hold for a list when they hold for some element
+  /// (null, exists and fieldref tests stay on the whole value). Returns
+  /// whether any leaf became element-wise.
+  static bool markElementwise(IrExpr &e, uint32_t slot) {
+    bool any = false;
+    for (auto &operand : e.operands)
+      any |= markElementwise(*operand, slot);
+    switch (e.op) {
+    case Op::Eq: case Op::EqFold: case Op::Contains: case Op::ContainsFold: case Op::StartsWith:
+    case Op::StartsWithFold: case Op::EndsWith: case Op::EndsWithFold: case Op::Lt: case Op::Le:
+    case Op::Gt: case Op::Ge: case Op::InNetwork: case Op::Regex:
+      if (e.slot == slot && !e.subject) {
+        e.elementwise = true;
+        any = true;
+      }
+      break;
+    default:
+      break;
+    }
+    return any;
   }
 
   /// Keywords: each value is searched (case-insensitively, as a substring

@@ -52,7 +52,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever the layout below or the eval signature changes. */
-#define RULEC_ABI_VERSION 2u
+#define RULEC_ABI_VERSION 3u
 
 /** The runtime's per-thread evaluation context (runtime/EvalContext.h). */
 typedef struct rulec_context rulec_context;
@@ -133,6 +133,38 @@ enum rulec_compare {
   RULEC_CMP_GE
 };
 int rulec_rt_compare_fields(const rulec_value *a, const rulec_value *b, uint32_t op);
+
+/** Sigma rules on list fields. A Sigma value test on a field that holds a
+ *  list holds when it holds for some element. A rule's code tests scalars
+ *  inline; when one of its fields holds a list (rare) it hands its whole
+ *  predicate, as a postfix program, to rulec_rt_sigma_rule instead, which
+ *  keeps the code of every leaf free of list handling. Instructions: */
+enum rulec_sigma_op {
+  RULEC_SIGMA_CONST = 0, /**< push `arg` (0 or 1) */
+  RULEC_SIGMA_NOT,       /**< pop one, push its negation */
+  RULEC_SIGMA_AND,       /**< pop `arg` values, push whether all hold */
+  RULEC_SIGMA_OR,        /**< pop `arg` values, push whether any holds */
+  RULEC_SIGMA_EXISTS,    /**< push whether `slot` is present (null counts) */
+  RULEC_SIGMA_IS_NULL,   /**< push whether `slot` is missing or null */
+  RULEC_SIGMA_TEST,      /**< push `slot` `arg` `constant`; `arg` is an rulec_compare, or
+                              RULEC_SIGMA_REGEX (constant->payload.i: the regex) or
+                              RULEC_SIGMA_IN_NETWORK (constant: the network's text);
+                              `elementwise`: a list passes when some element does */
+  RULEC_SIGMA_FIELDS,    /**< push `slot` `elementwise` (an rulec_compare) slot `arg` */
+  RULEC_SIGMA_KEYWORD    /**< push rulec_rt_keyword(ctx, arg) */
+};
+#define RULEC_SIGMA_REGEX 100u
+#define RULEC_SIGMA_IN_NETWORK 101u
+typedef struct rulec_sigma_insn {
+  uint32_t op;
+  uint32_t slot;
+  uint32_t arg;
+  uint32_t elementwise;
+  const rulec_value *constant;
+} rulec_sigma_insn;
+/** Runs a rule's program of `n` instructions on the event's slots; the
+ *  fields with element-wise tests have element tables of width 1. */
+int rulec_rt_sigma_rule(rulec_context *ctx, const rulec_value *slots, const rulec_sigma_insn *program, uint32_t n);
 
 /** Kusto term matching (`has` and its family): `needle` must occur in `s`
  *  starting (and, unless RULEC_HAS_PREFIX, ending) on a term boundary

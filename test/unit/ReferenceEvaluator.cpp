@@ -196,6 +196,11 @@ rulec_value convert(const rulec_value &in, uint32_t fn, std::string &storage) {
 
 } // namespace
 
+namespace {
+bool evalWith(const ir::Expr &e, const rulec_value &v, const rulec_value *slots, const std::vector<FieldSpec> &table,
+              const rulec_context *ctx, std::deque<std::string> &storage);
+} // namespace
+
 bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vector<FieldSpec> &table,
                    const rulec_context *ctx) {
   static const rulec_value kMissing{};
@@ -204,6 +209,18 @@ bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vecto
   rulec_value v = (e.op <= Op::ExactlyOne || e.op == Op::Keyword) ? kMissing
                   : e.subject             ? evalValue(*e.subject, slots, table, ctx, storage)
                                           : slots[e.slot];
+  if (e.elementwise && v.kind == RULEC_ARRAY) { // Sigma: some element passes
+    for (uint32_t i = 0; v.payload.elems && i < v.len; ++i)
+      if (evalWith(e, v.payload.elems[i], slots, table, ctx, storage))
+        return true;
+    return false;
+  }
+  return evalWith(e, v, slots, table, ctx, storage);
+}
+
+namespace {
+bool evalWith(const ir::Expr &e, const rulec_value &v, const rulec_value *slots, const std::vector<FieldSpec> &table,
+              const rulec_context *ctx, std::deque<std::string> &storage) {
   auto all = [&](auto pred) { return std::all_of(e.operands.begin(), e.operands.end(), pred); };
   auto eval = [&](const auto &o) { return referenceEval(*o, slots, table, ctx); };
   switch (e.op) {
@@ -272,6 +289,7 @@ bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vecto
   }
   return false;
 }
+} // namespace
 
 std::vector<uint32_t> referenceEvalPack(const ir::Pack &pack, const rulec_value *slots,
                                         uint32_t logType, const rulec_context *ctx) {

@@ -61,8 +61,38 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool isAscii(const std::string &s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+/// Whether ASCII case folding compares `s` as Unicode case folding would:
+/// every non-ASCII character is caseless. Taken as caseless: blocks of
+/// punctuation, symbols and emoji without a single case mapping in Unicode
+/// 15 (windash's dashes, the emoji of SigmaHQ's emoji rules); any other
+/// non-ASCII text keeps RE2's Unicode (?i).
+bool foldsAsAscii(const std::string &s) {
+  static const std::pair<uint32_t, uint32_t> kCaseless[] = {
+      {0x2000, 0x206F},   // General Punctuation (dashes, zero-width joiner)
+      {0x2190, 0x23FF},   // arrows, mathematical operators, technical symbols
+      {0x2500, 0x27BF},   // box drawing, shapes, miscellaneous symbols, dingbats
+      {0xFE00, 0xFE0F},   // variation selectors
+      {0x1F000, 0x1FAFF}, // emoji and pictographs
+      {0xE0000, 0xE007F}, // tags (flag emoji)
+  };
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    const int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size())
+      return false;
+    uint32_t cp = c & (0x7F >> len);
+    for (int k = 1; k < len; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += len;
+    if (std::none_of(std::begin(kCaseless), std::end(kCaseless),
+                     [&](const auto &r) { return cp >= r.first && cp <= r.second; }))
+      return false;
+  }
+  return true;
 }
 
 bool isWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -418,7 +448,7 @@ private:
           return false;
       return true;
     };
-    plain = cased || isAscii(text); // ASCII folding suffices; else RE2's Unicode (?i)
+    plain = cased || foldsAsAscii(text); // else RE2's Unicode (?i)
     if (plain) {
       const std::string value = cased ? text : lower(text);
       if (p.empty() || only({Piece::Text}))

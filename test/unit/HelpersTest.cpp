@@ -1,0 +1,61 @@
+//===- HelpersTest.cpp - The string helpers generated code calls ----------===//
+#include "rulec/abi.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+namespace {
+
+std::string lowerAscii(std::string s) {
+  for (char &c : s)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+/// icontains as its definition says: some position where the folded
+/// haystack equals the (lower-case) needle.
+bool naiveIcontains(const std::string &s, const std::string &lowerNeedle) {
+  return lowerAscii(s).find(lowerNeedle) != std::string::npos;
+}
+
+// Haystacks long enough for the 16-byte path and its tail, from an alphabet
+// with the bytes that OR 0x20 would confuse ('@' '`' '[' '{' '\\' '|' '^' '~').
+TEST(Helpers, IcontainsAgreesWithItsDefinition) {
+  const std::string alphabet = "aAbBzZ@`[{\\|^~ -\x80\xE2";
+  std::mt19937 rng(3);
+  auto randomString = [&](size_t len) {
+    std::string s;
+    for (size_t i = 0; i < len; ++i)
+      s += alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+    return s;
+  };
+  size_t found = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    const std::string s = randomString(std::uniform_int_distribution<size_t>(0, 70)(rng));
+    std::string needle = lowerAscii(randomString(std::uniform_int_distribution<size_t>(0, 4)(rng)));
+    if (iter % 3 == 0 && s.size() > 5) // often a real piece of s
+      needle = lowerAscii(s.substr(s.size() / 2, std::uniform_int_distribution<size_t>(1, 5)(rng)));
+    const bool expected = naiveIcontains(s, needle);
+    ASSERT_EQ(rulec_rt_icontains(s.data(), static_cast<uint32_t>(s.size()), needle.data(),
+                                 static_cast<uint32_t>(needle.size())) != 0,
+              expected)
+        << "haystack '" << s << "' needle '" << needle << "'";
+    found += expected;
+  }
+  EXPECT_GT(found, 5000u);
+  EXPECT_LT(found, 15000u);
+}
+
+TEST(Helpers, IcontainsEdges) {
+  const std::string s = "0123456789abcdefXYZ"; // the match ends in the last byte
+  EXPECT_TRUE(rulec_rt_icontains(s.data(), 19, "xyz", 3));
+  EXPECT_TRUE(rulec_rt_icontains(s.data(), 19, "", 0));
+  EXPECT_FALSE(rulec_rt_icontains(s.data(), 18, "xyz", 3)); // never reads past n
+  EXPECT_FALSE(rulec_rt_icontains("\\", 1, "|", 1));
+  EXPECT_FALSE(rulec_rt_icontains("@", 1, "`", 1));
+}
+
+} // namespace

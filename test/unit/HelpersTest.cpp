@@ -49,6 +49,25 @@ TEST(Helpers, IcontainsAgreesWithItsDefinition) {
   EXPECT_LT(found, 15000u);
 }
 
+TEST(Helpers, IeqAgreesWithItsDefinition) {
+  // Every byte value at every position of a 40-byte string (the 16-byte path
+  // and the tail): folded, it equals the needle only where lowerAscii says.
+  std::string s(40, 'q');
+  for (size_t pos : {0u, 15u, 16u, 31u, 39u})
+    for (int b = 0; b < 256; ++b) {
+      s[pos] = static_cast<char>(b);
+      for (int n = 0; n < 256; n += 37) {
+        std::string needle = lowerAscii(s);
+        needle[pos] = static_cast<char>(n);
+        const bool expected = lowerAscii(s) == needle;
+        ASSERT_EQ(rulec_rt_ieq(s.data(), 40, needle.data(), 40) != 0, expected) << pos << " " << b << " " << n;
+      }
+      std::string needle = lowerAscii(s);
+      ASSERT_TRUE(rulec_rt_ieq(s.data(), 40, needle.data(), 40)) << pos << " " << b;
+      s[pos] = 'q';
+    }
+}
+
 TEST(Helpers, IcontainsEdges) {
   const std::string s = "0123456789abcdefXYZ"; // the match ends in the last byte
   EXPECT_TRUE(rulec_rt_icontains(s.data(), 19, "xyz", 3));

@@ -4,6 +4,8 @@
 //
 //   rulec check [--emit=ast|ir|llvm|asm] RULES...   parse, compile, dump a stage
 //   rulec run RULES... --events FILE...             alerts as JSON lines on stdout
+//   rulec run --pack PACK.so --events FILE...       the same with a compiled pack
+//   rulec compile RULES... -o PACK.so|PACK.o|PACK.s  an ahead-of-time pack
 //   rulec test RULES...                             each rule's own Tests, natively
 //
 // Exit codes (docs/cli.md): 0 success; 1 a rule was rejected or a test failed;
@@ -19,7 +21,9 @@
 #include "IR.h"
 #include "Jit.h"
 #include "JsonDocuments.h"
+#include "Aot.h"
 #include "MatchDescription.h"
+#include "PackLoader.h"
 #include "Scanner.h"
 
 #include <CLI/CLI.hpp>
@@ -123,6 +127,7 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
 
 struct RunFlags {
   std::vector<std::string> rules;
+  std::string pack;
   std::vector<std::string> events;
   std::string logType;
   std::string timeField;
@@ -140,24 +145,39 @@ struct EventInput {
 };
 
 int runRun(const RunFlags &flags) {
-  DiagnosticEngine diags;
-  Frontend fe;
-  if (!loadRules(flags.rules, FrontendOptions{false}, flags.strict, fe, diags))
-    return kRuleErrors;
-  if (fe.compiled == 0) {
-    std::cerr << "rulec: error: no rule to run\n";
-    return kRuleErrors;
+  if (flags.rules.empty() == flags.pack.empty()) {
+    std::cerr << "rulec: error: run takes rule files or --pack, one of the two\n";
+    return kUsage;
   }
   std::string error;
-  std::unique_ptr<JitPack> pack = JitPack::compile(fe.pack, error);
-  if (!pack) {
-    std::cerr << "rulec: error: native compilation failed: " << error << "\n";
-    return kRuleErrors;
+  std::unique_ptr<JitPack> jit;
+  std::unique_ptr<LoadedPack> loaded;
+  DiagnosticEngine diags;
+  if (!flags.pack.empty()) {
+    loaded = LoadedPack::open(flags.pack, error);
+    if (!loaded) {
+      std::cerr << "rulec: error: " << error << "\n";
+      return kUsage;
+    }
+  } else {
+    Frontend fe;
+    if (!loadRules(flags.rules, FrontendOptions{false}, flags.strict, fe, diags))
+      return kRuleErrors;
+    if (fe.compiled == 0) {
+      std::cerr << "rulec: error: no rule to run\n";
+      return kRuleErrors;
+    }
+    jit = JitPack::compile(fe.pack, error);
+    if (!jit) {
+      std::cerr << "rulec: error: native compilation failed: " << error << "\n";
+      return kRuleErrors;
+    }
   }
-  if (!flags.logType.empty() && pack->info().logTypeIndex(flags.logType) == RULEC_NO_LOG_TYPE)
+  const PackInfo &info = jit ? jit->info() : loaded->info();
+  const NativePack native = jit ? NativePack{jit->eval(), jit->severity(), jit->column()} : loaded->native();
+  if (!flags.logType.empty() && info.logTypeIndex(flags.logType) == RULEC_NO_LOG_TYPE)
     std::cerr << "rulec: warning: no rule reads log type '" << flags.logType << "'\n";
 
-  const PackInfo &info = pack->info();
   ScanOptions options{flags.logType, flags.timeField, flags.mode == "stream", std::nullopt};
   if (!flags.now.empty()) {
     int64_t now;
@@ -168,7 +188,7 @@ int runRun(const RunFlags &flags) {
     options.now = now;
   }
   Scanner scanner(
-      info, NativePack{pack->eval(), pack->severity(), pack->column()}, options,
+      info, native, options,
       [&](const Alert &a) { std::cout << alertToJson(a, info.rules[a.rule]) << "\n"; },
       [&](const RuleInfo &rule, const std::string &row) { std::cout << rowToJson(rule, row) << "\n"; },
       [&](const CorrelationAlert &a) {
@@ -344,6 +364,56 @@ int runTest(const std::vector<std::string> &paths) {
   return (failed || diags.hasErrors()) ? kRuleErrors : kOk;
 }
 
+struct CompileFlags {
+  std::vector<std::string> rules;
+  std::string output;
+  std::string emit; ///< shared, object, asm; empty: from the output's extension
+  std::string target;
+  std::string cpu;
+  bool strict = false;
+};
+
+int runCompile(const CompileFlags &flags) {
+  AotOptions options;
+  options.output = flags.output;
+  options.triple = flags.target;
+  options.cpu = flags.cpu;
+  const auto endsWith = [&](const char *ext) {
+    const std::string e = ext;
+    return flags.output.size() >= e.size() && flags.output.compare(flags.output.size() - e.size(), e.size(), e) == 0;
+  };
+  const std::string emit = !flags.emit.empty() ? flags.emit
+                           : endsWith(".o")    ? "object"
+                           : endsWith(".s")    ? "asm"
+                                               : "shared";
+  options.kind = emit == "object" ? AotOptions::Kind::Object
+                 : emit == "asm"  ? AotOptions::Kind::Assembly
+                                  : AotOptions::Kind::SharedObject;
+  DiagnosticEngine diags;
+  Frontend fe;
+  if (!loadRules(flags.rules, FrontendOptions{false}, flags.strict, fe, diags))
+    return kRuleErrors;
+  if (fe.compiled == 0) {
+    std::cerr << "rulec: error: no rule to compile\n";
+    return kRuleErrors;
+  }
+  std::string configText;
+  if (!sigmaConfigPath.empty()) {
+    std::ifstream in(sigmaConfigPath);
+    std::stringstream text;
+    text << in.rdbuf();
+    configText = text.str();
+  }
+  std::string error;
+  if (!writeAotPack(fe.pack, hashSources(collectRuleFiles(flags.rules, diags), configText), options, error)) {
+    std::cerr << "rulec: error: " << error << "\n";
+    return kUsage;
+  }
+  std::cerr << "rulec: " << fe.compiled << " rules compiled into " << flags.output << ", " << fe.rejected
+            << " rejected\n";
+  return diags.hasErrors() ? kRuleErrors : kOk;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -363,7 +433,8 @@ int main(int argc, char **argv) {
 
   RunFlags runFlags;
   CLI::App *run = app.add_subcommand("run", "run rules over JSON-lines events, print alerts");
-  run->add_option("rules", runFlags.rules, "rule files or directories")->required();
+  run->add_option("rules", runFlags.rules, "rule files or directories");
+  run->add_option("--pack", runFlags.pack, "a pack from `rulec compile` instead of rule files");
   run->add_option("--events", runFlags.events, "JSON-lines event files ('-' for stdin)")
       ->required();
   run->add_option("--log-type", runFlags.logType,
@@ -379,6 +450,17 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"ndjson", "json"}));
   run->add_option("--now", runFlags.now, "the queries' now() for ago(), e.g. 2024-01-01T00:00:00Z (default: the clock)");
 
+  CompileFlags compileFlags;
+  CLI::App *compile = app.add_subcommand("compile", "compile rules ahead of time into a pack (.so, .o or .s)");
+  compile->add_option("rules", compileFlags.rules, "rule files or directories")->required();
+  compile->add_option("-o,--output", compileFlags.output, "the pack: PACK.so (shared object), PACK.o, PACK.s")
+      ->required();
+  compile->add_option("--emit", compileFlags.emit, "shared, object or asm (default: from the output's extension)")
+      ->check(CLI::IsMember({"shared", "object", "asm"}));
+  compile->add_option("--target", compileFlags.target, "target triple, as LLVM spells it (default: the host's)");
+  compile->add_option("--mcpu", compileFlags.cpu, "target CPU, as LLVM spells it, or native (default: generic)");
+  compile->add_flag("--strict", compileFlags.strict, "refuse to compile if any rule has an error");
+
   std::vector<std::string> testRules;
   CLI::App *test = app.add_subcommand("test", "run each rule's Tests through the compiled code");
   test->add_option("rules", testRules, "rule files or directories")->required();
@@ -393,5 +475,7 @@ int main(int argc, char **argv) {
     return runCheck(checkRules, emit, checkStrict);
   if (*run)
     return runRun(runFlags);
+  if (*compile)
+    return runCompile(compileFlags);
   return runTest(testRules);
 }

@@ -92,6 +92,22 @@ typedef int32_t (*rulec_pack_severity_fn)(const rulec_value *slots, uint32_t rul
 typedef void (*rulec_pack_column_fn)(const rulec_value *slots, uint32_t rule, uint32_t column,
                                      rulec_value *out, rulec_context *ctx);
 
+/** What an ahead-of-time compiled pack (`rulec compile -o pack.so`) exports
+ *  under the symbol RULEC_PACK_MANIFEST_SYMBOL: its ABI version (checked
+ *  before anything else is read), its metadata (the runtime's PackInfo,
+ *  serialized as runtime/PackSerialization.h says), a SHA-256 of its sources,
+ *  and its entry points. */
+#define RULEC_PACK_MANIFEST_SYMBOL "rulec_pack_manifest"
+typedef struct rulec_pack_manifest {
+  uint32_t abi_version; /**< RULEC_ABI_VERSION of the compiler that built it */
+  uint32_t info_size;
+  const uint8_t *info;
+  const char *source_hash; /**< 64 hex digits, NUL-terminated */
+  rulec_pack_eval_fn eval;
+  rulec_pack_severity_fn severity;
+  rulec_pack_column_fn column;
+} rulec_pack_manifest;
+
 /* Helpers the generated code may call. Strings are (pointer, length) pairs;
  * needles given as `lower` are already ASCII lower case. */
 

@@ -6,6 +6,7 @@
 #   %shared  ../shared beside the checkout (rule corpora)
 #   %tools   the repository's tools/ folder (helper scripts)
 #   %python  the Python that runs lit
+#   %src     the repository; %builddir this build
 # FileCheck, not and split-file come from LLVM 19's tools.
 import os
 import sys
@@ -27,6 +28,8 @@ config.substitutions.append(("%rules", os.path.join(config.rulec_src_root, "rule
 config.substitutions.append(("%shared", config.shared_dir))
 config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%tools", os.path.join(config.rulec_src_root, "tools")))
+config.substitutions.append(("%src", config.rulec_src_root))
+config.substitutions.append(("%builddir", config.rulec_obj_root))
 
 # Tests over ../shared/corpus need it beside the checkout (CI has it).
 if os.path.isdir(os.path.join(config.shared_dir, "corpus", "panther")):

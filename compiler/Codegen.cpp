@@ -67,6 +67,7 @@ public:
     regexMatch_ = helper("rulec_rt_regex_match", i32, {ptrTy_, i32, ptrTy_, i32});
     keyword_ = helper("rulec_rt_keyword", i32, {ptrTy_, i32});
     sigmaRule_ = helper("rulec_rt_sigma_rule", i32, {ptrTy_, ptrTy_, ptrTy_, i32});
+    literal_ = helper("rulec_rt_literal", i32, {ptrTy_, i32, i32, ptrTy_});
     call_ = Function::Create(FunctionType::get(b_.getVoidTy(), {ptrTy_, i32, i32, ptrTy_, ptrTy_}, false),
                              Function::ExternalLinkage, "rulec_rt_call", *module_);
     call_->setDoesNotThrow();
@@ -545,6 +546,8 @@ private:
   }
 
   Value *emit(const ir::Expr &e) {
+    if (e.literalSet >= 0) // one scan of the field per event answers it (LiteralSets.h)
+      return callTrue(literal_, {rtCtx_, b_.getInt32(e.literalSet), b_.getInt32(e.literalIndex), subject(e)});
     switch (e.op) {
     case ir::Op::Const: return b_.getInt1(e.boolValue);
     case ir::Op::Not: return b_.CreateNot(emit(*e.operands[0]));
@@ -820,7 +823,7 @@ private:
   Function *ipClass_ = nullptr, *ipInNet_ = nullptr, *netHasIp_ = nullptr;
   Function *compareFields_ = nullptr, *has_ = nullptr, *now_ = nullptr, *datetime_ = nullptr;
   Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *call_ = nullptr, *keyword_ = nullptr;
-  Function *sigmaRule_ = nullptr;
+  Function *sigmaRule_ = nullptr, *literal_ = nullptr;
   std::map<std::string, Value *> values_; ///< valueConstant's globals
   Function *fn_ = nullptr;
   Value *rtCtx_ = nullptr;                                 ///< the rulec_context argument

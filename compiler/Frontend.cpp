@@ -2,6 +2,7 @@
 #include "Frontend.h"
 
 #include "KqlLowering.h"
+#include "LiteralSets.h"
 #include "SigmaCorrelationLowering.h"
 #include "SigmaLowering.h"
 #include "PantherLowering.h"
@@ -161,6 +162,7 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
   fe.compiled += fe.sigmaCorrelationsCompiled;
   fe.rejected += static_cast<unsigned>(fe.sigmaCorrelations.size()) - fe.sigmaCorrelationsCompiled;
   ir::simplify(fe.pack);
+  ir::assignLiteralSets(fe.pack);
   return fe;
 }
 

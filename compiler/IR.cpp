@@ -206,6 +206,7 @@ PackInfo Pack::info() const {
     out.rules.push_back(r.info);
   for (const Correlation &c : correlations)
     out.correlations.push_back(c.spec);
+  out.literalSets = literalSets;
   return out;
 }
 
@@ -251,6 +252,8 @@ static void printExpr(const Expr &e, const std::string &scope, int depth, std::o
   }
   if (e.elementwise)
     os << " or-element";
+  if (e.literalSet >= 0)
+    os << " via literals#" << e.literalSet << "." << e.literalIndex;
   os << at(e.loc) << "\n";
   for (const auto &operand : e.operands)
     printExpr(*operand, scope, depth + 1, os);
@@ -330,6 +333,11 @@ void print(const Pack &pack, std::ostream &os) {
   }
   for (uint32_t i = 0; i < pack.regexes.size(); ++i)
     os << "regex #" << i << " " << Scalar::makeString(pack.regexes[i]).repr() << "\n";
+  for (uint32_t i = 0; i < pack.literalSets.size(); ++i) {
+    const LiteralSet &l = pack.literalSets[i];
+    os << "literals #" << i << " " << (l.kind == LiteralSet::Kind::Contains ? "icontains" : "ieq") << " $" << l.slot
+       << " (" << l.needles.size() << " needles)\n";
+  }
   for (uint32_t r = 0; r < pack.rules.size(); ++r) {
     const Rule &rule = pack.rules[r];
     const RuleInfo &info = rule.info;

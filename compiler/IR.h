@@ -106,6 +106,11 @@ struct Expr {
   /// Sigma: when the field holds a list, the leaf holds if it holds for some
   /// element (codegen: a call to rulec_rt_any_element on that cold path).
   bool elementwise = false;
+  /// icontains / ieq answered from literal set `literalSet` (Pack::literalSets),
+  /// needle `literalIndex`: one scan of the field per event for all of them
+  /// (compiler/LiteralSets.h); -1: the leaf tests its constant itself.
+  int32_t literalSet = -1;
+  uint32_t literalIndex = 0;
   std::vector<std::unique_ptr<Expr>> operands;
 
   static std::unique_ptr<Expr> makeConst(bool v, SourceLocation loc);
@@ -149,6 +154,7 @@ struct Pack {
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes;
   std::vector<Correlation> correlations;
+  std::vector<LiteralSet> literalSets;
 
   /// The field table of `scope`.
   std::vector<FieldSpec> &table(const Scope &scope);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace rulec {
 
@@ -44,12 +45,27 @@ bool StringSet::match(std::string_view s, uint32_t mode, int64_t since) const {
 
 } // namespace rulec
 
-rulec_context::rulec_context(const rulec::PackInfo &p) : pack(p), sets(p.sets.size()) {
+namespace {
+std::shared_ptr<const rulec::LiteralDatabases> buildLiterals(const rulec::PackInfo &pack) {
+  std::string error;
+  auto dbs = rulec::LiteralDatabases::build(pack, error);
+  if (!dbs)
+    throw std::runtime_error(error);
+  return dbs;
+}
+} // namespace
+
+rulec_context::rulec_context(const rulec::PackInfo &p, std::shared_ptr<const rulec::LiteralDatabases> dbs)
+    : pack(p), sets(p.sets.size()), literals(dbs ? std::move(dbs) : buildLiterals(p)) {
   for (const std::string &pattern : p.regexes) {
     re2::RE2::Options options;
     options.set_log_errors(false);
     regexes.push_back(std::make_unique<re2::RE2>(pattern, options));
   }
+}
+
+extern "C" int rulec_rt_literal(rulec_context *ctx, uint32_t set, uint32_t index, const rulec_value *v) {
+  return v->kind == RULEC_STRING && ctx->literals.match(set, index, std::string_view(v->payload.s, v->len));
 }
 
 char *rulec_context::scratch(size_t n) {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "LiteralMatcher.h"
 #include "PackInfo.h"
 #include "rulec/abi.h"
 
@@ -41,10 +42,17 @@ private:
 } // namespace rulec
 
 struct rulec_context {
-  explicit rulec_context(const rulec::PackInfo &pack);
+  /// `literals`: the pack's literal sets compiled (LiteralDatabases::build);
+  /// null builds them for this context alone.
+  explicit rulec_context(const rulec::PackInfo &pack,
+                         std::shared_ptr<const rulec::LiteralDatabases> literals = nullptr);
 
-  /// Called before each event: frees the previous event's scratch strings.
-  void beginEvent() { scratchUsed = 0; }
+  /// Called before each event: frees the previous event's scratch strings
+  /// and forgets its literal scans.
+  void beginEvent() {
+    scratchUsed = 0;
+    literals.beginEvent();
+  }
   /// `n` bytes of scratch memory valid until the next beginEvent().
   char *scratch(size_t n);
 
@@ -53,6 +61,7 @@ struct rulec_context {
   const rulec::PackInfo &pack;
   std::vector<rulec::StringSet> sets;
   std::vector<std::unique_ptr<re2::RE2>> regexes;
+  rulec::LiteralMatcher literals;
   /// For parse_json of a string column (its own parser: the event's must
   /// stay intact while the pack runs).
   simdjson::dom::parser json;

@@ -199,6 +199,17 @@ struct RuleInfo {
   std::vector<CorrelationFeed> feeds;
 };
 
+/// Many ASCII-case-insensitive string tests on one field, answered by one
+/// pass over the field's string per event (runtime/LiteralMatcher.h): `icontains`
+/// needles by a Hyperscan literal database, `ieq` needles by a hash lookup of
+/// the folded string. Needles are lower case.
+struct LiteralSet {
+  enum class Kind : uint8_t { Contains, Equals };
+  uint32_t slot = 0;
+  Kind kind = Kind::Contains;
+  std::vector<std::string> needles;
+};
+
 struct PackInfo {
   std::vector<FieldSpec> fields;
   std::vector<std::string> logTypes;
@@ -206,6 +217,7 @@ struct PackInfo {
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes; ///< RE2 patterns, by the index the code passes
   std::vector<CorrelationSpec> correlations;
+  std::vector<LiteralSet> literalSets;
 
   /// Index of a log type by name, or RULEC_NO_LOG_TYPE.
   uint32_t logTypeIndex(const std::string &name) const;

@@ -371,6 +371,17 @@ void readRuleInfo(Reader &r, RuleInfo &rule) {
   r.vec(rule.feeds, "feeds", readCorrelationFeed);
 }
 
+void writeLiteralSet(Writer &w, const LiteralSet &l) {
+  w.u32(l.slot);
+  w.enumeration(l.kind);
+  w.vec(l.needles);
+}
+void readLiteralSet(Reader &r, LiteralSet &l) {
+  r.u32(l.slot, "slot");
+  r.enumeration(l.kind, LiteralSet::Kind::Equals, "kind");
+  r.vec(l.needles, "needles");
+}
+
 void writePackInfo(Writer &w, const PackInfo &p) {
   w.vec(p.fields, writeFieldSpec);
   w.vec(p.logTypes);
@@ -378,6 +389,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
   w.vec(p.sets, writeSetSpec);
   w.vec(p.regexes);
   w.vec(p.correlations, writeCorrelationSpec);
+  w.vec(p.literalSets, writeLiteralSet);
 }
 void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.fields, "fields", [](Reader &r, FieldSpec &f) { readFieldSpec(r, f, 1); });
@@ -386,6 +398,7 @@ void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.sets, "sets", readSetSpec);
   r.vec(p.regexes, "regexes");
   r.vec(p.correlations, "correlations", readCorrelationSpec);
+  r.vec(p.literalSets, "literalSets", readLiteralSet);
 }
 
 } // namespace

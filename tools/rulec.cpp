@@ -19,6 +19,7 @@
 #include "EventEvaluator.h"
 #include "Frontend.h"
 #include "IR.h"
+#include "IRJson.h"
 #include "Jit.h"
 #include "JsonDocuments.h"
 #include "Aot.h"
@@ -32,6 +33,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -92,6 +94,8 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
       sigma::dumpCorrelation(*c, std::cout);
   } else if (emit == "ir") {
     ir::print(fe.pack, std::cout);
+  } else if (emit == "json") {
+    ir::printJson(fe.pack, std::cout);
   } else if (emit == "llvm" || emit == "asm") {
     llvm::LLVMContext ctx;
     std::unique_ptr<llvm::Module> module = buildOptimizedModule(fe.pack, ctx);
@@ -135,6 +139,7 @@ struct RunFlags {
   std::string format = "ndjson";
   std::string now;
   bool strict = false;
+  bool timing = false;
 };
 
 /// The events of one input, read once (stdin cannot be read twice, and batch
@@ -144,7 +149,14 @@ struct EventInput {
   std::vector<std::pair<std::string, uint64_t>> events;
 };
 
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
 int runRun(const RunFlags &flags) {
+  const Clock::time_point started = Clock::now();
   if (flags.rules.empty() == flags.pack.empty()) {
     std::cerr << "rulec: error: run takes rule files or --pack, one of the two\n";
     return kUsage;
@@ -178,6 +190,8 @@ int runRun(const RunFlags &flags) {
   if (!flags.logType.empty() && info.logTypeIndex(flags.logType) == RULEC_NO_LOG_TYPE)
     std::cerr << "rulec: warning: no rule reads log type '" << flags.logType << "'\n";
 
+  const Clock::time_point ready = Clock::now();
+  uint64_t bytes = 0; // event bytes read, newlines included
   ScanOptions options{flags.logType, flags.timeField, flags.mode == "stream", std::nullopt};
   if (!flags.now.empty()) {
     int64_t now;
@@ -240,18 +254,28 @@ int runRun(const RunFlags &flags) {
     for (auto phase : phases) {
       scanner.setPhase(phase);
       for (const EventInput &input : buffered)
-        for (const auto &[event, line] : input.events)
+        for (const auto &[event, line] : input.events) {
+          bytes += phase == phases.back() ? event.size() + 1 : 0;
           scanner.feed(event, input.source, line);
+        }
     }
   } else {
     forEachInput([&](const std::string &source, std::istream &in) {
       uint64_t lineNo = 0;
-      for (std::string line; std::getline(in, line);)
+      for (std::string line; std::getline(in, line);) {
+        bytes += line.size() + 1;
         scanner.feed(line, source, ++lineNo);
+      }
     });
   }
   scanner.finish();
   std::cout.flush();
+  if (flags.timing) {
+    const double load = seconds(started, ready), scan = seconds(ready, Clock::now());
+    const uint64_t events = scanner.stats().lines;
+    std::cerr << "rulec: timing: " << (flags.pack.empty() ? "compile " : "load ") << load << " s, scan " << scan
+              << " s: " << static_cast<uint64_t>(events / scan) << " events/s, " << bytes / scan / 1e6 << " MB/s\n";
+  }
 
   const ScanStats &s = scanner.stats();
   std::cerr << "rulec: " << s.lines << " events read, " << s.invalid << " invalid, " << s.matches
@@ -427,8 +451,8 @@ int main(int argc, char **argv) {
   bool checkStrict = false;
   CLI::App *check = app.add_subcommand("check", "parse and compile rules; --emit dumps a stage");
   check->add_option("rules", checkRules, "rule files or directories")->required();
-  check->add_option("--emit", emit, "print a stage instead: ast, ir, llvm, asm")
-      ->check(CLI::IsMember({"ast", "ir", "llvm", "asm"}));
+  check->add_option("--emit", emit, "print a stage instead: ast, ir, json (the IR), llvm, asm")
+      ->check(CLI::IsMember({"ast", "ir", "json", "llvm", "asm"}));
   check->add_flag("--strict", checkStrict, "stop at the first rule with an error");
 
   RunFlags runFlags;
@@ -448,6 +472,7 @@ int main(int argc, char **argv) {
   run->add_option("--events-format", runFlags.format,
                   "ndjson (one JSON object per line) or json (concatenated, possibly pretty-printed documents)")
       ->check(CLI::IsMember({"ndjson", "json"}));
+  run->add_flag("--timing", runFlags.timing, "print load and scan times and throughput on stderr");
   run->add_option("--now", runFlags.now, "the queries' now() for ago(), e.g. 2024-01-01T00:00:00Z (default: the clock)");
 
   CompileFlags compileFlags;

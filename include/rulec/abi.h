@@ -206,6 +206,11 @@ int64_t rulec_rt_datetime(const rulec_value *v);
 #define RULEC_SET_HAS_ANY 2u
 int rulec_rt_set_match(rulec_context *ctx, uint32_t set, const char *s, uint32_t n, uint32_t mode);
 
+/** Literal sets: whether needle `index` of the pack's literal set `set` is in
+ *  the string `v` (icontains or ieq, as the set's kind says); false when `v`
+ *  is not a string. The set's field is scanned once per event. */
+int rulec_rt_literal(rulec_context *ctx, uint32_t set, uint32_t index, const rulec_value *v);
+
 /** `s matches regex` the pack's regular expression number `regex` (RE2). */
 int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n);
 /** Sigma keywords: whether any string value of the current event matches

@@ -41,6 +41,7 @@ void expectSame(const CorrelationSpec::Bound &a, const CorrelationSpec::Bound &b
 void expectSame(const CorrelationSpec::Input &a, const CorrelationSpec::Input &b, const std::string &at);
 void expectSame(const CorrelationSpec &a, const CorrelationSpec &b, const std::string &at);
 void expectSame(const RuleInfo &a, const RuleInfo &b, const std::string &at);
+void expectSame(const LiteralSet &a, const LiteralSet &b, const std::string &at);
 
 template <class T> void expectSame(const std::vector<T> &a, const std::vector<T> &b, const std::string &at) {
   ASSERT_EQ(a.size(), b.size()) << at;
@@ -106,10 +107,14 @@ void expectSame(const RuleInfo &a, const RuleInfo &b, const std::string &at) {
   SAME(dynamicSeverities); SAME(logTypes); SAME(columns); SAME(wholeEvent); SAME(hiddenFields); SAME(distinct);
   SAME(take); SAME(set); SAME(aggregate); SAME(feeds);
 }
+void expectSame(const LiteralSet &a, const LiteralSet &b, const std::string &at) {
+  const auto &[slot, kind, needles] = a;
+  SAME(slot); SAME(kind); SAME(needles);
+}
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
-  const auto &[fields, logTypes, rules, sets, regexes, correlations] = a;
-  SAME(fields); SAME(logTypes); SAME(rules); SAME(sets); SAME(regexes); SAME(correlations);
+  const auto &[fields, logTypes, rules, sets, regexes, correlations, literalSets] = a;
+  SAME(fields); SAME(logTypes); SAME(rules); SAME(sets); SAME(regexes); SAME(correlations); SAME(literalSets);
 }
 
 #undef SAME
@@ -211,12 +216,14 @@ PackInfo fullPack() {
     c.feeds = {{2, 1}};
     p.correlations.push_back(c);
   }
+  p.literalSets = {{7, LiteralSet::Kind::Contains, {"whoami", "-enc", "\xE2\x80\x93c"}},
+                   {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}}};
   return p;
 }
 
 /// A pack with one log type "abc": header (12), 0 fields (12..15), 1 log
-/// type (16..19), its length (20..23) and bytes (24..26), then four empty
-/// vectors (27..42).
+/// type (16..19), its length (20..23) and bytes (24..26), then five empty
+/// vectors (27..46).
 PackInfo smallPack() {
   PackInfo p;
   p.logTypes = {"abc"};
@@ -273,8 +280,8 @@ TEST(PackSerialization, RoundTripsEveryField) {
 
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
-  EXPECT_EQ(bytes.size(), 8u + 4u + 6 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\1\0\0\0", 12));
+  EXPECT_EQ(bytes.size(), 8u + 4u + 7 * 4u);
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\2\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -364,10 +371,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 7;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 1)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 2)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 1)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 2)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -408,17 +415,17 @@ TEST(PackSerialization, RejectsHugeLengths) {
   std::string vecCount = bytes;
   vecCount[19] = '\xff'; // the log type count becomes 0xff000001
   EXPECT_EQ(deserializeError(vecCount),
-            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 23 bytes left");
+            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 27 bytes left");
   std::string strLength = bytes;
   for (int i = 20; i < 24; ++i)
     strLength[i] = '\xff';
   EXPECT_EQ(deserializeError(strLength),
-            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 19 bytes left");
+            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 23 bytes left");
 }
 
 TEST(PackSerialization, RejectsTrailingBytes) {
   std::string bytes = serializePack(smallPack()) + "xyz";
-  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 43");
+  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 47");
 }
 
 TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {

@@ -10,6 +10,7 @@
 #include "EvalContext.h"
 #include "IR.h"
 #include "Jit.h"
+#include "LiteralSets.h"
 #include "ReferenceEvaluator.h"
 
 #include <gtest/gtest.h>
@@ -148,9 +149,9 @@ private:
   std::deque<std::vector<rulec_value>> storage_;
 };
 
-TEST(SigmaList, InlineCodeAndListProgramAgreeWithReference) {
-  RandomSigma gen(11);
-  Pack pack = gen.pack(300);
+/// Runs `pack` natively over random events and compares each rule with the
+/// reference evaluator.
+void agreeWithReference(RandomSigma &gen, Pack &pack) {
   std::string error;
   auto jit = JitPack::compile(pack, error);
   ASSERT_TRUE(jit) << error;
@@ -174,6 +175,22 @@ TEST(SigmaList, InlineCodeAndListProgramAgreeWithReference) {
   EXPECT_LT(listEvents, 600u);
   EXPECT_GT(matches, 600u * 300u / 10);
   EXPECT_LT(matches, 600u * 300u * 9 / 10);
+}
+
+TEST(SigmaList, InlineCodeAndListProgramAgreeWithReference) {
+  RandomSigma gen(11);
+  Pack pack = gen.pack(300);
+  agreeWithReference(gen, pack);
+}
+
+// The same with every icontains / ieq leaf answered from a literal set
+// (Hyperscan and the folded-string lookup, compiler/LiteralSets.h).
+TEST(SigmaList, LiteralSetsAgreeWithReference) {
+  RandomSigma gen(12);
+  Pack pack = gen.pack(300);
+  assignLiteralSets(pack, 1);
+  ASSERT_GE(pack.literalSets.size(), 4u);
+  agreeWithReference(gen, pack);
 }
 
 } // namespace

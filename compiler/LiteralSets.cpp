@@ -1,0 +1,73 @@
+//===- LiteralSets.cpp ----------------------------------------------------===//
+#include "LiteralSets.h"
+
+#include <map>
+
+namespace rulec::ir {
+
+namespace {
+
+using Key = std::pair<uint32_t, LiteralSet::Kind>; // (slot, kind)
+
+bool candidate(const Expr &e, LiteralSet::Kind &kind) {
+  if (e.subject || e.constant.kind != Scalar::String)
+    return false;
+  if (e.op == Op::ContainsFold && !e.constant.s.empty()) { // Hyperscan takes no empty literal
+    kind = LiteralSet::Kind::Contains;
+    return true;
+  }
+  if (e.op == Op::EqFold) {
+    kind = LiteralSet::Kind::Equals;
+    return true;
+  }
+  return false;
+}
+
+/// Visits the leaves of the top-level scope (not inside element ops).
+template <typename F> void forEachLeaf(Expr &e, const F &f) {
+  if (isElementOp(e.op))
+    return;
+  f(e);
+  for (auto &operand : e.operands)
+    forEachLeaf(*operand, f);
+}
+
+} // namespace
+
+void assignLiteralSets(Pack &pack, size_t minNeedles) {
+  std::map<Key, std::map<std::string, uint32_t>> needles; // needle -> index, in first-seen order
+  for (Rule &rule : pack.rules)
+    forEachLeaf(*rule.predicate, [&](Expr &e) {
+      LiteralSet::Kind kind;
+      if (candidate(e, kind)) {
+        auto &set = needles[{e.slot, kind}];
+        set.emplace(e.constant.s, static_cast<uint32_t>(set.size()));
+      }
+    });
+  std::map<Key, int32_t> setOf;
+  for (const auto &[key, set] : needles) {
+    if (set.size() < minNeedles)
+      continue;
+    LiteralSet out;
+    out.slot = key.first;
+    out.kind = key.second;
+    out.needles.resize(set.size());
+    for (const auto &[needle, index] : set)
+      out.needles[index] = needle;
+    setOf[key] = static_cast<int32_t>(pack.literalSets.size());
+    pack.literalSets.push_back(std::move(out));
+  }
+  for (Rule &rule : pack.rules)
+    forEachLeaf(*rule.predicate, [&](Expr &e) {
+      LiteralSet::Kind kind;
+      if (!candidate(e, kind))
+        return;
+      auto it = setOf.find({e.slot, kind});
+      if (it == setOf.end())
+        return;
+      e.literalSet = it->second;
+      e.literalIndex = needles[{e.slot, kind}].at(e.constant.s);
+    });
+}
+
+} // namespace rulec::ir

@@ -1,0 +1,86 @@
+//===- LiteralMatcher.cpp -------------------------------------------------===//
+#include "LiteralMatcher.h"
+
+#include <hs.h>
+
+#include <stdexcept>
+
+namespace rulec {
+
+std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &pack, std::string &error) {
+  auto out = std::make_shared<LiteralDatabases>();
+  for (const LiteralSet &spec : pack.literalSets) {
+    Set set;
+    set.spec = &spec;
+    if (spec.kind == LiteralSet::Kind::Equals) {
+      for (uint32_t i = 0; i < spec.needles.size(); ++i)
+        set.equals.emplace(spec.needles[i], i);
+    } else {
+      std::vector<const char *> patterns;
+      std::vector<size_t> lengths;
+      std::vector<unsigned> flags, ids;
+      for (uint32_t i = 0; i < spec.needles.size(); ++i) {
+        patterns.push_back(spec.needles[i].data());
+        lengths.push_back(spec.needles[i].size());
+        flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+        ids.push_back(i);
+      }
+      hs_compile_error_t *compileError = nullptr;
+      if (hs_compile_lit_multi(patterns.data(), flags.data(), ids.data(), lengths.data(),
+                               static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &set.db,
+                               &compileError) != HS_SUCCESS) {
+        error = std::string("Hyperscan cannot compile literal set of field $") + std::to_string(spec.slot) + ": " +
+                (compileError && compileError->message ? compileError->message : "unknown error");
+        hs_free_compile_error(compileError);
+        return nullptr;
+      }
+    }
+    out->sets.push_back(std::move(set));
+  }
+  return out;
+}
+
+LiteralDatabases::~LiteralDatabases() {
+  for (Set &s : sets)
+    hs_free_database(s.db);
+}
+
+LiteralMatcher::LiteralMatcher(std::shared_ptr<const LiteralDatabases> dbs) : dbs_(std::move(dbs)) {
+  for (const LiteralDatabases::Set &set : dbs_->sets) {
+    if (set.db && hs_alloc_scratch(set.db, &scratch_) != HS_SUCCESS)
+      throw std::runtime_error("Hyperscan cannot allocate scratch space");
+    states_.push_back({0, std::vector<uint64_t>((set.spec->needles.size() + 63) / 64)});
+  }
+}
+
+LiteralMatcher::~LiteralMatcher() { hs_free_scratch(scratch_); }
+
+void LiteralMatcher::scan(uint32_t set, std::string_view s, State &state) {
+  std::fill(state.bits.begin(), state.bits.end(), 0);
+  const LiteralDatabases::Set &db = dbs_->sets[set];
+  if (db.db) {
+    auto onMatch = [](unsigned id, unsigned long long, unsigned long long, unsigned, void *bits) -> int {
+      static_cast<uint64_t *>(bits)[id / 64] |= uint64_t(1) << (id % 64);
+      return 0;
+    };
+    hs_scan(db.db, s.data(), static_cast<unsigned>(s.size()), 0, scratch_, onMatch, state.bits.data());
+    return;
+  }
+  folded_.assign(s);
+  for (char &c : folded_)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  if (auto it = db.equals.find(folded_); it != db.equals.end())
+    state.bits[it->second / 64] |= uint64_t(1) << (it->second % 64);
+}
+
+bool LiteralMatcher::match(uint32_t set, uint32_t index, std::string_view s) {
+  State &state = states_[set];
+  if (state.epoch != epoch_) {
+    state.epoch = epoch_;
+    scan(set, s, state);
+  }
+  return (state.bits[index / 64] >> (index % 64)) & 1;
+}
+
+} // namespace rulec

@@ -1,0 +1,69 @@
+//===- LiteralMatcher.h - A pack's literal sets, matched once per event ---===//
+//
+// For each LiteralSet of the pack (PackInfo.h): a Hyperscan literal database
+// (ASCII-case-insensitive, one report per needle) for icontains sets, a hash
+// map of needles for ieq sets. The first leaf of a set that runs for an event
+// scans the field once and keeps which needles it holds; every other leaf of
+// the set reads a bit. Databases are built once per pack and shared; scratch
+// space and the bits are per context (thread).
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "PackInfo.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct hs_database;
+struct hs_scratch;
+
+namespace rulec {
+
+/// What a pack's literal sets compile to: read-only, shared between contexts.
+class LiteralDatabases {
+public:
+  /// Null with `error` when Hyperscan refuses a set.
+  static std::shared_ptr<const LiteralDatabases> build(const PackInfo &pack, std::string &error);
+  ~LiteralDatabases();
+
+  struct Set {
+    const LiteralSet *spec = nullptr;
+    hs_database *db = nullptr;                            ///< Contains
+    std::unordered_map<std::string, uint32_t> equals;     ///< Equals: needle -> index
+  };
+  std::vector<Set> sets;
+};
+
+class LiteralMatcher {
+public:
+  explicit LiteralMatcher(std::shared_ptr<const LiteralDatabases> dbs);
+  ~LiteralMatcher();
+  LiteralMatcher(const LiteralMatcher &) = delete;
+  LiteralMatcher &operator=(const LiteralMatcher &) = delete;
+
+  /// A new event: every set is scanned again on first use.
+  void beginEvent() { ++epoch_; }
+  /// Whether needle `index` of set `set` is in `s` (contains / equals,
+  /// ignoring ASCII case).
+  bool match(uint32_t set, uint32_t index, std::string_view s);
+
+private:
+  struct State {
+    uint64_t epoch = 0;
+    std::vector<uint64_t> bits;
+  };
+  void scan(uint32_t set, std::string_view s, State &state);
+
+  std::shared_ptr<const LiteralDatabases> dbs_;
+  hs_scratch *scratch_ = nullptr;
+  std::vector<State> states_;
+  uint64_t epoch_ = 1;
+  std::string folded_;
+};
+
+} // namespace rulec

@@ -87,6 +87,7 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
                     sink(a);
                   }),
       rows_(std::move(rows)), diag_(diag), distinctRows_(pack.rules.size()), rowCounts_(pack.rules.size(), 0) {
+  stats_.ruleMatches.assign(pack.rules.size(), 0);
   rulec_context &ctx = evaluator_.context();
   ctx.now = options_.now ? *options_.now : wallClockNow();
   ctx.streaming = options_.streaming;
@@ -182,6 +183,7 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
     if (phase_ == Phase::BuildSets)
       continue;
     ++stats_.matches;
+    ++stats_.ruleMatches[r];
     if (!rule.feeds.empty())
       feedCorrelations(rule, time, where());
     if (rule.kind == RuleKind::Query) {

@@ -54,6 +54,7 @@ struct ScanStats {
   uint64_t rows = 0;           ///< KQL result rows emitted
   uint64_t correlations = 0;   ///< Sigma correlation alerts emitted
   uint64_t ungrouped = 0;      ///< correlation inputs without a value for a group-by field
+  std::vector<uint64_t> ruleMatches; ///< per pack rule: its matches (set builders not counted)
 };
 
 class Scanner {

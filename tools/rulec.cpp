@@ -22,6 +22,7 @@
 #include "IRJson.h"
 #include "Jit.h"
 #include "JsonDocuments.h"
+#include "JsonString.h"
 #include "Aot.h"
 #include "MatchDescription.h"
 #include "PackLoader.h"
@@ -140,6 +141,7 @@ struct RunFlags {
   std::string now;
   bool strict = false;
   bool timing = false;
+  std::string matchCounts;
 };
 
 /// The events of one input, read once (stdin cannot be read twice, and batch
@@ -270,6 +272,20 @@ int runRun(const RunFlags &flags) {
   }
   scanner.finish();
   std::cout.flush();
+  if (!flags.matchCounts.empty()) {
+    std::ofstream out(flags.matchCounts);
+    std::string json = "[";
+    for (size_t r = 0; r < info.rules.size(); ++r) {
+      json += r ? ",\n{\"id\":" : "{\"id\":";
+      appendJsonString(json, info.rules[r].id);
+      json += ",\"matches\":" + std::to_string(scanner.stats().ruleMatches[r]) + "}";
+    }
+    out << json << "]\n";
+    if (!out) {
+      std::cerr << "rulec: error: cannot write '" << flags.matchCounts << "'\n";
+      return kUsage;
+    }
+  }
   if (flags.timing) {
     const double load = seconds(started, ready), scan = seconds(ready, Clock::now());
     const uint64_t events = scanner.stats().lines;
@@ -473,6 +489,8 @@ int main(int argc, char **argv) {
                   "ndjson (one JSON object per line) or json (concatenated, possibly pretty-printed documents)")
       ->check(CLI::IsMember({"ndjson", "json"}));
   run->add_flag("--timing", runFlags.timing, "print load and scan times and throughput on stderr");
+  run->add_option("--match-counts", runFlags.matchCounts,
+                  "write each pack rule's matches to this file: a JSON array of {id, matches}, in rule order");
   run->add_option("--now", runFlags.now, "the queries' now() for ago(), e.g. 2024-01-01T00:00:00Z (default: the clock)");
 
   CompileFlags compileFlags;

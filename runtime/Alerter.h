@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ByteCodec.h"
 #include "PackInfo.h"
 
 #include <cstdint>
@@ -60,6 +61,18 @@ public:
   /// End of input: emit every open window that reached its threshold.
   void flush();
 
+  /// At most this many open windows (0: no bound). A new window over the
+  /// bound first closes the one that ends soonest, early: it alerts if it
+  /// already reached its threshold, else it is dropped (counted).
+  void setMaxWindows(size_t n) { maxWindows_ = n; }
+  /// Windows close only when the stream's newest time is this much past
+  /// their end, so that late events (up to this late) still join them.
+  void setAllowedLateness(int64_t nanos) { lateness_ = nanos; }
+  uint64_t evictions() const { return evictions_; }
+
+  /// Saved state (StateFile.h): the open windows and the stream's time.
+  void save(bytes::Writer &w) const;
+  void load(bytes::Reader &r);
 
 private:
   using Key = std::pair<uint32_t, std::string>; // (rule, dedup)
@@ -77,6 +90,9 @@ private:
   int64_t watermark_ = INT64_MIN;
   std::map<Key, Window> windows_;
   std::set<CloseKey> byEnd_;
+  size_t maxWindows_ = 0;
+  int64_t lateness_ = 0;
+  uint64_t evictions_ = 0;
 };
 
 } // namespace rulec

@@ -81,6 +81,11 @@ void Correlator::add(const CorrelationFeed &feed, const std::vector<std::optiona
     close(it); // this input is past the window: judge it, then open a new one
     it = groups_.end();
   }
+  if (it == groups_.end() && maxGroups_ && groups_.size() >= maxGroups_ && !deadlines_.empty()) {
+    const Deadline &d = *deadlines_.begin();
+    close(groups_.find({std::get<1>(d), std::get<2>(d)}));
+    ++evictions_;
+  }
   if (it == groups_.end()) {
     it = groups_.emplace(k, Group{}).first;
     it->second.values = std::move(values);
@@ -202,9 +207,99 @@ void Correlator::close(std::map<Key, Group>::iterator it) {
 
 void Correlator::advance(int64_t time) {
   watermark_ = std::max(watermark_, time);
-  while (!deadlines_.empty() && std::get<0>(*deadlines_.begin()) < watermark_) {
+  while (!deadlines_.empty() && std::get<0>(*deadlines_.begin()) < watermark_ - lateness_) {
     const Deadline &d = *deadlines_.begin();
     close(groups_.find({std::get<1>(d), std::get<2>(d)}));
+  }
+}
+
+namespace {
+void writeSeen(bytes::Writer &w, int64_t time, int64_t earliest, const std::vector<std::string> &refs) {
+  w.i64(time);
+  w.i64(earliest);
+  w.vec(refs);
+}
+} // namespace
+
+void Correlator::save(bytes::Writer &w) const {
+  w.i64(watermark_);
+  w.u64(ungrouped_);
+  w.u64(evictions_);
+  w.u32(static_cast<uint32_t>(groups_.size()));
+  for (const auto &[key, g] : groups_) {
+    w.u32(key.first);
+    w.str(key.second);
+    w.vec(g.values);
+    w.i64(g.first);
+    w.i64(g.newest);
+    w.i64(g.earliest);
+    w.i64(g.deadline);
+    w.vec(std::vector<Seen>(g.events.begin(), g.events.end()),
+          [](bytes::Writer &w, const Seen &s) { writeSeen(w, s.time, s.earliest, s.refs); });
+    w.u64(g.eventCount);
+    w.vec(g.refs);
+    w.u32(static_cast<uint32_t>(g.latest.size()));
+    for (const auto &[value, s] : g.latest) {
+      w.str(value);
+      writeSeen(w, s.time, s.earliest, s.refs);
+    }
+    w.vec(g.chains, [](bytes::Writer &w, const std::optional<Chain> &c) {
+      w.boolean(c.has_value());
+      if (c)
+        writeSeen(w, c->start, c->earliest, c->refs);
+    });
+  }
+}
+
+void Correlator::load(bytes::Reader &r) {
+  groups_.clear();
+  deadlines_.clear();
+  r.i64(watermark_, "watermark");
+  r.u64(ungrouped_, "ungrouped");
+  r.u64(evictions_, "evictions");
+  auto readSeen = [](bytes::Reader &r, int64_t &time, int64_t &earliest, std::vector<std::string> &refs) {
+    r.i64(time, "time");
+    r.i64(earliest, "earliest");
+    r.vec(refs, "refs");
+  };
+  std::vector<std::pair<Key, Group>> groups;
+  r.vec(groups, "groups", [&](bytes::Reader &r, std::pair<Key, Group> &kg) {
+    auto &[key, g] = kg;
+    r.u32(key.first, "correlation");
+    if (r.ok() && key.first >= pack_.correlations.size())
+      r.fail("names correlation " + std::to_string(key.first) + ", which this pack lacks", r.offset(), "correlation");
+    r.str(key.second, "key");
+    r.vec(g.values, "values");
+    r.i64(g.first, "first");
+    r.i64(g.newest, "newest");
+    r.i64(g.earliest, "earliest");
+    r.i64(g.deadline, "deadline");
+    std::vector<Seen> events;
+    r.vec(events, "events", [&](bytes::Reader &r, Seen &s) { readSeen(r, s.time, s.earliest, s.refs); });
+    g.events.assign(events.begin(), events.end());
+    r.u64(g.eventCount, "eventCount");
+    r.vec(g.refs, "refs");
+    std::vector<std::pair<std::string, Seen>> latest;
+    r.vec(latest, "latest", [&](bytes::Reader &r, std::pair<std::string, Seen> &vs) {
+      r.str(vs.first, "value");
+      readSeen(r, vs.second.time, vs.second.earliest, vs.second.refs);
+    });
+    g.latest.insert(latest.begin(), latest.end());
+    r.vec(g.chains, "chains", [&](bytes::Reader &r, std::optional<Chain> &c) {
+      bool present = false;
+      r.boolean(present, "present");
+      if (present) {
+        c.emplace();
+        readSeen(r, c->start, c->earliest, c->refs);
+      }
+    });
+    if (r.ok() && (g.values.size() != pack_.correlations[key.first].groupBy.size() ||
+                   (!g.chains.empty() && g.chains.size() != pack_.correlations[key.first].inputs.size())))
+      r.fail("does not fit its correlation", r.offset(), "group");
+  });
+  for (auto &[key, g] : groups) {
+    deadlines_.insert({g.deadline, key.first, key.second});
+    groups_.emplace(key, std::move(g));
   }
 }
 

@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ByteCodec.h"
 #include "PackInfo.h"
 
 #include <cstdint>
@@ -69,6 +70,19 @@ public:
 
   uint64_t ungrouped() const { return ungrouped_; }
 
+  /// At most this many open groups (0: no bound). A new group over the bound
+  /// first closes the one whose deadline comes first, early: an anchored
+  /// window is judged now, a sliding one is dropped (counted).
+  void setMaxGroups(size_t n) { maxGroups_ = n; }
+  /// Anchored windows are judged only when the stream's newest time is this
+  /// much past their end (Alerter::setAllowedLateness).
+  void setAllowedLateness(int64_t nanos) { lateness_ = nanos; }
+  uint64_t evictions() const { return evictions_; }
+
+  /// Saved state (StateFile.h): every open group and the stream's time.
+  void save(bytes::Writer &w) const;
+  void load(bytes::Reader &r);
+
 private:
   struct Seen {
     int64_t time = 0;
@@ -109,6 +123,9 @@ private:
   std::set<Deadline> deadlines_;
   int64_t watermark_ = INT64_MIN;
   uint64_t ungrouped_ = 0;
+  size_t maxGroups_ = 0;
+  int64_t lateness_ = 0;
+  uint64_t evictions_ = 0;
 };
 
 } // namespace rulec

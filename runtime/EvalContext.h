@@ -33,6 +33,8 @@ public:
   /// RULEC_SET_* match of `s` against the members added at or after `since`.
   bool match(std::string_view s, uint32_t mode, int64_t since) const;
   size_t size() const { return exact_.size(); }
+  /// Members and their times, for saved state (StateFile.h).
+  const std::unordered_map<std::string, int64_t> &members() const { return exact_; }
 
 private:
   std::unordered_map<std::string, int64_t> exact_;

@@ -52,6 +52,7 @@ public:
   const rulec_value *slots() const { return slots_.data(); }
   /// The evaluation context the pack's code gets (now, sets, regexes).
   rulec_context &context() { return ctx_; }
+  const rulec_context &context() const { return ctx_; }
   const simdjson::dom::element *elements() const { return elements_.data(); }
   /// The loaded event's root object.
   simdjson::dom::element root() const { return root_; }

@@ -88,6 +88,8 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
                   }),
       rows_(std::move(rows)), diag_(diag), distinctRows_(pack.rules.size()), rowCounts_(pack.rules.size(), 0) {
   stats_.ruleMatches.assign(pack.rules.size(), 0);
+  alerter_.setAllowedLateness(options_.allowedLateness);
+  correlator_.setAllowedLateness(options_.allowedLateness);
   rulec_context &ctx = evaluator_.context();
   ctx.now = options_.now ? *options_.now : wallClockNow();
   ctx.streaming = options_.streaming;
@@ -210,6 +212,7 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
   alerter_.advance(time);
   correlator_.advance(time);
   stats_.ungrouped = correlator_.ungrouped();
+  stats_.evicted = alerter_.evictions() + correlator_.evictions();
 }
 
 /// The match's group-by values (and value_count field) for each correlation
@@ -305,6 +308,81 @@ void Scanner::emitRow(uint32_t r) {
   ++rowCounts_[r];
   ++stats_.rows;
   rows_(rule, row);
+}
+
+void Scanner::setMaxGroups(size_t n) {
+  alerter_.setMaxWindows(n);
+  correlator_.setMaxGroups(n);
+}
+
+bool Scanner::canSaveState(std::string &why) const {
+  for (const RuleInfo &rule : pack_.rules)
+    if (rule.kind == RuleKind::Aggregate) {
+      why = "the state of KQL summarize (rule '" + rule.id + "') is not saved yet";
+      return false;
+    }
+  return true;
+}
+
+void Scanner::saveState(bytes::Writer &w) const {
+  const ScanStats &s = stats_;
+  for (uint64_t v : {s.lines, s.events, s.invalid, s.noLogType, s.noTime, s.matches, s.signals, s.alerts, s.rows,
+                     s.correlations})
+    w.u64(v);
+  w.vec(s.ruleMatches, [](bytes::Writer &w, uint64_t v) { w.u64(v); });
+  w.i64(lastTime_);
+  w.vec(rowCounts_, [](bytes::Writer &w, int64_t v) { w.i64(v); });
+  w.vec(distinctRows_, [](bytes::Writer &w, const std::unordered_set<std::string> &rows) {
+    w.vec(std::vector<std::string>(rows.begin(), rows.end()));
+  });
+  const rulec_context &ctx = evaluator_.context();
+  w.vec(ctx.sets, [](bytes::Writer &w, const StringSet &set) {
+    w.u32(static_cast<uint32_t>(set.members().size()));
+    for (const auto &[member, time] : set.members()) {
+      w.str(member);
+      w.i64(time);
+    }
+  });
+  alerter_.save(w);
+  correlator_.save(w);
+}
+
+void Scanner::loadState(bytes::Reader &r) {
+  ScanStats &s = stats_;
+  for (uint64_t *v : {&s.lines, &s.events, &s.invalid, &s.noLogType, &s.noTime, &s.matches, &s.signals, &s.alerts,
+                      &s.rows, &s.correlations})
+    r.u64(*v, "stats");
+  r.vec(s.ruleMatches, "ruleMatches", [](bytes::Reader &r, uint64_t &v) { r.u64(v, ""); }, 8);
+  r.i64(lastTime_, "lastTime");
+  r.vec(rowCounts_, "rowCounts", [](bytes::Reader &r, int64_t &v) { r.i64(v, ""); }, 8);
+  std::vector<std::vector<std::string>> distinct;
+  r.vec(distinct, "distinctRows", [](bytes::Reader &r, std::vector<std::string> &rows) { r.vec(rows, ""); }, 4);
+  struct Member {
+    std::string value;
+    int64_t time = 0;
+  };
+  std::vector<std::vector<Member>> sets;
+  r.vec(sets, "sets", [](bytes::Reader &r, std::vector<Member> &members) {
+    r.vec(members, "", [](bytes::Reader &r, Member &m) {
+      r.str(m.value, "member");
+      r.i64(m.time, "time");
+    }, 12);
+  }, 4);
+  if (r.ok() && (s.ruleMatches.size() != pack_.rules.size() || rowCounts_.size() != pack_.rules.size() ||
+                 distinct.size() != pack_.rules.size() || sets.size() != pack_.sets.size()))
+    r.fail("does not fit this pack", r.offset(), "tables");
+  alerter_.load(r);
+  correlator_.load(r);
+  if (!r.ok())
+    return;
+  for (size_t i = 0; i < distinct.size(); ++i)
+    distinctRows_[i] = std::unordered_set<std::string>(distinct[i].begin(), distinct[i].end());
+  rulec_context &ctx = evaluator_.context();
+  for (size_t i = 0; i < sets.size(); ++i)
+    for (const Member &m : sets[i])
+      ctx.sets[i].insert(m.value, m.time);
+  s.ungrouped = correlator_.ungrouped();
+  s.evicted = alerter_.evictions() + correlator_.evictions();
 }
 
 void Scanner::finish() {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "Aggregator.h"
+#include "ByteCodec.h"
 #include "Alerter.h"
 #include "Correlator.h"
 #include "EventEvaluator.h"
@@ -40,6 +41,9 @@ struct ScanOptions {
   bool streaming = false;
   /// The queries' now() in ns; unset: the wall clock when the scan starts.
   std::optional<int64_t> now;
+  /// Windows close this long (ns) after the newest event time passes their
+  /// end, so that events up to this late still join them.
+  int64_t allowedLateness = 0;
 };
 
 struct ScanStats {
@@ -54,6 +58,7 @@ struct ScanStats {
   uint64_t rows = 0;           ///< KQL result rows emitted
   uint64_t correlations = 0;   ///< Sigma correlation alerts emitted
   uint64_t ungrouped = 0;      ///< correlation inputs without a value for a group-by field
+  uint64_t evicted = 0;        ///< windows and groups closed early by the --max-groups bound
   std::vector<uint64_t> ruleMatches; ///< per pack rule: its matches (set builders not counted)
 };
 
@@ -84,6 +89,16 @@ public:
   void finish();
 
   const ScanStats &stats() const { return stats_; }
+
+  /// Bounds the open windows and correlation groups (each; 0: no bound).
+  void setMaxGroups(size_t n);
+
+  /// Whether this pack's state can be saved: KQL summarize groups cannot yet.
+  bool canSaveState(std::string &why) const;
+  /// Everything the stream has built up: open windows, correlation groups,
+  /// let-table sets, distinct rows, the counts. StateFile.h frames it.
+  void saveState(bytes::Writer &w) const;
+  void loadState(bytes::Reader &r);
 
 private:
   bool eventTime(uint32_t logType, int64_t &nanos) const;

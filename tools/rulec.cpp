@@ -27,6 +27,7 @@
 #include "MatchDescription.h"
 #include "PackLoader.h"
 #include "Scanner.h"
+#include "StateFile.h"
 
 #include <CLI/CLI.hpp>
 #include <llvm/IR/LLVMContext.h>
@@ -34,8 +35,13 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <unistd.h>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -142,6 +148,66 @@ struct RunFlags {
   bool strict = false;
   bool timing = false;
   std::string matchCounts;
+  std::string state;          ///< --state FILE
+  std::string output;         ///< --output FILE (default stdout)
+  uint64_t checkpointEvery = 1000;
+  bool keepOpen = false;
+  size_t maxGroups = 0;
+  uint64_t killAfter = 0;     ///< testing: SIGKILL itself after this many input lines
+  std::string lateness;       ///< --allowed-lateness, e.g. 5m
+};
+
+/// Where `run` writes its JSON lines: stdout, or --output FILE, whose length
+/// the saved state records so that a restart cuts what the crash left
+/// unrecorded (exactly-once output, docs/runtime.md).
+class OutputStream {
+public:
+  bool open(const std::string &path, uint64_t keep, std::string &error) {
+    if (path.empty())
+      return true;
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0 || ::ftruncate(fd_, static_cast<off_t>(keep)) != 0 || ::lseek(fd_, static_cast<off_t>(keep), SEEK_SET) < 0) {
+      error = "cannot write '" + path + "': " + std::strerror(errno);
+      return false;
+    }
+    offset_ = keep;
+    return true;
+  }
+  void line(const std::string &json) {
+    buffer_ += json;
+    buffer_ += '\n';
+    if (buffer_.size() > (1 << 16))
+      flush();
+  }
+  void flush() {
+    for (size_t done = 0; done < buffer_.size();) {
+      ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break; // stdout closed: nothing more to say
+      done += static_cast<size_t>(n);
+    }
+    offset_ += buffer_.size();
+    buffer_.clear();
+  }
+  /// Flushed and on disk: what a checkpoint records.
+  uint64_t sync() {
+    flush();
+    if (fd_ != STDOUT_FILENO)
+      ::fsync(fd_);
+    return offset_;
+  }
+  ~OutputStream() {
+    flush();
+    if (fd_ != STDOUT_FILENO)
+      ::close(fd_);
+  }
+
+private:
+  int fd_ = STDOUT_FILENO;
+  uint64_t offset_ = 0;
+  std::string buffer_;
 };
 
 /// The events of one input, read once (stdin cannot be read twice, and batch
@@ -150,6 +216,23 @@ struct EventInput {
   std::string source;
   std::vector<std::pair<std::string, uint64_t>> events;
 };
+
+/// "30s", "5m", "2h", "1d" as nanoseconds.
+bool parseDuration(const std::string &text, int64_t &nanos) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+    ++digits;
+  if (digits == 0 || digits > 9 || digits + 1 != text.size())
+    return false;
+  const int64_t n = std::stoll(text.substr(0, digits));
+  switch (text.back()) {
+  case 's': nanos = n * kNanosPerSecond; return true;
+  case 'm': nanos = n * kNanosPerMinute; return true;
+  case 'h': nanos = n * 60 * kNanosPerMinute; return true;
+  case 'd': nanos = n * 24 * 60 * kNanosPerMinute; return true;
+  default: return false;
+  }
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -203,14 +286,67 @@ int runRun(const RunFlags &flags) {
     }
     options.now = now;
   }
+  if (!flags.lateness.empty() && !parseDuration(flags.lateness, options.allowedLateness)) {
+    std::cerr << "rulec: error: --allowed-lateness '" << flags.lateness << "' is not a duration like 30s, 5m, 1h\n";
+    return kUsage;
+  }
+  OutputStream out;
   Scanner scanner(
-      info, native, options,
-      [&](const Alert &a) { std::cout << alertToJson(a, info.rules[a.rule]) << "\n"; },
-      [&](const RuleInfo &rule, const std::string &row) { std::cout << rowToJson(rule, row) << "\n"; },
-      [&](const CorrelationAlert &a) {
-        std::cout << correlationAlertToJson(a, info.correlations[a.correlation]) << "\n";
-      },
+      info, native, options, [&](const Alert &a) { out.line(alertToJson(a, info.rules[a.rule])); },
+      [&](const RuleInfo &rule, const std::string &row) { out.line(rowToJson(rule, row)); },
+      [&](const CorrelationAlert &a) { out.line(correlationAlertToJson(a, info.correlations[a.correlation])); },
       std::cerr);
+  scanner.setMaxGroups(flags.maxGroups);
+
+  // Saved state: resume after the events it covers (same inputs), or go on
+  // with new inputs; the output is cut back to what the state covers.
+  StateHeader state;
+  state.inputs = flags.events;
+  uint64_t skip = 0;
+  if (!flags.state.empty()) {
+    bool found = false;
+    if (!scanner.canSaveState(error) || (flags.mode != "stream" && !info.sets.empty() &&
+                                         (error = "--state needs --mode stream with KQL let-tables", true))) {
+      std::cerr << "rulec: error: " << error << "\n";
+      return kUsage;
+    }
+    StateHeader saved;
+    if (!loadStateFile(flags.state, info, saved, scanner, found, error)) {
+      std::cerr << "rulec: error: " << error << "\n";
+      return kUsage;
+    }
+    if (found && saved.inputs == flags.events)
+      skip = saved.eventsConsumed;
+    if (found && !flags.output.empty())
+      state.outputOffset = saved.outputOffset;
+  }
+  if (!out.open(flags.output, state.outputOffset, error)) {
+    std::cerr << "rulec: error: " << error << "\n";
+    return kUsage;
+  }
+  uint64_t consumed = 0;
+  auto checkpoint = [&] {
+    if (flags.state.empty())
+      return true;
+    state.outputOffset = out.sync();
+    state.eventsConsumed = consumed;
+    if (saveStateFile(flags.state, info, state, scanner, error))
+      return true;
+    std::cerr << "rulec: error: " << error << "\n";
+    return false;
+  };
+  bool stateFailed = false;
+  // One input line: skipped when a saved state covers it; checkpoints.
+  auto feed = [&](const std::string &event, const std::string &source, uint64_t line) {
+    if (++consumed <= skip)
+      return;
+    bytes += event.size() + 1;
+    scanner.feed(event, source, line);
+    if (!flags.state.empty() && consumed % flags.checkpointEvery == 0)
+      stateFailed |= !checkpoint();
+    if (flags.killAfter && consumed == flags.killAfter)
+      ::raise(SIGKILL); // a crash at a known point, for the restart test
+  };
 
   // Streams are read as they come unless batch mode needs a first pass.
   const bool twoPasses = scanner.needsTwoPasses();
@@ -257,21 +393,24 @@ int runRun(const RunFlags &flags) {
       scanner.setPhase(phase);
       for (const EventInput &input : buffered)
         for (const auto &[event, line] : input.events) {
-          bytes += phase == phases.back() ? event.size() + 1 : 0;
-          scanner.feed(event, input.source, line);
+          if (phase == phases.back()) {
+            feed(event, input.source, line);
+          } else {
+            scanner.feed(event, input.source, line);
+          }
         }
     }
   } else {
     forEachInput([&](const std::string &source, std::istream &in) {
       uint64_t lineNo = 0;
-      for (std::string line; std::getline(in, line);) {
-        bytes += line.size() + 1;
-        scanner.feed(line, source, ++lineNo);
-      }
+      for (std::string line; std::getline(in, line);)
+        feed(line, source, ++lineNo);
     });
   }
-  scanner.finish();
-  std::cout.flush();
+  if (!flags.keepOpen)
+    scanner.finish();
+  stateFailed |= !checkpoint();
+  out.flush();
   if (!flags.matchCounts.empty()) {
     std::ofstream out(flags.matchCounts);
     std::string json = "[";
@@ -308,8 +447,10 @@ int runRun(const RunFlags &flags) {
     std::cerr << ", " << s.noLogType << " without log type";
   if (s.noTime)
     std::cerr << ", " << s.noTime << " without event time";
+  if (s.evicted)
+    std::cerr << ", " << s.evicted << " windows closed early (--max-groups)";
   std::cerr << "\n";
-  if (unreadable)
+  if (unreadable || stateFailed)
     return kUsage;
   if (diags.hasErrors())
     return kRuleErrors;
@@ -489,6 +630,18 @@ int main(int argc, char **argv) {
                   "ndjson (one JSON object per line) or json (concatenated, possibly pretty-printed documents)")
       ->check(CLI::IsMember({"ndjson", "json"}));
   run->add_flag("--timing", runFlags.timing, "print load and scan times and throughput on stderr");
+  run->add_option("--state", runFlags.state,
+                  "keep the stream's state (windows, correlations, sets) in FILE: a restart resumes it");
+  run->add_option("--output", runFlags.output, "write alerts and rows to FILE instead of stdout (exactly once with --state)");
+  run->add_option("--checkpoint-every", runFlags.checkpointEvery, "with --state: save it every N events (default 1000)")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--keep-open", runFlags.keepOpen,
+                "at the end of input keep windows open (in --state) for the next run instead of closing them");
+  run->add_option("--max-groups", runFlags.maxGroups,
+                  "at most N open dedup windows and N correlation groups; more close the oldest early (counted)");
+  run->add_option("--allowed-lateness", runFlags.lateness,
+                  "keep windows open this long (30s, 5m, 1h) after the newest event time passes them, for late events");
+  run->add_option("--kill-after", runFlags.killAfter, "testing: SIGKILL rulec after N input lines")->group("");
   run->add_option("--match-counts", runFlags.matchCounts,
                   "write each pack rule's matches to this file: a JSON array of {id, matches}, in rule order");
   run->add_option("--now", runFlags.now, "the queries' now() for ago(), e.g. 2024-01-01T00:00:00Z (default: the clock)");

@@ -143,6 +143,7 @@ bool writeAotPack(const ir::Pack &pack, const std::string &sourceHash, const Aot
   if (!tm)
     return false;
   LLVMContext ctx;
+  ctx.setDiscardValueNames(true);
   std::unique_ptr<Module> module = codegen::generate(pack, ctx);
   addManifest(*module, pack, sourceHash);
   codegen::optimize(*module, *tm);

@@ -25,6 +25,7 @@ std::unique_ptr<Module> buildOptimizedModule(const ir::Pack &pack, LLVMContext &
 
 std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &error) {
   auto ctx = std::make_unique<LLVMContext>();
+  ctx->setDiscardValueNames(true); // names only serve --emit=llvm; they cost compile time
   std::unique_ptr<Module> module = buildOptimizedModule(pack, *ctx);
 
   auto fail = [&](Error e) -> std::unique_ptr<JitPack> {

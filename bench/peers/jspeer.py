@@ -5,7 +5,7 @@ line and calls every rule of the event's log type: `function rule_N(e) -> boolea
 team writing detections for node would generate. It prints nothing per event and writes the
 per-rule counts and its own scan time (reading + parsing + matching) as JSON.
 
-    node PROGRAM.js EVENTS.jsonl DEFAULT_LOG_TYPE OUT.json
+    node PROGRAM.js EVENTS.jsonl DEFAULT_LOG_TYPE OUT.json [DETAIL.txt]
 
 Semantics (docs/ir.md), as generated here:
 - fields: the field table's alternatives in order, the first present wins (null is present,
@@ -349,7 +349,9 @@ function anyString(x, re, depth) {
 
 MAIN = r'''
 function main() {
-  const [eventsPath, defaultType, outPath] = process.argv.slice(2);
+  const [eventsPath, defaultType, outPath, detailPath] = process.argv.slice(2);
+  const detail = [];
+  let lineNo = 0;
   const byType = new Map();
   RULES.forEach(([fn, types], index) => {
     for (const t of types) {
@@ -364,6 +366,7 @@ function main() {
   const chunk = Buffer.allocUnsafe(16 << 20);
   let carry = Buffer.alloc(0);
   const handle = (line) => {
+    lineNo++;
     if (/^[ \t\r]*$/.test(line)) return;
     events++;
     let e;
@@ -374,7 +377,12 @@ function main() {
     const rules = byType.get(lt);
     if (rules === undefined) return;
     beginEvent();
-    for (let i = 0; i < rules.length; i++) if (rules[i][1](e)) counts[rules[i][0]]++;
+    for (let i = 0; i < rules.length; i++) {
+      if (rules[i][1](e)) {
+        counts[rules[i][0]]++;
+        if (detailPath) detail.push(`${lineNo} ${rules[i][0]}\n`);
+      }
+    }
   };
   for (;;) {
     const n = fs.readSync(fd, chunk, 0, chunk.length, null);
@@ -391,6 +399,7 @@ function main() {
   if (carry.length) handle(carry.toString('utf8'));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   fs.writeFileSync(outPath, JSON.stringify({ids: RULE_IDS, counts, events, bytes, seconds}));
+  if (detailPath) fs.writeFileSync(detailPath, detail.join(''));
 }
 main();
 '''

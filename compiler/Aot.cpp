@@ -2,6 +2,7 @@
 #include "Aot.h"
 
 #include "Codegen.h"
+#include "LiteralMatcher.h"
 #include "PackSerialization.h"
 #include "rulec/abi.h"
 
@@ -82,7 +83,11 @@ void addManifest(Module &module, const ir::Pack &pack, const std::string &source
   LLVMContext &ctx = module.getContext();
   auto *i32 = Type::getInt32Ty(ctx);
   auto *ptr = PointerType::getUnqual(ctx);
-  const std::string info = serializePack(pack.info());
+  PackInfo metadata = pack.info();
+  std::string error;
+  if (!LiteralDatabases::precompile(metadata, error)) // loading then skips Hyperscan's compiler
+    metadata = pack.info();
+  const std::string info = serializePack(metadata);
   auto privateConstant = [&](Constant *init, const char *name) {
     return new GlobalVariable(module, init->getType(), true, GlobalValue::PrivateLinkage, init, name);
   };

@@ -3,6 +3,7 @@
 
 #include <hs.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace rulec {
@@ -15,7 +16,11 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
     if (spec.kind == LiteralSet::Kind::Equals) {
       for (uint32_t i = 0; i < spec.needles.size(); ++i)
         set.equals.emplace(spec.needles[i], i);
+    } else if (!spec.compiled.empty() &&
+               hs_deserialize_database(spec.compiled.data(), spec.compiled.size(), &set.db) == HS_SUCCESS) {
+      // compiled ahead of time for this kind of CPU
     } else {
+      set.db = nullptr; // another CPU's database: compile it here
       std::vector<const char *> patterns;
       std::vector<size_t> lengths;
       std::vector<unsigned> flags, ids;
@@ -38,6 +43,27 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
     out->sets.push_back(std::move(set));
   }
   return out;
+}
+
+bool LiteralDatabases::precompile(PackInfo &pack, std::string &error) {
+  for (LiteralSet &set : pack.literalSets)
+    set.compiled.clear();
+  std::shared_ptr<const LiteralDatabases> dbs = build(pack, error);
+  if (!dbs)
+    return false;
+  for (size_t i = 0; i < dbs->sets.size(); ++i) {
+    if (!dbs->sets[i].db)
+      continue;
+    char *bytes = nullptr;
+    size_t length = 0;
+    if (hs_serialize_database(dbs->sets[i].db, &bytes, &length) != HS_SUCCESS) {
+      error = "Hyperscan cannot serialize a literal database";
+      return false;
+    }
+    pack.literalSets[i].compiled.assign(bytes, length);
+    std::free(bytes);
+  }
+  return true;
 }
 
 LiteralDatabases::~LiteralDatabases() {

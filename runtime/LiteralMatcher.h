@@ -29,6 +29,9 @@ class LiteralDatabases {
 public:
   /// Null with `error` when Hyperscan refuses a set.
   static std::shared_ptr<const LiteralDatabases> build(const PackInfo &pack, std::string &error);
+  /// Compiles `pack`'s Contains sets and keeps each database in its
+  /// LiteralSet::compiled (for AOT packs); false with `error` on failure.
+  static bool precompile(PackInfo &pack, std::string &error);
   ~LiteralDatabases();
 
   struct Set {

@@ -208,6 +208,10 @@ struct LiteralSet {
   uint32_t slot = 0;
   Kind kind = Kind::Contains;
   std::vector<std::string> needles;
+  /// Contains: the Hyperscan database already compiled (hs_serialize_database),
+  /// as AOT packs carry it so that loading skips Hyperscan's compiler; empty,
+  /// or unreadable on this host, means compile it from `needles`.
+  std::string compiled;
 };
 
 struct PackInfo {

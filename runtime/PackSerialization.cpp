@@ -225,11 +225,13 @@ void writeLiteralSet(Writer &w, const LiteralSet &l) {
   w.u32(l.slot);
   w.enumeration(l.kind);
   w.vec(l.needles);
+  w.str(l.compiled);
 }
 void readLiteralSet(Reader &r, LiteralSet &l) {
   r.u32(l.slot, "slot");
   r.enumeration(l.kind, LiteralSet::Kind::Equals, "kind");
   r.vec(l.needles, "needles");
+  r.str(l.compiled, "compiled");
 }
 
 void writePackInfo(Writer &w, const PackInfo &p) {

@@ -28,7 +28,7 @@
 
 namespace rulec {
 
-constexpr uint32_t kPackFormatVersion = 2;
+constexpr uint32_t kPackFormatVersion = 3;
 
 /// FieldSpec::elements deeper than this are rejected on reading.
 constexpr unsigned kMaxFieldNesting = 64;

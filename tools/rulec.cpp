@@ -41,6 +41,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <llvm/TargetParser/Host.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <functional>
 #include <map>
@@ -60,7 +62,7 @@ std::string sigmaConfigPath;
 /// Parses and lowers the rules; prints diagnostics. Returns false when no
 /// pack can be built (nothing compiled, or an error under --strict).
 bool loadRules(const std::vector<std::string> &paths, FrontendOptions options, bool strict, Frontend &fe,
-               DiagnosticEngine &diags) {
+               DiagnosticEngine &diags, std::ostream &diagOut = std::cerr) {
   if (!sigmaConfigPath.empty()) {
     std::ifstream in(sigmaConfigPath);
     std::stringstream text;
@@ -76,7 +78,7 @@ bool loadRules(const std::vector<std::string> &paths, FrontendOptions options, b
   }
   std::vector<std::string> files = collectRuleFiles(paths, diags);
   fe = runFrontend(files, options, diags);
-  diags.print(std::cerr);
+  diags.print(diagOut);
   if (diags.hasErrors() && strict)
     return false;
   return true;
@@ -154,6 +156,7 @@ struct RunFlags {
   bool keepOpen = false;
   size_t maxGroups = 0;
   uint64_t killAfter = 0;     ///< testing: SIGKILL itself after this many input lines
+  std::string cache;          ///< --cache DIR: compiled packs of earlier runs
   std::string lateness;       ///< --allowed-lateness, e.g. 5m
 };
 
@@ -240,6 +243,75 @@ double seconds(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
+std::string readFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// --cache DIR: the pack of these rule files (same bytes, Sigma
+/// configuration, rulec ABI and host CPU) as an earlier run compiled it — an
+/// AOT pack for the host's CPU, loaded in milliseconds — or compiled now and
+/// kept there, with the diagnostics its rules gave, which a cached run shows
+/// again.
+int loadCachedPack(const RunFlags &flags, std::unique_ptr<LoadedPack> &loaded, bool &ruleErrors) {
+  DiagnosticEngine pathErrors;
+  const std::vector<std::string> files = collectRuleFiles(flags.rules, pathErrors);
+  if (pathErrors.hasErrors()) {
+    pathErrors.print(std::cerr);
+    return kRuleErrors;
+  }
+  const std::string key =
+      hashSources(files, (sigmaConfigPath.empty() ? "" : readFile(sigmaConfigPath)) + "\ncpu:" +
+                             llvm::sys::getHostCPUName().str() + "\nabi:" + std::to_string(RULEC_ABI_VERSION));
+  const std::string base = flags.cache + "/" + key;
+  std::string error;
+  if (std::ifstream diag(base + ".diag"); diag) {
+    std::string first;
+    std::getline(diag, first);
+    loaded = LoadedPack::open(base + ".so", error);
+    if (loaded) {
+      ruleErrors = first == "errors";
+      std::cerr << diag.rdbuf();
+      return kOk;
+    }
+    // A damaged cache entry is compiled again.
+  }
+  DiagnosticEngine diags;
+  Frontend fe;
+  std::ostringstream text;
+  const bool ok = loadRules(flags.rules, FrontendOptions{false}, flags.strict, fe, diags, text);
+  std::cerr << text.str();
+  if (!ok)
+    return kRuleErrors;
+  if (fe.compiled == 0) {
+    std::cerr << "rulec: error: no rule to run\n";
+    return kRuleErrors;
+  }
+  ::mkdir(flags.cache.c_str(), 0755);
+  AotOptions options;
+  options.kind = AotOptions::Kind::SharedObject;
+  options.output = base + ".so.tmp" + std::to_string(::getpid());
+  options.cpu = "native";
+  std::ofstream diag(base + ".diag.tmp" + std::to_string(::getpid()));
+  diag << (diags.hasErrors() ? "errors" : "clean") << "\n" << text.str();
+  diag.close();
+  // Renamed into place complete, so that concurrent runs never load half a file.
+  if (!writeAotPack(fe.pack, key, options, error) || ::rename(options.output.c_str(), (base + ".so").c_str()) != 0 ||
+      !diag || ::rename((base + ".diag.tmp" + std::to_string(::getpid())).c_str(), (base + ".diag").c_str()) != 0) {
+    std::cerr << "rulec: error: cannot write the cache in '" << flags.cache << "': " << error << "\n";
+    return kUsage;
+  }
+  loaded = LoadedPack::open(base + ".so", error);
+  if (!loaded) {
+    std::cerr << "rulec: error: " << error << "\n";
+    return kUsage;
+  }
+  ruleErrors = diags.hasErrors();
+  return kOk;
+}
+
 int runRun(const RunFlags &flags) {
   const Clock::time_point started = Clock::now();
   if (flags.rules.empty() == flags.pack.empty()) {
@@ -249,6 +321,7 @@ int runRun(const RunFlags &flags) {
   std::string error;
   std::unique_ptr<JitPack> jit;
   std::unique_ptr<LoadedPack> loaded;
+  bool cachedRuleErrors = false;
   DiagnosticEngine diags;
   if (!flags.pack.empty()) {
     loaded = LoadedPack::open(flags.pack, error);
@@ -256,6 +329,10 @@ int runRun(const RunFlags &flags) {
       std::cerr << "rulec: error: " << error << "\n";
       return kUsage;
     }
+  } else if (!flags.cache.empty()) {
+    const int status = loadCachedPack(flags, loaded, cachedRuleErrors);
+    if (status != kOk)
+      return status;
   } else {
     Frontend fe;
     if (!loadRules(flags.rules, FrontendOptions{false}, flags.strict, fe, diags))
@@ -452,7 +529,7 @@ int runRun(const RunFlags &flags) {
   std::cerr << "\n";
   if (unreadable || stateFailed)
     return kUsage;
-  if (diags.hasErrors())
+  if (diags.hasErrors() || cachedRuleErrors)
     return kRuleErrors;
   return s.invalid ? kBadEvents : kOk;
 }
@@ -616,6 +693,8 @@ int main(int argc, char **argv) {
   CLI::App *run = app.add_subcommand("run", "run rules over JSON-lines events, print alerts");
   run->add_option("rules", runFlags.rules, "rule files or directories");
   run->add_option("--pack", runFlags.pack, "a pack from `rulec compile` instead of rule files");
+  run->add_option("--cache", runFlags.cache,
+                  "keep the compiled pack in DIR: a later run over the same rule files loads it instead of compiling");
   run->add_option("--events", runFlags.events, "JSON-lines event files ('-' for stdin)")
       ->required();
   run->add_option("--log-type", runFlags.logType,

@@ -108,8 +108,8 @@ void expectSame(const RuleInfo &a, const RuleInfo &b, const std::string &at) {
   SAME(take); SAME(set); SAME(aggregate); SAME(feeds);
 }
 void expectSame(const LiteralSet &a, const LiteralSet &b, const std::string &at) {
-  const auto &[slot, kind, needles] = a;
-  SAME(slot); SAME(kind); SAME(needles);
+  const auto &[slot, kind, needles, compiled] = a;
+  SAME(slot); SAME(kind); SAME(needles); SAME(compiled);
 }
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
@@ -216,8 +216,8 @@ PackInfo fullPack() {
     c.feeds = {{2, 1}};
     p.correlations.push_back(c);
   }
-  p.literalSets = {{7, LiteralSet::Kind::Contains, {"whoami", "-enc", "\xE2\x80\x93c"}},
-                   {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}}};
+  p.literalSets = {{7, LiteralSet::Kind::Contains, {"whoami", "-enc", "\xE2\x80\x93c"}, std::string("db\0bytes", 8)},
+                   {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}, ""}};
   return p;
 }
 
@@ -281,7 +281,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 7 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\2\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\3\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -371,10 +371,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 7;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 2)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 3)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 2)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 3)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

@@ -68,6 +68,9 @@ public:
     keyword_ = helper("rulec_rt_keyword", i32, {ptrTy_, i32});
     sigmaRule_ = helper("rulec_rt_sigma_rule", i32, {ptrTy_, ptrTy_, ptrTy_, i32});
     literal_ = helper("rulec_rt_literal", i32, {ptrTy_, i32, i32, ptrTy_});
+    prefilter_ = Function::Create(FunctionType::get(ptrTy_, {ptrTy_, ptrTy_}, false), Function::ExternalLinkage,
+                                  "rulec_rt_prefilter", *module_);
+    prefilter_->setDoesNotThrow();
     call_ = Function::Create(FunctionType::get(b_.getVoidTy(), {ptrTy_, i32, i32, ptrTy_, ptrTy_}, false),
                              Function::ExternalLinkage, "rulec_rt_call", *module_);
     call_->setDoesNotThrow();
@@ -734,9 +737,22 @@ private:
       BasicBlock *bb = newBlock(("logtype." + std::to_string(lt)).c_str());
       sw->addCase(b_.getInt32(lt), bb);
       b_.SetInsertPoint(bb);
+      // The prefilter (Prefilter.h): one scan of the event's literal sets
+      // says which rules with a requirement can match at all.
+      Value *candidates = nullptr;
+      for (uint32_t r : rulesOfType[lt])
+        if (!pack_.rules[r].info.requiredNeedles.empty() && !candidates)
+          candidates = b_.CreateCall(prefilter_, {ctx, slots}, "candidates");
       for (uint32_t r : rulesOfType[lt]) {
+        BasicBlock *next = newBlock("next");
+        if (!pack_.rules[r].info.requiredNeedles.empty()) {
+          BasicBlock *run = newBlock("candidate");
+          Value *flag = b_.CreateLoad(b_.getInt8Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), candidates, r));
+          b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), run, next);
+          b_.SetInsertPoint(run);
+        }
         Value *matched = b_.CreateCall(ruleFns[r], {slots, ctx});
-        BasicBlock *hit = newBlock("hit"), *next = newBlock("next");
+        BasicBlock *hit = newBlock("hit");
         b_.CreateCondBr(matched, hit, next);
         b_.SetInsertPoint(hit);
         Value *n = b_.CreateLoad(b_.getInt32Ty(), count);
@@ -823,7 +839,7 @@ private:
   Function *ipClass_ = nullptr, *ipInNet_ = nullptr, *netHasIp_ = nullptr;
   Function *compareFields_ = nullptr, *has_ = nullptr, *now_ = nullptr, *datetime_ = nullptr;
   Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *call_ = nullptr, *keyword_ = nullptr;
-  Function *sigmaRule_ = nullptr, *literal_ = nullptr;
+  Function *sigmaRule_ = nullptr, *literal_ = nullptr, *prefilter_ = nullptr;
   std::map<std::string, Value *> values_; ///< valueConstant's globals
   Function *fn_ = nullptr;
   Value *rtCtx_ = nullptr;                                 ///< the rulec_context argument

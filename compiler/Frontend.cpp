@@ -3,6 +3,7 @@
 
 #include "KqlLowering.h"
 #include "LiteralSets.h"
+#include "Prefilter.h"
 #include "SigmaCorrelationLowering.h"
 #include "SigmaLowering.h"
 #include "PantherLowering.h"
@@ -163,6 +164,7 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
   fe.rejected += static_cast<unsigned>(fe.sigmaCorrelations.size()) - fe.sigmaCorrelationsCompiled;
   ir::simplify(fe.pack);
   ir::assignLiteralSets(fe.pack);
+  ir::assignPrefilters(fe.pack);
   return fe;
 }
 

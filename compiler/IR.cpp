@@ -359,6 +359,12 @@ void print(const Pack &pack, std::ostream &os) {
     if (!info.createAlert)
       os << "  signal only" << (info.kind == RuleKind::Alert ? " (CreateAlert: false)" : " (read by correlations)") << "\n";
     printFeeds(info.feeds, os);
+    if (!info.requiredNeedles.empty()) {
+      os << "  runs only with one of:";
+      for (const LiteralRef &n : info.requiredNeedles)
+        os << " literals#" << n.set << "." << n.index;
+      os << "\n";
+    }
     printTemplate("title", info.title, os);
     printTemplate("group_by", info.groupBy, os);
     for (const ContextEntry &c : info.alertContext)

@@ -56,6 +56,7 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   bind("rulec_rt_set_match", &rulec_rt_set_match);
   bind("rulec_rt_regex_match", &rulec_rt_regex_match);
   bind("rulec_rt_literal", &rulec_rt_literal);
+  bind("rulec_rt_prefilter", &rulec_rt_prefilter);
   bind("rulec_rt_keyword", &rulec_rt_keyword);
   bind("rulec_rt_call", &rulec_rt_call);
   if (Error e = main.define(orc::absoluteSymbols(std::move(runtime))))

@@ -68,6 +68,10 @@ extern "C" int rulec_rt_literal(rulec_context *ctx, uint32_t set, uint32_t index
   return v->kind == RULEC_STRING && ctx->literals.match(set, index, std::string_view(v->payload.s, v->len));
 }
 
+extern "C" const uint8_t *rulec_rt_prefilter(rulec_context *ctx, const rulec_value *slots) {
+  return ctx->literals.prefilter(slots);
+}
+
 char *rulec_context::scratch(size_t n) {
   // Find the chunk holding offset scratchUsed, skipping chunks too small for n.
   size_t offset = 0;

@@ -1,6 +1,8 @@
 //===- LiteralMatcher.cpp -------------------------------------------------===//
 #include "LiteralMatcher.h"
 
+#include "rulec/abi.h"
+
 #include <hs.h>
 
 #include <cstdlib>
@@ -40,8 +42,21 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
         return nullptr;
       }
     }
+    set.rulesByNeedle.resize(spec.needles.size());
     out->sets.push_back(std::move(set));
   }
+  out->unfiltered.assign(pack.rules.size(), 1);
+  for (uint32_t r = 0; r < pack.rules.size(); ++r)
+    for (const LiteralRef &need : pack.rules[r].requiredNeedles) {
+      if (need.set >= out->sets.size() || need.index >= out->sets[need.set].rulesByNeedle.size()) {
+        error = "rule " + std::to_string(r) + " requiredNeedles a needle its pack lacks";
+        return nullptr;
+      }
+      out->unfiltered[r] = 0;
+      out->sets[need.set].rulesByNeedle[need.index].push_back(r);
+      if (out->sets[need.set].rules.empty() || out->sets[need.set].rules.back() != r)
+        out->sets[need.set].rules.push_back(r);
+    }
   return out;
 }
 
@@ -98,6 +113,31 @@ void LiteralMatcher::scan(uint32_t set, std::string_view s, State &state) {
       c = static_cast<char>(c - 'A' + 'a');
   if (auto it = db.equals.find(folded_); it != db.equals.end())
     state.bits[it->second / 64] |= uint64_t(1) << (it->second % 64);
+}
+
+const uint8_t *LiteralMatcher::prefilter(const rulec_value *slots) {
+  candidates_ = dbs_->unfiltered;
+  for (uint32_t set = 0; set < dbs_->sets.size(); ++set) {
+    const LiteralDatabases::Set &db = dbs_->sets[set];
+    const rulec_value &v = slots[db.spec->slot];
+    if (v.kind == RULEC_ARRAY) { // Sigma lists match element by element: run them all
+      for (uint32_t r : db.rules)
+        candidates_[r] = 1;
+      continue;
+    }
+    if (v.kind != RULEC_STRING)
+      continue; // no needle is in a missing or non-string field
+    State &state = states_[set];
+    if (state.epoch != epoch_) {
+      state.epoch = epoch_;
+      scan(set, std::string_view(v.payload.s, v.len), state);
+    }
+    for (size_t w = 0; w < state.bits.size(); ++w)
+      for (uint64_t word = state.bits[w]; word; word &= word - 1)
+        for (uint32_t r : db.rulesByNeedle[w * 64 + static_cast<size_t>(__builtin_ctzll(word))])
+          candidates_[r] = 1;
+  }
+  return candidates_.data();
 }
 
 bool LiteralMatcher::match(uint32_t set, uint32_t index, std::string_view s) {

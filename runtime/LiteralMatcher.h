@@ -11,6 +11,7 @@
 #pragma once
 
 #include "PackInfo.h"
+#include "rulec/abi.h"
 
 #include <cstdint>
 #include <memory>
@@ -38,8 +39,11 @@ public:
     const LiteralSet *spec = nullptr;
     hs_database *db = nullptr;                            ///< Contains
     std::unordered_map<std::string, uint32_t> equals;     ///< Equals: needle -> index
+    std::vector<std::vector<uint32_t>> rulesByNeedle;     ///< prefilter: who requires each needle
+    std::vector<uint32_t> rules;                          ///< prefilter: who requires any needle of it
   };
   std::vector<Set> sets;
+  std::vector<uint8_t> unfiltered; ///< per rule: 1 when it has no requirement (always runs)
 };
 
 class LiteralMatcher {
@@ -55,6 +59,10 @@ public:
   /// ignoring ASCII case).
   bool match(uint32_t set, uint32_t index, std::string_view s);
 
+  /// Per rule, 1 when it may match this event (compiler/Prefilter.h): its
+  /// requirement met, or none. Scans every set's field of the event.
+  const uint8_t *prefilter(const rulec_value *slots);
+
 private:
   struct State {
     uint64_t epoch = 0;
@@ -67,6 +75,7 @@ private:
   std::vector<State> states_;
   uint64_t epoch_ = 1;
   std::string folded_;
+  std::vector<uint8_t> candidates_;
 };
 
 } // namespace rulec

@@ -164,6 +164,12 @@ struct CorrelationSpec {
 const char *correlationTypeName(CorrelationSpec::Type type);
 const char *correlationCmpName(CorrelationSpec::Cmp cmp);
 
+/// One needle of one literal set.
+struct LiteralRef {
+  uint32_t set = 0;
+  uint32_t index = 0;
+};
+
 struct RuleInfo {
   RuleKind kind = RuleKind::Alert;
   std::string id;
@@ -197,6 +203,10 @@ struct RuleInfo {
   AggregateSpec aggregate;           ///< Aggregate
   /// Correlations its matches count in (Sigma rules named in `rules`).
   std::vector<CorrelationFeed> feeds;
+  /// Prefilter (compiler/Prefilter.h): the rule can only match an event that
+  /// holds one of these needles (or whose field of one of their sets is a
+  /// list); empty: the rule always runs.
+  std::vector<LiteralRef> requiredNeedles;
 };
 
 /// Many ASCII-case-insensitive string tests on one field, answered by one

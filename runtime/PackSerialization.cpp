@@ -196,6 +196,10 @@ void writeRuleInfo(Writer &w, const RuleInfo &rule) {
   w.u32(rule.set);
   writeAggregateSpec(w, rule.aggregate);
   w.vec(rule.feeds, writeCorrelationFeed);
+  w.vec(rule.requiredNeedles, [](Writer &w, const LiteralRef &l) {
+    w.u32(l.set);
+    w.u32(l.index);
+  });
 }
 void readRuleInfo(Reader &r, RuleInfo &rule) {
   r.enumeration(rule.kind, RuleKind::Aggregate, "kind");
@@ -219,6 +223,10 @@ void readRuleInfo(Reader &r, RuleInfo &rule) {
   r.u32(rule.set, "set");
   r.member(rule.aggregate, "aggregate", readAggregateSpec);
   r.vec(rule.feeds, "feeds", readCorrelationFeed);
+  r.vec(rule.requiredNeedles, "requiredNeedles", [](Reader &r, LiteralRef &l) {
+    r.u32(l.set, "set");
+    r.u32(l.index, "index");
+  }, 8);
 }
 
 void writeLiteralSet(Writer &w, const LiteralSet &l) {

@@ -211,6 +211,11 @@ int rulec_rt_set_match(rulec_context *ctx, uint32_t set, const char *s, uint32_t
  *  is not a string. The set's field is scanned once per event. */
 int rulec_rt_literal(rulec_context *ctx, uint32_t set, uint32_t index, const rulec_value *v);
 
+/** The prefilter: per rule of the pack, 1 when it may match this event (its
+ *  required needles, scanned once here, or no requirement); valid until the
+ *  next event. The code skips rules with 0. */
+const uint8_t *rulec_rt_prefilter(rulec_context *ctx, const rulec_value *slots);
+
 /** `s matches regex` the pack's regular expression number `regex` (RE2). */
 int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n);
 /** Sigma keywords: whether any string value of the current event matches

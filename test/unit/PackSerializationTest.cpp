@@ -41,6 +41,7 @@ void expectSame(const CorrelationSpec::Bound &a, const CorrelationSpec::Bound &b
 void expectSame(const CorrelationSpec::Input &a, const CorrelationSpec::Input &b, const std::string &at);
 void expectSame(const CorrelationSpec &a, const CorrelationSpec &b, const std::string &at);
 void expectSame(const RuleInfo &a, const RuleInfo &b, const std::string &at);
+void expectSame(const LiteralRef &a, const LiteralRef &b, const std::string &at);
 void expectSame(const LiteralSet &a, const LiteralSet &b, const std::string &at);
 
 template <class T> void expectSame(const std::vector<T> &a, const std::vector<T> &b, const std::string &at) {
@@ -101,11 +102,15 @@ void expectSame(const CorrelationSpec &a, const CorrelationSpec &b, const std::s
 void expectSame(const RuleInfo &a, const RuleInfo &b, const std::string &at) {
   const auto &[kind, id, displayName, severity, sourceFile, threshold, dedupPeriodMinutes, createAlert, title,
                groupBy, alertContext, dynamicSeverities, logTypes, columns, wholeEvent, hiddenFields, distinct,
-               take, set, aggregate, feeds] = a;
+               take, set, aggregate, feeds, requiredNeedles] = a;
   SAME(kind); SAME(id); SAME(displayName); SAME(severity); SAME(sourceFile); SAME(threshold);
   SAME(dedupPeriodMinutes); SAME(createAlert); SAME(title); SAME(groupBy); SAME(alertContext);
   SAME(dynamicSeverities); SAME(logTypes); SAME(columns); SAME(wholeEvent); SAME(hiddenFields); SAME(distinct);
-  SAME(take); SAME(set); SAME(aggregate); SAME(feeds);
+  SAME(take); SAME(set); SAME(aggregate); SAME(feeds); SAME(requiredNeedles);
+}
+void expectSame(const LiteralRef &a, const LiteralRef &b, const std::string &at) {
+  const auto &[set, index] = a;
+  SAME(set); SAME(index);
 }
 void expectSame(const LiteralSet &a, const LiteralSet &b, const std::string &at) {
   const auto &[slot, kind, needles, compiled] = a;
@@ -170,6 +175,7 @@ RuleInfo fullRule(RuleKind kind, uint32_t n) {
   }
   r.aggregate.outputLogType = 5 + n;
   r.feeds = {{1, 2}, {3, n}};
+  r.requiredNeedles = {{0, 5}, {1, n}};
   return r;
 }
 
@@ -281,7 +287,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 7 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\3\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\4\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -371,10 +377,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 7;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 3)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 4)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 3)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 4)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

@@ -36,17 +36,21 @@ template <typename F> void forEachLeaf(Expr &e, const F &f) {
 
 void assignLiteralSets(Pack &pack, size_t minNeedles) {
   std::map<Key, std::map<std::string, uint32_t>> needles; // needle -> index, in first-seen order
+  std::map<Key, size_t> leaves;
   for (Rule &rule : pack.rules)
     forEachLeaf(*rule.predicate, [&](Expr &e) {
       LiteralSet::Kind kind;
       if (candidate(e, kind)) {
         auto &set = needles[{e.slot, kind}];
         set.emplace(e.constant.s, static_cast<uint32_t>(set.size()));
+        ++leaves[{e.slot, kind}];
       }
     });
   std::map<Key, int32_t> setOf;
   for (const auto &[key, set] : needles) {
-    if (set.size() < minNeedles)
+    // Worth a scan per event when many leaves ask: distinct needles, or one
+    // needle many rules share (a logsource's channel).
+    if (leaves[key] < minNeedles)
       continue;
     LiteralSet out;
     out.slot = key.first;

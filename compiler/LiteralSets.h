@@ -2,7 +2,7 @@
 //
 // A pass over the simplified pack: the `icontains` leaves (and the `ieq`
 // leaves) that test one field become needles of one literal set of the
-// field when it has at least `minNeedles` distinct ones. The runtime then
+// field when at least `minNeedles` leaves test it. The runtime then
 // answers all of them from one pass over the field's string per event — a
 // Hyperscan literal database for icontains, a hash lookup of the folded
 // string for ieq (runtime/LiteralMatcher.h) — instead of one search per leaf.

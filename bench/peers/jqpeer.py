@@ -3,11 +3,13 @@
     jq -R -r --arg default LOGTYPE -f FILTER.jq EVENTS.jsonl > MATCHES.txt
 
 It reads lines (-R) and parses each with `fromjson?`, so that lines that are blank or not JSON
-are skipped as rulec skips them; objects only. Each field of the pack is read once per event
-into a binding holding `[]` (missing) or `[value]` (present: jq's `.a` cannot tell a missing key
-from null); string fields also get their ASCII-lowered form. Then each rule of the event's log
-type is `if PRED then INDEX else empty end`; the counts are the number of times each index is
-printed.
+are skipped as rulec skips them; objects only. Each field the pack reads is looked up once per
+event into an object {e: event, vN: [] (missing) or [value] (present: jq's `.a` cannot tell a
+missing key from null), lN: the ASCII-lowered string or null, rN / cN: the candidates of an
+or-element test and their lowered strings}. Then each rule of the event's log type is
+`if PRED then INDEX else empty end` over that object; the counts are the number of times each
+index is printed. Rules are grouped into defs of at most GROUP_CHARS characters: jq 1.6 refuses a
+function of more than 64K code words, and compiles one huge expression very slowly.
 
 Semantics (docs/ir.md), as generated here:
 - fields: alternatives in order, the first present wins; a key matches an exact key first, else

@@ -35,6 +35,7 @@ const char *diagCodeName(DiagCode code) {
   case DiagCode::ListComparison: return "list-comparison";
   case DiagCode::KqlSyntax: return "kql-syntax";
   case DiagCode::NotARule: return "not-a-rule";
+  case DiagCode::LimitExceeded: return "limit-exceeded";
   }
   return "unknown";
 }

@@ -41,6 +41,7 @@ enum class DiagCode {
   ListComparison,      // "list-comparison"
   KqlSyntax,           // "kql-syntax"
   NotARule,            // "not-a-rule"
+  LimitExceeded,       // "limit-exceeded" (compiler/Limits.h)
 };
 
 const char *diagCodeName(DiagCode code);

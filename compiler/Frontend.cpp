@@ -1,6 +1,8 @@
 //===- Frontend.cpp -------------------------------------------------------===//
 #include "Frontend.h"
 
+#include "Limits.h"
+
 #include "KqlLowering.h"
 #include "LiteralSets.h"
 #include "Prefilter.h"
@@ -106,9 +108,24 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     }
     ++fe.rejected;
   };
+  size_t rulesRead = 0;
+  // More rules than a pack may hold: one error at the first rule too many,
+  // then nothing more is read.
+  auto tooMany = [&](const std::string &file, YAML::Mark m) {
+    if (++rulesRead <= options.maxRules)
+      return false;
+    diags.error(DiagCode::LimitExceeded, {std::make_shared<const std::string>(file), m.line + 1, m.column + 1},
+                "more than " + std::to_string(options.maxRules) + " rules; this rule and the ones after it are left out");
+    return true;
+  };
+  bool full = false;
   for (const std::string &file : files) {
+    if (full)
+      break;
     ++fe.files;
     if (fs::path(file).extension() == ".kql") {
+      if ((full = tooMany(file, YAML::Mark())))
+        break;
       ++fe.kqlFiles;
       if (auto query = sentinel::loadKqlFile(file, diags); query && unique(query->id, query->loc))
         queries.push_back(std::move(query));
@@ -123,8 +140,11 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     }
     if (documents.empty())
       notARule(file, YAML::Mark(), "not a rule: the file holds no YAML document");
-    for (const YAML::Node &root : documents)
+    for (const YAML::Node &root : documents) {
+      if ((full = tooMany(file, root.Mark())))
+        break;
       addDocument(root, file);
+    }
   }
   for (const auto &rule : fe.rules) {
     if (!rule->enabled && !options.includeDisabled) {

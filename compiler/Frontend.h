@@ -10,6 +10,7 @@
 
 #include "Diagnostics.h"
 #include "IR.h"
+#include "Limits.h"
 #include "PantherAst.h"
 #include "SentinelRule.h"
 #include "SigmaConfig.h"
@@ -26,6 +27,9 @@ struct FrontendOptions {
   bool includeDisabled = false;
   /// How Sigma logsources and fields map onto events; null: the built-in one.
   const sigma::Config *sigmaConfig = nullptr;
+  /// Rules (YAML documents and .kql files) read at most; the rest of the
+  /// input is left out with one limit-exceeded error (compiler/Limits.h).
+  size_t maxRules = limits::kMaxRules;
 };
 
 struct Frontend {

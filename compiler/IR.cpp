@@ -335,7 +335,8 @@ void print(const Pack &pack, std::ostream &os) {
     os << "regex #" << i << " " << Scalar::makeString(pack.regexes[i]).repr() << "\n";
   for (uint32_t i = 0; i < pack.literalSets.size(); ++i) {
     const LiteralSet &l = pack.literalSets[i];
-    os << "literals #" << i << " " << (l.kind == LiteralSet::Kind::Contains ? "icontains" : "ieq") << " $" << l.slot
+    static const char *kinds[] = {"icontains", "ieq", "istartswith", "iendswith"};
+    os << "literals #" << i << " " << kinds[static_cast<int>(l.kind)] << " $" << l.slot
        << " (" << l.needles.size() << " needles)\n";
   }
   for (uint32_t r = 0; r < pack.rules.size(); ++r) {

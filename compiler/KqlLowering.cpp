@@ -1,6 +1,7 @@
 //===- KqlLowering.cpp ----------------------------------------------------===//
 #include "KqlLowering.h"
 
+#include "Limits.h"
 #include "rulec/abi.h"
 
 #include <re2/re2.h>
@@ -67,7 +68,25 @@ struct Pipeline {
 struct Unsupported {
   SourceLocation loc;
   std::string message;
+  DiagCode code = DiagCode::Unsupported;
 };
+
+/// RE2 with the compiler's memory bound (limits::kMaxRegexMemory); a pattern
+/// over it is a limit-exceeded error, any other bad pattern `badPattern`.
+void checkRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern) {
+  re2::RE2::Options options(re2::RE2::Quiet);
+  options.set_max_mem(limits::kMaxRegexMemory);
+  re2::RE2 re(pattern, options);
+  if (re.ok())
+    return;
+  if (re.error_code() == re2::RE2::ErrorPatternTooLarge)
+    throw Unsupported{loc,
+                      "regular expression too large: RE2 needs more than " +
+                          std::to_string(limits::kMaxRegexMemory >> 20) + " MiB to compile '" +
+                          (pattern.size() > 80 ? pattern.substr(0, 80) + "...'" : pattern + "'"),
+                      DiagCode::LimitExceeded};
+  throw Unsupported{loc, badPattern + re.error()};
+}
 
 class Lowering {
 public:
@@ -910,9 +929,7 @@ private:
     } else if (name == "=~" || name == "~") {
       e = stringLeaf(Op::EqFold, c, lower(k.value.s), loc);
     } else if (name == "matches regex") {
-      re2::RE2 re(k.value.s, re2::RE2::Quiet);
-      if (!re.ok())
-        fail(loc, "bad regular expression '" + k.value.s + "': " + re.error());
+      checkRegex(k.value.s, loc, "bad regular expression '" + k.value.s + "': ");
       e = stringLeaf(Op::Regex, c, "", loc);
       e->index = static_cast<uint32_t>(pack_.regexes.size());
       pack_.regexes.push_back(k.value.s);
@@ -1051,7 +1068,7 @@ bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &di
   try {
     lowering.run();
   } catch (const Unsupported &u) {
-    diags.error(DiagCode::Unsupported, u.loc, u.message);
+    diags.error(u.code, u.loc, u.message);
     pack.fields.resize(fields); // KQL interns top-level fields only
     pack.sets.resize(sets);
     pack.regexes.resize(regexes);

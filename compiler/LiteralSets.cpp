@@ -20,6 +20,10 @@ bool candidate(const Expr &e, LiteralSet::Kind &kind) {
     kind = LiteralSet::Kind::Equals;
     return true;
   }
+  if ((e.op == Op::StartsWithFold || e.op == Op::EndsWithFold) && !e.constant.s.empty()) {
+    kind = e.op == Op::StartsWithFold ? LiteralSet::Kind::StartsWith : LiteralSet::Kind::EndsWith;
+    return true;
+  }
   return false;
 }
 

@@ -1,6 +1,8 @@
 //===- SentinelRule.cpp ---------------------------------------------------===//
 #include "SentinelRule.h"
 
+#include "Limits.h"
+
 #include "EventTime.h"
 #include "KqlParser.h"
 #include "YamlScalar.h"
@@ -155,6 +157,11 @@ std::unique_ptr<Rule> loadKqlFile(const std::string &fileName, DiagnosticEngine 
   }
   std::stringstream text;
   text << in.rdbuf();
+  if (text.str().size() > limits::kMaxRuleFileBytes) {
+    diags.error(DiagCode::LimitExceeded, {file, 0, 0},
+                "file larger than " + std::to_string(limits::kMaxRuleFileBytes >> 20) + " MiB");
+    return nullptr;
+  }
   auto rule = std::make_unique<Rule>();
   rule->loc = {file, 1, 1};
   rule->id = std::filesystem::path(fileName).stem().string();

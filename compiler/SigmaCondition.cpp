@@ -84,16 +84,24 @@ private:
     return e;
   }
 
-  /// operand (word operand)*, left-associative.
+  /// operand (word operand)*: one node with every operand of the chain.
+  /// Not a left-deep binary tree: `a and a and ...` 20000 times made a tree
+  /// 20000 levels deep, and lowering it recursively overflowed the stack
+  /// (found by fuzz_yaml_rule).
   template <typename Operand>
   std::unique_ptr<CondExpr> chain(CondExpr::Kind kind, const char *word, Operand operand) {
     auto e = operand();
+    bool built = false; // e is this chain's node
     while (e && isWord(tokens_[pos_], word)) {
       ++pos_;
       auto rhs = operand();
       if (!rhs)
         return nullptr;
-      e = binary(kind, std::move(e), std::move(rhs));
+      if (built)
+        e->operands.push_back(std::move(rhs));
+      else
+        e = binary(kind, std::move(e), std::move(rhs));
+      built = true;
     }
     return e;
   }

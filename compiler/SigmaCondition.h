@@ -28,7 +28,7 @@ struct CondExpr {
   SourceLocation loc;
   std::string name;     ///< Ref: the identifier; Of: the pattern ("them" for all)
   int64_t count = 1;    ///< Of: how many must match; -1 for all
-  std::vector<std::unique_ptr<CondExpr>> operands;
+  std::vector<std::unique_ptr<CondExpr>> operands; ///< And, Or: two or more (a whole chain); Not: one
 };
 
 /// Parses a condition; `loc` is where its text starts (errors point into it).

@@ -2,6 +2,7 @@
 #include "SigmaLowering.h"
 
 #include "IpAddress.h"
+#include "Limits.h"
 #include "rulec/abi.h"
 
 #include <re2/re2.h>
@@ -21,7 +22,25 @@ using IrPtr = std::unique_ptr<ir::Expr>;
 struct Unsupported {
   SourceLocation loc;
   std::string message;
+  DiagCode code = DiagCode::Unsupported;
 };
+
+/// RE2 with the compiler's memory bound (limits::kMaxRegexMemory); a pattern
+/// over it is a limit-exceeded error, any other bad pattern `badPattern`.
+void checkRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern) {
+  re2::RE2::Options options(re2::RE2::Quiet);
+  options.set_max_mem(limits::kMaxRegexMemory);
+  re2::RE2 re(pattern, options);
+  if (re.ok())
+    return;
+  if (re.error_code() == re2::RE2::ErrorPatternTooLarge)
+    throw Unsupported{loc,
+                      "regular expression too large: RE2 needs more than " +
+                          std::to_string(limits::kMaxRegexMemory >> 20) + " MiB to compile '" +
+                          (pattern.size() > 80 ? pattern.substr(0, 80) + "...'" : pattern + "'"),
+                      DiagCode::LimitExceeded};
+  throw Unsupported{loc, badPattern + re.error()};
+}
 
 /// A value after Sigma's escapes: literal text and the * / ? wildcards.
 struct Piece {
@@ -417,9 +436,7 @@ private:
   }
 
   IrPtr regexLeaf(uint32_t slot, const std::string &re, const SourceLocation &loc, bool keyword = false) {
-    RE2 compiled(re, RE2::Quiet);
-    if (!compiled.ok())
-      fail(loc, "the regular expression '" + re + "' does not compile in RE2 (linear time): " + compiled.error());
+    checkRegex(re, loc, "the regular expression '" + re + "' does not compile in RE2 (linear time): ");
     IrPtr e = IrExpr::makeLeaf(keyword ? Op::Keyword : Op::Regex, slot, loc);
     e->index = static_cast<uint32_t>(pack_.regexes.size());
     pack_.regexes.push_back(re);
@@ -628,8 +645,8 @@ private:
     case CondExpr::And:
     case CondExpr::Or: {
       std::vector<IrPtr> ops;
-      ops.push_back(condition(*c.operands[0]));
-      ops.push_back(condition(*c.operands[1]));
+      for (const auto &operand : c.operands)
+        ops.push_back(condition(*operand));
       return IrExpr::makeNary(c.kind == CondExpr::And ? Op::And : Op::Or, std::move(ops), c.loc);
     }
     case CondExpr::Of: {
@@ -669,7 +686,7 @@ bool lowerRule(const Rule &rule, const Config &config, ir::Pack &pack, Diagnosti
     pack.rules.push_back(std::move(out));
     return true;
   } catch (const Unsupported &u) {
-    diags.error(DiagCode::Unsupported, u.loc, u.message);
+    diags.error(u.code, u.loc, u.message);
     pack.fields.resize(fields);
     pack.regexes.resize(regexes);
     pack.logTypes.resize(logTypes);

@@ -2,6 +2,7 @@
 #include "EventEvaluator.h"
 
 #include <cstring>
+#include <new>
 
 namespace rulec {
 
@@ -16,13 +17,24 @@ EventEvaluator::EventEvaluator(const PackInfo &pack, NativePack code,
       extractor_(concat(pack.fields, extraFields)), ctx_(pack),
       slots_(pack.fields.size() + extraFields.size()),
       elements_(pack.fields.size() + extraFields.size()),
-      matchBuffer_(pack.rules.size() + 1) {}
+      matchBuffer_(pack.rules.size() + 1) {
+  // The depth bound stays when the parser grows to a larger event.
+  if (parser_.allocate(simdjson::SIMDJSON_PADDING, kMaxEventDepth))
+    throw std::bad_alloc();
+}
 
 bool EventEvaluator::load(const std::string &json, std::string &error) {
   std::memset(slots_.data(), 0, slots_.size() * sizeof(rulec_value));
   simdjson::dom::element &root = root_;
+  if (json.size() > kMaxEventBytes) {
+    error = "event too large: " + std::to_string(json.size()) + " bytes, more than the limit of " +
+            std::to_string(kMaxEventBytes >> 20) + " MiB";
+    return false;
+  }
   if (auto err = parser_.parse(json).get(root)) {
-    error = std::string("invalid JSON: ") + simdjson::error_message(err);
+    error = err == simdjson::DEPTH_ERROR
+                ? "event nested more than " + std::to_string(kMaxEventDepth) + " levels deep (the limit)"
+                : std::string("invalid JSON: ") + simdjson::error_message(err);
     return false;
   }
   if (!root.is_object()) {

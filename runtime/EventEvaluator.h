@@ -29,6 +29,14 @@ struct NativePack {
 
 class EventEvaluator {
 public:
+  /// Bounds on one event (docs/cli.md "Limits"): a larger or deeper event is
+  /// an invalid line with this reason, never a crash or an unbounded
+  /// allocation. Strings are bounded by the event's size. 64 levels is also
+  /// as deep as keyword search (`|re` over every string) looks, so it sees
+  /// every string of an event that loads.
+  static constexpr size_t kMaxEventBytes = size_t(16) << 20;
+  static constexpr size_t kMaxEventDepth = 64;
+
   /// `extraFields` are read into slots after the pack's own (for the runtime's
   /// use: log type, event time); the pack's code never sees them.
   EventEvaluator(const PackInfo &pack, NativePack code, std::vector<FieldSpec> extraFields = {});

@@ -5,6 +5,7 @@
 
 #include <hs.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -15,9 +16,13 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
   for (const LiteralSet &spec : pack.literalSets) {
     Set set;
     set.spec = &spec;
-    if (spec.kind == LiteralSet::Kind::Equals) {
-      for (uint32_t i = 0; i < spec.needles.size(); ++i)
-        set.equals.emplace(spec.needles[i], i);
+    if (spec.kind != LiteralSet::Kind::Contains) {
+      for (uint32_t i = 0; i < spec.needles.size(); ++i) {
+        set.needles.emplace(spec.needles[i], i);
+        set.lengths.push_back(spec.needles[i].size());
+      }
+      std::sort(set.lengths.begin(), set.lengths.end());
+      set.lengths.erase(std::unique(set.lengths.begin(), set.lengths.end()), set.lengths.end());
     } else if (!spec.compiled.empty() &&
                hs_deserialize_database(spec.compiled.data(), spec.compiled.size(), &set.db) == HS_SUCCESS) {
       // compiled ahead of time for this kind of CPU
@@ -111,8 +116,26 @@ void LiteralMatcher::scan(uint32_t set, std::string_view s, State &state) {
   for (char &c : folded_)
     if (c >= 'A' && c <= 'Z')
       c = static_cast<char>(c - 'A' + 'a');
-  if (auto it = db.equals.find(folded_); it != db.equals.end())
-    state.bits[it->second / 64] |= uint64_t(1) << (it->second % 64);
+  auto look = [&](std::string_view piece) {
+    if (auto it = db.needles.find(piece); it != db.needles.end())
+      state.bits[it->second / 64] |= uint64_t(1) << (it->second % 64);
+  };
+  const std::string_view folded = folded_;
+  switch (db.spec->kind) {
+  case LiteralSet::Kind::Equals:
+    look(folded);
+    break;
+  case LiteralSet::Kind::StartsWith:
+  case LiteralSet::Kind::EndsWith:
+    for (size_t n : db.lengths) {
+      if (n > folded.size())
+        break;
+      look(db.spec->kind == LiteralSet::Kind::StartsWith ? folded.substr(0, n) : folded.substr(folded.size() - n));
+    }
+    break;
+  case LiteralSet::Kind::Contains:
+    break;
+  }
 }
 
 const uint8_t *LiteralMatcher::prefilter(const rulec_value *slots) {

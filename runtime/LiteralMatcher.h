@@ -38,7 +38,9 @@ public:
   struct Set {
     const LiteralSet *spec = nullptr;
     hs_database *db = nullptr;                            ///< Contains
-    std::unordered_map<std::string, uint32_t> equals;     ///< Equals: needle -> index
+    /// Equals, StartsWith, EndsWith: needle -> index (views of spec->needles)
+    std::unordered_map<std::string_view, uint32_t> needles;
+    std::vector<size_t> lengths;                          ///< StartsWith, EndsWith: the needle lengths
     std::vector<std::vector<uint32_t>> rulesByNeedle;     ///< prefilter: who requires each needle
     std::vector<uint32_t> rules;                          ///< prefilter: who requires any needle of it
   };

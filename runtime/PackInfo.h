@@ -212,9 +212,10 @@ struct RuleInfo {
 /// Many ASCII-case-insensitive string tests on one field, answered by one
 /// pass over the field's string per event (runtime/LiteralMatcher.h): `icontains`
 /// needles by a Hyperscan literal database, `ieq` needles by a hash lookup of
-/// the folded string. Needles are lower case.
+/// the folded string, `istartswith` / `iendswith` needles by a hash lookup of
+/// its prefix / suffix of each needle length. Needles are lower case.
 struct LiteralSet {
-  enum class Kind : uint8_t { Contains, Equals };
+  enum class Kind : uint8_t { Contains, Equals, StartsWith, EndsWith };
   uint32_t slot = 0;
   Kind kind = Kind::Contains;
   std::vector<std::string> needles;

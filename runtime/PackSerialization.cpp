@@ -237,7 +237,7 @@ void writeLiteralSet(Writer &w, const LiteralSet &l) {
 }
 void readLiteralSet(Reader &r, LiteralSet &l) {
   r.u32(l.slot, "slot");
-  r.enumeration(l.kind, LiteralSet::Kind::Equals, "kind");
+  r.enumeration(l.kind, LiteralSet::Kind::EndsWith, "kind");
   r.vec(l.needles, "needles");
   r.str(l.compiled, "compiled");
 }

@@ -223,7 +223,8 @@ PackInfo fullPack() {
     p.correlations.push_back(c);
   }
   p.literalSets = {{7, LiteralSet::Kind::Contains, {"whoami", "-enc", "\xE2\x80\x93c"}, std::string("db\0bytes", 8)},
-                   {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}, ""}};
+                   {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}, ""},
+                   {3, LiteralSet::Kind::EndsWith, {"\\whoami.exe"}, ""}};
   return p;
 }
 
@@ -287,7 +288,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 7 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\4\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\5\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -377,10 +378,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 7;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 4)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 5)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 4)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 5)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

@@ -113,7 +113,8 @@ private:
           ops.push_back(expr(depth - 1));
         return Expr::makeNary(pick(0, 1) ? Op::And : Op::Or, std::move(ops), {});
       }
-      return leaf(pick(0, 1) ? Op::EqFold : Op::ContainsFold, text);
+      static const Op folds[] = {Op::EqFold, Op::ContainsFold, Op::StartsWithFold, Op::EndsWithFold};
+      return leaf(folds[pick(0, 3)], text);
     }
     switch (pick(0, depth > 0 ? 12 : 9)) {
     case 0: return Expr::makeLeaf(pick(0, 1) ? Op::Exists : Op::IsNull, static_cast<uint32_t>(pick(0, kFields - 1)), {});

@@ -479,7 +479,41 @@ private:
       if (only({Piece::Any})) // any string at all
         return regexLeaf(slot, "(?s)^.*$", loc);
     }
-    return regexLeaf(slot, patternRegex(p, !cased, true), loc);
+    return guardedRegex(slot, p, cased, loc);
+  }
+
+  /// A wildcard pattern's regex, behind a substring test its match implies:
+  /// the longest run of a text piece that folds alike in ASCII and in RE2's
+  /// Unicode (?i) — no non-ASCII byte, no k or s (RE2 folds K with the Kelvin
+  /// sign and s with the long s). The substring test joins the field's
+  /// literal set and the prefilter, so the regex runs only on events that
+  /// hold it. `and` keeps the meaning: the regex cannot match without it.
+  IrPtr guardedRegex(uint32_t slot, const Pattern &p, bool cased, const SourceLocation &loc) {
+    IrPtr regex = regexLeaf(slot, patternRegex(p, !cased, true), loc);
+    std::string best;
+    for (const Piece &piece : p) {
+      if (piece.kind != Piece::Text)
+        continue;
+      std::string run;
+      for (char c : piece.text + '\0') {
+        const bool breaks = c == '\0' || (!cased && (static_cast<unsigned char>(c) >= 0x80 || c == 'k' || c == 'K' ||
+                                                    c == 's' || c == 'S'));
+        if (!breaks) {
+          run += c;
+          continue;
+        }
+        if (run.size() > best.size())
+          best = run;
+        run.clear();
+      }
+    }
+    if (best.size() < 3)
+      return regex;
+    std::vector<IrPtr> both;
+    both.push_back(constantLeaf(cased ? Op::Contains : Op::ContainsFold, slot,
+                                Scalar::makeString(cased ? best : lower(best)), loc));
+    both.push_back(std::move(regex));
+    return IrExpr::makeNary(Op::And, std::move(both), loc);
   }
 
   /// One value of an item (before `all` / OR combination and `neq`).

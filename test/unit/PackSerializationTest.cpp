@@ -222,7 +222,7 @@ PackInfo fullPack() {
     c.feeds = {{2, 1}};
     p.correlations.push_back(c);
   }
-  p.literalSets = {{7, LiteralSet::Kind::Contains, {"whoami", "-enc", "\xE2\x80\x93c"}, std::string("db\0bytes", 8)},
+  p.literalSets = {{7, LiteralSet::Kind::Contains, {"whoami", "-enc", "\xE2\x80\x93" "c"}, std::string("db\0bytes", 8)},
                    {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}, ""},
                    {3, LiteralSet::Kind::EndsWith, {"\\whoami.exe"}, ""}};
   return p;

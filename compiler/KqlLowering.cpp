@@ -150,10 +150,31 @@ private:
 
   // --- tabular operators ---------------------------------------------------
 
+  /// Marks a let as being expanded for as long as it lives. A let used
+  /// inside its own definition, directly or through other lets, was expanded
+  /// forever (a stack overflow found by fuzz_kql); Kusto resolves a let's
+  /// names to the lets before it, so this is an error there too.
+  class LetExpansion {
+  public:
+    LetExpansion(Lowering &l, const std::string &name, const SourceLocation &loc) : l_(l), name_(name) {
+      if (!name.empty() && !l.expanding_.insert(name).second)
+        l.fail(loc, "'" + name + "' is used in its own definition");
+    }
+    ~LetExpansion() {
+      if (!name_.empty())
+        l_.expanding_.erase(name_);
+    }
+
+  private:
+    Lowering &l_;
+    std::string name_;
+  };
+
   void lowerTabular(const TabularExpr &t, Pipeline &p) {
     if (auto it = lets_.find(t.source); it != lets_.end()) {
       if (!it->second->table)
         fail(t.loc, "'" + t.source + "' is a scalar let, not a table");
+      LetExpansion expanding(*this, t.source, t.loc);
       lowerTabular(*it->second->table, p); // a let table as a source: inline its pipeline
     } else {
       p.table = t.source;
@@ -636,8 +657,10 @@ private:
         }
       return std::nullopt;
     case Expr::Name:
-      if (auto it = lets_.find(e.name); it != lets_.end() && it->second->scalar)
+      if (auto it = lets_.find(e.name); it != lets_.end() && it->second->scalar) {
+        LetExpansion expanding(*this, e.name, e.loc);
         return constant(*it->second->scalar);
+      }
       return std::nullopt;
     case Expr::Call: {
       const std::string fn = lower(e.name);
@@ -838,7 +861,10 @@ private:
       t = it->second->table.get();
     }
     Pipeline p;
-    lowerTabular(*t, p);
+    {
+      LetExpansion expanding(*this, name, loc);
+      lowerTabular(*t, p);
+    }
     if (p.wholeEvent || p.output.size() != 1)
       fail(t->loc, "a table used as a set must have exactly one column (end it with distinct or project)");
     const uint32_t set = static_cast<uint32_t>(pack_.sets.size());
@@ -1057,6 +1083,7 @@ private:
   std::map<const Env *, std::set<std::string>> rowColumns_;
   unsigned summarizes_ = 0;
   std::map<std::string, uint32_t> setOfLet_;
+  std::set<std::string> expanding_; ///< lets being expanded (LetExpansion)
 };
 
 } // namespace

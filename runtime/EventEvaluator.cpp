@@ -24,7 +24,8 @@ EventEvaluator::EventEvaluator(const PackInfo &pack, NativePack code,
 }
 
 bool EventEvaluator::load(const std::string &json, std::string &error) {
-  std::memset(slots_.data(), 0, slots_.size() * sizeof(rulec_value));
+  if (!slots_.empty()) // memset of an empty vector's null data() is undefined (UBSan)
+    std::memset(slots_.data(), 0, slots_.size() * sizeof(rulec_value));
   simdjson::dom::element &root = root_;
   if (json.size() > kMaxEventBytes) {
     error = "event too large: " + std::to_string(json.size()) + " bytes, more than the limit of " +

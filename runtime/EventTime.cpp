@@ -107,8 +107,14 @@ bool parseTimestamp(std::string_view text, int64_t &nanos) {
     return false;
   const int64_t seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
                           second - offsetSeconds;
-  nanos = seconds * kNanosPerSecond + fraction;
-  return true;
+  // Nanoseconds in int64 reach from 1677-09-21 to 2262-04-11; a time outside
+  // (year 9999, 0001) is not one rulec can represent, so it is not a time,
+  // rather than an overflow (found by fuzz_events and fuzz_kql).
+  // Before 1970 the fraction is taken from the next second up, so that the
+  // first representable second (1677-09-21T00:12:43) does not overflow first.
+  const bool borrow = seconds < 0 && fraction > 0;
+  return !__builtin_mul_overflow(seconds + borrow, kNanosPerSecond, &nanos) &&
+         !__builtin_add_overflow(nanos, fraction - (borrow ? kNanosPerSecond : 0), &nanos);
 }
 
 std::string formatTimestamp(int64_t nanos) {

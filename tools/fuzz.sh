@@ -64,7 +64,8 @@ for t in "${targets[@]}"; do
   mkdir -p "$work" "$artifacts"
   log="$build/$t.log"
   args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -max_len="$(max_len "$t")"
-        -print_final_stats=1 -artifact_prefix="$artifacts/" -jobs=1 -workers=1)
+        -print_final_stats=1 -artifact_prefix="$artifacts/")
+  # One process on one core (libFuzzer's default; -jobs would fork workers that log to ./fuzz-N.log).
   [ -n "$(dict "$t")" ] && args+=(-dict="$(dict "$t")")
   [ -n "${RULEC_FUZZ_SEED:-}" ] && args+=(-seed="$RULEC_FUZZ_SEED")
   echo "== $t: $seconds s (log: $log)"

@@ -10,6 +10,7 @@ packages=(
   libre2-dev pkg-config              # RE2: linear-time regular expressions (KQL matches regex)
   libhyperscan-dev                   # Hyperscan: one scan per field for many literals (literal sets)
   libgtest-dev libgmock-dev
+  clang-19 libclang-rt-19-dev        # libFuzzer + sanitizer runtimes for tools/fuzz.sh (fuzz/)
 )
 
 sudo=""

@@ -38,3 +38,16 @@ TEST(EventTime, FormatsRfc3339Utc) {
 }
 
 } // namespace
+
+// int64 nanoseconds end at 2262-04-11T23:47:16.854775807Z and start at
+// 1677-09-21T00:12:43.145224192Z; times outside are not times (they used to
+// overflow: found by fuzz_events with "9999-12-31T23:59:59Z", fuzz_kql with
+// datetime(1012-01-01)).
+TEST(EventTime, OutsideTheNanosecondRangeIsNotATime) {
+  int64_t ns;
+  EXPECT_EQ(parsed("2262-04-11T23:47:16.854775807Z"), INT64_MAX);
+  EXPECT_EQ(parsed("1677-09-21T00:12:43.145224192Z"), INT64_MIN);
+  for (const char *outside : {"2262-04-11T23:47:16.854775808Z", "2262-04-12T00:00:00Z", "9999-12-31T23:59:59Z",
+                              "1677-09-21T00:12:43.145224191Z", "1012-01-01T00:00:00Z", "0000-01-01T00:00:00Z"})
+    EXPECT_FALSE(parseTimestamp(outside, ns)) << outside;
+}

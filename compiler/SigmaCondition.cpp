@@ -87,7 +87,7 @@ private:
   /// operand (word operand)*: one node with every operand of the chain.
   /// Not a left-deep binary tree: `a and a and ...` 20000 times made a tree
   /// 20000 levels deep, and lowering it recursively overflowed the stack
-  /// (found by fuzz_yaml_rule).
+  /// (a hostile-input test beside the fuzzing).
   template <typename Operand>
   std::unique_ptr<CondExpr> chain(CondExpr::Kind kind, const char *word, Operand operand) {
     auto e = operand();

@@ -650,7 +650,7 @@ private:
       if (e.op == "-")
         if (auto c = constant(*e.operands[0])) {
           if (c->value.kind == Scalar::Int)
-            c->value.i = -c->value.i;
+            c->value.i = fold('-', 0, c->value.i, e.loc);
           else if (c->value.kind == Scalar::Double)
             c->value.d = -c->value.d;
           return c;
@@ -668,7 +668,7 @@ private:
         return Constant{Literal::DateTime, Scalar::makeInt(0), true};
       if ((fn == "ago" || fn == "now") && e.operands.size() == 1)
         if (auto span = constant(*e.operands[0]); span && span->type == Literal::TimeSpan)
-          return Constant{Literal::DateTime, Scalar::makeInt(fn == "ago" ? -span->value.i : span->value.i), true};
+          return Constant{Literal::DateTime, Scalar::makeInt(fn == "ago" ? fold('-', 0, span->value.i, e.loc) : span->value.i), true};
       return std::nullopt;
     }
     case Expr::Binary:
@@ -676,6 +676,21 @@ private:
     default:
       return std::nullopt;
     }
+  }
+
+  /// `x op y` (+ - * /) in 64 bits. An overflow is an error rather than a
+  /// wrapped window or constant (UBSan's signed overflow, found by fuzz_kql
+  /// with 66666666666666 * 66666666666666).
+  int64_t fold(char op, int64_t x, int64_t y, const SourceLocation &loc) {
+    int64_t r = 0;
+    const bool overflow = op == '+'   ? __builtin_add_overflow(x, y, &r)
+                          : op == '-' ? __builtin_sub_overflow(x, y, &r)
+                          : op == '*' ? __builtin_mul_overflow(x, y, &r)
+                                      : (x == INT64_MIN && y == -1) || ((r = x / y), false);
+    if (overflow)
+      fail(loc, "the constant " + std::to_string(x) + " " + op + " " + std::to_string(y) +
+                    " does not fit in 64 bits");
+    return r;
   }
 
   /// Constant arithmetic Kusto queries use for windows: spans and instants
@@ -690,19 +705,17 @@ private:
     auto isLong = [](const Constant &k) { return k.type == Literal::Long; };
     const char op = e.op[0];
     if (a->type == Literal::DateTime && isSpan(*b) && (op == '+' || op == '-')) {
-      a->value.i += op == '+' ? b->value.i : -b->value.i;
+      a->value.i = fold(op, a->value.i, b->value.i, e.loc);
       return a;
     }
     if (isSpan(*a) && isSpan(*b) && (op == '+' || op == '-'))
-      return Constant{Literal::TimeSpan, Scalar::makeInt(a->value.i + (op == '+' ? b->value.i : -b->value.i)), false};
+      return Constant{Literal::TimeSpan, Scalar::makeInt(fold(op, a->value.i, b->value.i, e.loc)), false};
     if (op == '*' && ((isSpan(*a) && isLong(*b)) || (isLong(*a) && isSpan(*b))))
-      return Constant{Literal::TimeSpan, Scalar::makeInt(a->value.i * b->value.i), false};
+      return Constant{Literal::TimeSpan, Scalar::makeInt(fold(op, a->value.i, b->value.i, e.loc)), false};
     if (op == '/' && isSpan(*a) && isLong(*b) && b->value.i != 0)
-      return Constant{Literal::TimeSpan, Scalar::makeInt(a->value.i / b->value.i), false};
-    if (isLong(*a) && isLong(*b) && !(op == '/' && b->value.i == 0)) {
-      const int64_t x = a->value.i, y = b->value.i;
-      return Constant{Literal::Long, Scalar::makeInt(op == '+' ? x + y : op == '-' ? x - y : op == '*' ? x * y : x / y), false};
-    }
+      return Constant{Literal::TimeSpan, Scalar::makeInt(fold(op, a->value.i, b->value.i, e.loc)), false};
+    if (isLong(*a) && isLong(*b) && !(op == '/' && b->value.i == 0))
+      return Constant{Literal::Long, Scalar::makeInt(fold(op, a->value.i, b->value.i, e.loc)), false};
     return std::nullopt;
   }
 
@@ -1016,6 +1029,11 @@ private:
       }
       if ((fn == "isnull" || fn == "isnotnull") && e.operands.size() == 1)
         return notIf(fn == "isnotnull", leaf(Op::IsNull, column(*e.operands[0], p), e.loc), e.loc);
+      // With another argument count these fell through to "a computed bool"
+      // below, whose value() is this predicate again: endless recursion (a
+      // stack overflow found by fuzz_kql with `not(a, b)`).
+      if (isPredicate(e))
+        fail(e.loc, "'" + e.name + "' takes one argument, not " + std::to_string(e.operands.size()));
       break; // a computed bool, below
     }
     case Expr::Literal:

@@ -350,7 +350,8 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
     const int64_t n = static_cast<int64_t>(starts.size());
     int64_t from = std::clamp<int64_t>(args[1]->payload.i, 0, n);
     int64_t count = argc > 2 && args[2]->kind == RULEC_INT ? args[2]->payload.i : n - from;
-    int64_t to = std::clamp<int64_t>(from + std::max<int64_t>(count, 0), from, n);
+    // Clamped before adding: from + count overflowed for a count near INT64_MAX.
+    int64_t to = from + std::clamp<int64_t>(count, 0, n - from);
     const size_t b = from < n ? starts[from] : text.size(), e = to < n ? starts[to] : text.size();
     *out = stringValue(ctx, std::string_view(text).substr(b, e - b));
     return;

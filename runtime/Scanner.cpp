@@ -117,12 +117,19 @@ bool Scanner::eventTime(uint32_t logType, int64_t &nanos) const {
       if (parseTimestamp(std::string_view(v.payload.s, v.len), nanos))
         return true;
       break;
+    // Epoch seconds outside int64 nanoseconds (about years 1677-2262) are not
+    // times, like such timestamps in strings (an overflow found by fuzz_events).
     case RULEC_INT:
-      nanos = v.payload.i * kNanosPerSecond;
+      if (__builtin_mul_overflow(v.payload.i, kNanosPerSecond, &nanos))
+        break;
       return true;
-    case RULEC_DOUBLE:
-      nanos = static_cast<int64_t>(v.payload.d * kNanosPerSecond);
+    case RULEC_DOUBLE: {
+      const double n = v.payload.d * kNanosPerSecond;
+      if (!(n > -9.2e18 && n < 9.2e18)) // also NaN
+        break;
+      nanos = static_cast<int64_t>(n);
       return true;
+    }
     default:
       break;
     }

@@ -492,14 +492,75 @@ private:
 
   // --- operators -------------------------------------------------------------
   /// Short-circuit and/or: evaluate left to right, stop at the first operand
-  /// that decides.
+  /// that decides. Large junctions are split into outlined functions.
   Value *shortCircuit(const ir::Expr &e, bool isAnd) {
+    std::vector<const ir::Expr *> operands;
+    for (const auto &operand : e.operands)
+      operands.push_back(operand.get());
+    return junction(operands, isAnd);
+  }
+
+  /// LLVM's CFG simplification folds each operand's blocks into the one phi
+  /// that joins a junction, which costs time in the phi's size: one function
+  /// with thousands of tests compiled in quadratic time (a 4000-field Sigma
+  /// selection: 11 s, 8000: 44 s). So a junction of more than kInlineNodes IR
+  /// nodes is cut into about kOutlineFanout consecutive ranges, each range
+  /// of several operands an outlined function of the same junction (and/or
+  /// are associative, and the order of evaluation is kept), recursively:
+  /// every function stays small and compile time linear in the rule.
+  static constexpr size_t kInlineNodes = 256, kOutlineFanout = 16;
+
+  Value *junction(const std::vector<const ir::Expr *> &operands, bool isAnd) {
+    std::vector<size_t> sizes;
+    size_t total = 0;
+    for (const ir::Expr *operand : operands)
+      total += sizes.emplace_back(ir::nodeCount(*operand, kInlineNodes * kOutlineFanout + 1));
+    if (total <= kInlineNodes || operands.size() == 1)
+      return shortCircuit(operands, isAnd);
+
+    const size_t ranges = std::min(kOutlineFanout, (total + kInlineNodes - 1) / kInlineNodes);
+    const size_t target = (total + ranges - 1) / ranges;
+    // Consecutive ranges of about `target` nodes; an operand of that size or
+    // more is a range of its own (it splits its own junctions).
+    std::vector<std::vector<const ir::Expr *>> parts(1);
+    size_t filled = 0;
+    for (size_t i = 0; i < operands.size(); ++i) {
+      if (!parts.back().empty() && (filled >= target || sizes[i] >= target)) {
+        parts.emplace_back();
+        filled = 0;
+      }
+      parts.back().push_back(operands[i]);
+      filled += sizes[i];
+    }
+    if (parts.size() == 1) { // outlining the whole junction again would never end
+      parts.clear();
+      for (const ir::Expr *operand : operands)
+        parts.push_back({operand});
+    }
+    std::vector<Gen> gens;
+    for (const auto &part : parts) {
+      if (part.size() == 1) // one large operand splits its own junctions
+        gens.push_back([this, &part] { return emit(*part[0]); });
+      else
+        gens.push_back([this, &part, isAnd] { return callOutlined(part, isAnd); });
+    }
+    return shortCircuit(gens, isAnd);
+  }
+
+  Value *shortCircuit(const std::vector<const ir::Expr *> &operands, bool isAnd) {
+    std::vector<Gen> gens;
+    for (const ir::Expr *operand : operands)
+      gens.push_back([this, operand] { return emit(*operand); });
+    return shortCircuit(gens, isAnd);
+  }
+
+  Value *shortCircuit(const std::vector<Gen> &operands, bool isAnd) {
     BasicBlock *merge = newBlock(isAnd ? "and.end" : "or.end");
     std::vector<std::pair<Value *, BasicBlock *>> incoming;
-    for (size_t i = 0; i < e.operands.size(); ++i) {
-      Value *v = emit(*e.operands[i]);
+    for (size_t i = 0; i < operands.size(); ++i) {
+      Value *v = operands[i]();
       BasicBlock *cur = b_.GetInsertBlock();
-      if (i + 1 == e.operands.size()) {
+      if (i + 1 == operands.size()) {
         incoming.push_back({v, cur});
         b_.CreateBr(merge);
         break;
@@ -517,6 +578,31 @@ private:
     for (auto &[v, bb] : incoming)
       phi->addIncoming(v, bb);
     return phi;
+  }
+
+  /// Calls a new function computing the junction of `operands` over the
+  /// current scope (the event's slots, or a list element's inside a
+  /// quantifier), and returns its result.
+  Value *callOutlined(const std::vector<const ir::Expr *> &operands, bool isAnd) {
+    Function *caller = fn_;
+    Value *callerSlots = slots_, *callerCtx = rtCtx_;
+    BasicBlock *callerBlock = b_.GetInsertBlock();
+    auto *ty = FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_}, false);
+    fn_ = Function::Create(ty, Function::InternalLinkage, caller->getName() + ".part", *module_);
+    fn_->copyAttributesFrom(caller);
+    fn_->addParamAttr(0, Attribute::ReadOnly);
+    slots_ = fn_->getArg(0);
+    rtCtx_ = fn_->getArg(1);
+    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
+    b_.CreateRet(junction(operands, isAnd));
+    Function *part = fn_;
+    fn_ = caller;
+    slots_ = callerSlots;
+    rtCtx_ = callerCtx;
+    b_.SetInsertPoint(callerBlock);
+    CallInst *call = b_.CreateCall(part, {slots_, rtCtx_});
+    call->setCallingConv(part->getCallingConv());
+    return call;
   }
 
   /// A constant rulec_value in the module (strings point at a constant),
@@ -634,11 +720,8 @@ private:
     if (!lists.empty()) {
       // Sigma: a list in a tested field (rare) runs the rule's program in the
       // runtime, so the inline code below handles scalars only.
-      Value *anyList = b_.getFalse();
-      for (uint32_t slot : lists)
-        anyList = b_.CreateOr(anyList, b_.CreateICmpEQ(loadKind(slotPtr(slot)), b_.getInt8(RULEC_ARRAY)));
       BasicBlock *slow = newBlock("lists"), *fast = newBlock("scalars");
-      b_.CreateCondBr(anyList, slow, fast, MDBuilder(ctx_).createBranchWeights(1, 1000));
+      branchIfAnyList(lists, slow, fast);
       b_.SetInsertPoint(slow);
       std::vector<Constant *> program;
       sigmaProgram(*rule.predicate, program);
@@ -652,6 +735,38 @@ private:
     b_.CreateRet(emit(*rule.predicate));
     return fn_;
   }
+
+  /// Branches to `yes` if any of `slots` holds a list. Few slots are tested
+  /// inline; many in a loop over a table of slot numbers, because inline
+  /// tests keep every loaded kind live through the rule (the scalar code
+  /// reuses them), and register allocation over thousands of live values
+  /// made huge rules compile in quadratic time (a 4000-field selection: 27 s).
+  void branchIfAnyList(const std::set<uint32_t> &slots, BasicBlock *yes, BasicBlock *no) {
+    MDNode *rare = MDBuilder(ctx_).createBranchWeights(1, 1000);
+    if (slots.size() <= kInlineListChecks) {
+      Value *anyList = b_.getFalse();
+      for (uint32_t slot : slots)
+        anyList = b_.CreateOr(anyList, b_.CreateICmpEQ(loadKind(slotPtr(slot)), b_.getInt8(RULEC_ARRAY)));
+      b_.CreateCondBr(anyList, yes, no, rare);
+      return;
+    }
+    std::vector<uint32_t> numbers(slots.begin(), slots.end());
+    Constant *init = ConstantDataArray::get(ctx_, numbers);
+    auto *table = new GlobalVariable(*module_, init->getType(), true, GlobalValue::PrivateLinkage, init, "list.slots");
+    BasicBlock *entry = b_.GetInsertBlock(), *loop = newBlock("list.check"), *next = newBlock("list.next");
+    b_.CreateBr(loop);
+    b_.SetInsertPoint(loop);
+    PHINode *i = b_.CreatePHI(b_.getInt32Ty(), 2, "i");
+    i->addIncoming(b_.getInt32(0), entry);
+    Value *slot = b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), table, i));
+    Value *kind = loadKind(b_.CreateInBoundsGEP(valueTy_, slots_, b_.CreateZExt(slot, b_.getInt64Ty())));
+    b_.CreateCondBr(b_.CreateICmpEQ(kind, b_.getInt8(RULEC_ARRAY)), yes, next, rare);
+    b_.SetInsertPoint(next);
+    Value *i1 = b_.CreateAdd(i, b_.getInt32(1));
+    i->addIncoming(i1, next);
+    b_.CreateCondBr(b_.CreateICmpULT(i1, b_.getInt32(numbers.size())), loop, no);
+  }
+  static constexpr size_t kInlineListChecks = 16;
 
   static void elementwiseSlots(const ir::Expr &e, std::set<uint32_t> &out) {
     if (e.elementwise)

@@ -146,18 +146,50 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
       addDocument(root, file);
     }
   }
+  // A rule whose conditions lowered to more than kMaxRuleNodes IR nodes is
+  // taken back out of the pack (with the set builders it added). Counted in
+  // the simplified form that --emit=ir shows and codegen compiles.
+  auto withinSizeLimit = [&](size_t firstNew) {
+    for (size_t r = firstNew; r < fe.pack.rules.size(); ++r) {
+      ir::Rule &rule = fe.pack.rules[r];
+      size_t nodes = 0;
+      auto count = [&](std::unique_ptr<ir::Expr> &e) {
+        if (e) {
+          e = ir::simplify(std::move(e));
+          nodes += ir::nodeCount(*e, options.maxRuleNodes + 1);
+        }
+      };
+      count(rule.predicate);
+      for (auto &severity : rule.severityPredicates)
+        count(severity);
+      if (nodes > options.maxRuleNodes) {
+        diags.error(DiagCode::LimitExceeded, rule.loc,
+                    "rule '" + rule.info.id + "' has more than " + std::to_string(options.maxRuleNodes) +
+                        " tests and operators in its conditions (the limit)");
+        fe.pack.rules.resize(firstNew);
+        return false;
+      }
+    }
+    return true;
+  };
   for (const auto &rule : fe.rules) {
     if (!rule->enabled && !options.includeDisabled) {
       ++fe.disabled;
       continue;
     }
+    const size_t firstNew = fe.pack.rules.size();
     panther::lowerRule(*rule, fe.pack);
+    if (!withinSizeLimit(firstNew)) {
+      ++fe.rejected;
+      continue;
+    }
     fe.astOf.push_back(rule.get());
     ++fe.compiled;
   }
   fe.kqlParsed = static_cast<unsigned>(queries.size());
   for (auto &query : queries) {
-    if (!kql::lowerQuery(*query, fe.pack, diags)) {
+    const size_t firstNew = fe.pack.rules.size();
+    if (!kql::lowerQuery(*query, fe.pack, diags) || !withinSizeLimit(firstNew)) {
       ++fe.rejected;
       continue;
     }
@@ -170,7 +202,8 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
   std::vector<sigma::CompiledRule> sigmaCompiled;
   for (const auto &rule : fe.sigmaRules) {
     sigmaCompiled.push_back({rule.get(), -1});
-    if (!sigma::lowerRule(*rule, config, fe.pack, diags)) {
+    const size_t firstNew = fe.pack.rules.size();
+    if (!sigma::lowerRule(*rule, config, fe.pack, diags) || !withinSizeLimit(firstNew)) {
       ++fe.rejected;
       continue;
     }

@@ -30,6 +30,8 @@ struct FrontendOptions {
   /// Rules (YAML documents and .kql files) read at most; the rest of the
   /// input is left out with one limit-exceeded error (compiler/Limits.h).
   size_t maxRules = limits::kMaxRules;
+  /// IR nodes in one rule's conditions (compiler/Limits.h).
+  size_t maxRuleNodes = limits::kMaxRuleNodes;
 };
 
 struct Frontend {

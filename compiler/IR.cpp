@@ -107,6 +107,16 @@ std::string valueText(const Value &v, const std::string &scope) {
   return "?";
 }
 
+size_t nodeCount(const Expr &e, size_t cap) {
+  size_t n = 1;
+  for (const auto &operand : e.operands) {
+    if (n >= cap)
+      break;
+    n += nodeCount(*operand, cap - n);
+  }
+  return std::min(n, cap);
+}
+
 bool isElementOp(Op op) {
   return op == Op::AnyElement || op == Op::AllElements || op == Op::OneElement;
 }

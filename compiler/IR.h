@@ -126,6 +126,9 @@ std::string opName(const Expr &e);
 /// True for the element ops (AnyElement, AllElements, OneElement).
 bool isElementOp(Op op);
 
+/// Nodes of `e` (operators and leaves), counted up to `cap`.
+size_t nodeCount(const Expr &e, size_t cap);
+
 struct Rule {
   RuleInfo info;
   SourceLocation loc;

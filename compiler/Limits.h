@@ -26,6 +26,11 @@ constexpr int kMaxYamlDepth = 64;
 /// LLVM hours; all of SigmaHQ is 3141.
 constexpr size_t kMaxRules = 100000;
 
+/// IR nodes (tests and operators) in one rule's conditions: compile time
+/// grows linearly with them (about 1 ms per test); the largest rule of
+/// SigmaHQ, Panther's and Sentinel's corpora has under 4,500.
+constexpr size_t kMaxRuleNodes = 50000;
+
 /// Memory RE2 may use to compile one regular expression (a Sigma `re` or
 /// wildcard pattern, a KQL `matches regex`): RE2's own default, which the
 /// runtime (EvalContext) compiles with too, so a pattern the compiler accepts

@@ -5,12 +5,15 @@
 // run over many generated predicates and events.
 //
 //===----------------------------------------------------------------------===//
+#include "Codegen.h"
 #include "EvalContext.h"
 #include "EventTime.h"
 #include "Jit.h"
 #include "ReferenceEvaluator.h"
 
 #include <gtest/gtest.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
 
 #include <cmath>
 #include <cstring>
@@ -297,6 +300,59 @@ private:
     return Scalar::makeString(s);
   }
 
+public:
+  /// An and/or of `n` operands over `slots` (2: a list element's) that
+  /// codegen splits into outlined functions: all operands but one cannot
+  /// decide it (`x or true` in an and); the one at a random place does, and
+  /// varies from event to event (it tests whether a field exists).
+  std::unique_ptr<Expr> hugeJunction(Op op, int n, uint32_t slots) {
+    const Op dual = op == Op::And ? Op::Or : Op::And;
+    auto pair = [&](std::unique_ptr<Expr> a, std::unique_ptr<Expr> b) {
+      std::vector<std::unique_ptr<Expr>> two;
+      two.push_back(std::move(a));
+      two.push_back(std::move(b));
+      return Expr::makeNary(dual, std::move(two), {});
+    };
+    std::vector<std::unique_ptr<Expr>> ops;
+    for (int i = 0; i < n; ++i)
+      ops.push_back(pair(expr(1, slots, false), Expr::makeConst(op == Op::And, {})));
+    const uint32_t slot = static_cast<uint32_t>(pick(0, static_cast<int>(slots) - 1));
+    ops[static_cast<size_t>(pick(0, n - 1))] = Expr::makeLeaf(Op::Exists, slot, {});
+    return Expr::makeNary(op, std::move(ops), {});
+  }
+
+  /// Rules of huge junctions: flat, nested, and inside list quantifiers.
+  Pack hugePack() {
+    Pack p = pack(0);
+    auto add = [&](std::unique_ptr<Expr> e) {
+      Rule rule;
+      rule.info.logTypes = {0};
+      rule.predicate = std::move(e);
+      p.rules.push_back(std::move(rule));
+    };
+    add(hugeJunction(Op::And, 2000, kScalars));
+    add(hugeJunction(Op::Or, 2000, kScalars));
+    add(hugeJunction(Op::And, 300, kScalars));
+    add(hugeJunction(Op::Or, 100, kScalars));
+    std::vector<std::unique_ptr<Expr>> nested;
+    for (int i = 0; i < 3; ++i)
+      nested.push_back(hugeJunction(i % 2 ? Op::Or : Op::And, 200, kScalars));
+    add(Expr::makeNary(Op::And, std::move(nested), {}));
+    // Small operands before a large one (this recursed without end once).
+    std::vector<std::unique_ptr<Expr>> smallFirst;
+    smallFirst.push_back(Expr::makeLeaf(Op::Exists, 0, {}));
+    smallFirst.push_back(Expr::makeLeaf(Op::Exists, 1, {}));
+    smallFirst.push_back(hugeJunction(Op::Or, 300, kScalars));
+    add(Expr::makeNary(Op::And, std::move(smallFirst), {}));
+    for (Op quantifier : {Op::AnyElement, Op::AllElements}) {
+      auto e = Expr::makeLeaf(quantifier, kList, {});
+      e->operands.push_back(hugeJunction(quantifier == Op::AnyElement ? Op::And : Op::Or, 1000, 2));
+      add(std::move(e));
+    }
+    return p;
+  }
+
+private:
   std::unique_ptr<Expr> expr(int depth, uint32_t slots, bool top) {
     const uint32_t slot = static_cast<uint32_t>(pick(0, static_cast<int>(slots) - 1));
     const int choice = pick(0, depth > 0 ? 18 : 14);
@@ -440,6 +496,40 @@ TEST(Codegen, EveryOpAgreesWithReference) {
   }
   EXPECT_GT(totalMatches, 400u * 400u / 10);
   EXPECT_LT(totalMatches, 400u * 400u * 9 / 10);
+}
+
+/// Junctions of thousands of operands compile as outlined functions
+/// (Codegen.cpp, junction) and still agree with the reference evaluator.
+TEST(Codegen, HugeJunctionsAgreeWithReference) {
+  RandomAllOps gen(11);
+  Pack pack = gen.hugePack();
+  llvm::LLVMContext llvmContext;
+  size_t parts = 0;
+  std::unique_ptr<llvm::Module> module = codegen::generate(pack, llvmContext);
+  for (const llvm::Function &f : *module)
+    parts += f.getName().contains(".part");
+  EXPECT_GT(parts, 20u) << "the junctions were not outlined";
+
+  std::string error;
+  auto jit = JitPack::compile(pack, error);
+  ASSERT_TRUE(jit) << error;
+  rulec_context ctx(jit->info());
+  gen.fill(ctx);
+  std::vector<uint32_t> out(pack.rules.size() + 1), matches(pack.rules.size());
+  const int events = 400;
+  for (int e = 0; e < events; ++e) {
+    std::vector<rulec_value> slots = gen.event();
+    ctx.beginEvent();
+    std::vector<uint32_t> native(out.begin(), out.begin() + jit->eval()(slots.data(), 0, out.data(), &ctx));
+    ASSERT_EQ(native, test::referenceEvalPack(pack, slots.data(), 0, &ctx)) << "event " << e;
+    for (uint32_t r : native)
+      ++matches[r];
+  }
+  // Each rule must both hold and fail on some events, or it proves little.
+  for (size_t r = 0; r < matches.size(); ++r) {
+    EXPECT_GT(matches[r], 0u) << "rule " << r;
+    EXPECT_LT(matches[r], static_cast<uint32_t>(events)) << "rule " << r;
+  }
 }
 
 } // namespace

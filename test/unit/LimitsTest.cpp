@@ -112,16 +112,19 @@ TEST(Limits, RuleCount) {
 }
 
 // A chain of 20000 `and`s made a binary tree 20000 levels deep, and lowering
-// it overflowed the stack; a chain is one node now.
+// it overflowed the stack; a chain is one node now. (Lowered, it is over the
+// rule size limit, which is lifted here.)
 TEST(Limits, LongSigmaConditionChain) {
   std::string condition = "a";
   for (int i = 0; i < 20000; ++i)
     condition += i % 2 ? " and a" : " and not a";
   DiagnosticEngine diags;
+  FrontendOptions options;
+  options.maxRuleNodes = SIZE_MAX;
   Frontend fe = runFrontend(
       {writeTemp("chain.yml", "title: t\nlogsource: {product: app}\ndetection:\n  a: {x: 1}\n  condition: " +
                                   condition + " or a or a\n")},
-      FrontendOptions{}, diags);
+      options, diags);
   EXPECT_FALSE(diags.hasErrors());
   ASSERT_EQ(fe.sigmaRules.size(), 1u);
   const sigma::CondExpr &top = *fe.sigmaRules[0]->conditions[0];
@@ -130,6 +133,35 @@ TEST(Limits, LongSigmaConditionChain) {
   EXPECT_EQ(top.operands[0]->kind, sigma::CondExpr::And);
   EXPECT_EQ(top.operands[0]->operands.size(), 20001u);
   EXPECT_EQ(fe.compiled, 1u);
+}
+
+// A rule whose conditions lower to more IR nodes than the limit is left out
+// with an error naming it, in each language; the other rules compile.
+TEST(Limits, RuleSize) {
+  EXPECT_EQ(limits::kMaxRuleNodes, FrontendOptions{}.maxRuleNodes);
+  DiagnosticEngine diags;
+  FrontendOptions options;
+  options.maxRuleNodes = 5; // or(eq.int, ieq.str) per Sigma value: 3 nodes
+  Frontend fe = runFrontend(
+      {writeTemp("small.yml", "title: small\nlogsource: {product: app}\ndetection:\n  a: {x: 1}\n  condition: a\n"),
+       writeTemp("large.yml", "title: large\nlogsource: {product: app}\ndetection:\n  a: {x: [1, 2, 3]}\n  condition: a\n"),
+       writeTemp("large.kql", "T | where a == 1 or b == 2 or c == 3 or d == 4 or e == 5"),
+       writeTemp("large-panther.yml", "AnalysisType: rule\nRuleID: P\nEnabled: true\nLogTypes: [A]\nSeverity: Low\n"
+                                      "Detection:\n  - Any:\n" +
+                                          std::string("      - {KeyPath: a, Condition: Equals, Value: 1}\n") +
+                                          "      - {KeyPath: b, Condition: Equals, Value: 1}\n"
+                                          "      - {KeyPath: c, Condition: Equals, Value: 1}\n"
+                                          "      - {KeyPath: d, Condition: Equals, Value: 1}\n"
+                                          "      - {KeyPath: e, Condition: Equals, Value: 1}\n")},
+      options, diags);
+  EXPECT_EQ(fe.compiled, 1u);
+  EXPECT_EQ(fe.pack.rules.size(), 1u);
+  ASSERT_EQ(diags.diagnostics().size(), 3u);
+  for (const Diagnostic &d : diags.diagnostics()) {
+    EXPECT_EQ(d.code, DiagCode::LimitExceeded);
+    EXPECT_NE(d.message.find("has more than 5 tests and operators in its conditions (the limit)"), std::string::npos)
+        << d.message;
+  }
 }
 
 TEST(Limits, RegexProgramSize) {

@@ -32,7 +32,18 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
     error = toString(std::move(e));
     return nullptr;
   };
-  auto jit = orc::LLJITBuilder().create();
+  // Machine code at CodeGenOptLevel::None (fast instruction selection and
+  // register allocation) after the O2 IR pipeline: 3000 SigmaHQ rules JIT in
+  // 11.5 s instead of 31.6 s (the other core busy), and the scan is as fast
+  // (1, 10 and 1183 rule packs within noise): the hot code is in the
+  // runtime's helpers, and the rules' own code is branches and calls that O2
+  // has already shaped. (O0 IR as well: 5.8 s, but Netskope's scan -18%.)
+  // AOT packs (Aot.cpp) keep the default level; they are compiled once.
+  auto machine = orc::JITTargetMachineBuilder::detectHost();
+  if (!machine)
+    return fail(machine.takeError());
+  machine->setCodeGenOptLevel(CodeGenOptLevel::None);
+  auto jit = orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*machine)).create();
   if (!jit)
     return fail(jit.takeError());
 

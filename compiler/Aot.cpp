@@ -151,7 +151,7 @@ bool writeAotPack(const ir::Pack &pack, const std::string &sourceHash, const Aot
   ctx.setDiscardValueNames(true);
   std::unique_ptr<Module> module = codegen::generate(pack, ctx);
   addManifest(*module, pack, sourceHash);
-  codegen::optimize(*module, *tm);
+  codegen::optimize(*module, *tm, codegen::OptLevel::Full);
   switch (options.kind) {
   case AotOptions::Kind::Assembly:
     return emitFile(*module, *tm, options.output, CodeGenFileType::AssemblyFile, error);

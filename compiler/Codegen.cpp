@@ -11,6 +11,10 @@
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/InstCombine/InstCombine.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/SROA.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -987,7 +991,7 @@ std::unique_ptr<TargetMachine> createHostTargetMachine() {
   return std::move(*tm);
 }
 
-void optimize(Module &module, TargetMachine &tm) {
+void optimize(Module &module, TargetMachine &tm, OptLevel level) {
   module.setTargetTriple(tm.getTargetTriple().str());
   module.setDataLayout(tm.createDataLayout());
   LoopAnalysisManager lam;
@@ -1000,7 +1004,17 @@ void optimize(Module &module, TargetMachine &tm) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
+  ModulePassManager mpm;
+  if (level == OptLevel::Full) {
+    mpm = pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
+  } else {
+    FunctionPassManager fpm;
+    fpm.addPass(SROAPass(SROAOptions::ModifyCFG)); // the entry's match counter
+    fpm.addPass(EarlyCSEPass());
+    fpm.addPass(SimplifyCFGPass());
+    fpm.addPass(InstCombinePass());
+    mpm.addPass(createModuleToFunctionPassAdaptor(std::move(fpm)));
+  }
   mpm.run(module, mam);
 }
 

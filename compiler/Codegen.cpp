@@ -39,8 +39,8 @@ enum ValueField { kKindField = 0, kLenField = 2, kPayloadField = 3 };
 
 class Codegen {
 public:
-  Codegen(const ir::Pack &pack, LLVMContext &ctx)
-      : pack_(pack), ctx_(ctx), module_(std::make_unique<Module>("rulec.pack", ctx)), b_(ctx) {
+  Codegen(const ir::Pack &pack, LLVMContext &ctx, Part part)
+      : pack_(pack), part_(part), ctx_(ctx), module_(std::make_unique<Module>("rulec.pack", ctx)), b_(ctx) {
     valueTy_ = StructType::create(
         ctx, {b_.getInt8Ty(), ArrayType::get(b_.getInt8Ty(), 3), b_.getInt32Ty(), b_.getInt64Ty()},
         "rulec.value");
@@ -81,12 +81,25 @@ public:
   }
 
   std::unique_ptr<Module> run() {
-    std::vector<Function *> ruleFns;
-    for (uint32_t i = 0; i < pack_.rules.size(); ++i)
-      ruleFns.push_back(emitRule(pack_.rules[i], i));
-    emitEntry(ruleFns);
-    emitSeverity();
-    emitColumns();
+    if (part_.count == 1) {
+      std::vector<Function *> ruleFns;
+      for (uint32_t i = 0; i < pack_.rules.size(); ++i)
+        ruleFns.push_back(emitRule(pack_.rules[i], i, Function::InternalLinkage, "rule." + std::to_string(i)));
+      emitEntry(ruleFns);
+      emitSeverity();
+      emitColumns();
+    } else if (part_.index == 0) {
+      // The rules live in the other parts; the JIT links them by name.
+      std::vector<Function *> ruleFns;
+      for (uint32_t i = 0; i < pack_.rules.size(); ++i)
+        ruleFns.push_back(Function::Create(ruleType(), Function::ExternalLinkage, ruleSymbol(i), *module_));
+      emitEntry(ruleFns);
+      emitSeverity();
+      emitColumns();
+    } else {
+      for (uint32_t i = part_.index - 1; i < pack_.rules.size(); i += part_.count - 1)
+        emitRule(pack_.rules[i], i, Function::ExternalLinkage, ruleSymbol(i));
+    }
     if (verifyModule(*module_, &errs()))
       report_fatal_error("rulec codegen produced an invalid module");
     return std::move(module_);
@@ -593,7 +606,8 @@ private:
     BasicBlock *callerBlock = b_.GetInsertBlock();
     auto *ty = FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_}, false);
     fn_ = Function::Create(ty, Function::InternalLinkage, caller->getName() + ".part", *module_);
-    fn_->copyAttributesFrom(caller);
+    fn_->setAttributes(caller->getAttributes()); // noinline, the slots' noalias
+    fn_->setCallingConv(caller->getCallingConv());
     fn_->addParamAttr(0, Attribute::ReadOnly);
     slots_ = fn_->getArg(0);
     rtCtx_ = fn_->getArg(1);
@@ -711,9 +725,11 @@ private:
     b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
   }
 
-  Function *emitRule(const ir::Rule &rule, uint32_t index) {
-    beginFunction(FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_}, false), Function::InternalLinkage,
-                  "rule." + std::to_string(index), 1);
+  FunctionType *ruleType() { return FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_}, false); }
+
+  Function *emitRule(const ir::Rule &rule, uint32_t index, GlobalValue::LinkageTypes linkage,
+                     const std::string &name) {
+    beginFunction(ruleType(), linkage, name, 1);
     fn_->addParamAttr(0, Attribute::NoAlias);
     fn_->addParamAttr(0, Attribute::ReadOnly);
     // Rules stay separate functions: inlining thousands into the entry makes
@@ -948,6 +964,7 @@ private:
   }
 
   const ir::Pack &pack_;
+  const Part part_;
   LLVMContext &ctx_;
   std::unique_ptr<Module> module_;
   IRBuilder<> b_;
@@ -969,11 +986,13 @@ private:
 
 } // namespace
 
-std::unique_ptr<Module> generate(const ir::Pack &pack, LLVMContext &ctx) {
-  return Codegen(pack, ctx).run();
+std::string ruleSymbol(uint32_t index) { return "rulec.rule." + std::to_string(index); }
+
+std::unique_ptr<Module> generate(const ir::Pack &pack, LLVMContext &ctx, Part part) {
+  return Codegen(pack, ctx, part).run();
 }
 
-std::unique_ptr<TargetMachine> createHostTargetMachine() {
+void initializeNativeTarget() {
   static bool initialized = [] {
     InitializeNativeTarget();
     InitializeNativeTargetAsmPrinter();
@@ -981,6 +1000,10 @@ std::unique_ptr<TargetMachine> createHostTargetMachine() {
     return true;
   }();
   (void)initialized;
+}
+
+std::unique_ptr<TargetMachine> createHostTargetMachine() {
+  initializeNativeTarget();
   auto builder = orc::JITTargetMachineBuilder::detectHost();
   if (!builder)
     report_fatal_error(builder.takeError());

@@ -31,8 +31,24 @@ inline constexpr const char *kEvalSymbol = "rulec_pack_eval";
 inline constexpr const char *kSeveritySymbol = "rulec_pack_severity";
 inline constexpr const char *kColumnSymbol = "rulec_pack_column";
 
-/// Builds the (unoptimized) module for `pack`.
-std::unique_ptr<llvm::Module> generate(const ir::Pack &pack, llvm::LLVMContext &ctx);
+/// Which part of a pack one module holds. The JIT compiles a large pack as
+/// several modules on several threads: part 0 holds the entry points
+/// (rulec_pack_eval, _severity, _column), parts 1..count-1 the rule functions
+/// (rule r in part 1 + r % (count - 1)), which then have external linkage
+/// under the names ruleSymbol() gives. One part (the default) is the whole
+/// pack in one module.
+struct Part {
+  uint32_t index = 0, count = 1;
+};
+
+/// The symbol of rule `index`'s function in a pack of several parts.
+std::string ruleSymbol(uint32_t index);
+
+/// Builds the (unoptimized) module of `part` of `pack`.
+std::unique_ptr<llvm::Module> generate(const ir::Pack &pack, llvm::LLVMContext &ctx, Part part = {});
+
+/// Registers the host's LLVM target once (any thread may call it).
+void initializeNativeTarget();
 
 /// A TargetMachine for the host CPU; aborts with a message if LLVM has no
 /// native target (never the case with Debian's LLVM on x86-64 or arm64).

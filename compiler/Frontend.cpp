@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 namespace rulec {
 
@@ -118,12 +119,19 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
                 "more than " + std::to_string(options.maxRules) + " rules; this rule and the ones after it are left out");
     return true;
   };
+  // YAML files are parsed a batch at a time on all cores, then read in order.
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  const size_t batchSize = 64 * threads;
+  std::vector<LoadedYamlFile> batch;
+  std::map<size_t, size_t> inBatch; // file index -> its place in batch
+  auto isKql = [](const std::string &file) { return fs::path(file).extension() == ".kql"; };
   bool full = false;
-  for (const std::string &file : files) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string &file = files[i];
     if (full)
       break;
     ++fe.files;
-    if (fs::path(file).extension() == ".kql") {
+    if (isKql(file)) {
       if ((full = tooMany(file, YAML::Mark())))
         break;
       ++fe.kqlFiles;
@@ -133,11 +141,24 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
         ++fe.rejected;
       continue;
     }
-    std::vector<YAML::Node> documents;
-    if (!loadYamlDocuments(file, documents, diags)) {
+    if (!inBatch.count(i)) {
+      std::vector<std::string> paths;
+      inBatch.clear();
+      for (size_t j = i; j < files.size() && paths.size() < batchSize; ++j)
+        if (!isKql(files[j])) {
+          inBatch[j] = paths.size();
+          paths.push_back(files[j]);
+        }
+      batch = loadYamlFiles(paths, threads);
+    }
+    LoadedYamlFile &loaded = batch[inBatch[i]];
+    for (const Diagnostic &d : loaded.diags.diagnostics())
+      diags.report(d.severity, d.code, d.loc, d.message);
+    if (!loaded.ok) {
       ++fe.rejected;
       continue;
     }
+    const std::vector<YAML::Node> documents = std::move(loaded.documents);
     if (documents.empty())
       notARule(file, YAML::Mark(), "not a rule: the file holds no YAML document");
     for (const YAML::Node &root : documents) {

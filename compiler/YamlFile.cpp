@@ -5,10 +5,12 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <memory>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -173,6 +175,22 @@ bool loadYamlDocuments(const std::string &path, std::vector<YAML::Node> &documen
     if (!d.IsNull())
       documents.push_back(std::move(d));
   return true;
+}
+
+std::vector<LoadedYamlFile> loadYamlFiles(const std::vector<std::string> &paths, unsigned threads) {
+  std::vector<LoadedYamlFile> out(paths.size());
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(paths.size())));
+  auto work = [&](unsigned thread) {
+    for (size_t i = thread; i < paths.size(); i += threads)
+      out[i].ok = loadYamlDocuments(paths[i], out[i].documents, out[i].diags);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back(work, t);
+  work(0);
+  for (std::thread &t : pool)
+    t.join();
+  return out;
 }
 
 bool loadYamlText(const std::string &text, const std::string &name, YAML::Node &root, DiagnosticEngine &diags) {

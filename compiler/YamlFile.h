@@ -16,6 +16,17 @@ namespace rulec {
 /// returns false.
 bool loadYamlDocuments(const std::string &path, std::vector<YAML::Node> &documents, DiagnosticEngine &diags);
 
+/// One file's result of loadYamlFiles.
+struct LoadedYamlFile {
+  bool ok = false;
+  std::vector<YAML::Node> documents;
+  DiagnosticEngine diags; ///< this file's diagnostics, for the caller to merge
+};
+
+/// loadYamlDocuments for each of `paths`, on up to `threads` threads (YAML
+/// parsing is most of the frontend's time). Results are in `paths` order.
+std::vector<LoadedYamlFile> loadYamlFiles(const std::vector<std::string> &paths, unsigned threads);
+
 /// The same for YAML text; `name` names it in diagnostics.
 bool loadYamlText(const std::string &text, const std::string &name, YAML::Node &root, DiagnosticEngine &diags);
 

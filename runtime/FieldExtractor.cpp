@@ -103,7 +103,9 @@ void FieldExtractor::readElements(uint32_t slot, simdjson::dom::array array, rul
 
 /// The first member whose key equals `key` ignoring ASCII case and spaces.
 static bool findLooseKey(simdjson::dom::object object, std::string_view key, simdjson::dom::element &out) {
-  auto fold = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  // ASCII folding inline: libc's tolower (a call per character, through the
+  // locale) was 11% of a one-rule Sigma scan, most events missing some field.
+  auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
   for (auto member : object) {
     std::string_view k = member.key;
     size_t i = 0, j = 0;

@@ -2,6 +2,7 @@
 #include "Frontend.h"
 
 #include "Limits.h"
+#include "Parallel.h"
 
 #include "KqlLowering.h"
 #include "LiteralSets.h"
@@ -16,7 +17,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <thread>
 
 namespace rulec {
 
@@ -120,7 +120,7 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
     return true;
   };
   // YAML files are parsed a batch at a time on all cores, then read in order.
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  const unsigned threads = compilerThreads();
   const size_t batchSize = 64 * threads;
   std::vector<LoadedYamlFile> batch;
   std::map<size_t, size_t> inBatch; // file index -> its place in batch

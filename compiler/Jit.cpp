@@ -2,6 +2,7 @@
 #include "Jit.h"
 
 #include "Codegen.h"
+#include "Parallel.h"
 
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
@@ -12,8 +13,6 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Target/TargetMachine.h>
 
-#include <algorithm>
-#include <thread>
 
 namespace rulec {
 
@@ -33,9 +32,6 @@ namespace {
 /// A pack of this many rules or more compiles as several modules on several
 /// threads (codegen::Part); smaller ones as one module on this thread.
 constexpr size_t kParallelRules = 64;
-
-/// Threads for a parallel compile: the machine's cores, at most 8.
-unsigned compileThreads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 8u); }
 
 /// Machine code at CodeGenOptLevel::None (fast instruction selection and
 /// register allocation) after the quick IR pipeline (OptLevel::Quick): with
@@ -82,12 +78,7 @@ Expected<std::vector<std::unique_ptr<MemoryBuffer>>> compileParts(const ir::Pack
       objects[index] = std::move(*object);
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back(work, t);
-  work(0);
-  for (std::thread &t : pool)
-    t.join();
+  runOnThreads(threads, work);
   for (const std::string &e : errors)
     if (!e.empty())
       return make_error<StringError>(e, inconvertibleErrorCode());
@@ -139,7 +130,7 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
     return fail(process.takeError());
   main.addGenerator(std::move(*process));
 
-  const unsigned threads = compileThreads();
+  const unsigned threads = compilerThreads();
   if (pack.rules.size() < kParallelRules || threads == 1) {
     auto ctx = std::make_unique<LLVMContext>();
     ctx->setDiscardValueNames(true); // names only serve --emit=llvm; they cost compile time

@@ -2,6 +2,7 @@
 #include "YamlFile.h"
 
 #include "Limits.h"
+#include "Parallel.h"
 
 #include <yaml-cpp/eventhandler.h>
 
@@ -10,7 +11,6 @@
 #include <functional>
 #include <memory>
 #include <sstream>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -184,12 +184,7 @@ std::vector<LoadedYamlFile> loadYamlFiles(const std::vector<std::string> &paths,
     for (size_t i = thread; i < paths.size(); i += threads)
       out[i].ok = loadYamlDocuments(paths[i], out[i].documents, out[i].diags);
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back(work, t);
-  work(0);
-  for (std::thread &t : pool)
-    t.join();
+  runOnThreads(threads, work);
   return out;
 }
 

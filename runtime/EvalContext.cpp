@@ -56,7 +56,7 @@ std::shared_ptr<const rulec::LiteralDatabases> buildLiterals(const rulec::PackIn
 } // namespace
 
 rulec_context::rulec_context(const rulec::PackInfo &p, std::shared_ptr<const rulec::LiteralDatabases> dbs)
-    : pack(p), sets(p.sets.size()), literals(dbs ? std::move(dbs) : buildLiterals(p)) {
+    : pack(p), sets(p.sets.size()), regexGate(p.regexes), literals(dbs ? std::move(dbs) : buildLiterals(p)) {
   for (const std::string &pattern : p.regexes) {
     re2::RE2::Options options;
     options.set_log_errors(false);

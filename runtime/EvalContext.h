@@ -10,6 +10,7 @@
 #pragma once
 
 #include "LiteralMatcher.h"
+#include "RegexGate.h"
 #include "PackInfo.h"
 #include "rulec/abi.h"
 
@@ -54,6 +55,7 @@ struct rulec_context {
   void beginEvent() {
     scratchUsed = 0;
     literals.beginEvent();
+    regexGate.beginEvent();
   }
   /// `n` bytes of scratch memory valid until the next beginEvent().
   char *scratch(size_t n);
@@ -63,6 +65,7 @@ struct rulec_context {
   const rulec::PackInfo &pack;
   std::vector<rulec::StringSet> sets;
   std::vector<std::unique_ptr<re2::RE2>> regexes;
+  rulec::RegexGate regexGate; ///< which regexes can match a text at all
   rulec::LiteralMatcher literals;
   /// For parse_json of a string column (its own parser: the event's must
   /// stay intact while the pack runs).

@@ -111,7 +111,8 @@ extern "C" int rulec_rt_keyword(rulec_context *ctx, uint32_t regex) {
 
 extern "C" int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n) {
   const re2::RE2 &re = *ctx->regexes[regex];
-  return re.ok() && re2::RE2::PartialMatch(re2::StringPiece(s, n), re);
+  return re.ok() && ctx->regexGate.mayMatch(regex, std::string_view(s, n)) &&
+         re2::RE2::PartialMatch(re2::StringPiece(s, n), re);
 }
 
 namespace {

@@ -1,0 +1,91 @@
+//===- RegexGateTest.cpp - The regex gate never skips a match -------------===//
+//
+// RegexGate (runtime/RegexGate.h) may only rule a pattern out when RE2 would
+// not match it: checked over patterns of the kinds rule packs hold and texts
+// built from their atoms in every case, with the Unicode characters RE2's
+// case folding maps onto ASCII (the Kelvin sign, the long s).
+//
+//===----------------------------------------------------------------------===//
+#include "RegexGate.h"
+
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <random>
+
+using rulec::RegexGate;
+
+namespace {
+
+const std::vector<std::string> kPatterns = {
+    R"(\$VerbosePreference\.ToString\()",          // one long atom, case-sensitive
+    R"((?i)\\cmd\.exe\s+/c\s+(whoami|net\s+user))", // caseless, an or of atoms, with s
+    R"((?i)certutil.*-urlcache)",                   // caseless, no k or s in the atoms
+    R"((?i)kernel32)",                              // caseless with k: the Kelvin sign matches it
+    R"(\w+`(?:\w+|-|.)`[\w+|\s])",                  // no atoms: always runs
+    R"((?i)\.exe[\"\']?\s+[^\"]{0,64}werfaultsecure\.exe)",
+    R"((?is)^.*ο.*$)",                              // a Greek omicron, caseless: needs non-ASCII
+    R"(Élan(?:cé)?)",                               // non-ASCII atoms, case-sensitive
+    R"(abc(?i:DEF)ghi)",                            // caseless in the middle
+    R"((?i)(?:set).*&&\s?set.*(?:environment|invoke).*&&)",
+    R"(^[A-Z]:\\Windows\\Temp\\[a-f0-9]{8}\.dll$)",
+    R"(\x{212A}elvin)",                             // the Kelvin sign itself, case-sensitive
+};
+
+const std::vector<std::string> kPieces = {
+    "$VerbosePreference.ToString(", "$verbosepreference.tostring(", "\\cmd.exe /c whoami", "\\CMD.EXE  /C NET USER",
+    "certutil -urlcache", "CERTUTIL.exe -f -URLCACHE", "kernel32", "KERNEL32", "\u212Aernel32", "\u212AERNEL32",
+    "a.exe' 12 werfaultsecure.exe", "ο", "Ο", "o", "Élan", "élan", "ÉLAN", "Élancé", "abcDEFghi", "abcdefghi",
+    "ABCDEFGHI", "set x && set environment && ", "C:\\Windows\\Temp\\0badf00d.dll", "\u212Aelvin", "Kelvin",
+    "\u017Fet x && \u017Fet invoke && ", "foo`b`x", " ", "x", "&&", "/c", "\n", "é", "\xff",
+};
+
+TEST(RegexGate, NeverRulesOutAMatch) {
+  RegexGate gate(kPatterns);
+  std::vector<std::unique_ptr<re2::RE2>> regexes;
+  for (const std::string &p : kPatterns) {
+    regexes.push_back(std::make_unique<re2::RE2>(p));
+    ASSERT_TRUE(regexes.back()->ok()) << p;
+  }
+  std::mt19937 rng(20261125);
+  size_t matches = 0, ruledOut = 0;
+  for (int t = 0; t < 20000; ++t) {
+    std::string text;
+    for (int n = std::uniform_int_distribution<int>(1, 4)(rng); n > 0; --n)
+      text += kPieces[std::uniform_int_distribution<size_t>(0, kPieces.size() - 1)(rng)];
+    gate.beginEvent();
+    for (uint32_t i = 0; i < kPatterns.size(); ++i) {
+      const bool match = re2::RE2::PartialMatch(text, *regexes[i]);
+      const bool may = gate.mayMatch(i, text);
+      ASSERT_TRUE(may || !match) << "pattern " << kPatterns[i] << " matches \"" << text << "\" but was ruled out";
+      matches += match;
+      ruledOut += !may;
+    }
+  }
+  // Both outcomes occur often, or the comparison proves little.
+  EXPECT_GT(matches, 20000u);
+  EXPECT_GT(ruledOut, 40000u);
+}
+
+TEST(RegexGate, WhichPatternsAreGated) {
+  // On atoms: plain ASCII patterns, case-sensitive or without k or s in the
+  // atoms. On a non-ASCII byte: patterns whose atoms all hold one. The rest
+  // always run.
+  RegexGate gate(kPatterns);
+  gate.beginEvent();
+  const std::string ascii = "nothing relevant here";
+  EXPECT_FALSE(gate.mayMatch(0, ascii));  // $VerbosePreference
+  EXPECT_TRUE(gate.mayMatch(1, ascii));   // caseless with s: always runs
+  EXPECT_FALSE(gate.mayMatch(2, ascii));  // certutil
+  EXPECT_TRUE(gate.mayMatch(3, ascii));   // kernel32: the Kelvin sign
+  EXPECT_TRUE(gate.mayMatch(4, ascii));   // no atoms
+  EXPECT_FALSE(gate.mayMatch(6, ascii));  // the omicron needs a non-ASCII byte
+  EXPECT_TRUE(gate.mayMatch(6, "a Ο b")); // ... and has one here
+  EXPECT_FALSE(gate.mayMatch(7, ascii));  // Élan: all atoms non-ASCII
+  EXPECT_FALSE(gate.mayMatch(10, ascii)); // C:\Windows\Temp
+  EXPECT_TRUE(gate.mayMatch(11, ascii));  // \x{212A}: RE2 lowercases it to the atom k
+  EXPECT_TRUE(re2::RE2::PartialMatch("\u212Aernel32", re2::RE2(kPatterns[3])));
+  EXPECT_TRUE(gate.mayMatch(3, "\u212Aernel32"));
+}
+
+} // namespace

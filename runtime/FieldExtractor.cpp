@@ -1,6 +1,7 @@
 //===- FieldExtractor.cpp -------------------------------------------------===//
 #include "FieldExtractor.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <string_view>
@@ -20,6 +21,22 @@ FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
     for (size_t k = 0; k < f.alternatives.size() && k < 254; ++k)
       insert(f.alternatives[k], f.keyMatch, {slot, static_cast<uint8_t>(k + 1)});
   }
+  for (Node &node : nodes_)
+    for (Edge &edge : node.edges)
+      if (!collectTargets(edge.child, edge.below))
+        edge.below.clear();
+}
+
+bool FieldExtractor::collectTargets(uint32_t node, std::vector<Target> &out) const {
+  for (const Target &t : nodes_[node].slots) {
+    if (t.rank == 0 || out.size() == kSkipTargets)
+      return false;
+    out.push_back(t);
+  }
+  for (const Edge &e : nodes_[node].edges)
+    if (!collectTargets(e.child, out))
+      return false;
+  return true;
 }
 
 void FieldExtractor::insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target) {
@@ -31,7 +48,7 @@ void FieldExtractor::insert(const std::vector<PathStep> &path, KeyMatch keyMatch
         next = e.child;
     if (next == UINT32_MAX) {
       next = static_cast<uint32_t>(nodes_.size());
-      nodes_[node].edges.push_back({step, keyMatch, next});
+      nodes_[node].edges.push_back({step, keyMatch, next, {}});
       nodes_.emplace_back();
     }
     node = next;
@@ -144,6 +161,11 @@ void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rule
       readElements(t.slot, value.get_array().value_unsafe(), out, arena);
   }
   for (const Edge &edge : node.edges) {
+    if (!edge.below.empty() && std::all_of(edge.below.begin(), edge.below.end(), [&](const Target &t) {
+          const rulec_value &out = slots[t.slot];
+          return out.kind != RULEC_MISSING && out.reserved[0] <= t.rank;
+        }))
+      continue; // its alternatives are all decided already
     simdjson::dom::element child;
     if (edge.step.isWildcard) {
       // Any member of an object (or element of an array): configured paths

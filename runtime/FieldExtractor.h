@@ -32,21 +32,31 @@ public:
                ValueArena &arena) const;
 
 private:
-  struct Edge {
-    PathStep step;
-    KeyMatch keyMatch;
-    uint32_t child;
-  };
   struct Target {
     uint32_t slot;
     uint8_t rank; ///< 0 for a plain path; k+1 for a field's k-th alternative
   };
+  struct Edge {
+    PathStep step;
+    KeyMatch keyMatch;
+    uint32_t child;
+    /// Every target below the edge, when all are alternatives and at most
+    /// kSkipTargets: once each slot holds a better-ranked value the edge's
+    /// subtree has nothing to fill and is not looked up (an absent
+    /// Event.System.CommandLine after Event.EventData.CommandLine was found
+    /// cost two passes over System's members). Empty: always walked.
+    std::vector<Target> below;
+  };
+  static constexpr size_t kSkipTargets = 16;
   struct Node {
     std::vector<Edge> edges;
     std::vector<Target> slots; ///< fields whose path ends here
   };
 
   void insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target);
+  /// Collects the targets below `node` into `out`; false when one is not an
+  /// alternative or there are more than kSkipTargets.
+  bool collectTargets(uint32_t node, std::vector<Target> &out) const;
 
   void walk(uint32_t node, simdjson::dom::element value, rulec_value *slots,
             simdjson::dom::element *elements, ValueArena &arena) const;

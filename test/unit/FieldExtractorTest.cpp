@@ -83,6 +83,41 @@ TEST_F(FieldExtractorTest, SigmaKeysMatchExactThenIgnoringCaseAndSpaces) {
   EXPECT_EQ(str(4), "lower");  // Panther ignores case only
 }
 
+FieldSpec alternatives(std::vector<std::vector<PathStep>> paths) {
+  FieldSpec f;
+  f.alternatives = std::move(paths);
+  f.keyMatch = KeyMatch::ExactThenLoose;
+  return f;
+}
+
+// A field with alternative paths (Sigma's configured mappings) takes the
+// first alternative present, whatever the document order; subtrees whose
+// alternatives are all decided are skipped, never one that could still give a
+// better-ranked value.
+TEST_F(FieldExtractorTest, AlternativesTakeTheFirstPresent) {
+  const std::vector<FieldSpec> fields = {alternatives({{key("X"), key("a")}, {key("Y"), key("a")}, {key("a")}}),
+                                         alternatives({{key("X"), key("b")}, {key("Y"), key("b")}})};
+  extract(fields, R"({"X":{"a":1},"Y":{"a":2},"a":3})");
+  EXPECT_EQ(slots[0].payload.i, 1);
+  extract(fields, R"({"Y":{"a":2},"a":3})");
+  EXPECT_EQ(slots[0].payload.i, 2);
+  extract(fields, R"({"a":3})");
+  EXPECT_EQ(slots[0].payload.i, 3);
+  EXPECT_EQ(slots[1].kind, RULEC_MISSING);
+  extract(fields, R"({"Y":{"a":2,"b":5},"X":{"b":4}})");
+  EXPECT_EQ(slots[0].payload.i, 2);
+  EXPECT_EQ(slots[1].payload.i, 4);
+  // P is walked first and fills y with its second-ranked value; Q must still
+  // be walked for y's first-ranked one.
+  const std::vector<FieldSpec> crossed = {alternatives({{key("P"), key("x")}, {key("Q"), key("x")}}),
+                                          alternatives({{key("Q"), key("y")}, {key("P"), key("y")}})};
+  extract(crossed, R"({"P":{"x":1,"y":10},"Q":{"x":2,"y":20}})");
+  EXPECT_EQ(slots[0].payload.i, 1);
+  EXPECT_EQ(slots[1].payload.i, 20);
+  extract(crossed, R"({"P":{"x":1,"y":10}})");
+  EXPECT_EQ(slots[1].payload.i, 10);
+}
+
 TEST_F(FieldExtractorTest, DuplicateKeysFirstWins) {
   extract({path({key("a")})}, R"({"a":1,"a":2})");
   EXPECT_EQ(slots[0].payload.i, 1);

@@ -1,10 +1,9 @@
 //===- KqlLowering.cpp ----------------------------------------------------===//
 #include "KqlLowering.h"
 
-#include "Limits.h"
+#include "RegexCheck.h"
 #include "rulec/abi.h"
 
-#include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
@@ -71,21 +70,10 @@ struct Unsupported {
   DiagCode code = DiagCode::Unsupported;
 };
 
-/// RE2 with the compiler's memory bound (limits::kMaxRegexMemory); a pattern
-/// over it is a limit-exceeded error, any other bad pattern `badPattern`.
-void checkRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern) {
-  re2::RE2::Options options(re2::RE2::Quiet);
-  options.set_max_mem(limits::kMaxRegexMemory);
-  re2::RE2 re(pattern, options);
-  if (re.ok())
-    return;
-  if (re.error_code() == re2::RE2::ErrorPatternTooLarge)
-    throw Unsupported{loc,
-                      "regular expression too large: RE2 needs more than " +
-                          std::to_string(limits::kMaxRegexMemory >> 20) + " MiB to compile '" +
-                          (pattern.size() > 80 ? pattern.substr(0, 80) + "...'" : pattern + "'"),
-                      DiagCode::LimitExceeded};
-  throw Unsupported{loc, badPattern + re.error()};
+/// Throws the error checkRegex (RegexCheck.h) finds in `pattern`, if any.
+void requireRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern) {
+  if (auto problem = checkRegex(pattern, badPattern))
+    throw Unsupported{loc, problem->message, problem->code};
 }
 
 class Lowering {
@@ -968,7 +956,7 @@ private:
     } else if (name == "=~" || name == "~") {
       e = stringLeaf(Op::EqFold, c, lower(k.value.s), loc);
     } else if (name == "matches regex") {
-      checkRegex(k.value.s, loc, "bad regular expression '" + k.value.s + "': ");
+      requireRegex(k.value.s, loc, "bad regular expression '" + k.value.s + "': ");
       e = stringLeaf(Op::Regex, c, "", loc);
       e->index = static_cast<uint32_t>(pack_.regexes.size());
       pack_.regexes.push_back(k.value.s);

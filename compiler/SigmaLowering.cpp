@@ -2,7 +2,7 @@
 #include "SigmaLowering.h"
 
 #include "IpAddress.h"
-#include "Limits.h"
+#include "RegexCheck.h"
 #include "rulec/abi.h"
 
 #include <re2/re2.h>
@@ -25,21 +25,10 @@ struct Unsupported {
   DiagCode code = DiagCode::Unsupported;
 };
 
-/// RE2 with the compiler's memory bound (limits::kMaxRegexMemory); a pattern
-/// over it is a limit-exceeded error, any other bad pattern `badPattern`.
-void checkRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern) {
-  re2::RE2::Options options(re2::RE2::Quiet);
-  options.set_max_mem(limits::kMaxRegexMemory);
-  re2::RE2 re(pattern, options);
-  if (re.ok())
-    return;
-  if (re.error_code() == re2::RE2::ErrorPatternTooLarge)
-    throw Unsupported{loc,
-                      "regular expression too large: RE2 needs more than " +
-                          std::to_string(limits::kMaxRegexMemory >> 20) + " MiB to compile '" +
-                          (pattern.size() > 80 ? pattern.substr(0, 80) + "...'" : pattern + "'"),
-                      DiagCode::LimitExceeded};
-  throw Unsupported{loc, badPattern + re.error()};
+/// Throws the error checkRegex (RegexCheck.h) finds in `pattern`, if any.
+void requireRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern) {
+  if (auto problem = checkRegex(pattern, badPattern))
+    throw Unsupported{loc, problem->message, problem->code};
 }
 
 /// A value after Sigma's escapes: literal text and the * / ? wildcards.
@@ -436,7 +425,7 @@ private:
   }
 
   IrPtr regexLeaf(uint32_t slot, const std::string &re, const SourceLocation &loc, bool keyword = false) {
-    checkRegex(re, loc, "the regular expression '" + re + "' does not compile in RE2 (linear time): ");
+    requireRegex(re, loc, "the regular expression '" + re + "' does not compile in RE2 (linear time): ");
     IrPtr e = IrExpr::makeLeaf(keyword ? Op::Keyword : Op::Regex, slot, loc);
     e->index = static_cast<uint32_t>(pack_.regexes.size());
     pack_.regexes.push_back(re);

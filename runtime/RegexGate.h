@@ -51,9 +51,6 @@ public:
   /// False when pattern `index` cannot match `text`; true when it may.
   bool mayMatch(uint32_t index, std::string_view text);
 
-  /// Patterns the gate can rule out (for tests and --timing reports).
-  size_t gated() const { return gated_; }
-
 private:
   /// The potentials of one text of this event, kept for the next patterns
   /// tested on it (a rule pack tests many patterns on the same field).
@@ -69,7 +66,7 @@ private:
   std::unique_ptr<re2::FilteredRE2> filter_;
   static constexpr int kAlways = -1, kNeedsNonAscii = -2;
   std::vector<int> filterId_; ///< by pattern index: its filter id, kAlways or kNeedsNonAscii
-  size_t gated_ = 0;
+  size_t gated_ = 0; ///< patterns in filter_
   hs_database *atoms_ = nullptr;
   hs_scratch *scratch_ = nullptr;
   std::vector<Scan> scans_;

@@ -14,6 +14,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${RULEC_ASAN_BUILD_DIR:-$root/build-asan}
 lit=/usr/lib/llvm-19/build/utils/lit/lit.py
+. "$root/tools/suite-counts.sh"
 
 # -O1 -g1: ASan's usual trade of speed for exact stack traces, and a build in about half the
 # time of -O2 -g.
@@ -33,9 +34,6 @@ echo "== unit tests under ASan + UBSan (ctest)"
 ctest --test-dir "$build" -E '^lit$' --output-on-failure -j 2 > "$build/unit.log" 2>&1
 unit_status=$?
 grep -E 'tests passed|Failed|\*\*\*' "$build/unit.log" | tail -n 20
-unit_line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$build/unit.log" | tail -n 1)
-unit_failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$unit_line")
-unit_total=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$unit_line")
 
 # Left out: tests that measure this process's memory (ASan's shadow memory and quarantine
 # are not rulec's). A test can also say `UNSUPPORTED: sanitizer` itself.
@@ -44,14 +42,7 @@ echo "== lit tests under ASan + UBSan (not: $skip)"
 python3 "$lit" -sv --filter-out "$skip" "$build/test" > "$build/lit.log" 2>&1
 lit_status=$?
 grep -E '^(FAIL|UNRESOLVED|TIMEOUT):|^ *(Passed|Failed|Unsupported|Unresolved|Timed Out) *:|Testing Time' "$build/lit.log"
-lit_passed=$(grep -E '^ *Passed *:' "$build/lit.log" | grep -oE '[0-9]+' | head -n 1)
-lit_failed=$(awk -F: '/^ *(Failed|Unresolved|Timed Out) *:/ { split($2, n, " "); sum += n[1] } END { print sum + 0 }' "$build/lit.log")
-
-passed=$(( ${unit_total:-0} - ${unit_failed:-0} + ${lit_passed:-0} ))
-failed=$(( ${unit_failed:-0} + ${lit_failed:-0} ))
-if [ "$unit_status" -ne 0 ] || [ "$lit_status" -ne 0 ]; then
-  [ "$failed" -eq 0 ] && failed=1 # a runner failed without counting a test
-fi
+count_suite "$build" "$unit_status" "$lit_status"
 [ "$failed" -ne 0 ] && echo "sanitizers: details in $build/unit.log and $build/lit.log"
 echo "sanitizers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

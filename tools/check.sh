@@ -11,6 +11,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${RULEC_BUILD_DIR:-$root/build}
 lit=/usr/lib/llvm-19/build/utils/lit/lit.py
+. "$root/tools/suite-counts.sh"
 
 "$root/tools/setup.sh" || { echo "tests: 0 passed, 1 failed (setup failed)"; exit 1; }
 "$root/tools/build.sh" || { echo "tests: 0 passed, 1 failed (build failed)"; exit 1; }
@@ -18,21 +19,11 @@ lit=/usr/lib/llvm-19/build/utils/lit/lit.py
 echo "== unit tests (GoogleTest via ctest)"
 ctest --test-dir "$build" -E '^lit$' --output-on-failure -j 2 | tee "$build/unit.log"
 unit_status=${PIPESTATUS[0]}
-unit_line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$build/unit.log" | tail -n 1)
-unit_failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$unit_line")
-unit_total=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$unit_line")
 
 echo "== lit tests (end to end)"
 python3 "$lit" -sv "$build/test" | tee "$build/lit.log"
 lit_status=${PIPESTATUS[0]}
-lit_passed=$(grep -E '^ *Passed *:' "$build/lit.log" | grep -oE '[0-9]+' | head -n 1)
-lit_failed=$(awk -F: '/^ *(Failed|Unresolved|Timed Out) *:/ { split($2, n, " "); sum += n[1] } END { print sum + 0 }' "$build/lit.log")
-
-passed=$(( ${unit_total:-0} - ${unit_failed:-0} + ${lit_passed:-0} ))
-failed=$(( ${unit_failed:-0} + ${lit_failed:-0} ))
-if [ "$unit_status" -ne 0 ] || [ "$lit_status" -ne 0 ]; then
-  [ "$failed" -eq 0 ] && failed=1 # a runner failed without counting a test
-fi
+count_suite "$build" "$unit_status" "$lit_status"
 
 if [ "${RULEC_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== the same tests under ASan + UBSan + LeakSanitizer (tools/check-sanitizers.sh)"

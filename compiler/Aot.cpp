@@ -2,7 +2,6 @@
 #include "Aot.h"
 
 #include "Codegen.h"
-#include "LiteralMatcher.h"
 #include "PackSerialization.h"
 #include "rulec/abi.h"
 
@@ -83,11 +82,7 @@ void addManifest(Module &module, const ir::Pack &pack, const std::string &source
   LLVMContext &ctx = module.getContext();
   auto *i32 = Type::getInt32Ty(ctx);
   auto *ptr = PointerType::getUnqual(ctx);
-  PackInfo metadata = pack.info();
-  std::string error;
-  if (!LiteralDatabases::precompile(metadata, error)) // loading then skips Hyperscan's compiler
-    metadata = pack.info();
-  const std::string info = serializePack(metadata);
+  const std::string info = serializePack(pack.info());
   auto privateConstant = [&](Constant *init, const char *name) {
     return new GlobalVariable(module, init->getType(), true, GlobalValue::PrivateLinkage, init, name);
   };

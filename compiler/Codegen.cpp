@@ -71,10 +71,10 @@ public:
     regexMatch_ = helper("rulec_rt_regex_match", i32, {ptrTy_, i32, ptrTy_, i32});
     keyword_ = helper("rulec_rt_keyword", i32, {ptrTy_, i32});
     sigmaRule_ = helper("rulec_rt_sigma_rule", i32, {ptrTy_, ptrTy_, ptrTy_, i32});
-    literal_ = helper("rulec_rt_literal", i32, {ptrTy_, i32, i32, ptrTy_});
-    prefilter_ = Function::Create(FunctionType::get(ptrTy_, {ptrTy_, ptrTy_}, false), Function::ExternalLinkage,
-                                  "rulec_rt_prefilter", *module_);
-    prefilter_->setDoesNotThrow();
+    scan_ = Function::Create(FunctionType::get(ptrTy_, {ptrTy_, ptrTy_, i32}, false), Function::ExternalLinkage,
+                             "rulec_rt_scan", *module_);
+    scan_->setDoesNotThrow();
+    needleBases_ = needleBases(pack.literalSets);
     call_ = Function::Create(FunctionType::get(b_.getVoidTy(), {ptrTy_, i32, i32, ptrTy_, ptrTy_}, false),
                              Function::ExternalLinkage, "rulec_rt_call", *module_);
     call_->setDoesNotThrow();
@@ -602,23 +602,25 @@ private:
   /// quantifier), and returns its result.
   Value *callOutlined(const std::vector<const ir::Expr *> &operands, bool isAnd) {
     Function *caller = fn_;
-    Value *callerSlots = slots_, *callerCtx = rtCtx_;
+    Value *callerSlots = slots_, *callerCtx = rtCtx_, *callerNeedles = needles_;
     BasicBlock *callerBlock = b_.GetInsertBlock();
-    auto *ty = FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_}, false);
+    auto *ty = FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_, ptrTy_}, false);
     fn_ = Function::Create(ty, Function::InternalLinkage, caller->getName() + ".part", *module_);
     fn_->setAttributes(caller->getAttributes()); // noinline, the slots' noalias
     fn_->setCallingConv(caller->getCallingConv());
     fn_->addParamAttr(0, Attribute::ReadOnly);
     slots_ = fn_->getArg(0);
     rtCtx_ = fn_->getArg(1);
+    needles_ = fn_->getArg(2);
     b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
     b_.CreateRet(junction(operands, isAnd));
     Function *part = fn_;
     fn_ = caller;
     slots_ = callerSlots;
     rtCtx_ = callerCtx;
+    needles_ = callerNeedles;
     b_.SetInsertPoint(callerBlock);
-    CallInst *call = b_.CreateCall(part, {slots_, rtCtx_});
+    CallInst *call = b_.CreateCall(part, {slots_, rtCtx_, needles_});
     call->setCallingConv(part->getCallingConv());
     return call;
   }
@@ -654,7 +656,7 @@ private:
 
   Value *emit(const ir::Expr &e) {
     if (e.literalSet >= 0) // one scan of the field per event answers it (LiteralSets.h)
-      return callTrue(literal_, {rtCtx_, b_.getInt32(e.literalSet), b_.getInt32(e.literalIndex), subject(e)});
+      return literalLeaf(e);
     switch (e.op) {
     case ir::Op::Const: return b_.getInt1(e.boolValue);
     case ir::Op::Not: return b_.CreateNot(emit(*e.operands[0]));
@@ -702,14 +704,37 @@ private:
     }
     case ir::Op::Regex: {
       Value *slot = subject(e);
-      return switchOnKind(slot, {{{RULEC_STRING}, [&]() -> Value * {
-        return callTrue(regexMatch_, {rtCtx_, b_.getInt32(e.index), loadStr(slot), loadLen(slot)});
-      }}});
+      auto run = [&]() -> Value * {
+        return switchOnKind(slot, {{{RULEC_STRING}, [&]() -> Value * {
+          return callTrue(regexMatch_, {rtCtx_, b_.getInt32(e.index), loadStr(slot), loadLen(slot)});
+        }}});
+      };
+      if (e.atoms.empty() || !needles_)
+        return run();
+      // Every match holds one of its atoms: their bits decide most events.
+      Value *any = b_.getFalse();
+      for (const LiteralRef &atom : e.atoms)
+        any = b_.CreateOr(any, needleBit(atom.set, atom.index));
+      return andThen(any, run);
     }
     case ir::Op::TimeCmp: return timeTest(e);
     case ir::Op::Keyword: return callTrue(keyword_, {rtCtx_, b_.getInt32(e.index)});
     }
     return b_.getFalse();
+  }
+
+  /// A leaf answered by its literal set: the needle's bit from rulec_rt_scan.
+  Value *literalLeaf(const ir::Expr &e) {
+    if (!needles_)
+      report_fatal_error("rulec codegen: a literal leaf outside a rule");
+    return needleBit(static_cast<uint32_t>(e.literalSet), e.literalIndex);
+  }
+
+  /// Whether needle `index` of literal set `set` occurs in this event.
+  Value *needleBit(uint32_t set, uint32_t index) {
+    const uint32_t bit = needleBases_[set] + index;
+    Value *word = b_.CreateLoad(b_.getInt64Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), needles_, bit / 64));
+    return b_.CreateICmpNE(b_.CreateAnd(word, b_.getInt64(uint64_t(1) << (bit % 64))), b_.getInt64(0));
   }
 
   /// Starts a function over the event's slots (argument 0) with the runtime
@@ -721,17 +746,22 @@ private:
     slots_->setName("slots");
     rtCtx_ = fn_->getArg(ctxArg);
     rtCtx_->setName("ctx");
+    needles_ = nullptr;
     table_ = &pack_.fields;
     b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
   }
 
-  FunctionType *ruleType() { return FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_}, false); }
+  /// A rule: i1 (slots, ctx, needle bits).
+  FunctionType *ruleType() { return FunctionType::get(b_.getInt1Ty(), {ptrTy_, ptrTy_, ptrTy_}, false); }
 
   Function *emitRule(const ir::Rule &rule, uint32_t index, GlobalValue::LinkageTypes linkage,
                      const std::string &name) {
     beginFunction(ruleType(), linkage, name, 1);
     fn_->addParamAttr(0, Attribute::NoAlias);
     fn_->addParamAttr(0, Attribute::ReadOnly);
+    fn_->addParamAttr(2, Attribute::ReadOnly);
+    needles_ = fn_->getArg(2);
+    needles_->setName("needles");
     // Rules stay separate functions: inlining thousands into the entry makes
     // optimization superlinear in the pack size.
     fn_->addFnAttr(Attribute::NoInline);
@@ -846,8 +876,10 @@ private:
     }
   }
 
-  /// rulec_pack_eval: switch on the log type, then call that type's rules in
-  /// rule order and append the index of each match to `out`.
+  /// rulec_pack_eval: rulec_rt_scan names the candidate rules of the event's
+  /// log type (in rule order); call each through a table of the rules and
+  /// append the index of each match to `out`. The loop stays the same size
+  /// whatever the pack's size.
   void emitEntry(const std::vector<Function *> &ruleFns) {
     auto *ty = FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty(), ptrTy_, ptrTy_}, false);
     fn_ = Function::Create(ty, Function::ExternalLinkage, kEvalSymbol, *module_);
@@ -857,49 +889,47 @@ private:
     slots->setName("slots");
     logType->setName("log_type");
     out->setName("matched");
-    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", fn_));
-    Value *count = b_.CreateAlloca(b_.getInt32Ty(), nullptr, "count");
-    b_.CreateStore(b_.getInt32(0), count);
-    BasicBlock *done = newBlock("done");
-    SwitchInst *sw = b_.CreateSwitch(logType, done, pack_.logTypes.size());
+    std::vector<Constant *> fns(ruleFns.begin(), ruleFns.end());
+    Constant *init = ConstantArray::get(ArrayType::get(ptrTy_, fns.size()), fns);
+    auto *table = new GlobalVariable(*module_, init->getType(), true, GlobalValue::PrivateLinkage, init, "rules");
 
-    std::vector<std::vector<uint32_t>> rulesOfType(pack_.logTypes.size());
-    for (uint32_t r = 0; r < pack_.rules.size(); ++r)
-      for (uint32_t lt : pack_.rules[r].info.logTypes)
-        rulesOfType[lt].push_back(r);
+    BasicBlock *entry = BasicBlock::Create(ctx_, "entry", fn_);
+    BasicBlock *loop = newBlock("loop"), *body = newBlock("candidate"), *hit = newBlock("hit");
+    BasicBlock *next = newBlock("next"), *done = newBlock("done");
+    b_.SetInsertPoint(entry);
+    Value *scan = b_.CreateCall(scan_, {ctx, slots, logType}, "scan");
+    Value *candidates = b_.CreateLoad(ptrTy_, scan, "candidates");
+    Value *needles = b_.CreateLoad(ptrTy_, b_.CreateConstInBoundsGEP1_64(ptrTy_, scan, 1), "needles");
+    b_.CreateBr(loop);
 
-    for (uint32_t lt = 0; lt < rulesOfType.size(); ++lt) {
-      BasicBlock *bb = newBlock(("logtype." + std::to_string(lt)).c_str());
-      sw->addCase(b_.getInt32(lt), bb);
-      b_.SetInsertPoint(bb);
-      // The prefilter (Prefilter.h): one scan of the event's literal sets
-      // says which rules with a requirement can match at all.
-      Value *candidates = nullptr;
-      for (uint32_t r : rulesOfType[lt])
-        if (!pack_.rules[r].info.requiredNeedles.empty() && !candidates)
-          candidates = b_.CreateCall(prefilter_, {ctx, slots}, "candidates");
-      for (uint32_t r : rulesOfType[lt]) {
-        BasicBlock *next = newBlock("next");
-        if (!pack_.rules[r].info.requiredNeedles.empty()) {
-          BasicBlock *run = newBlock("candidate");
-          Value *flag = b_.CreateLoad(b_.getInt8Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), candidates, r));
-          b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), run, next);
-          b_.SetInsertPoint(run);
-        }
-        Value *matched = b_.CreateCall(ruleFns[r], {slots, ctx});
-        BasicBlock *hit = newBlock("hit");
-        b_.CreateCondBr(matched, hit, next);
-        b_.SetInsertPoint(hit);
-        Value *n = b_.CreateLoad(b_.getInt32Ty(), count);
-        b_.CreateStore(b_.getInt32(r), b_.CreateInBoundsGEP(b_.getInt32Ty(), out, n));
-        b_.CreateStore(b_.CreateAdd(n, b_.getInt32(1)), count);
-        b_.CreateBr(next);
-        b_.SetInsertPoint(next);
-      }
-      b_.CreateBr(done);
-    }
+    b_.SetInsertPoint(loop);
+    PHINode *i = b_.CreatePHI(b_.getInt64Ty(), 2, "i");
+    PHINode *count = b_.CreatePHI(b_.getInt32Ty(), 2, "count");
+    i->addIncoming(b_.getInt64(0), entry);
+    count->addIncoming(b_.getInt32(0), entry);
+    Value *rule = b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), candidates, i), "rule");
+    b_.CreateCondBr(b_.CreateICmpEQ(rule, b_.getInt32(RULEC_NO_RULE)), done, body);
+
+    b_.SetInsertPoint(body);
+    Value *fn = b_.CreateLoad(ptrTy_, b_.CreateInBoundsGEP(ptrTy_, table, b_.CreateZExt(rule, b_.getInt64Ty())), "fn");
+    Value *matched = b_.CreateCall(ruleType(), fn, {slots, ctx, needles}, "matched");
+    b_.CreateCondBr(matched, hit, next);
+
+    b_.SetInsertPoint(hit);
+    b_.CreateStore(rule, b_.CreateInBoundsGEP(b_.getInt32Ty(), out, b_.CreateZExt(count, b_.getInt64Ty())));
+    Value *counted = b_.CreateAdd(count, b_.getInt32(1));
+    b_.CreateBr(next);
+
+    b_.SetInsertPoint(next);
+    PHINode *newCount = b_.CreatePHI(b_.getInt32Ty(), 2, "count.next");
+    newCount->addIncoming(count, body);
+    newCount->addIncoming(counted, hit);
+    i->addIncoming(b_.CreateAdd(i, b_.getInt64(1)), next);
+    count->addIncoming(newCount, next);
+    b_.CreateBr(loop);
+
     b_.SetInsertPoint(done);
-    b_.CreateRet(b_.CreateLoad(b_.getInt32Ty(), count));
+    b_.CreateRet(count);
   }
 
   /// rulec_pack_severity: for the rule given, the index of its first
@@ -975,10 +1005,12 @@ private:
   Function *ipClass_ = nullptr, *ipInNet_ = nullptr, *netHasIp_ = nullptr;
   Function *compareFields_ = nullptr, *has_ = nullptr, *now_ = nullptr, *datetime_ = nullptr;
   Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *call_ = nullptr, *keyword_ = nullptr;
-  Function *sigmaRule_ = nullptr, *literal_ = nullptr, *prefilter_ = nullptr;
+  Function *sigmaRule_ = nullptr, *scan_ = nullptr;
+  std::vector<uint32_t> needleBases_; ///< the first needle bit of each literal set
   std::map<std::string, Value *> values_; ///< valueConstant's globals
   Function *fn_ = nullptr;
   Value *rtCtx_ = nullptr;                                 ///< the rulec_context argument
+  Value *needles_ = nullptr;                               ///< a rule's needle bits (rulec_event_scan)
   Value *slots_ = nullptr;                                 ///< base of the current scope's slots
   const std::vector<FieldSpec> *table_ = nullptr;          ///< the current scope's field table
   std::map<std::string, Value *> strings_;

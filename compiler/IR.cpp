@@ -212,6 +212,7 @@ PackInfo Pack::info() const {
   out.logTypes = logTypes;
   out.sets = sets;
   out.regexes = regexes;
+  out.regexAtomsTested = regexAtomsTested;
   for (const Rule &r : rules)
     out.rules.push_back(r.info);
   for (const Correlation &c : correlations)
@@ -264,6 +265,11 @@ static void printExpr(const Expr &e, const std::string &scope, int depth, std::o
     os << " or-element";
   if (e.literalSet >= 0)
     os << " via literals#" << e.literalSet << "." << e.literalIndex;
+  if (!e.atoms.empty()) {
+    os << " if one of";
+    for (const LiteralRef &a : e.atoms)
+      os << " literals#" << a.set << "." << a.index;
+  }
   os << at(e.loc) << "\n";
   for (const auto &operand : e.operands)
     printExpr(*operand, scope, depth + 1, os);
@@ -345,7 +351,7 @@ void print(const Pack &pack, std::ostream &os) {
     os << "regex #" << i << " " << Scalar::makeString(pack.regexes[i]).repr() << "\n";
   for (uint32_t i = 0; i < pack.literalSets.size(); ++i) {
     const LiteralSet &l = pack.literalSets[i];
-    static const char *kinds[] = {"icontains", "ieq", "istartswith", "iendswith"};
+    static const char *kinds[] = {"icontains", "ieq", "istartswith", "iendswith", "non-ascii"};
     os << "literals #" << i << " " << kinds[static_cast<int>(l.kind)] << " $" << l.slot
        << " (" << l.needles.size() << " needles)\n";
   }
@@ -370,10 +376,14 @@ void print(const Pack &pack, std::ostream &os) {
     if (!info.createAlert)
       os << "  signal only" << (info.kind == RuleKind::Alert ? " (CreateAlert: false)" : " (read by correlations)") << "\n";
     printFeeds(info.feeds, os);
-    if (!info.requiredNeedles.empty()) {
-      os << "  runs only with one of:";
-      for (const LiteralRef &n : info.requiredNeedles)
-        os << " literals#" << n.set << "." << n.index;
+    if (!info.requirements.empty()) {
+      os << "  runs only with:";
+      for (size_t c = 0; c < info.requirements.size(); ++c) {
+        os << (c ? " and (" : " (");
+        for (size_t i = 0; i < info.requirements[c].size(); ++i)
+          os << (i ? " " : "") << "literals#" << info.requirements[c][i].set << "." << info.requirements[c][i].index;
+        os << ")";
+      }
       os << "\n";
     }
     printTemplate("title", info.title, os);

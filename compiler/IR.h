@@ -111,6 +111,9 @@ struct Expr {
   /// (compiler/LiteralSets.h); -1: the leaf tests its constant itself.
   int32_t literalSet = -1;
   uint32_t literalIndex = 0;
+  /// Regex: needles one of which every match holds (compiler/Prefilter.h);
+  /// the code tests their bits before running the expression. Empty: none known.
+  std::vector<LiteralRef> atoms;
   std::vector<std::unique_ptr<Expr>> operands;
 
   static std::unique_ptr<Expr> makeConst(bool v, SourceLocation loc);
@@ -156,6 +159,7 @@ struct Pack {
   std::vector<Rule> rules;
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes;
+  std::vector<uint8_t> regexAtomsTested; ///< PackInfo::regexAtomsTested (Prefilter.h)
   std::vector<Correlation> correlations;
   std::vector<LiteralSet> literalSets;
 

@@ -82,7 +82,7 @@ Expected<std::vector<std::unique_ptr<MemoryBuffer>>> compileParts(const ir::Pack
   for (const std::string &e : errors)
     if (!e.empty())
       return make_error<StringError>(e, inconvertibleErrorCode());
-  return std::move(objects);
+  return objects;
 }
 
 } // namespace
@@ -118,8 +118,7 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   bind("rulec_rt_datetime", &rulec_rt_datetime);
   bind("rulec_rt_set_match", &rulec_rt_set_match);
   bind("rulec_rt_regex_match", &rulec_rt_regex_match);
-  bind("rulec_rt_literal", &rulec_rt_literal);
-  bind("rulec_rt_prefilter", &rulec_rt_prefilter);
+  bind("rulec_rt_scan", &rulec_rt_scan);
   bind("rulec_rt_keyword", &rulec_rt_keyword);
   bind("rulec_rt_call", &rulec_rt_call);
   if (Error e = main.define(orc::absoluteSymbols(std::move(runtime))))

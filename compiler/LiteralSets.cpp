@@ -12,19 +12,25 @@ using Key = std::pair<uint32_t, LiteralSet::Kind>; // (slot, kind)
 bool candidate(const Expr &e, LiteralSet::Kind &kind) {
   if (e.subject || e.constant.kind != Scalar::String)
     return false;
-  if (e.op == Op::ContainsFold && !e.constant.s.empty()) { // Hyperscan takes no empty literal
+  const std::string &needle = e.constant.s;
+  switch (e.op) {
+  case Op::ContainsFold:
+    if (!LiteralSet::scannable(needle))
+      return false;
     kind = LiteralSet::Kind::Contains;
     return true;
-  }
-  if (e.op == Op::EqFold) {
+  case Op::EqFold:
     kind = LiteralSet::Kind::Equals;
     return true;
-  }
-  if ((e.op == Op::StartsWithFold || e.op == Op::EndsWithFold) && !e.constant.s.empty()) {
+  case Op::StartsWithFold:
+  case Op::EndsWithFold:
+    if (needle.empty())
+      return false;
     kind = e.op == Op::StartsWithFold ? LiteralSet::Kind::StartsWith : LiteralSet::Kind::EndsWith;
     return true;
+  default:
+    return false;
   }
-  return false;
 }
 
 /// Visits the leaves of the top-level scope (not inside element ops).
@@ -38,23 +44,25 @@ template <typename F> void forEachLeaf(Expr &e, const F &f) {
 
 } // namespace
 
-void assignLiteralSets(Pack &pack, size_t minNeedles) {
+void assignLiteralSets(Pack &pack, size_t minLeaves) {
   std::map<Key, std::map<std::string, uint32_t>> needles; // needle -> index, in first-seen order
-  std::map<Key, size_t> leaves;
+  std::map<uint32_t, size_t> leaves;                      // per slot, of all kinds
   for (Rule &rule : pack.rules)
     forEachLeaf(*rule.predicate, [&](Expr &e) {
       LiteralSet::Kind kind;
       if (candidate(e, kind)) {
         auto &set = needles[{e.slot, kind}];
         set.emplace(e.constant.s, static_cast<uint32_t>(set.size()));
-        ++leaves[{e.slot, kind}];
+        ++leaves[e.slot];
       }
     });
   std::map<Key, int32_t> setOf;
   for (const auto &[key, set] : needles) {
-    // Worth a scan per event when many leaves ask: distinct needles, or one
-    // needle many rules share (a logsource's channel).
-    if (leaves[key] < minNeedles)
+    // A field is worth matching once per event when many leaves test it:
+    // distinct needles, or one needle many rules share (a logsource's
+    // channel). Then all its leaves join, so that every rule testing the
+    // field can be prefiltered on it.
+    if (leaves[key.first] < minLeaves)
       continue;
     LiteralSet out;
     out.slot = key.first;

@@ -1,76 +1,255 @@
 //===- Prefilter.cpp ------------------------------------------------------===//
 #include "Prefilter.h"
 
+#include "RegexGate.h"
+
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <set>
 
 namespace rulec::ir {
 
 namespace {
 
-using Need = std::set<std::pair<uint32_t, uint32_t>>; // (set, needle)
-using Uses = std::map<std::pair<uint32_t, uint32_t>, size_t>;
+using Needle = std::pair<uint32_t, uint32_t>; // (set, index)
+using Clause = std::set<Needle>;              // one of these must occur
+using Cnf = std::vector<Clause>;              // every clause must hold; empty: nothing known
+using Uses = std::map<Needle, size_t>;        // how many rules test each needle
 
-void countUses(const Expr &e, std::set<std::pair<uint32_t, uint32_t>> &seen) {
+/// Per regular expression: the clause of its atoms in the icontains set of
+/// the field it is tested on, or none.
+using AtomClauses = std::map<std::pair<uint32_t, uint32_t>, Clause>; // (regex, slot)
+
+/// Gives each regex leaf on a field with an icontains set the clause of its
+/// atoms (one of which every match holds), adding the atoms to the set as
+/// needles no leaf tests: the prefilter's own.
+class RegexAtoms {
+public:
+  explicit RegexAtoms(Pack &pack) : pack_(pack) {
+    for (uint32_t s = 0; s < pack.literalSets.size(); ++s)
+      if (pack.literalSets[s].kind == LiteralSet::Kind::Contains)
+        containsSet_[pack.literalSets[s].slot] = s;
+    for (Rule &rule : pack.rules)
+      visit(*rule.predicate);
+  }
+  AtomClauses clauses;
+
+private:
+  /// Also gives each such leaf its atoms, for the code to test first.
+  void visit(Expr &e) {
+    if (isElementOp(e.op))
+      return;
+    if (e.op == Op::Regex && !e.subject) {
+      add(e.index, e.slot);
+      e.atoms.clear();
+      if (auto it = clauses.find({e.index, e.slot}); it != clauses.end())
+        for (const auto &[set, index] : it->second)
+          e.atoms.push_back({set, index});
+    }
+    for (auto &operand : e.operands)
+      visit(*operand);
+  }
+
+  void add(uint32_t regex, uint32_t slot) {
+    auto set = containsSet_.find(slot);
+    if (set == containsSet_.end() || clauses.count({regex, slot}) || regex >= pack_.regexes.size())
+      return;
+    const RegexRequirement need = regexRequirement(pack_.regexes[regex], kMinAtom);
+    if (!need.known())
+      return;
+    for (const std::string &atom : need.atoms)
+      if (!LiteralSet::scannable(atom))
+        return; // an atom the scan skips: no clause
+    Clause clause;
+    auto &index = needleIndex(set->second);
+    for (const std::string &atom : need.atoms) {
+      LiteralSet &literals = pack_.literalSets[set->second];
+      auto [it, added] = index.emplace(atom, static_cast<uint32_t>(literals.needles.size()));
+      if (added)
+        literals.needles.push_back(atom);
+      clause.insert({set->second, it->second});
+    }
+    if (need.orNonAscii)
+      clause.insert({nonAsciiSet(slot), 0});
+    clauses[{regex, slot}] = std::move(clause);
+  }
+
+  /// The slot's NonAscii set, added on first use.
+  uint32_t nonAsciiSet(uint32_t slot) {
+    auto [it, added] = nonAscii_.try_emplace(slot, static_cast<uint32_t>(pack_.literalSets.size()));
+    if (added)
+      pack_.literalSets.push_back({slot, LiteralSet::Kind::NonAscii, {""}});
+    return it->second;
+  }
+
+  std::map<std::string, uint32_t> &needleIndex(uint32_t set) {
+    auto [it, added] = index_.try_emplace(set);
+    if (added)
+      for (uint32_t i = 0; i < pack_.literalSets[set].needles.size(); ++i)
+        it->second.emplace(pack_.literalSets[set].needles[i], i);
+    return it->second;
+  }
+
+  /// Atoms as long as scanned needles.
+  static constexpr int kMinAtom = 4;
+  Pack &pack_;
+  std::map<uint32_t, uint32_t> containsSet_;                  ///< slot -> its icontains set
+  std::map<uint32_t, uint32_t> nonAscii_;                     ///< slot -> its NonAscii set
+  std::map<uint32_t, std::map<std::string, uint32_t>> index_; ///< set -> needle -> index
+};
+
+/// Per regex: whether every leaf of it (in any scope or predicate, and
+/// keyword searches) tests its atoms first: 1 tested, 0 not; -1 unused.
+class AtomsTested {
+public:
+  explicit AtomsTested(const Pack &pack) : state_(pack.regexes.size(), -1) {
+    for (const Rule &rule : pack.rules) {
+      expr(*rule.predicate);
+      for (const auto &p : rule.severityPredicates)
+        expr(*p);
+      for (const auto &v : rule.columnValues)
+        if (v)
+          value(*v);
+    }
+  }
+  std::vector<uint8_t> flags() const {
+    std::vector<uint8_t> out;
+    for (int s : state_)
+      out.push_back(s == 1);
+    return out;
+  }
+
+private:
+  void mark(uint32_t regex, bool tested) {
+    if (regex < state_.size())
+      state_[regex] = (state_[regex] != 0 && tested) ? 1 : 0;
+  }
+  void expr(const Expr &e) {
+    if (e.op == Op::Regex)
+      mark(e.index, !e.atoms.empty());
+    if (e.op == Op::Keyword)
+      mark(e.index, false);
+    if (e.subject)
+      value(*e.subject);
+    if (e.subject2)
+      value(*e.subject2);
+    for (const auto &operand : e.operands)
+      expr(*operand);
+  }
+  void value(const Value &v) {
+    if (v.cond)
+      expr(*v.cond);
+    for (const auto &arg : v.args)
+      value(*arg);
+  }
+  std::vector<int> state_;
+};
+
+void countUses(const Expr &e, const AtomClauses &atoms, std::set<Needle> &seen) {
   if (isElementOp(e.op))
     return;
   if (e.literalSet >= 0)
     seen.insert({static_cast<uint32_t>(e.literalSet), e.literalIndex});
+  if (e.op == Op::Regex && !e.subject)
+    if (auto it = atoms.find({e.index, e.slot}); it != atoms.end())
+      seen.insert(it->second.begin(), it->second.end());
   for (const auto &operand : e.operands)
-    countUses(*operand, seen);
+    countUses(*operand, atoms, seen);
 }
 
-/// How many rules use the need's needles: lower is more selective.
-size_t cost(const Need &need, const Uses &uses) {
-  size_t total = 0;
-  for (const auto &n : need)
-    total += uses.at(n);
-  return total;
-}
+class Derivation {
+public:
+  Derivation(const Pack &pack, const Uses &uses, const AtomClauses &atoms)
+      : uses_(uses), atoms_(atoms), common_(std::max<size_t>(16, pack.rules.size() / 4)) {}
 
-std::optional<Need> need(const Expr &e, const Uses &uses) {
-  if (e.literalSet >= 0)
-    return Need{{static_cast<uint32_t>(e.literalSet), e.literalIndex}};
-  if (e.op == Op::Or) {
-    Need all;
-    for (const auto &operand : e.operands) {
-      auto n = need(*operand, uses);
-      if (!n)
-        return std::nullopt;
-      all.insert(n->begin(), n->end());
+  /// The rule's requirement: its clauses without common needles, the most
+  /// selective RuleInfo::kMaxClauses of them.
+  Cnf ofRule(const Expr &predicate) const {
+    Cnf cnf = of(predicate);
+    cnf.erase(std::remove_if(cnf.begin(), cnf.end(), [&](const Clause &c) { return isCommon(c); }), cnf.end());
+    std::stable_sort(cnf.begin(), cnf.end(), [&](const Clause &a, const Clause &b) { return cost(a) < cost(b); });
+    if (cnf.size() > RuleInfo::kMaxClauses)
+      cnf.resize(RuleInfo::kMaxClauses);
+    return cnf;
+  }
+
+private:
+  /// How many rules test the clause's needles: lower is more selective.
+  size_t cost(const Clause &c) const {
+    size_t total = 0;
+    for (const Needle &n : c)
+      total += uses_.at(n);
+    return total;
+  }
+
+  /// A needle a quarter of the pack's rules test (a logsource's channel)
+  /// occurs in most events they read: such a clause selects little and
+  /// would touch those rules at every event.
+  bool isCommon(const Clause &c) const {
+    return std::any_of(c.begin(), c.end(), [&](const Needle &n) { return uses_.at(n) > common_; });
+  }
+
+  Cnf of(const Expr &e) const {
+    if (e.literalSet >= 0)
+      return {{{static_cast<uint32_t>(e.literalSet), e.literalIndex}}};
+    if (e.op == Op::Regex && !e.subject) {
+      auto it = atoms_.find({e.index, e.slot});
+      return it == atoms_.end() ? Cnf{} : Cnf{it->second};
     }
-    return all;
+    if (e.op == Op::And) { // every operand's clauses hold
+      Cnf all;
+      for (const auto &operand : e.operands)
+        for (Clause &c : of(*operand))
+          if (std::find(all.begin(), all.end(), c) == all.end())
+            all.push_back(std::move(c));
+      return all;
+    }
+    if (e.op == Op::Or) { // one operand holds: one clause of each, joined
+      Clause joined;
+      for (const auto &operand : e.operands) {
+        Cnf cnf = of(*operand);
+        cnf.erase(std::remove_if(cnf.begin(), cnf.end(), [&](const Clause &c) { return isCommon(c); }), cnf.end());
+        if (cnf.empty())
+          return {};
+        const Clause &best =
+            *std::min_element(cnf.begin(), cnf.end(), [&](const Clause &a, const Clause &b) { return cost(a) < cost(b); });
+        joined.insert(best.begin(), best.end());
+      }
+      return {joined};
+    }
+    return {}; // not, other leaves: nothing known
   }
-  if (e.op == Op::And) {
-    std::optional<Need> best;
-    for (const auto &operand : e.operands)
-      if (auto n = need(*operand, uses); n && (!best || cost(*n, uses) < cost(*best, uses)))
-        best = std::move(n);
-    return best;
-  }
-  return std::nullopt;
-}
+
+  const Uses &uses_;
+  const AtomClauses &atoms_;
+  const size_t common_;
+};
 
 } // namespace
 
 void assignPrefilters(Pack &pack) {
-  if (pack.literalSets.empty())
+  for (Rule &rule : pack.rules)
+    rule.info.requirements.clear();
+  if (pack.literalSets.empty()) {
+    pack.regexAtomsTested.clear();
     return;
+  }
+  const RegexAtoms atoms(pack);
+  pack.regexAtomsTested = AtomsTested(pack).flags();
   Uses uses;
   for (const Rule &rule : pack.rules) {
-    std::set<std::pair<uint32_t, uint32_t>> seen;
-    countUses(*rule.predicate, seen);
-    for (const auto &n : seen)
+    std::set<Needle> seen;
+    countUses(*rule.predicate, atoms.clauses, seen);
+    for (const Needle &n : seen)
       ++uses[n];
   }
-  for (Rule &rule : pack.rules) {
-    rule.info.requiredNeedles.clear();
-    if (auto n = need(*rule.predicate, uses))
-      for (const auto &[set, index] : *n)
-        rule.info.requiredNeedles.push_back({set, index});
-  }
+  const Derivation derive(pack, uses, atoms.clauses);
+  for (Rule &rule : pack.rules)
+    for (const Clause &clause : derive.ofRule(*rule.predicate)) {
+      rule.info.requirements.emplace_back();
+      for (const auto &[set, index] : clause)
+        rule.info.requirements.back().push_back({set, index});
+    }
 }
 
 } // namespace rulec::ir

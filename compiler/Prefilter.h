@@ -1,15 +1,22 @@
 //===- Prefilter.h - Run only the rules an event can match ----------------===//
 //
-// After literal sets (LiteralSets.h): for each rule, a set of needles one of
-// which every matching event must hold — its requirement, derived from the
-// predicate: a literal leaf requires its needle; `or` requires the union of
-// its operands' requirements (when each has one); `and` requires the most
-// selective of its operands' (needles fewest rules use: a logsource test
-// every rule shares selects nothing); `not` and other leaves require nothing
-// known. At run time rulec_rt_prefilter scans the event's literal sets once
-// and the pack's eval skips every rule none of whose needles occurred
-// (a set whose field holds a list runs all its rules: lists match by
-// element). RuleInfo::requiredNeedles holds the result; empty: the rule always runs.
+// After literal sets (LiteralSets.h): for each rule, clauses of needles that
+// every event it matches must meet — each clause one needle of which occurs
+// (a conjunctive normal form, derived from the predicate): a literal leaf
+// needs its needle; a regular expression on a field with an icontains set
+// needs one of its atoms (runtime/RegexGate.h: regexRequirement), which join
+// the set as needles of the prefilter's own (or a non-ASCII byte in the
+// field, a NonAscii set's needle, when it may match by Unicode case folding); `and` needs all of its operands' clauses; `or` needs one
+// clause joining the most selective clause of each operand (when each has
+// one); `not` and other leaves give nothing. A clause with a needle that a quarter of the
+// pack's rules test (a logsource's channel) is left out: it holds for most
+// events and selects nothing. A rule keeps its RuleInfo::kMaxClauses most selective
+// clauses (needles fewest rules test).
+//
+// At run time rulec_rt_scan matches the event's literal sets once and the
+// pack's eval runs only the rules all of whose clauses hold (a field holding
+// a list runs every rule with a needle of it: lists match by element).
+// RuleInfo::requirements holds the result; empty: the rule always runs.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -56,20 +56,20 @@ std::shared_ptr<const rulec::LiteralDatabases> buildLiterals(const rulec::PackIn
 } // namespace
 
 rulec_context::rulec_context(const rulec::PackInfo &p, std::shared_ptr<const rulec::LiteralDatabases> dbs)
-    : pack(p), sets(p.sets.size()), regexGate(p.regexes), literals(dbs ? std::move(dbs) : buildLiterals(p)) {
-  for (const std::string &pattern : p.regexes) {
+    : pack(p), sets(p.sets.size()), regexGate(p.regexes, p.regexAtomsTested),
+      literals(dbs ? std::move(dbs) : buildLiterals(p)), regexes_(p.regexes.size()) {}
+
+const re2::RE2 &rulec_context::regex(uint32_t i) const {
+  if (!regexes_[i]) {
     re2::RE2::Options options;
     options.set_log_errors(false);
-    regexes.push_back(std::make_unique<re2::RE2>(pattern, options));
+    regexes_[i] = std::make_unique<re2::RE2>(pack.regexes[i], options);
   }
+  return *regexes_[i];
 }
 
-extern "C" int rulec_rt_literal(rulec_context *ctx, uint32_t set, uint32_t index, const rulec_value *v) {
-  return v->kind == RULEC_STRING && ctx->literals.match(set, index, std::string_view(v->payload.s, v->len));
-}
-
-extern "C" const uint8_t *rulec_rt_prefilter(rulec_context *ctx, const rulec_value *slots) {
-  return ctx->literals.prefilter(slots);
+extern "C" const rulec_event_scan *rulec_rt_scan(rulec_context *ctx, const rulec_value *slots, uint32_t logType) {
+  return ctx->literals.scan(slots, logType);
 }
 
 char *rulec_context::scratch(size_t n) {

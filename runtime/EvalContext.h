@@ -51,10 +51,9 @@ struct rulec_context {
                          std::shared_ptr<const rulec::LiteralDatabases> literals = nullptr);
 
   /// Called before each event: frees the previous event's scratch strings
-  /// and forgets its literal scans.
+  /// and forgets its regex scans.
   void beginEvent() {
     scratchUsed = 0;
-    literals.beginEvent();
     regexGate.beginEvent();
   }
   /// `n` bytes of scratch memory valid until the next beginEvent().
@@ -64,7 +63,9 @@ struct rulec_context {
   bool streaming = false; ///< apply set retention (members expire)
   const rulec::PackInfo &pack;
   std::vector<rulec::StringSet> sets;
-  std::vector<std::unique_ptr<re2::RE2>> regexes;
+  /// The pack's regular expression `i`, compiled on first use: most of a
+  /// large pack's never run (the prefilter and the gate rule them out).
+  const re2::RE2 &regex(uint32_t i) const;
   rulec::RegexGate regexGate; ///< which regexes can match a text at all
   rulec::LiteralMatcher literals;
   /// For parse_json of a string column (its own parser: the event's must
@@ -74,6 +75,7 @@ struct rulec_context {
   simdjson::dom::element event;
 
 private:
+  mutable std::vector<std::unique_ptr<re2::RE2>> regexes_; ///< a cache: one context serves one thread
   std::vector<std::unique_ptr<char[]>> scratchChunks;
   std::vector<size_t> scratchSizes;
   size_t scratchUsed = 0; ///< bytes used, counted across chunks in order

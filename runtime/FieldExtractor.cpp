@@ -21,10 +21,83 @@ FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
     for (size_t k = 0; k < f.alternatives.size() && k < 254; ++k)
       insert(f.alternatives[k], f.keyMatch, {slot, static_cast<uint8_t>(k + 1)});
   }
-  for (Node &node : nodes_)
+  for (Node &node : nodes_) {
     for (Edge &edge : node.edges)
       if (!collectTargets(edge.child, edge.below))
         edge.below.clear();
+    size_t keyEdges = 0;
+    for (const Edge &edge : node.edges)
+      keyEdges += !edge.step.isIndex && !edge.step.isWildcard;
+    if (keyEdges < kIndexedEdges)
+      continue;
+    node.keys = std::make_unique<KeyIndex>();
+    for (uint32_t e = 0; e < node.edges.size(); ++e) {
+      const Edge &edge = node.edges[e];
+      if (edge.step.isIndex || edge.step.isWildcard)
+        continue;
+      node.keys->add(edge.step.key, 0, e);
+      if (edge.keyMatch != KeyMatch::Exact)
+        node.keys->add(edge.step.key, edge.keyMatch == KeyMatch::ExactThenCaseInsensitive ? 1 : 2, e);
+    }
+    node.keys->finish();
+    node.matched.assign(node.edges.size(), 0);
+    node.value.resize(node.edges.size());
+  }
+}
+
+std::string_view FieldExtractor::KeyIndex::normalize(std::string_view key, int form, std::string &buffer) {
+  if (form == 0)
+    return key;
+  buffer.clear();
+  for (char c : key) {
+    if (form == 2 && c == ' ')
+      continue;
+    buffer.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c);
+  }
+  return buffer;
+}
+
+uint64_t FieldExtractor::KeyIndex::hashOf(std::string_view key, int form) {
+  uint64_t h = 0xcbf29ce484222325ull ^ static_cast<uint64_t>(form);
+  for (char c : key)
+    h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  return h;
+}
+
+void FieldExtractor::KeyIndex::add(std::string_view key, int form, uint32_t edge) {
+  std::string buffer;
+  const std::string_view normal = normalize(key, form, buffer);
+  uses_[form] = true;
+  for (Entry &e : entries_)
+    if (e.form == form && e.key == normal) {
+      e.edges.push_back(edge);
+      return;
+    }
+  entries_.push_back({hashOf(normal, form), std::string(normal), form, {edge}});
+}
+
+void FieldExtractor::KeyIndex::finish() {
+  size_t size = 16;
+  while (size < entries_.size() * 2)
+    size *= 2;
+  table_.assign(size, -1);
+  mask_ = size - 1;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    uint64_t p = entries_[i].hash & mask_;
+    while (table_[p] >= 0)
+      p = (p + 1) & mask_;
+    table_[p] = static_cast<int32_t>(i);
+  }
+}
+
+std::pair<const uint32_t *, const uint32_t *> FieldExtractor::KeyIndex::find(std::string_view key, int form) const {
+  const uint64_t h = hashOf(key, form);
+  for (uint64_t p = h & mask_; table_[p] >= 0; p = (p + 1) & mask_) {
+    const Entry &e = entries_[static_cast<size_t>(table_[p])];
+    if (e.hash == h && e.form == form && e.key == key)
+      return {e.edges.data(), e.edges.data() + e.edges.size()};
+  }
+  return {nullptr, nullptr};
 }
 
 bool FieldExtractor::collectTargets(uint32_t node, std::vector<Target> &out) const {
@@ -144,6 +217,37 @@ static bool findLooseKey(simdjson::dom::object object, std::string_view key, sim
   return false;
 }
 
+bool FieldExtractor::decided(const Edge &edge, const rulec_value *slots) const {
+  return !edge.below.empty() && std::all_of(edge.below.begin(), edge.below.end(), [&](const Target &t) {
+           const rulec_value &out = slots[t.slot];
+           return out.kind != RULEC_MISSING && out.reserved[0] <= t.rank;
+         });
+}
+
+void FieldExtractor::walkIndexed(const Node &node, simdjson::dom::object object, rulec_value *slots,
+                                 simdjson::dom::element *elements, ValueArena &arena) const {
+  const KeyIndex &keys = *node.keys;
+  std::fill(node.matched.begin(), node.matched.end(), 0);
+  // Per edge: the first member with its exact key, else the first (in
+  // document order) equal in the edge's looser form, as at_key and the
+  // fallbacks below choose.
+  for (auto member : object) {
+    for (int form = 0; form < 3; ++form) {
+      if (!keys.uses(form))
+        continue;
+      auto [e, end] = keys.find(KeyIndex::normalize(member.key, form, keyBuffer_), form);
+      for (; e != end; ++e)
+        if (form == 0 ? node.matched[*e] != 2 : node.matched[*e] == 0) {
+          node.matched[*e] = form == 0 ? 2 : 1;
+          node.value[*e] = member.value;
+        }
+    }
+  }
+  for (uint32_t e = 0; e < node.edges.size(); ++e)
+    if (node.matched[e] && !decided(node.edges[e], slots))
+      walk(node.edges[e].child, node.value[e], slots, elements, arena);
+}
+
 void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rulec_value *slots,
                           simdjson::dom::element *elements, ValueArena &arena) const {
   const Node &node = nodes_[nodeIndex];
@@ -160,11 +264,17 @@ void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rule
     if (elementTables_[t.slot] && out.kind == RULEC_ARRAY)
       readElements(t.slot, value.get_array().value_unsafe(), out, arena);
   }
+  if (node.keys) {
+    simdjson::dom::object object;
+    if (!value.get_object().get(object) &&
+        !std::all_of(node.edges.begin(), node.edges.end(), [&](const Edge &e) { return decided(e, slots); })) {
+      walkIndexed(node, object, slots, elements, arena);
+    }
+  }
   for (const Edge &edge : node.edges) {
-    if (!edge.below.empty() && std::all_of(edge.below.begin(), edge.below.end(), [&](const Target &t) {
-          const rulec_value &out = slots[t.slot];
-          return out.kind != RULEC_MISSING && out.reserved[0] <= t.rank;
-        }))
+    if (node.keys && !edge.step.isIndex && !edge.step.isWildcard)
+      continue; // matched by walkIndexed
+    if (decided(edge, slots))
       continue; // its alternatives are all decided already
     simdjson::dom::element child;
     if (edge.step.isWildcard) {

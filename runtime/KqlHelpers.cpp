@@ -105,12 +105,12 @@ bool anyStringMatches(simdjson::dom::element v, const re2::RE2 &re, int depth) {
 } // namespace
 
 extern "C" int rulec_rt_keyword(rulec_context *ctx, uint32_t regex) {
-  const re2::RE2 &re = *ctx->regexes[regex];
+  const re2::RE2 &re = ctx->regex(regex);
   return re.ok() && anyStringMatches(ctx->event, re, 0);
 }
 
 extern "C" int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n) {
-  const re2::RE2 &re = *ctx->regexes[regex];
+  const re2::RE2 &re = ctx->regex(regex);
   return re.ok() && ctx->regexGate.mayMatch(regex, std::string_view(s, n)) &&
          re2::RE2::PartialMatch(re2::StringPiece(s, n), re);
 }

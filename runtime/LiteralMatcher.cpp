@@ -1,175 +1,200 @@
 //===- LiteralMatcher.cpp -------------------------------------------------===//
 #include "LiteralMatcher.h"
 
-#include "rulec/abi.h"
-
-#include <hs.h>
+#include "AsciiFold.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <stdexcept>
+#include <map>
 
 namespace rulec {
 
+namespace {
+
+void setBit(std::vector<uint64_t> &words, uint32_t bit) { words[bit >> 6] |= uint64_t(1) << (bit & 63); }
+
+LiteralDatabases::Matcher matcherFor(const LiteralSet &spec, uint32_t set, uint32_t base) {
+  LiteralDatabases::Matcher m;
+  m.set = set;
+  m.base = base;
+  if (spec.kind == LiteralSet::Kind::NonAscii) {
+    m.nonAsciiNeedle = true;
+    return m;
+  }
+  if (spec.kind != LiteralSet::Kind::Contains) {
+    const auto anchor = spec.kind == LiteralSet::Kind::Equals       ? AffixTable::Anchor::Whole
+                        : spec.kind == LiteralSet::Kind::StartsWith ? AffixTable::Anchor::Start
+                                                                    : AffixTable::Anchor::End;
+    m.affixes = std::make_unique<AffixTable>(spec.needles, anchor);
+    return m;
+  }
+  // Needles with a non-ASCII byte apart: they are only looked for in texts
+  // that have one.
+  std::pair<std::vector<std::string>, std::vector<uint32_t>> groups[2];
+  for (uint32_t i = 0; i < spec.needles.size(); ++i) {
+    const std::string &n = spec.needles[i];
+    const bool nonAscii = std::any_of(n.begin(), n.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    groups[nonAscii].first.push_back(n);
+    groups[nonAscii].second.push_back(i);
+  }
+  for (int nonAscii = 0; nonAscii < 2; ++nonAscii)
+    if (!groups[nonAscii].first.empty())
+      m.scans.push_back({SubstringScanner(groups[nonAscii].first), std::move(groups[nonAscii].second), nonAscii == 1});
+  return m;
+}
+
+} // namespace
+
 std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &pack, std::string &error) {
   auto out = std::make_shared<LiteralDatabases>();
-  for (const LiteralSet &spec : pack.literalSets) {
-    Set set;
-    set.spec = &spec;
-    if (spec.kind != LiteralSet::Kind::Contains) {
-      for (uint32_t i = 0; i < spec.needles.size(); ++i) {
-        set.needles.emplace(spec.needles[i], i);
-        set.lengths.push_back(spec.needles[i].size());
-      }
-      std::sort(set.lengths.begin(), set.lengths.end());
-      set.lengths.erase(std::unique(set.lengths.begin(), set.lengths.end()), set.lengths.end());
-    } else if (!spec.compiled.empty() &&
-               hs_deserialize_database(spec.compiled.data(), spec.compiled.size(), &set.db) == HS_SUCCESS) {
-      // compiled ahead of time for this kind of CPU
-    } else {
-      set.db = nullptr; // another CPU's database: compile it here
-      std::vector<const char *> patterns;
-      std::vector<size_t> lengths;
-      std::vector<unsigned> flags, ids;
-      for (uint32_t i = 0; i < spec.needles.size(); ++i) {
-        patterns.push_back(spec.needles[i].data());
-        lengths.push_back(spec.needles[i].size());
-        flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-        ids.push_back(i);
-      }
-      hs_compile_error_t *compileError = nullptr;
-      if (hs_compile_lit_multi(patterns.data(), flags.data(), ids.data(), lengths.data(),
-                               static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &set.db,
-                               &compileError) != HS_SUCCESS) {
-        error = std::string("Hyperscan cannot compile literal set of field $") + std::to_string(spec.slot) + ": " +
-                (compileError && compileError->message ? compileError->message : "unknown error");
-        hs_free_compile_error(compileError);
-        return nullptr;
-      }
+  const std::vector<uint32_t> bases = needleBases(pack.literalSets);
+  const uint32_t bits = bases.back();
+  out->rules = static_cast<uint32_t>(pack.rules.size());
+  out->needleWords = (bits + 63) / 64;
+  out->ruleWords = (out->rules + 63) / 64;
+
+  std::map<uint32_t, size_t> fieldOf; // slot -> index in fields
+  for (uint32_t s = 0; s < pack.literalSets.size(); ++s) {
+    const LiteralSet &spec = pack.literalSets[s];
+    if (spec.slot >= pack.fields.size()) {
+      error = "literal set " + std::to_string(s) + " tests a field the pack lacks";
+      return nullptr;
     }
-    set.rulesByNeedle.resize(spec.needles.size());
-    out->sets.push_back(std::move(set));
+    bool bad = spec.kind == LiteralSet::Kind::NonAscii && spec.needles != std::vector<std::string>{""};
+    for (const std::string &needle : spec.needles)
+      if (spec.kind == LiteralSet::Kind::Contains ? !LiteralSet::scannable(needle)
+                                                  : needle.empty() && (spec.kind == LiteralSet::Kind::StartsWith ||
+                                                                       spec.kind == LiteralSet::Kind::EndsWith))
+        bad = true;
+    if (bad) {
+      error = "literal set " + std::to_string(s) + " has a needle it cannot match";
+      return nullptr;
+    }
+    Matcher m = matcherFor(spec, s, bases[s]);
+    auto [it, added] = fieldOf.emplace(spec.slot, out->fields.size());
+    if (added) {
+      out->fields.emplace_back();
+      out->fields.back().slot = spec.slot;
+      out->fields.back().listRules.assign(out->ruleWords, 0);
+    }
+    out->fields[it->second].sets.push_back(std::move(m));
   }
-  out->unfiltered.assign(pack.rules.size(), 1);
-  for (uint32_t r = 0; r < pack.rules.size(); ++r)
-    for (const LiteralRef &need : pack.rules[r].requiredNeedles) {
-      if (need.set >= out->sets.size() || need.index >= out->sets[need.set].rulesByNeedle.size()) {
-        error = "rule " + std::to_string(r) + " requiredNeedles a needle its pack lacks";
+
+  // The prefilter's tables.
+  std::vector<std::vector<uint32_t>> clausesOfBit(bits); // (rule << 2) | clause, per needle bit
+  out->unfiltered.assign(out->ruleWords, 0);
+  out->allClauses.assign(pack.rules.size(), 0);
+  out->logTypeRules.assign(pack.logTypes.size(), std::vector<uint64_t>(out->ruleWords, 0));
+  for (uint32_t r = 0; r < pack.rules.size(); ++r) {
+    const RuleInfo &rule = pack.rules[r];
+    for (uint32_t lt : rule.logTypes) {
+      if (lt >= pack.logTypes.size()) {
+        error = "rule " + std::to_string(r) + " has a log type the pack lacks";
         return nullptr;
       }
-      out->unfiltered[r] = 0;
-      out->sets[need.set].rulesByNeedle[need.index].push_back(r);
-      if (out->sets[need.set].rules.empty() || out->sets[need.set].rules.back() != r)
-        out->sets[need.set].rules.push_back(r);
+      setBit(out->logTypeRules[lt], r);
     }
+    if (rule.requirements.empty())
+      setBit(out->unfiltered, r);
+    static_assert(RuleInfo::kMaxClauses <= 4, "a needle's entry holds the clause in 2 bits");
+    if (rule.requirements.size() > RuleInfo::kMaxClauses || r >= (1u << 30)) {
+      error = "rule " + std::to_string(r) + " has more than " + std::to_string(RuleInfo::kMaxClauses) +
+              " prefilter clauses";
+      return nullptr;
+    }
+    out->allClauses[r] = static_cast<uint8_t>((1u << rule.requirements.size()) - 1);
+    for (uint32_t c = 0; c < rule.requirements.size(); ++c) {
+      if (rule.requirements[c].empty()) {
+        error = "rule " + std::to_string(r) + " has an empty prefilter clause";
+        return nullptr;
+      }
+      for (const LiteralRef &need : rule.requirements[c]) {
+        if (need.set >= pack.literalSets.size() || need.index >= pack.literalSets[need.set].needles.size()) {
+          error = "rule " + std::to_string(r) + " requires a needle its pack lacks";
+          return nullptr;
+        }
+        const LiteralSet &spec = pack.literalSets[need.set];
+        std::vector<uint32_t> &who = clausesOfBit[bases[need.set] + need.index];
+        const uint32_t entry = r << 2 | c;
+        if (who.empty() || who.back() != entry)
+          who.push_back(entry);
+        setBit(out->fields[fieldOf.at(spec.slot)].listRules, r);
+      }
+    }
+  }
+  out->needleClauseStart.push_back(0);
+  for (const std::vector<uint32_t> &who : clausesOfBit) {
+    out->needleClauses.insert(out->needleClauses.end(), who.begin(), who.end());
+    out->needleClauseStart.push_back(static_cast<uint32_t>(out->needleClauses.size()));
+  }
   return out;
 }
 
-bool LiteralDatabases::precompile(PackInfo &pack, std::string &error) {
-  for (LiteralSet &set : pack.literalSets)
-    set.compiled.clear();
-  std::shared_ptr<const LiteralDatabases> dbs = build(pack, error);
-  if (!dbs)
-    return false;
-  for (size_t i = 0; i < dbs->sets.size(); ++i) {
-    if (!dbs->sets[i].db)
-      continue;
-    char *bytes = nullptr;
-    size_t length = 0;
-    if (hs_serialize_database(dbs->sets[i].db, &bytes, &length) != HS_SUCCESS) {
-      error = "Hyperscan cannot serialize a literal database";
-      return false;
-    }
-    pack.literalSets[i].compiled.assign(bytes, length);
-    std::free(bytes);
-  }
-  return true;
+LiteralMatcher::LiteralMatcher(std::shared_ptr<const LiteralDatabases> dbs)
+    : dbs_(std::move(dbs)), needles_(dbs_->needleWords + 1, 0), candidateBits_(dbs_->ruleWords, 0),
+      candidates_(dbs_->rules + 1, RULEC_NO_RULE), held_(dbs_->rules, 0) {
+  touched_.reserve(dbs_->rules);
+  result_.candidates = candidates_.data();
+  result_.needles = needles_.data();
 }
 
-LiteralDatabases::~LiteralDatabases() {
-  for (Set &s : sets)
-    hs_free_database(s.db);
+const char *LiteralMatcher::fold(std::string_view s, bool &nonAscii) {
+  if (fold_.size() < s.size() + SubstringScanner::kPadding)
+    fold_.resize(s.size() + SubstringScanner::kPadding + 64);
+  nonAscii = foldAscii(s.data(), s.size(), fold_.data());
+  return fold_.data();
 }
 
-LiteralMatcher::LiteralMatcher(std::shared_ptr<const LiteralDatabases> dbs) : dbs_(std::move(dbs)) {
-  for (const LiteralDatabases::Set &set : dbs_->sets) {
-    if (set.db && hs_alloc_scratch(set.db, &scratch_) != HS_SUCCESS)
-      throw std::runtime_error("Hyperscan cannot allocate scratch space");
-    states_.push_back({0, std::vector<uint64_t>((set.spec->needles.size() + 63) / 64)});
+const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t logType) {
+  const LiteralDatabases &dbs = *dbs_;
+  if (logType >= dbs.logTypeRules.size()) {
+    candidates_[0] = RULEC_NO_RULE;
+    return &result_;
   }
-}
-
-LiteralMatcher::~LiteralMatcher() { hs_free_scratch(scratch_); }
-
-void LiteralMatcher::scan(uint32_t set, std::string_view s, State &state) {
-  std::fill(state.bits.begin(), state.bits.end(), 0);
-  const LiteralDatabases::Set &db = dbs_->sets[set];
-  if (db.db) {
-    auto onMatch = [](unsigned id, unsigned long long, unsigned long long, unsigned, void *bits) -> int {
-      static_cast<uint64_t *>(bits)[id / 64] |= uint64_t(1) << (id % 64);
-      return 0;
-    };
-    hs_scan(db.db, s.data(), static_cast<unsigned>(s.size()), 0, scratch_, onMatch, state.bits.data());
-    return;
-  }
-  folded_.assign(s);
-  for (char &c : folded_)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  auto look = [&](std::string_view piece) {
-    if (auto it = db.needles.find(piece); it != db.needles.end())
-      state.bits[it->second / 64] |= uint64_t(1) << (it->second % 64);
-  };
-  const std::string_view folded = folded_;
-  switch (db.spec->kind) {
-  case LiteralSet::Kind::Equals:
-    look(folded);
-    break;
-  case LiteralSet::Kind::StartsWith:
-  case LiteralSet::Kind::EndsWith:
-    for (size_t n : db.lengths) {
-      if (n > folded.size())
-        break;
-      look(db.spec->kind == LiteralSet::Kind::StartsWith ? folded.substr(0, n) : folded.substr(folded.size() - n));
-    }
-    break;
-  case LiteralSet::Kind::Contains:
-    break;
-  }
-}
-
-const uint8_t *LiteralMatcher::prefilter(const rulec_value *slots) {
-  candidates_ = dbs_->unfiltered;
-  for (uint32_t set = 0; set < dbs_->sets.size(); ++set) {
-    const LiteralDatabases::Set &db = dbs_->sets[set];
-    const rulec_value &v = slots[db.spec->slot];
+  std::fill(needles_.begin(), needles_.end(), 0);
+  std::copy(dbs.unfiltered.begin(), dbs.unfiltered.end(), candidateBits_.begin());
+  for (const LiteralDatabases::Field &field : dbs.fields) {
+    const rulec_value &v = slots[field.slot];
     if (v.kind == RULEC_ARRAY) { // Sigma lists match element by element: run them all
-      for (uint32_t r : db.rules)
-        candidates_[r] = 1;
+      for (uint32_t w = 0; w < dbs.ruleWords; ++w)
+        candidateBits_[w] |= field.listRules[w];
       continue;
     }
     if (v.kind != RULEC_STRING)
       continue; // no needle is in a missing or non-string field
-    State &state = states_[set];
-    if (state.epoch != epoch_) {
-      state.epoch = epoch_;
-      scan(set, std::string_view(v.payload.s, v.len), state);
-    }
-    for (size_t w = 0; w < state.bits.size(); ++w)
-      for (uint64_t word = state.bits[w]; word; word &= word - 1)
-        for (uint32_t r : db.rulesByNeedle[w * 64 + static_cast<size_t>(__builtin_ctzll(word))])
-          candidates_[r] = 1;
+    bool nonAscii = false;
+    const char *folded = fold(std::string_view(v.payload.s, v.len), nonAscii);
+    for (const LiteralDatabases::Matcher &m : field.sets)
+      m.match(folded, v.len, nonAscii, [&](uint32_t index) {
+        const uint32_t bit = m.base + index;
+        uint64_t &word = needles_[bit >> 6];
+        const uint64_t mask = uint64_t(1) << (bit & 63);
+        if (word & mask)
+          return;
+        word |= mask;
+        for (uint32_t k = dbs.needleClauseStart[bit]; k < dbs.needleClauseStart[bit + 1]; ++k) {
+          const uint32_t rule = dbs.needleClauses[k] >> 2;
+          if (!held_[rule])
+            touched_.push_back(rule);
+          held_[rule] |= static_cast<uint8_t>(1u << (dbs.needleClauses[k] & 3));
+        }
+      });
   }
-  return candidates_.data();
-}
-
-bool LiteralMatcher::match(uint32_t set, uint32_t index, std::string_view s) {
-  State &state = states_[set];
-  if (state.epoch != epoch_) {
-    state.epoch = epoch_;
-    scan(set, s, state);
+  // A rule runs when each of its clauses held.
+  for (uint32_t rule : touched_) {
+    if (held_[rule] == dbs.allClauses[rule])
+      setBit(candidateBits_, rule);
+    held_[rule] = 0;
   }
-  return (state.bits[index / 64] >> (index % 64)) & 1;
+  touched_.clear();
+  const std::vector<uint64_t> &ofType = dbs.logTypeRules[logType];
+  uint32_t n = 0;
+  for (uint32_t w = 0; w < dbs.ruleWords; ++w)
+    for (uint64_t word = candidateBits_[w] & ofType[w]; word; word &= word - 1)
+      candidates_[n++] = w * 64 + static_cast<uint32_t>(__builtin_ctzll(word));
+  candidates_[n] = RULEC_NO_RULE;
+  ++counts_.scans;
+  counts_.candidates += n;
+  return &result_;
 }
 
 } // namespace rulec

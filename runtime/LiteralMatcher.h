@@ -1,83 +1,116 @@
-//===- LiteralMatcher.h - A pack's literal sets, matched once per event ---===//
+//===- LiteralMatcher.h - A pack's literal sets and prefilter, per event --===//
 //
-// For each LiteralSet of the pack (PackInfo.h): a Hyperscan literal database
-// (ASCII-case-insensitive, one report per needle) for icontains sets, a hash
-// map of needles for ieq sets. The first leaf of a set that runs for an event
-// scans the field once and keeps which needles it holds; every other leaf of
-// the set reads a bit. Databases are built once per pack and shared; scratch
-// space and the bits are per context (thread).
+// For each field that literal sets test (PackInfo.h), the field's string is
+// folded to ASCII lower case once per event and matched against all of its
+// eager sets: icontains needles by a SubstringScanner, ieq / istartswith /
+// iendswith needles by an AffixTable. The needles found set bits in one array
+// that the generated code reads, and select the candidate rules: those
+// without a requirement (compiler/Prefilter.h) and those each of whose
+// clauses of required needles is met.
+//
+// The indexes (LiteralDatabases) are built once per pack and shared; the
+// bits, candidate list and fold buffer are per context (thread).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "AffixTable.h"
 #include "PackInfo.h"
+#include "SubstringScanner.h"
 #include "rulec/abi.h"
 
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
-
-struct hs_database;
-struct hs_scratch;
 
 namespace rulec {
 
-/// What a pack's literal sets compile to: read-only, shared between contexts.
+/// The read-only part: what a pack's literal sets compile to.
 class LiteralDatabases {
 public:
-  /// Null with `error` when Hyperscan refuses a set.
+  /// Null with `error` when the pack's sets or requirements are inconsistent.
   static std::shared_ptr<const LiteralDatabases> build(const PackInfo &pack, std::string &error);
-  /// Compiles `pack`'s Contains sets and keeps each database in its
-  /// LiteralSet::compiled (for AOT packs); false with `error` on failure.
-  static bool precompile(PackInfo &pack, std::string &error);
-  ~LiteralDatabases();
 
-  struct Set {
-    const LiteralSet *spec = nullptr;
-    hs_database *db = nullptr;                            ///< Contains
-    /// Equals, StartsWith, EndsWith: needle -> index (views of spec->needles)
-    std::unordered_map<std::string_view, uint32_t> needles;
-    std::vector<size_t> lengths;                          ///< StartsWith, EndsWith: the needle lengths
-    std::vector<std::vector<uint32_t>> rulesByNeedle;     ///< prefilter: who requires each needle
-    std::vector<uint32_t> rules;                          ///< prefilter: who requires any needle of it
+  /// One literal set's index.
+  struct Matcher {
+    uint32_t set = 0;
+    uint32_t base = 0; ///< the bit of its needle 0
+    /// Contains: a scanner of the ASCII needles and one of the needles with a
+    /// non-ASCII byte, with the set's needle index of each scanner needle.
+    struct Scan {
+      SubstringScanner scanner;
+      std::vector<uint32_t> ids;
+      bool nonAscii; ///< runs only on texts with a non-ASCII byte
+    };
+    std::vector<Scan> scans;
+    std::unique_ptr<AffixTable> affixes; ///< Equals, StartsWith, EndsWith
+    bool nonAsciiNeedle = false;         ///< NonAscii
+
+    /// Calls found(needle index in the set) for each needle in `folded`;
+    /// `nonAscii`: whether the text has a byte >= 0x80.
+    template <typename Found> void match(const char *folded, size_t n, bool nonAscii, Found &&found) const {
+      if (affixes)
+        return affixes->match(folded, n, found);
+      if (nonAsciiNeedle) {
+        if (nonAscii)
+          found(0);
+        return;
+      }
+      for (const Scan &s : scans)
+        if (nonAscii || !s.nonAscii)
+          s.scanner.scan(folded, n, [&](uint32_t i) { found(s.ids[i]); });
+    }
   };
-  std::vector<Set> sets;
-  std::vector<uint8_t> unfiltered; ///< per rule: 1 when it has no requirement (always runs)
+  /// A field with eager sets.
+  struct Field {
+    uint32_t slot = 0;
+    std::vector<Matcher> sets;
+    std::vector<uint64_t> listRules; ///< rules requiring one of its needles: all run when it holds a list
+  };
+
+  std::vector<Field> fields;
+  uint32_t needleWords = 0, ruleWords = 0, rules = 0;
+  /// Prefilter (a rule's requirement: up to RuleInfo::kMaxClauses clauses,
+  /// each met by one of its needles): per needle bit, the clauses it meets as
+  /// (rule << 2) | clause, in CSR form: needleClauses[start[b], start[b+1]).
+  std::vector<uint32_t> needleClauseStart, needleClauses;
+  std::vector<uint8_t> allClauses;                  ///< per rule: the bits of all its clauses
+  std::vector<uint64_t> unfiltered;                 ///< rules without a requirement
+  std::vector<std::vector<uint64_t>> logTypeRules;  ///< per log type: its rules
 };
 
 class LiteralMatcher {
 public:
   explicit LiteralMatcher(std::shared_ptr<const LiteralDatabases> dbs);
-  ~LiteralMatcher();
   LiteralMatcher(const LiteralMatcher &) = delete;
   LiteralMatcher &operator=(const LiteralMatcher &) = delete;
 
-  /// A new event: every set is scanned again on first use.
-  void beginEvent() { ++epoch_; }
-  /// Whether needle `index` of set `set` is in `s` (contains / equals,
-  /// ignoring ASCII case).
-  bool match(uint32_t set, uint32_t index, std::string_view s);
+  /// Matches the eager sets against the event and picks the candidate rules
+  /// of `logType` (rulec_rt_scan).
+  const rulec_event_scan *scan(const rulec_value *slots, uint32_t logType);
 
-  /// Per rule, 1 when it may match this event (compiler/Prefilter.h): its
-  /// requirement met, or none. Scans every set's field of the event.
-  const uint8_t *prefilter(const rulec_value *slots);
+  /// What the prefilter did (`rulec run --timing` prints it).
+  struct Counts {
+    uint64_t scans = 0;          ///< events scanned
+    uint64_t candidates = 0;     ///< candidate rules, summed over events
+  };
+  const Counts &counts() const { return counts_; }
 
 private:
-  struct State {
-    uint64_t epoch = 0;
-    std::vector<uint64_t> bits;
-  };
-  void scan(uint32_t set, std::string_view s, State &state);
+  /// `s` folded to ASCII lower case into fold_, padded for the scanners;
+  /// `nonAscii` tells whether it has a byte >= 0x80.
+  const char *fold(std::string_view s, bool &nonAscii);
 
   std::shared_ptr<const LiteralDatabases> dbs_;
-  hs_scratch *scratch_ = nullptr;
-  std::vector<State> states_;
-  uint64_t epoch_ = 1;
-  std::string folded_;
-  std::vector<uint8_t> candidates_;
+  std::vector<uint64_t> needles_;
+  std::vector<uint64_t> candidateBits_;
+  std::vector<uint32_t> candidates_;
+  std::vector<uint8_t> held_;      ///< per rule: its clauses met by this event's needles
+  std::vector<uint32_t> touched_;  ///< rules with a clause met
+  rulec_event_scan result_{};
+  Counts counts_;
+  std::string fold_;
 };
 
 } // namespace rulec

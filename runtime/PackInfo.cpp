@@ -3,6 +3,8 @@
 
 #include "rulec/abi.h"
 
+#include <algorithm>
+
 namespace rulec {
 
 static std::string pathText(const std::vector<PathStep> &path) {
@@ -76,6 +78,18 @@ const char *correlationCmpName(CorrelationSpec::Cmp cmp) {
   case CorrelationSpec::Cmp::Eq: return "eq";
   }
   return "?";
+}
+
+bool LiteralSet::scannable(const std::string &needle) {
+  return needle.size() >= 4 ||
+         std::any_of(needle.begin(), needle.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+std::vector<uint32_t> needleBases(const std::vector<LiteralSet> &sets) {
+  std::vector<uint32_t> bases = {0};
+  for (const LiteralSet &set : sets)
+    bases.push_back(bases.back() + static_cast<uint32_t>(set.needles.size()));
+  return bases;
 }
 
 } // namespace rulec

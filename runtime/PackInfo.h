@@ -204,26 +204,42 @@ struct RuleInfo {
   /// Correlations its matches count in (Sigma rules named in `rules`).
   std::vector<CorrelationFeed> feeds;
   /// Prefilter (compiler/Prefilter.h): the rule can only match an event that
-  /// holds one of these needles (or whose field of one of their sets is a
-  /// list); empty: the rule always runs.
-  std::vector<LiteralRef> requiredNeedles;
+  /// holds, for each clause, one of its needles (or a list in a field one of
+  /// the needles is of); empty: the rule always runs.
+  std::vector<std::vector<LiteralRef>> requirements;
+  static constexpr size_t kMaxClauses = 4;
 };
 
-/// Many ASCII-case-insensitive string tests on one field, answered by one
-/// pass over the field's string per event (runtime/LiteralMatcher.h): `icontains`
-/// needles by a Hyperscan literal database, `ieq` needles by a hash lookup of
-/// the folded string, `istartswith` / `iendswith` needles by a hash lookup of
-/// its prefix / suffix of each needle length. Needles are lower case.
+/// Many ASCII-case-insensitive string tests on one field, answered from one
+/// pass over the field's folded string per event, before the rules run
+/// (runtime/LiteralMatcher.h). Needles are lower case. Every needle of the
+/// pack has a bit in one array (needleBases) that the generated code reads.
 struct LiteralSet {
-  enum class Kind : uint8_t { Contains, Equals, StartsWith, EndsWith };
+  enum class Kind : uint8_t {
+    Contains,   ///< icontains: needles that are scannable()
+    Equals,     ///< ieq
+    StartsWith, ///< istartswith (needles not empty)
+    EndsWith,   ///< iendswith (needles not empty)
+    /// One needle, "": found when the string has a byte >= 0x80. No leaf
+    /// tests it; the prefilter does (a regex that may match by Unicode case
+    /// folding, runtime/RegexGate.h).
+    NonAscii,
+  };
   uint32_t slot = 0;
   Kind kind = Kind::Contains;
   std::vector<std::string> needles;
-  /// Contains: the Hyperscan database already compiled (hs_serialize_database),
-  /// as AOT packs carry it so that loading skips Hyperscan's compiler; empty,
-  /// or unreadable on this host, means compile it from `needles`.
-  std::string compiled;
+
+  /// Whether an icontains needle is worth a place in the per-event scan: 4
+  /// bytes or more, or any non-ASCII byte (the scan skips those needles in
+  /// ASCII texts). Shorter ASCII needles (" -p", "&", "\\") occur in most
+  /// texts: they would slow every scan and select no rule; their leaves
+  /// search the string themselves.
+  static bool scannable(const std::string &needle);
 };
+
+/// The first needle bit of each literal set: needle i of set s is bit
+/// needleBases(sets)[s] + i; the last entry is the number of bits.
+std::vector<uint32_t> needleBases(const std::vector<LiteralSet> &sets);
 
 struct PackInfo {
   std::vector<FieldSpec> fields;
@@ -231,6 +247,10 @@ struct PackInfo {
   std::vector<RuleInfo> rules;
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes; ///< RE2 patterns, by the index the code passes
+  /// Per regex: 1 when every leaf of it tests its atoms' needle bits before
+  /// asking rulec_rt_regex_match (compiler/Prefilter.h), so the regex gate
+  /// (runtime/RegexGate.h) leaves it out.
+  std::vector<uint8_t> regexAtomsTested;
   std::vector<CorrelationSpec> correlations;
   std::vector<LiteralSet> literalSets;
 

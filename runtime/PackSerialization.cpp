@@ -196,9 +196,11 @@ void writeRuleInfo(Writer &w, const RuleInfo &rule) {
   w.u32(rule.set);
   writeAggregateSpec(w, rule.aggregate);
   w.vec(rule.feeds, writeCorrelationFeed);
-  w.vec(rule.requiredNeedles, [](Writer &w, const LiteralRef &l) {
-    w.u32(l.set);
-    w.u32(l.index);
+  w.vec(rule.requirements, [](Writer &w, const std::vector<LiteralRef> &clause) {
+    w.vec(clause, [](Writer &w, const LiteralRef &l) {
+      w.u32(l.set);
+      w.u32(l.index);
+    });
   });
 }
 void readRuleInfo(Reader &r, RuleInfo &rule) {
@@ -223,23 +225,23 @@ void readRuleInfo(Reader &r, RuleInfo &rule) {
   r.u32(rule.set, "set");
   r.member(rule.aggregate, "aggregate", readAggregateSpec);
   r.vec(rule.feeds, "feeds", readCorrelationFeed);
-  r.vec(rule.requiredNeedles, "requiredNeedles", [](Reader &r, LiteralRef &l) {
-    r.u32(l.set, "set");
-    r.u32(l.index, "index");
-  }, 8);
+  r.vec(rule.requirements, "requirements", [](Reader &r, std::vector<LiteralRef> &clause) {
+    r.vec(clause, "clause", [](Reader &r, LiteralRef &l) {
+      r.u32(l.set, "set");
+      r.u32(l.index, "index");
+    }, 8);
+  }, 4);
 }
 
 void writeLiteralSet(Writer &w, const LiteralSet &l) {
   w.u32(l.slot);
   w.enumeration(l.kind);
   w.vec(l.needles);
-  w.str(l.compiled);
 }
 void readLiteralSet(Reader &r, LiteralSet &l) {
   r.u32(l.slot, "slot");
-  r.enumeration(l.kind, LiteralSet::Kind::EndsWith, "kind");
+  r.enumeration(l.kind, LiteralSet::Kind::NonAscii, "kind");
   r.vec(l.needles, "needles");
-  r.str(l.compiled, "compiled");
 }
 
 void writePackInfo(Writer &w, const PackInfo &p) {
@@ -248,6 +250,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
   w.vec(p.rules, writeRuleInfo);
   w.vec(p.sets, writeSetSpec);
   w.vec(p.regexes);
+  w.vec(p.regexAtomsTested, [](Writer &w, uint8_t b) { w.boolean(b); });
   w.vec(p.correlations, writeCorrelationSpec);
   w.vec(p.literalSets, writeLiteralSet);
 }
@@ -257,6 +260,11 @@ void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.rules, "rules", readRuleInfo);
   r.vec(p.sets, "sets", readSetSpec);
   r.vec(p.regexes, "regexes");
+  r.vec(p.regexAtomsTested, "regexAtomsTested", [](Reader &r, uint8_t &b) {
+    bool v = false;
+    r.boolean(v, "");
+    b = v;
+  });
   r.vec(p.correlations, "correlations", readCorrelationSpec);
   r.vec(p.literalSets, "literalSets", readLiteralSet);
 }

@@ -1,7 +1,10 @@
 //===- RegexGate.cpp ------------------------------------------------------===//
 #include "RegexGate.h"
 
-#include <hs/hs.h>
+#include "AsciiFold.h"
+#include "SubstringScanner.h"
+#include "rulec/abi.h"
+
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
@@ -14,6 +17,8 @@ namespace {
 
 /// Atoms shorter than this make a pattern always run: too common to gate.
 constexpr int kMinAtomLength = 3;
+/// A pattern with at most this many atoms is gated by looking for each.
+constexpr size_t kFewAtoms = 16;
 /// Texts of one event kept with their potentials.
 constexpr size_t kScansKept = 4;
 
@@ -62,69 +67,82 @@ bool plainAscii(std::string_view pattern) {
   return true;
 }
 
-/// Whether an ASCII case-insensitive scan for `atoms` finds each wherever a
-/// match of the pattern needs it (the file comment says why not always).
-bool scannable(const std::vector<std::string> &atoms, bool isCaseless) {
+/// Whether some atom may match with a non-ASCII character under RE2's case
+/// folding (the file comment says why).
+bool foldsBeyondAscii(const std::vector<std::string> &atoms, bool isCaseless) {
   for (const std::string &atom : atoms)
     for (char c : atom)
       if (static_cast<unsigned char>(c) >= 0x80 || (isCaseless && (c == 'k' || c == 's')))
-        return false;
-  return true;
+        return true;
+  return false;
 }
 
 } // namespace
 
-RegexGate::RegexGate(const std::vector<std::string> &patterns)
-    : filter_(std::make_unique<re2::FilteredRE2>(kMinAtomLength)), filterId_(patterns.size(), -1) {
+RegexRequirement regexRequirement(const std::string &pattern, int minAtomLength) {
+  RegexRequirement out;
+  std::vector<std::string> atoms;
+  if (!atomsOf(pattern, minAtomLength, atoms))
+    return out; // RE2 refuses it: it never matches, but say nothing
+  if (!atoms.empty() && plainAscii(pattern)) {
+    out.orNonAscii = foldsBeyondAscii(atoms, caseless(pattern));
+    out.atoms = std::move(atoms);
+    return out;
+  }
+  atoms.clear();
+  if (atomsOf(pattern, 1, atoms) && !atoms.empty() && std::all_of(atoms.begin(), atoms.end(), hasNonAsciiByte))
+    out.orNonAscii = true;
+  return out;
+}
+
+RegexGate::RegexGate(std::vector<std::string> patterns, std::vector<uint8_t> skip)
+    : patterns_(std::move(patterns)), skip_(std::move(skip)) {}
+
+void RegexGate::build() {
+  built_ = true;
+  const std::vector<std::string> &patterns = patterns_;
+  filter_ = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
+  filterId_.assign(patterns.size(), kAlways);
+  orNonAscii_.assign(patterns.size(), 0);
   re2::RE2::Options options;
   options.set_log_errors(false);
   for (size_t i = 0; i < patterns.size(); ++i) {
-    // The pattern's own atoms first, to decide whether it can be gated.
-    std::vector<std::string> atoms;
-    if (!atomsOf(patterns[i], kMinAtomLength, atoms))
+    if (i < skip_.size() && skip_[i])
       continue;
+    // The pattern's own atoms first, to decide whether it can be gated.
+    RegexRequirement need = regexRequirement(patterns[i], kMinAtomLength);
     int id = 0;
-    if (!atoms.empty() && plainAscii(patterns[i]) && scannable(atoms, caseless(patterns[i]))) {
+    if (!need.atoms.empty() && need.atoms.size() <= kFewAtoms) {
+      // Cheaper to look for each than to scan for every pattern's atoms.
+      filterId_[i] = kFewAtoms_;
+      orNonAscii_[i] = need.orNonAscii;
+      fewAtoms_.emplace(i, std::move(need.atoms));
+    } else if (!need.atoms.empty()) {
       if (filter_->Add(patterns[i], options, &id) != re2::RE2::NoError)
         continue;
       filterId_[i] = id;
+      orNonAscii_[i] = need.orNonAscii;
       ++gated_;
-      continue;
-    }
-    atoms.clear();
-    if (atomsOf(patterns[i], 1, atoms) && !atoms.empty() && std::all_of(atoms.begin(), atoms.end(), hasNonAsciiByte))
+    } else if (need.orNonAscii) {
       filterId_[i] = kNeedsNonAscii;
+    } else if (RegexRequirement shorter = regexRequirement(patterns[i], 1);
+               !shorter.atoms.empty() && shorter.atoms.size() <= kFewAtoms) {
+      // Atoms of 1 or 2 bytes ("`" of a PowerShell backtick pattern): rare
+      // in most texts.
+      filterId_[i] = kFewAtoms_;
+      orNonAscii_[i] = shorter.orNonAscii;
+      fewAtoms_.emplace(i, std::move(shorter.atoms));
+    }
   }
   scans_.resize(kScansKept);
   if (!gated_)
     return;
   std::vector<std::string> atoms;
   filter_->Compile(&atoms);
-  std::vector<const char *> data;
-  std::vector<size_t> lengths;
-  std::vector<unsigned> flags, ids;
-  for (size_t i = 0; i < atoms.size(); ++i) {
-    data.push_back(atoms[i].data());
-    lengths.push_back(atoms[i].size());
-    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-    ids.push_back(static_cast<unsigned>(i));
-  }
-  hs_compile_error_t *error = nullptr;
-  if (!atoms.empty() &&
-      hs_compile_lit_multi(data.data(), flags.data(), ids.data(), lengths.data(), static_cast<unsigned>(atoms.size()),
-                           HS_MODE_BLOCK, nullptr, &atoms_, &error) != HS_SUCCESS) {
-    std::string message = error ? error->message : "unknown error";
-    hs_free_compile_error(error);
-    throw std::runtime_error("Hyperscan refused the regex atoms: " + message);
-  }
-  if (atoms_ && hs_alloc_scratch(atoms_, &scratch_) != HS_SUCCESS)
-    throw std::runtime_error("Hyperscan cannot allocate scratch space");
+  atoms_ = std::make_unique<SubstringScanner>(atoms);
 }
 
-RegexGate::~RegexGate() {
-  hs_free_scratch(scratch_);
-  hs_free_database(atoms_);
-}
+RegexGate::~RegexGate() = default;
 
 RegexGate::Scan &RegexGate::scan(std::string_view text) {
   for (Scan &s : scans_)
@@ -139,13 +157,10 @@ RegexGate::Scan &RegexGate::scan(std::string_view text) {
   if (!gated_)
     return s;
   found_.clear();
-  if (atoms_) {
-    auto onMatch = [](unsigned id, unsigned long long, unsigned long long, unsigned, void *found) -> int {
-      static_cast<std::vector<int> *>(found)->push_back(static_cast<int>(id));
-      return 0;
-    };
-    hs_scan(atoms_, text.data(), static_cast<unsigned>(text.size()), 0, scratch_, onMatch, &found_);
-  }
+  // Atoms are lower case: look for them in the text folded the same way.
+  folded_.resize(text.size() + SubstringScanner::kPadding);
+  foldAscii(text.data(), text.size(), folded_.data());
+  atoms_->scan(folded_.data(), text.size(), [&](uint32_t id) { found_.push_back(static_cast<int>(id)); });
   std::sort(found_.begin(), found_.end()); // AllPotentials wants them ordered, once each
   found_.erase(std::unique(found_.begin(), found_.end()), found_.end());
   potentials_.clear();
@@ -156,11 +171,26 @@ RegexGate::Scan &RegexGate::scan(std::string_view text) {
 }
 
 bool RegexGate::mayMatch(uint32_t index, std::string_view text) {
+  if (index < skip_.size() && skip_[index])
+    return true;
+  if (!built_)
+    build();
   const int id = filterId_[index];
   if (id == kAlways)
     return true;
+  if (id == kFewAtoms_) {
+    if (orNonAscii_[index] && hasNonAsciiByte(text))
+      return true;
+    for (const std::string &atom : fewAtoms_.at(index))
+      if (rulec_rt_icontains(text.data(), static_cast<uint32_t>(text.size()), atom.data(),
+                             static_cast<uint32_t>(atom.size())))
+        return true;
+    return false;
+  }
   const Scan &s = scan(text);
-  return id == kNeedsNonAscii ? s.nonAscii : s.mayMatch[static_cast<size_t>(id)] != 0;
+  if (id == kNeedsNonAscii || (orNonAscii_[index] && s.nonAscii))
+    return s.nonAscii;
+  return s.mayMatch[static_cast<size_t>(id)] != 0;
 }
 
 } // namespace rulec

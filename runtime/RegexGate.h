@@ -4,44 +4,67 @@
 // (`\$VerbosePreference\.ToString\(` cannot match a command line without
 // "$verbosepreference.tostring("). RE2's FilteredRE2 derives, per pattern, a
 // condition over such atoms (an and/or of lower-case strings). The gate scans
-// a text once for all atoms of the pack (Hyperscan, ignoring ASCII case) and
-// then knows every pattern that cannot match it, so those never run: the
+// a text once for all atoms of the pack (SubstringScanner, ignoring ASCII
+// case) and then knows every pattern that cannot match it, so those never run: the
 // 1183 SigmaHQ process_creation rules ran 127 regexes on every event's command
 // line, nearly all of them decided by the absence of their atoms.
 //
 // Exactness: a pattern is gated on its atoms only when "matches => its atoms
 // occur, ignoring ASCII case" holds for it: the pattern names only ASCII
 // characters (RE2 lowercases atoms with Unicode rules: a Kelvin sign in the
-// pattern becomes the atom k), and in a case-insensitive pattern no atom has
-// k or s (RE2 matches them with the Kelvin sign and the long s).
+// pattern becomes the atom k). In a case-insensitive pattern an atom with k
+// or s may also match with the Kelvin sign or the long s: such a pattern may
+// match a text that holds its atoms or any non-ASCII byte.
 // A pattern all of whose atoms (of any length) hold a non-ASCII byte is
 // gated on the text holding one: lowercasing never turns ASCII into
 // non-ASCII, so its matches need one (Sigma's caseless non-ASCII values,
 // `(?is)^.*ο.*$` for a homoglyph, on command lines that are mostly ASCII).
-// Other patterns, and those without atoms, always run.
+// A pattern with few atoms (up to 16) is gated on one of them occurring, each
+// looked for on its own (cheaper than the scan when a text meets few
+// patterns), also when they are shorter than 3 bytes ("`" of a PowerShell
+// backtick pattern). Other patterns, and those without atoms, always run. regexRequirement says
+// which case a pattern is; the prefilter (compiler/Prefilter.h) uses it too.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-struct hs_database;
-struct hs_scratch;
-
+namespace rulec {
+class SubstringScanner;
+}
 namespace re2 {
 class FilteredRE2;
 }
 
 namespace rulec {
 
+/// What every text a pattern matches holds: one of `atoms` (lower case,
+/// found ignoring ASCII case; each at least the length asked for), or, when
+/// `orNonAscii`, some byte >= 0x80. No atoms and !orNonAscii: nothing known.
+struct RegexRequirement {
+  std::vector<std::string> atoms;
+  bool orNonAscii = false;
+  bool known() const { return !atoms.empty() || orNonAscii; }
+};
+/// The requirement of `pattern` under the exactness conditions above, from
+/// RE2's FilteredRE2 with atoms of `minAtomLength` bytes or more; nothing
+/// known for a pattern RE2 refuses.
+RegexRequirement regexRequirement(const std::string &pattern, int minAtomLength);
+
 class RegexGate {
 public:
-  /// Gates the pack's regular expressions (PackInfo::regexes, by index).
-  explicit RegexGate(const std::vector<std::string> &patterns);
+  /// Gates the pack's regular expressions (PackInfo::regexes, by index),
+  /// but those with `skip[index]` set (their leaves test atoms themselves:
+  /// PackInfo::regexAtomsTested), which always may match. The gate is built
+  /// on the first question: packs whose regexes are all skipped, or never
+  /// reached, pay nothing.
+  explicit RegexGate(std::vector<std::string> patterns, std::vector<uint8_t> skip = {});
   ~RegexGate();
   RegexGate(const RegexGate &) = delete;
   RegexGate &operator=(const RegexGate &) = delete;
@@ -62,13 +85,20 @@ private:
     std::vector<uint8_t> mayMatch; ///< by filter id
   };
   Scan &scan(std::string_view text);
+  void build();
+
+  std::vector<std::string> patterns_;
+  std::vector<uint8_t> skip_;
+  bool built_ = false;
 
   std::unique_ptr<re2::FilteredRE2> filter_;
-  static constexpr int kAlways = -1, kNeedsNonAscii = -2;
-  std::vector<int> filterId_; ///< by pattern index: its filter id, kAlways or kNeedsNonAscii
+  static constexpr int kAlways = -1, kNeedsNonAscii = -2, kFewAtoms_ = -3;
+  std::vector<int> filterId_; ///< by pattern index: its filter id, or one of the above
+  std::map<size_t, std::vector<std::string>> fewAtoms_; ///< kFewAtoms_: one of these occurs in each match
+  std::vector<uint8_t> orNonAscii_; ///< by pattern index: a non-ASCII text may match it too
   size_t gated_ = 0; ///< patterns in filter_
-  hs_database *atoms_ = nullptr;
-  hs_scratch *scratch_ = nullptr;
+  std::unique_ptr<SubstringScanner> atoms_; ///< every atom of the gated patterns
+  std::string folded_;
   std::vector<Scan> scans_;
   size_t nextScan_ = 0;
   uint64_t epoch_ = 1;

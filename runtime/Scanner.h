@@ -89,6 +89,8 @@ public:
   void finish();
 
   const ScanStats &stats() const { return stats_; }
+  /// The prefilter's counts (LiteralMatcher.h).
+  const LiteralMatcher::Counts &literalCounts() const { return evaluator_.context().literals.counts(); }
 
   /// Bounds the open windows and correlation groups (each; 0: no bound).
   void setMaxGroups(size_t n);

@@ -5,7 +5,7 @@
 # fails the test that triggered it (UBSan aborts, leaks fail the process at exit). Ends with one
 # line, "sanitizers: N passed, N failed"; tools/check.sh runs it.
 #
-# The JIT's generated code, libLLVM, yaml-cpp, simdjson, RE2 and Hyperscan are not
+# The JIT's generated code, libLLVM, yaml-cpp, simdjson and RE2 are not
 # instrumented: their memory errors are only caught where they touch ours.
 # tools/sanitizers/*.supp hold the suppressions (each with its reason).
 #

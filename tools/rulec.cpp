@@ -352,7 +352,6 @@ int runRun(const RunFlags &flags) {
   if (!flags.logType.empty() && info.logTypeIndex(flags.logType) == RULEC_NO_LOG_TYPE)
     std::cerr << "rulec: warning: no rule reads log type '" << flags.logType << "'\n";
 
-  const Clock::time_point ready = Clock::now();
   uint64_t bytes = 0; // event bytes read, newlines included
   ScanOptions options{flags.logType, flags.timeField, flags.mode == "stream", std::nullopt};
   if (!flags.now.empty()) {
@@ -374,6 +373,9 @@ int runRun(const RunFlags &flags) {
       [&](const CorrelationAlert &a) { out.line(correlationAlertToJson(a, info.correlations[a.correlation])); },
       std::cerr);
   scanner.setMaxGroups(flags.maxGroups);
+  // The scanner holds the evaluation context (literal indexes, regexes): its
+  // construction is part of loading the pack.
+  const Clock::time_point ready = Clock::now();
 
   // Saved state: resume after the events it covers (same inputs), or go on
   // with new inputs; the output is cut back to what the state covers.
@@ -507,6 +509,10 @@ int runRun(const RunFlags &flags) {
     const uint64_t events = scanner.stats().lines;
     std::cerr << "rulec: timing: " << (flags.pack.empty() ? "compile " : "load ") << load << " s, scan " << scan
               << " s: " << static_cast<uint64_t>(events / scan) << " events/s, " << bytes / scan / 1e6 << " MB/s\n";
+    const LiteralMatcher::Counts &c = scanner.literalCounts();
+    if (c.scans)
+      std::cerr << "rulec: prefilter: " << static_cast<double>(c.candidates) / c.scans << " of " << info.rules.size()
+                << " rules ran per event\n";
   }
 
   const ScanStats &s = scanner.stats();

@@ -8,7 +8,6 @@ packages=(
   llvm-19-dev llvm-19-tools          # LLVM libraries (libLLVM-19.so) + lit, FileCheck, not, split-file
   libyaml-cpp-dev libcli11-dev libsimdjson-dev
   libre2-dev pkg-config              # RE2: linear-time regular expressions (KQL matches regex)
-  libhyperscan-dev                   # Hyperscan: one scan per field for many literals (literal sets)
   libgtest-dev libgmock-dev
   clang-19 libclang-rt-19-dev        # libFuzzer + sanitizer runtimes for tools/fuzz.sh (fuzz/)
 )

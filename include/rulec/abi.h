@@ -26,6 +26,9 @@
  *   KQL let-tables, compiled regular expressions, or scratch memory for
  *   computed strings. One context serves one thread.
  *
+ * The function first calls rulec_rt_scan, which matches the pack's literal
+ * sets against the event and names the rules that may match; only those run.
+ *
  * A second entry point picks a rule's dynamic severity:
  *
  *   int32_t rulec_pack_severity(const rulec_value *slots, uint32_t rule,
@@ -52,7 +55,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever the layout below or the eval signature changes. */
-#define RULEC_ABI_VERSION 3u
+#define RULEC_ABI_VERSION 4u
 
 /** The runtime's per-thread evaluation context (runtime/EvalContext.h). */
 typedef struct rulec_context rulec_context;
@@ -206,15 +209,24 @@ int64_t rulec_rt_datetime(const rulec_value *v);
 #define RULEC_SET_HAS_ANY 2u
 int rulec_rt_set_match(rulec_context *ctx, uint32_t set, const char *s, uint32_t n, uint32_t mode);
 
-/** Literal sets: whether needle `index` of the pack's literal set `set` is in
- *  the string `v` (icontains or ieq, as the set's kind says); false when `v`
- *  is not a string. The set's field is scanned once per event. */
-int rulec_rt_literal(rulec_context *ctx, uint32_t set, uint32_t index, const rulec_value *v);
+/** What rulec_rt_scan found in one event, valid until the next event. */
+typedef struct rulec_event_scan {
+  /** The rules of the event's log type that may match it, ascending,
+   *  ended by RULEC_NO_RULE: those without a prefilter requirement, and those
+   *  one of whose required needles occurred (or whose needle's field holds a
+   *  list: lists match by element). */
+  const uint32_t *candidates;
+  /** Bit b (word b / 64, bit b % 64): needle b of the pack's literal sets
+   *  occurs in its field (needle i of set s is bit base(s) + i, the sets'
+   *  needles numbered in order). */
+  const uint64_t *needles;
+} rulec_event_scan;
+#define RULEC_NO_RULE 0xffffffffu
 
-/** The prefilter: per rule of the pack, 1 when it may match this event (its
- *  required needles, scanned once here, or no requirement); valid until the
- *  next event. The code skips rules with 0. */
-const uint8_t *rulec_rt_prefilter(rulec_context *ctx, const rulec_value *slots);
+/** Matches the event's literal sets (one pass over each field they test)
+ *  and runs the prefilter: rulec_pack_eval calls it first, then only the
+ *  candidate rules, which test needle bits instead of strings. */
+const rulec_event_scan *rulec_rt_scan(rulec_context *ctx, const rulec_value *slots, uint32_t log_type);
 
 /** `s matches regex` the pack's regular expression number `regex` (RE2). */
 int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n);

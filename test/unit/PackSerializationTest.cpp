@@ -102,24 +102,25 @@ void expectSame(const CorrelationSpec &a, const CorrelationSpec &b, const std::s
 void expectSame(const RuleInfo &a, const RuleInfo &b, const std::string &at) {
   const auto &[kind, id, displayName, severity, sourceFile, threshold, dedupPeriodMinutes, createAlert, title,
                groupBy, alertContext, dynamicSeverities, logTypes, columns, wholeEvent, hiddenFields, distinct,
-               take, set, aggregate, feeds, requiredNeedles] = a;
+               take, set, aggregate, feeds, requirements] = a;
   SAME(kind); SAME(id); SAME(displayName); SAME(severity); SAME(sourceFile); SAME(threshold);
   SAME(dedupPeriodMinutes); SAME(createAlert); SAME(title); SAME(groupBy); SAME(alertContext);
   SAME(dynamicSeverities); SAME(logTypes); SAME(columns); SAME(wholeEvent); SAME(hiddenFields); SAME(distinct);
-  SAME(take); SAME(set); SAME(aggregate); SAME(feeds); SAME(requiredNeedles);
+  SAME(take); SAME(set); SAME(aggregate); SAME(feeds); SAME(requirements);
 }
 void expectSame(const LiteralRef &a, const LiteralRef &b, const std::string &at) {
   const auto &[set, index] = a;
   SAME(set); SAME(index);
 }
 void expectSame(const LiteralSet &a, const LiteralSet &b, const std::string &at) {
-  const auto &[slot, kind, needles, compiled] = a;
-  SAME(slot); SAME(kind); SAME(needles); SAME(compiled);
+  const auto &[slot, kind, needles] = a;
+  SAME(slot); SAME(kind); SAME(needles);
 }
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
-  const auto &[fields, logTypes, rules, sets, regexes, correlations, literalSets] = a;
-  SAME(fields); SAME(logTypes); SAME(rules); SAME(sets); SAME(regexes); SAME(correlations); SAME(literalSets);
+  const auto &[fields, logTypes, rules, sets, regexes, regexAtomsTested, correlations, literalSets] = a;
+  SAME(fields); SAME(logTypes); SAME(rules); SAME(sets); SAME(regexes); SAME(regexAtomsTested); SAME(correlations);
+  SAME(literalSets);
 }
 
 #undef SAME
@@ -175,7 +176,7 @@ RuleInfo fullRule(RuleKind kind, uint32_t n) {
   }
   r.aggregate.outputLogType = 5 + n;
   r.feeds = {{1, 2}, {3, n}};
-  r.requiredNeedles = {{0, 5}, {1, n}};
+  r.requirements = {{{0, 5}, {1, n}}, {{2, 0}}};
   return r;
 }
 
@@ -203,6 +204,7 @@ PackInfo fullPack() {
     p.rules.push_back(fullRule(kind, n++));
   p.sets = {{"admins", kMax64}, {"", -1}};
   p.regexes = {"^a.*b$", "(?i)x\\d+", ""};
+  p.regexAtomsTested = {1, 0, 1};
 
   using C = CorrelationSpec;
   for (C::Type type : {C::Type::EventCount, C::Type::ValueCount, C::Type::Temporal, C::Type::TemporalOrdered}) {
@@ -222,15 +224,15 @@ PackInfo fullPack() {
     c.feeds = {{2, 1}};
     p.correlations.push_back(c);
   }
-  p.literalSets = {{7, LiteralSet::Kind::Contains, {"whoami", "-enc", "\xE2\x80\x93" "c"}, std::string("db\0bytes", 8)},
-                   {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}, ""},
-                   {3, LiteralSet::Kind::EndsWith, {"\\whoami.exe"}, ""}};
+  p.literalSets = {{7, LiteralSet::Kind::Contains, {"whoami", "-enc", "\xE2\x80\x93" "c", std::string("nul\0byte", 8)}},
+                   {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}},
+                   {3, LiteralSet::Kind::EndsWith, {"\\whoami.exe"}}};
   return p;
 }
 
 /// A pack with one log type "abc": header (12), 0 fields (12..15), 1 log
-/// type (16..19), its length (20..23) and bytes (24..26), then five empty
-/// vectors (27..46).
+/// type (16..19), its length (20..23) and bytes (24..26), then six empty
+/// vectors (27..50).
 PackInfo smallPack() {
   PackInfo p;
   p.logTypes = {"abc"};
@@ -287,8 +289,8 @@ TEST(PackSerialization, RoundTripsEveryField) {
 
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
-  EXPECT_EQ(bytes.size(), 8u + 4u + 7 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\5\0\0\0", 12));
+  EXPECT_EQ(bytes.size(), 8u + 4u + 8 * 4u);
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\6\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -378,10 +380,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 7;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 5)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 6)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 5)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 6)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -401,7 +403,9 @@ TEST(PackSerialization, RejectsEveryTruncation) {
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 26)),
             "pack metadata truncated at byte 20 reading logTypes[0]: length 3, only 2 bytes left");
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 40)),
-            "pack metadata truncated at byte 39 reading correlations");
+            "pack metadata truncated at byte 39 reading regexAtomsTested");
+  EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 44)),
+            "pack metadata truncated at byte 43 reading correlations");
 }
 
 TEST(PackSerialization, TruncationNamesTheField) {
@@ -422,17 +426,17 @@ TEST(PackSerialization, RejectsHugeLengths) {
   std::string vecCount = bytes;
   vecCount[19] = '\xff'; // the log type count becomes 0xff000001
   EXPECT_EQ(deserializeError(vecCount),
-            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 27 bytes left");
+            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 31 bytes left");
   std::string strLength = bytes;
   for (int i = 20; i < 24; ++i)
     strLength[i] = '\xff';
   EXPECT_EQ(deserializeError(strLength),
-            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 23 bytes left");
+            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 27 bytes left");
 }
 
 TEST(PackSerialization, RejectsTrailingBytes) {
   std::string bytes = serializePack(smallPack()) + "xyz";
-  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 47");
+  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 51");
 }
 
 TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {

@@ -276,7 +276,7 @@ bool evalWith(const ir::Expr &e, const rulec_value &v, const rulec_value *slots,
     return ctx->sets[e.index].match(str(v), e.mode, ctx->streaming && retention ? ctx->now - retention : INT64_MIN);
   }
   case Op::Regex:
-    return v.kind == RULEC_STRING && re2::RE2::PartialMatch(str(v), *ctx->regexes[e.index]);
+    return v.kind == RULEC_STRING && re2::RE2::PartialMatch(str(v), ctx->regex(e.index));
   case Op::Keyword:
     return rulec_rt_keyword(const_cast<rulec_context *>(ctx), e.index);
   case Op::TimeCmp: {

@@ -68,17 +68,21 @@ TEST(RegexGate, NeverRulesOutAMatch) {
 }
 
 TEST(RegexGate, WhichPatternsAreGated) {
-  // On atoms: plain ASCII patterns, case-sensitive or without k or s in the
-  // atoms. On a non-ASCII byte: patterns whose atoms all hold one. The rest
-  // always run.
+  // On atoms: plain ASCII patterns; caseless ones with k or s in the atoms
+  // also run on any text with a non-ASCII byte. On a non-ASCII byte alone:
+  // patterns whose atoms all hold one. On short atoms ("`"): patterns with
+  // no longer ones. The rest always run.
   RegexGate gate(kPatterns);
   gate.beginEvent();
   const std::string ascii = "nothing relevant here";
   EXPECT_FALSE(gate.mayMatch(0, ascii));  // $VerbosePreference
-  EXPECT_TRUE(gate.mayMatch(1, ascii));   // caseless with s: always runs
+  EXPECT_FALSE(gate.mayMatch(1, ascii));  // caseless with s: no atom, no non-ASCII byte
+  EXPECT_TRUE(gate.mayMatch(1, "\\cmd.exe /c whoami"));
+  EXPECT_TRUE(gate.mayMatch(1, "x \u017F y")); // the long s may stand for an s
   EXPECT_FALSE(gate.mayMatch(2, ascii));  // certutil
-  EXPECT_TRUE(gate.mayMatch(3, ascii));   // kernel32: the Kelvin sign
-  EXPECT_TRUE(gate.mayMatch(4, ascii));   // no atoms
+  EXPECT_FALSE(gate.mayMatch(3, ascii));  // kernel32
+  EXPECT_FALSE(gate.mayMatch(4, ascii));  // only "`" as an atom, and no backtick here
+  EXPECT_TRUE(gate.mayMatch(4, "a`b`c"));
   EXPECT_FALSE(gate.mayMatch(6, ascii));  // the omicron needs a non-ASCII byte
   EXPECT_TRUE(gate.mayMatch(6, "a Ο b")); // ... and has one here
   EXPECT_FALSE(gate.mayMatch(7, ascii));  // Élan: all atoms non-ASCII

@@ -1,0 +1,147 @@
+//===- SubstringScanner.cpp -----------------------------------------------===//
+#include "SubstringScanner.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace rulec {
+
+namespace {
+
+uint32_t windowAt(const std::string &s, size_t at, uint32_t mask) {
+  uint32_t w = 0;
+  std::memcpy(&w, s.data() + at, std::min<size_t>(4, s.size() - at));
+  return w & mask;
+}
+
+/// Bytes common in paths and command lines: a window of them is a poor anchor
+/// even when few needles share it.
+bool commonByte(char c) {
+  return c == ' ' || c == '\\' || c == '/' || c == '.' || c == '-' || c == '"' || c == ':' || c == 'e' ||
+         c == 'a' || c == 'i' || c == 'o' || c == 's' || c == 't' || c == 'r' || c == 'n';
+}
+
+unsigned log2Ceil(size_t n) {
+  unsigned bits = 0;
+  while ((size_t(1) << bits) < n)
+    ++bits;
+  return bits;
+}
+
+/// How many of the needles hold each window (once per needle): an
+/// open-addressing table, sized for `windows` windows in all. Packs load
+/// faster with it than with a std::unordered_map or a sort (~10^5 windows).
+class WindowCounts {
+public:
+  explicit WindowCounts(size_t windows) {
+    const unsigned bits = std::max(log2Ceil(windows * 2), 4u);
+    slots_.assign(size_t(1) << bits, Slot{});
+    shift_ = 32 - bits;
+  }
+  /// Counts each distinct window of `windowsOfOneNeedle` once.
+  void add(std::vector<uint32_t> &windowsOfOneNeedle) {
+    std::sort(windowsOfOneNeedle.begin(), windowsOfOneNeedle.end());
+    for (size_t i = 0; i < windowsOfOneNeedle.size(); ++i)
+      if (i == 0 || windowsOfOneNeedle[i] != windowsOfOneNeedle[i - 1])
+        ++find(windowsOfOneNeedle[i]).count;
+  }
+  uint32_t count(uint32_t window) { return find(window).count; }
+
+private:
+  struct Slot {
+    uint32_t window = 0;
+    uint32_t count = 0; ///< 0: empty
+  };
+  Slot &find(uint32_t window) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t p = (window * 0x9E3779B1u) >> shift_;; p = (p + 1) & mask)
+      if (slots_[p].count == 0 || slots_[p].window == window) {
+        slots_[p].window = window;
+        return slots_[p];
+      }
+  }
+  std::vector<Slot> slots_;
+  unsigned shift_;
+};
+
+} // namespace
+
+SubstringScanner::SubstringScanner(const std::vector<std::string> &needles) {
+  Pass byWidth[4];
+  for (unsigned w = 1; w <= 4; ++w) {
+    byWidth[w - 1].width = w;
+    byWidth[w - 1].mask = w == 4 ? 0xffffffffu : (1u << (8 * w)) - 1;
+  }
+  // Windows of 4+ byte needles, counted to pick rare anchors.
+  size_t total = 0;
+  for (const std::string &n : needles)
+    total += n.size() >= 4 ? n.size() - 3 : 0;
+  WindowCounts shared(total);
+  std::vector<uint32_t> windows;
+  for (const std::string &n : needles) {
+    if (n.empty())
+      throw std::invalid_argument("SubstringScanner: an empty needle");
+    if (n.size() < 4)
+      continue;
+    windows.clear();
+    for (size_t i = 0; i + 4 <= n.size(); ++i)
+      windows.push_back(windowAt(n, i, 0xffffffffu));
+    shared.add(windows);
+  }
+  for (uint32_t id = 0; id < needles.size(); ++id) {
+    const std::string &n = needles[id];
+    Pass &pass = byWidth[std::min<size_t>(n.size(), 4) - 1];
+    size_t best = 0;
+    uint64_t bestScore = UINT64_MAX;
+    for (size_t i = 0; n.size() >= 4 && i + 4 <= n.size(); ++i) {
+      uint64_t score = uint64_t(shared.count(windowAt(n, i, 0xffffffffu))) * 8;
+      for (size_t k = i; k < i + 4; ++k)
+        score += commonByte(n[k]);
+      if (score < bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    pass.entries.push_back({windowAt(n, best, pass.mask), id, static_cast<uint32_t>(pool_.size()),
+                            static_cast<uint32_t>(n.size()), static_cast<uint32_t>(best)});
+    pool_ += n;
+  }
+  pool_.append(kPadding, '\0');
+  for (int w = 3; w >= 0; --w)
+    if (!byWidth[w].entries.empty()) {
+      byWidth[w].index();
+      passes_.push_back(std::move(byWidth[w]));
+    }
+}
+
+void SubstringScanner::Pass::index() {
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry &a, const Entry &b) { return a.window != b.window ? a.window < b.window : a.needle < b.needle; });
+  size_t distinct = 0;
+  for (size_t i = 0; i < entries.size(); ++i)
+    distinct += i == 0 || entries[i].window != entries[i - 1].window;
+  // A filter of about 32 bits per anchor window lets ~3% of other windows
+  // through; the table is at most half full.
+  const unsigned filterBits = std::clamp(log2Ceil(distinct * 32), 10u, 20u);
+  filter.assign((size_t(1) << filterBits) / 64, 0);
+  filterShift = 32 - filterBits;
+  const unsigned tableBits = std::max(log2Ceil(distinct * 2), 1u);
+  table.assign(size_t(1) << tableBits, Bucket{});
+  tableShift = 32 - tableBits;
+  tableMask = (1u << tableBits) - 1;
+  for (size_t i = 0; i < entries.size();) {
+    size_t j = i;
+    while (j < entries.size() && entries[j].window == entries[i].window)
+      ++j;
+    const uint32_t h = hash(entries[i].window);
+    uint32_t p = h >> tableShift;
+    while (table[p].count)
+      p = (p + 1) & tableMask;
+    table[p] = {entries[i].window, static_cast<uint32_t>(i), static_cast<uint32_t>(j - i)};
+    const uint32_t bit = h >> filterShift;
+    filter[bit >> 6] |= uint64_t(1) << (bit & 63);
+    i = j;
+  }
+}
+
+} // namespace rulec

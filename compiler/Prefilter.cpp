@@ -16,13 +16,13 @@ using Clause = std::set<Needle>;              // one of these must occur
 using Cnf = std::vector<Clause>;              // every clause must hold; empty: nothing known
 using Uses = std::map<Needle, size_t>;        // how many rules test each needle
 
-/// Per regular expression: the clause of its atoms in the icontains set of
+/// Per regular expression: the clauses of its atoms in the icontains set of
 /// the field it is tested on, or none.
-using AtomClauses = std::map<std::pair<uint32_t, uint32_t>, Clause>; // (regex, slot)
+using AtomClauses = std::map<std::pair<uint32_t, uint32_t>, Cnf>; // (regex, slot)
 
-/// Gives each regex leaf on a field with an icontains set the clause of its
-/// atoms (one of which every match holds), adding the atoms to the set as
-/// needles no leaf tests: the prefilter's own.
+/// Gives each regex leaf on a field with an icontains set the clauses of its
+/// atoms (RegexRequirement), adding the atoms to the set as needles no leaf
+/// tests: the prefilter's own.
 class RegexAtoms {
 public:
   explicit RegexAtoms(Pack &pack) : pack_(pack) {
@@ -42,9 +42,13 @@ private:
     if (e.op == Op::Regex && !e.subject) {
       add(e.index, e.slot);
       e.atoms.clear();
-      if (auto it = clauses.find({e.index, e.slot}); it != clauses.end())
-        for (const auto &[set, index] : it->second)
+      if (auto it = clauses.find({e.index, e.slot}); it != clauses.end()) {
+        // The code tests its smallest clause (a needed atom, when it has one).
+        const Clause &smallest = *std::min_element(it->second.begin(), it->second.end(),
+                                                   [](const Clause &a, const Clause &b) { return a.size() < b.size(); });
+        for (const auto &[set, index] : smallest)
           e.atoms.push_back({set, index});
+      }
     }
     for (auto &operand : e.operands)
       visit(*operand);
@@ -57,21 +61,28 @@ private:
     const RegexRequirement need = regexRequirement(pack_.regexes[regex], kMinAtom);
     if (!need.known())
       return;
-    for (const std::string &atom : need.atoms)
-      if (!LiteralSet::scannable(atom))
-        return; // an atom the scan skips: no clause
-    Clause clause;
+    for (const auto &atoms : need.clauses)
+      for (const std::string &atom : atoms)
+        if (!LiteralSet::scannable(atom))
+          return; // an atom the scan skips: no clause
+    Cnf cnf;
     auto &index = needleIndex(set->second);
-    for (const std::string &atom : need.atoms) {
-      LiteralSet &literals = pack_.literalSets[set->second];
-      auto [it, added] = index.emplace(atom, static_cast<uint32_t>(literals.needles.size()));
-      if (added)
-        literals.needles.push_back(atom);
-      clause.insert({set->second, it->second});
+    for (const auto &atoms : need.clauses) {
+      Clause &clause = cnf.emplace_back();
+      for (const std::string &atom : atoms) {
+        LiteralSet &literals = pack_.literalSets[set->second];
+        auto [it, added] = index.emplace(atom, static_cast<uint32_t>(literals.needles.size()));
+        if (added)
+          literals.needles.push_back(atom);
+        clause.insert({set->second, it->second});
+      }
     }
+    if (cnf.empty()) // a non-ASCII byte is all it needs
+      cnf.emplace_back();
     if (need.orNonAscii)
-      clause.insert({nonAsciiSet(slot), 0});
-    clauses[{regex, slot}] = std::move(clause);
+      for (Clause &clause : cnf)
+        clause.insert({nonAsciiSet(slot), 0});
+    clauses[{regex, slot}] = std::move(cnf);
   }
 
   /// The slot's NonAscii set, added on first use.
@@ -152,7 +163,8 @@ void countUses(const Expr &e, const AtomClauses &atoms, std::set<Needle> &seen) 
     seen.insert({static_cast<uint32_t>(e.literalSet), e.literalIndex});
   if (e.op == Op::Regex && !e.subject)
     if (auto it = atoms.find({e.index, e.slot}); it != atoms.end())
-      seen.insert(it->second.begin(), it->second.end());
+      for (const Clause &clause : it->second)
+        seen.insert(clause.begin(), clause.end());
   for (const auto &operand : e.operands)
     countUses(*operand, atoms, seen);
 }
@@ -194,7 +206,7 @@ private:
       return {{{static_cast<uint32_t>(e.literalSet), e.literalIndex}}};
     if (e.op == Op::Regex && !e.subject) {
       auto it = atoms_.find({e.index, e.slot});
-      return it == atoms_.end() ? Cnf{} : Cnf{it->second};
+      return it == atoms_.end() ? Cnf{} : it->second;
     }
     if (e.op == Op::And) { // every operand's clauses hold
       Cnf all;

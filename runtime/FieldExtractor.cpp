@@ -35,69 +35,15 @@ FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
       const Edge &edge = node.edges[e];
       if (edge.step.isIndex || edge.step.isWildcard)
         continue;
-      node.keys->add(edge.step.key, 0, e);
+      node.keys->add(edge.step.key, KeyIndex::AsIs, e);
       if (edge.keyMatch != KeyMatch::Exact)
-        node.keys->add(edge.step.key, edge.keyMatch == KeyMatch::ExactThenCaseInsensitive ? 1 : 2, e);
+        node.keys->add(edge.step.key,
+                       edge.keyMatch == KeyMatch::ExactThenCaseInsensitive ? KeyIndex::Folded : KeyIndex::Loose, e);
     }
     node.keys->finish();
     node.matched.assign(node.edges.size(), 0);
     node.value.resize(node.edges.size());
   }
-}
-
-std::string_view FieldExtractor::KeyIndex::normalize(std::string_view key, int form, std::string &buffer) {
-  if (form == 0)
-    return key;
-  buffer.clear();
-  for (char c : key) {
-    if (form == 2 && c == ' ')
-      continue;
-    buffer.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c);
-  }
-  return buffer;
-}
-
-uint64_t FieldExtractor::KeyIndex::hashOf(std::string_view key, int form) {
-  uint64_t h = 0xcbf29ce484222325ull ^ static_cast<uint64_t>(form);
-  for (char c : key)
-    h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
-  return h;
-}
-
-void FieldExtractor::KeyIndex::add(std::string_view key, int form, uint32_t edge) {
-  std::string buffer;
-  const std::string_view normal = normalize(key, form, buffer);
-  uses_[form] = true;
-  for (Entry &e : entries_)
-    if (e.form == form && e.key == normal) {
-      e.edges.push_back(edge);
-      return;
-    }
-  entries_.push_back({hashOf(normal, form), std::string(normal), form, {edge}});
-}
-
-void FieldExtractor::KeyIndex::finish() {
-  size_t size = 16;
-  while (size < entries_.size() * 2)
-    size *= 2;
-  table_.assign(size, -1);
-  mask_ = size - 1;
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    uint64_t p = entries_[i].hash & mask_;
-    while (table_[p] >= 0)
-      p = (p + 1) & mask_;
-    table_[p] = static_cast<int32_t>(i);
-  }
-}
-
-std::pair<const uint32_t *, const uint32_t *> FieldExtractor::KeyIndex::find(std::string_view key, int form) const {
-  const uint64_t h = hashOf(key, form);
-  for (uint64_t p = h & mask_; table_[p] >= 0; p = (p + 1) & mask_) {
-    const Entry &e = entries_[static_cast<size_t>(table_[p])];
-    if (e.hash == h && e.form == form && e.key == key)
-      return {e.edges.data(), e.edges.data() + e.edges.size()};
-  }
-  return {nullptr, nullptr};
 }
 
 bool FieldExtractor::collectTargets(uint32_t node, std::vector<Target> &out) const {
@@ -231,14 +177,26 @@ void FieldExtractor::walkIndexed(const Node &node, simdjson::dom::object object,
   // Per edge: the first member with its exact key, else the first (in
   // document order) equal in the edge's looser form, as at_key and the
   // fallbacks below choose.
+  size_t position = 0;
   for (auto member : object) {
-    for (int form = 0; form < 3; ++form) {
-      if (!keys.uses(form))
-        continue;
-      auto [e, end] = keys.find(KeyIndex::normalize(member.key, form, keyBuffer_), form);
+    if (position == node.seen.size())
+      node.seen.emplace_back();
+    Node::Seen &seen = node.seen[position++];
+    if (seen.key != member.key) {
+      seen.key.assign(member.key);
+      if (keyBuffer_.size() < member.key.size())
+        keyBuffer_.resize(member.key.size());
+      for (int f = 0; f < KeyIndex::kForms; ++f)
+        seen.edges[f] = keys.uses(static_cast<KeyIndex::Form>(f))
+                            ? keys.find(member.key, static_cast<KeyIndex::Form>(f), keyBuffer_.data())
+                            : std::pair<const uint32_t *, const uint32_t *>{nullptr, nullptr};
+    }
+    for (int f = 0; f < KeyIndex::kForms; ++f) {
+      const auto form = static_cast<KeyIndex::Form>(f);
+      auto [e, end] = seen.edges[f];
       for (; e != end; ++e)
-        if (form == 0 ? node.matched[*e] != 2 : node.matched[*e] == 0) {
-          node.matched[*e] = form == 0 ? 2 : 1;
+        if (form == KeyIndex::AsIs ? node.matched[*e] != 2 : node.matched[*e] == 0) {
+          node.matched[*e] = form == KeyIndex::AsIs ? 2 : 1;
           node.value[*e] = member.value;
         }
     }

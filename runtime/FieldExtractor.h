@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "KeyIndex.h"
 #include "PackInfo.h"
 #include "ValueArena.h"
 #include "rulec/abi.h"
@@ -49,34 +50,8 @@ private:
   };
   static constexpr size_t kSkipTargets = 16;
 
-  /// Keys of a node's key edges, for matching all of them in one pass over an
-  /// object's members: a Sigma pack reads ~40 fields of EventData and of
-  /// System, and a lookup per field (then a loose-key scan for each absent
-  /// one) passed over the members ~80 times.
-  class KeyIndex {
-  public:
-    /// `form`: 0 the key as is, 1 ASCII lower case, 2 lower case without spaces.
-    void add(std::string_view key, int form, uint32_t edge);
-    void finish();
-    /// Edges whose key in `form` is `key`, as [first, last).
-    std::pair<const uint32_t *, const uint32_t *> find(std::string_view key, int form) const;
-    bool uses(int form) const { return uses_[form]; }
-    static std::string_view normalize(std::string_view key, int form, std::string &buffer);
-
-  private:
-    struct Entry {
-      uint64_t hash;
-      std::string key;
-      int form;
-      std::vector<uint32_t> edges;
-    };
-    static uint64_t hashOf(std::string_view key, int form);
-    std::vector<Entry> entries_;
-    std::vector<int32_t> table_; ///< open addressing over entries_; -1 empty
-    uint64_t mask_ = 0;
-    bool uses_[3] = {false, false, false};
-  };
-  /// A node has a KeyIndex from this many key edges on.
+  /// A node has a KeyIndex (all key edges matched in one pass over an
+  /// object's members) from this many key edges on.
   static constexpr size_t kIndexedEdges = 8;
 
   struct Node {
@@ -87,12 +62,20 @@ private:
     /// insensitive) match, 2 an exact one; and that member's value.
     mutable std::vector<uint8_t> matched;
     mutable std::vector<simdjson::dom::element> value;
+    /// Per member position: the key last seen there and the edges it
+    /// matched. Events of one source repeat their keys in the same order,
+    /// so most lookups are one comparison with the previous event's key.
+    struct Seen {
+      std::string key;
+      std::pair<const uint32_t *, const uint32_t *> edges[KeyIndex::kForms];
+    };
+    mutable std::vector<Seen> seen;
   };
   /// Walks the children of an indexed node over the members of `object`.
   void walkIndexed(const Node &node, simdjson::dom::object object, rulec_value *slots,
                    simdjson::dom::element *elements, ValueArena &arena) const;
   bool decided(const Edge &edge, const rulec_value *slots) const;
-  mutable std::string keyBuffer_;
+  mutable std::vector<char> keyBuffer_; ///< a member key in a looser form
 
   void insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target);
   /// Collects the targets below `node` into `out`; false when one is not an

@@ -20,11 +20,13 @@ LiteralDatabases::Matcher matcherFor(const LiteralSet &spec, uint32_t set, uint3
     m.nonAsciiNeedle = true;
     return m;
   }
+  if (spec.kind == LiteralSet::Kind::Equals) {
+    m.equals = std::make_unique<EqualsTable>(spec.needles);
+    return m;
+  }
   if (spec.kind != LiteralSet::Kind::Contains) {
-    const auto anchor = spec.kind == LiteralSet::Kind::Equals       ? AffixTable::Anchor::Whole
-                        : spec.kind == LiteralSet::Kind::StartsWith ? AffixTable::Anchor::Start
-                                                                    : AffixTable::Anchor::End;
-    m.affixes = std::make_unique<AffixTable>(spec.needles, anchor);
+    m.affixes = std::make_unique<AffixTable>(
+        spec.needles, spec.kind == LiteralSet::Kind::StartsWith ? AffixTable::Anchor::Start : AffixTable::Anchor::End);
     return m;
   }
   // Needles with a non-ASCII byte apart: they are only looked for in texts

@@ -2,8 +2,8 @@
 //
 // For each field that literal sets test (PackInfo.h), the field's string is
 // folded to ASCII lower case once per event and matched against all of its
-// eager sets: icontains needles by a SubstringScanner, ieq / istartswith /
-// iendswith needles by an AffixTable. The needles found set bits in one array
+// eager sets: icontains needles by a SubstringScanner, ieq needles by an
+// EqualsTable, istartswith / iendswith needles by an AffixTable. The needles found set bits in one array
 // that the generated code reads, and select the candidate rules: those
 // without a requirement (compiler/Prefilter.h) and those each of whose
 // clauses of required needles is met.
@@ -15,6 +15,7 @@
 #pragma once
 
 #include "AffixTable.h"
+#include "EqualsTable.h"
 #include "PackInfo.h"
 #include "SubstringScanner.h"
 #include "rulec/abi.h"
@@ -44,12 +45,15 @@ public:
       bool nonAscii; ///< runs only on texts with a non-ASCII byte
     };
     std::vector<Scan> scans;
-    std::unique_ptr<AffixTable> affixes; ///< Equals, StartsWith, EndsWith
+    std::unique_ptr<EqualsTable> equals; ///< Equals
+    std::unique_ptr<AffixTable> affixes; ///< StartsWith, EndsWith
     bool nonAsciiNeedle = false;         ///< NonAscii
 
     /// Calls found(needle index in the set) for each needle in `folded`;
     /// `nonAscii`: whether the text has a byte >= 0x80.
     template <typename Found> void match(const char *folded, size_t n, bool nonAscii, Found &&found) const {
+      if (equals)
+        return equals->match(folded, n, found);
       if (affixes)
         return affixes->match(folded, n, found);
       if (nonAsciiNeedle) {

@@ -34,7 +34,9 @@ bool caseless(std::string_view pattern) {
 
 /// The lower-case atoms FilteredRE2 derives for `pattern` alone, with
 /// atoms of at least `minLength` bytes; false for a pattern RE2 refuses.
-bool atomsOf(const std::string &pattern, int minLength, std::vector<std::string> &atoms) {
+/// `necessary`, when given, gets the atoms without which its condition fails.
+bool atomsOf(const std::string &pattern, int minLength, std::vector<std::string> &atoms,
+             std::vector<std::string> *necessary = nullptr) {
   re2::RE2::Options options;
   options.set_log_errors(false);
   re2::FilteredRE2 alone(minLength);
@@ -42,6 +44,15 @@ bool atomsOf(const std::string &pattern, int minLength, std::vector<std::string>
   if (alone.Add(pattern, options, &id) != re2::RE2::NoError)
     return false;
   alone.Compile(&atoms);
+  for (size_t i = 0; necessary && i < atoms.size(); ++i) {
+    std::vector<int> others, potentials;
+    for (size_t j = 0; j < atoms.size(); ++j)
+      if (j != i)
+        others.push_back(static_cast<int>(j));
+    alone.AllPotentials(others, &potentials);
+    if (potentials.empty())
+      necessary->push_back(atoms[i]);
+  }
   return true;
 }
 
@@ -79,14 +90,24 @@ bool foldsBeyondAscii(const std::vector<std::string> &atoms, bool isCaseless) {
 
 } // namespace
 
+size_t RegexRequirement::atoms() const {
+  size_t n = 0;
+  for (const auto &clause : clauses)
+    n += clause.size();
+  return n;
+}
+
 RegexRequirement regexRequirement(const std::string &pattern, int minAtomLength) {
   RegexRequirement out;
-  std::vector<std::string> atoms;
-  if (!atomsOf(pattern, minAtomLength, atoms))
+  std::vector<std::string> atoms, necessary;
+  if (!atomsOf(pattern, minAtomLength, atoms, &necessary))
     return out; // RE2 refuses it: it never matches, but say nothing
   if (!atoms.empty() && plainAscii(pattern)) {
     out.orNonAscii = foldsBeyondAscii(atoms, caseless(pattern));
-    out.atoms = std::move(atoms);
+    if (necessary.empty())
+      out.clauses.push_back(std::move(atoms));
+    for (std::string &atom : necessary)
+      out.clauses.push_back({std::move(atom)});
     return out;
   }
   atoms.clear();
@@ -112,12 +133,20 @@ void RegexGate::build() {
     // The pattern's own atoms first, to decide whether it can be gated.
     RegexRequirement need = regexRequirement(patterns[i], kMinAtomLength);
     int id = 0;
-    if (!need.atoms.empty() && need.atoms.size() <= kFewAtoms) {
+    if (!need.clauses.empty() && need.atoms() <= kFewAtoms) {
       // Cheaper to look for each than to scan for every pattern's atoms.
+      // Clauses of shorter atoms hold too (`"(?:\{\d\})+"\s*-f` needs "-f"
+      // besides one of "{0}".."{9}"): the smallest clauses are tried first.
+      RegexRequirement shorter = regexRequirement(patterns[i], 1);
+      std::vector<std::vector<std::string>> clauses = std::move(need.clauses);
+      for (auto &clause : shorter.clauses)
+        if (clause.size() <= 2 && std::find(clauses.begin(), clauses.end(), clause) == clauses.end())
+          clauses.push_back(std::move(clause));
+      std::stable_sort(clauses.begin(), clauses.end(), [](const auto &a, const auto &b) { return a.size() < b.size(); });
       filterId_[i] = kFewAtoms_;
-      orNonAscii_[i] = need.orNonAscii;
-      fewAtoms_.emplace(i, std::move(need.atoms));
-    } else if (!need.atoms.empty()) {
+      orNonAscii_[i] = need.orNonAscii || shorter.orNonAscii;
+      fewAtoms_.emplace(i, std::move(clauses));
+    } else if (!need.clauses.empty()) {
       if (filter_->Add(patterns[i], options, &id) != re2::RE2::NoError)
         continue;
       filterId_[i] = id;
@@ -126,12 +155,12 @@ void RegexGate::build() {
     } else if (need.orNonAscii) {
       filterId_[i] = kNeedsNonAscii;
     } else if (RegexRequirement shorter = regexRequirement(patterns[i], 1);
-               !shorter.atoms.empty() && shorter.atoms.size() <= kFewAtoms) {
+               !shorter.clauses.empty() && shorter.atoms() <= kFewAtoms) {
       // Atoms of 1 or 2 bytes ("`" of a PowerShell backtick pattern): rare
       // in most texts.
       filterId_[i] = kFewAtoms_;
       orNonAscii_[i] = shorter.orNonAscii;
-      fewAtoms_.emplace(i, std::move(shorter.atoms));
+      fewAtoms_.emplace(i, std::move(shorter.clauses));
     }
   }
   scans_.resize(kScansKept);
@@ -181,11 +210,13 @@ bool RegexGate::mayMatch(uint32_t index, std::string_view text) {
   if (id == kFewAtoms_) {
     if (orNonAscii_[index] && hasNonAsciiByte(text))
       return true;
-    for (const std::string &atom : fewAtoms_.at(index))
-      if (rulec_rt_icontains(text.data(), static_cast<uint32_t>(text.size()), atom.data(),
-                             static_cast<uint32_t>(atom.size())))
-        return true;
-    return false;
+    for (const std::vector<std::string> &clause : fewAtoms_.at(index))
+      if (std::none_of(clause.begin(), clause.end(), [&](const std::string &atom) {
+            return rulec_rt_icontains(text.data(), static_cast<uint32_t>(text.size()), atom.data(),
+                                      static_cast<uint32_t>(atom.size()));
+          }))
+        return false;
+    return true;
   }
   const Scan &s = scan(text);
   if (id == kNeedsNonAscii || (orNonAscii_[index] && s.nonAscii))

@@ -19,8 +19,8 @@
 // gated on the text holding one: lowercasing never turns ASCII into
 // non-ASCII, so its matches need one (Sigma's caseless non-ASCII values,
 // `(?is)^.*ο.*$` for a homoglyph, on command lines that are mostly ASCII).
-// A pattern with few atoms (up to 16) is gated on one of them occurring, each
-// looked for on its own (cheaper than the scan when a text meets few
+// A pattern with few atoms (up to 16) is gated on its RegexRequirement, each
+// atom looked for on its own (cheaper than the scan when a text meets few
 // patterns), also when they are shorter than 3 bytes ("`" of a PowerShell
 // backtick pattern). Other patterns, and those without atoms, always run. regexRequirement says
 // which case a pattern is; the prefilter (compiler/Prefilter.h) uses it too.
@@ -44,13 +44,17 @@ class FilteredRE2;
 
 namespace rulec {
 
-/// What every text a pattern matches holds: one of `atoms` (lower case,
-/// found ignoring ASCII case; each at least the length asked for), or, when
-/// `orNonAscii`, some byte >= 0x80. No atoms and !orNonAscii: nothing known.
+/// What every text a pattern matches holds: for each clause one of its atoms
+/// (lower case, found ignoring ASCII case; each at least the length asked
+/// for), or, when `orNonAscii`, some byte >= 0x80 instead. An atom that every
+/// match needs (FilteredRE2's condition fails without it: "werfaultsecure.exe"
+/// in `\.exe\s+.*werfaultsecure\.exe`) is a clause of its own; else all
+/// atoms form one clause. No clause and !orNonAscii: nothing known.
 struct RegexRequirement {
-  std::vector<std::string> atoms;
+  std::vector<std::vector<std::string>> clauses;
   bool orNonAscii = false;
-  bool known() const { return !atoms.empty() || orNonAscii; }
+  bool known() const { return !clauses.empty() || orNonAscii; }
+  size_t atoms() const;
 };
 /// The requirement of `pattern` under the exactness conditions above, from
 /// RE2's FilteredRE2 with atoms of `minAtomLength` bytes or more; nothing
@@ -94,7 +98,8 @@ private:
   std::unique_ptr<re2::FilteredRE2> filter_;
   static constexpr int kAlways = -1, kNeedsNonAscii = -2, kFewAtoms_ = -3;
   std::vector<int> filterId_; ///< by pattern index: its filter id, or one of the above
-  std::map<size_t, std::vector<std::string>> fewAtoms_; ///< kFewAtoms_: one of these occurs in each match
+  /// kFewAtoms_: a match holds one atom of each clause.
+  std::map<size_t, std::vector<std::vector<std::string>>> fewAtoms_;
   std::vector<uint8_t> orNonAscii_; ///< by pattern index: a non-ASCII text may match it too
   size_t gated_ = 0; ///< patterns in filter_
   std::unique_ptr<SubstringScanner> atoms_; ///< every atom of the gated patterns

@@ -1,6 +1,6 @@
 //===- LiteralScanTest.cpp - The literal matchers against plain searches --===//
 //
-// SubstringScanner and AffixTable (runtime/) must report exactly the needles
+// SubstringScanner, AffixTable and EqualsTable (runtime/) must report exactly the needles
 // a naive search finds: checked on random needle sets and texts over a small
 // alphabet (so that needles overlap, repeat and share anchors), with needles
 // of 1 to 12 bytes, non-ASCII bytes, and texts that are needles themselves.
@@ -8,10 +8,12 @@
 //===----------------------------------------------------------------------===//
 #include "AffixTable.h"
 #include "AsciiFold.h"
+#include "EqualsTable.h"
 #include "SubstringScanner.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -99,29 +101,26 @@ TEST(AffixTable, FindsWhatAComparisonFinds) {
   using Anchor = AffixTable::Anchor;
   for (uint32_t seed = 1; seed <= 12; ++seed) {
     RandomStrings gen(seed);
+    // Few needles; many (with long shared runs: one-child chains).
     const std::vector<std::string> needles = gen.needles(seed % 2 ? 10 : 300, 1);
-    std::vector<std::string> withEmpty = needles;
-    withEmpty.push_back("");
-    for (Anchor anchor : {Anchor::Start, Anchor::End, Anchor::Whole}) {
-      const std::vector<std::string> &set = anchor == Anchor::Whole ? withEmpty : needles;
-      const AffixTable table(set, anchor);
+    for (Anchor anchor : {Anchor::Start, Anchor::End}) {
+      const AffixTable table(needles, anchor);
       size_t found = 0;
       for (int t = 0; t < 300; ++t) {
         // Texts that are needles, or hold one at an end.
-        std::string text = gen.text(set);
+        std::string text = gen.text(needles);
+        const std::string &some = needles[gen.pick(0, needles.size() - 1)];
         if (gen.pick(0, 2) == 0)
-          text = set[gen.pick(0, set.size() - 1)];
+          text = some;
         else if (gen.pick(0, 1))
-          text = anchor == Anchor::End ? gen.make(0, 5) + set[gen.pick(0, set.size() - 1)]
-                                       : set[gen.pick(0, set.size() - 1)] + gen.make(0, 5);
+          text = anchor == Anchor::End ? gen.make(0, 5) + some : some + gen.make(0, 5);
         std::multiset<uint32_t> got;
         table.match(text.data(), text.size(), [&](uint32_t i) { got.insert(i); });
-        for (uint32_t i = 0; i < set.size(); ++i) {
-          const std::string &n = set[i];
-          const bool expected = anchor == Anchor::Whole ? text == n
-                                : anchor == Anchor::Start ? text.compare(0, n.size(), n) == 0
-                                                          : text.size() >= n.size() &&
-                                                                text.compare(text.size() - n.size(), n.size(), n) == 0;
+        for (uint32_t i = 0; i < needles.size(); ++i) {
+          const std::string &n = needles[i];
+          const bool expected = anchor == Anchor::Start ? text.compare(0, n.size(), n) == 0
+                                                        : text.size() >= n.size() &&
+                                                              text.compare(text.size() - n.size(), n.size(), n) == 0;
           ASSERT_EQ(got.count(i), expected ? 1u : 0u)
               << "seed " << seed << ", needle \"" << n << "\", text \"" << text << "\"";
         }
@@ -129,6 +128,50 @@ TEST(AffixTable, FindsWhatAComparisonFinds) {
       }
       EXPECT_GT(found, 100u);
     }
+  }
+}
+
+TEST(AffixTable, LongSharedRuns) {
+  // Runs of more than 8 bytes no needle branches in, needles inside them
+  // and at their ends, and texts that stop inside one.
+  const std::vector<std::string> needles = {"c:\\windows\\system32\\", "c:\\windows\\system32\\cmd.exe",
+                                            "c:\\windows\\", "c:\\windows\\syswow64\\", "d:"};
+  const AffixTable start(needles, AffixTable::Anchor::Start), end(needles, AffixTable::Anchor::End);
+  auto found = [](const AffixTable &table, const std::string &text) {
+    std::set<uint32_t> out;
+    table.match(text.data(), text.size(), [&](uint32_t i) { out.insert(i); });
+    return out;
+  };
+  EXPECT_EQ(found(start, "c:\\windows\\system32\\cmd.exe /c"), (std::set<uint32_t>{0, 1, 2}));
+  EXPECT_EQ(found(start, "c:\\windows\\syswow64\\x"), (std::set<uint32_t>{2, 3}));
+  EXPECT_EQ(found(start, "c:\\windows\\system3"), (std::set<uint32_t>{2}));
+  EXPECT_EQ(found(start, "c:\\window"), (std::set<uint32_t>{}));
+  EXPECT_EQ(found(end, "x c:\\windows\\system32\\cmd.exe"), (std::set<uint32_t>{1}));
+  EXPECT_EQ(found(end, "e:\\c:\\windows\\"), (std::set<uint32_t>{2}));
+  EXPECT_EQ(found(end, "ad:"), (std::set<uint32_t>{4}));
+  EXPECT_EQ(found(end, "windows\\"), (std::set<uint32_t>{}));
+}
+
+TEST(EqualsTable, FindsWhatAComparisonFinds) {
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    RandomStrings gen(seed);
+    std::vector<std::string> needles = gen.needles(seed % 2 ? 10 : 300, 1);
+    needles.push_back("");
+    needles.push_back(needles[0]); // given twice: the first index
+    const EqualsTable table(needles);
+    size_t found = 0;
+    for (int t = 0; t < 300; ++t) {
+      const std::string text = gen.pick(0, 1) ? needles[gen.pick(0, needles.size() - 1)] : gen.text(needles);
+      std::vector<uint32_t> got;
+      table.match(text.data(), text.size(), [&](uint32_t i) { got.push_back(i); });
+      const auto it = std::find(needles.begin(), needles.end(), text);
+      if (it == needles.end())
+        ASSERT_TRUE(got.empty()) << text;
+      else
+        ASSERT_EQ(got, std::vector<uint32_t>{static_cast<uint32_t>(it - needles.begin())}) << text;
+      found += got.size();
+    }
+    EXPECT_GT(found, 100u);
   }
 }
 

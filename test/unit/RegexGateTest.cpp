@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <random>
 
 using rulec::RegexGate;
@@ -90,6 +91,36 @@ TEST(RegexGate, WhichPatternsAreGated) {
   EXPECT_TRUE(gate.mayMatch(11, ascii));  // \x{212A}: RE2 lowercases it to the atom k
   EXPECT_TRUE(re2::RE2::PartialMatch("\u212Aernel32", re2::RE2(kPatterns[3])));
   EXPECT_TRUE(gate.mayMatch(3, "\u212Aernel32"));
+}
+
+} // namespace
+
+namespace {
+
+using rulec::regexRequirement;
+
+TEST(RegexRequirement, NeededAtomsAreClausesOfTheirOwn) {
+  // Both atoms needed: two clauses. An alternation: one clause of both.
+  auto both = regexRequirement(R"(certutil.*-urlcache)", 4);
+  EXPECT_EQ(both.clauses, (std::vector<std::vector<std::string>>{{"-urlcache"}, {"certutil"}}));
+  EXPECT_FALSE(both.orNonAscii);
+  auto either = regexRequirement(R"(whoami|net\s+user)", 4);
+  ASSERT_EQ(either.clauses.size(), 1u);
+  EXPECT_EQ(either.clauses[0].size(), 2u);
+  // Caseless with s: the atoms, or a non-ASCII byte (the long s).
+  auto werfault = regexRequirement(R"((?i)\.exe[\"\']?\s+[^\"]{0,64}werfaultsecure\.exe)", 4);
+  EXPECT_TRUE(werfault.orNonAscii);
+  EXPECT_NE(std::find(werfault.clauses.begin(), werfault.clauses.end(),
+                      std::vector<std::string>{"werfaultsecure.exe"}),
+            werfault.clauses.end());
+  // No atoms of 4 bytes: nothing known; of 1: the backtick.
+  EXPECT_FALSE(regexRequirement(R"(\w+`(?:\w+|-|.)`[\w+|\s])", 4).known());
+  EXPECT_EQ(regexRequirement(R"(\w+`(?:\w+|-|.)`[\w+|\s])", 1).clauses,
+            (std::vector<std::vector<std::string>>{{"`"}}));
+  // Only non-ASCII atoms: a non-ASCII byte.
+  auto omicron = regexRequirement(R"((?is)^.*ο.*$)", 4);
+  EXPECT_TRUE(omicron.orNonAscii);
+  EXPECT_TRUE(omicron.clauses.empty());
 }
 
 } // namespace

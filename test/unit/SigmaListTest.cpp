@@ -78,7 +78,7 @@ private:
   rulec_value scalar() {
     static const char *strings[] = {"abc", "ABC", "aBc", "", "10.1.2.3", "8.8.8.8", "403", "ab", "xc"};
     // Literal-only predicates: strings the literal sets scan (4+ bytes, non-ASCII) and some they do not.
-    static const char *scanned[] = {"abcd", "ABCD", "xAbCdx", "", "10.1.2.3", "c:\\x.exe", "C:\\X.EXE", "\xc3\xa9abcd", "ab"};
+    static const char *scanned[] = {"abcd", "ABCD", "xAbCdx", "", "10.1.2.3", "c:\\x.exe", "C:\\X.EXE", "\xc3\xa9" "abcd", "ab"};
     static const int64_t ints[] = {0, 1, 403, -7, INT64_MAX, 9007199254740993};
     static const double doubles[] = {0.5, 403.0, NAN, 9007199254740992.0};
     rulec_value v{};

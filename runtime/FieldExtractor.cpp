@@ -163,6 +163,24 @@ static bool findLooseKey(simdjson::dom::object object, std::string_view key, sim
   return false;
 }
 
+/// a == b, 8 bytes at a time (member keys are short: a libc call costs more).
+static bool sameKey(const std::string &a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  size_t i = 0;
+  for (; i + 8 <= b.size(); i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y)
+      return false;
+  }
+  for (; i < b.size(); ++i)
+    if (a[i] != b[i])
+      return false;
+  return true;
+}
+
 bool FieldExtractor::decided(const Edge &edge, const rulec_value *slots) const {
   return !edge.below.empty() && std::all_of(edge.below.begin(), edge.below.end(), [&](const Target &t) {
            const rulec_value &out = slots[t.slot];
@@ -182,24 +200,24 @@ void FieldExtractor::walkIndexed(const Node &node, simdjson::dom::object object,
     if (position == node.seen.size())
       node.seen.emplace_back();
     Node::Seen &seen = node.seen[position++];
-    if (seen.key != member.key) {
+    if (!sameKey(seen.key, member.key)) {
       seen.key.assign(member.key);
+      seen.hits.clear();
       if (keyBuffer_.size() < member.key.size())
         keyBuffer_.resize(member.key.size());
-      for (int f = 0; f < KeyIndex::kForms; ++f)
-        seen.edges[f] = keys.uses(static_cast<KeyIndex::Form>(f))
-                            ? keys.find(member.key, static_cast<KeyIndex::Form>(f), keyBuffer_.data())
-                            : std::pair<const uint32_t *, const uint32_t *>{nullptr, nullptr};
+      for (int f = 0; f < KeyIndex::kForms; ++f) {
+        const auto form = static_cast<KeyIndex::Form>(f);
+        if (!keys.uses(form))
+          continue;
+        for (auto [e, end] = keys.find(member.key, form, keyBuffer_.data()); e != end; ++e)
+          seen.hits.push_back({*e, form == KeyIndex::AsIs ? 2 : 1});
+      }
     }
-    for (int f = 0; f < KeyIndex::kForms; ++f) {
-      const auto form = static_cast<KeyIndex::Form>(f);
-      auto [e, end] = seen.edges[f];
-      for (; e != end; ++e)
-        if (form == KeyIndex::AsIs ? node.matched[*e] != 2 : node.matched[*e] == 0) {
-          node.matched[*e] = form == KeyIndex::AsIs ? 2 : 1;
-          node.value[*e] = member.value;
-        }
-    }
+    for (const auto &[e, rank] : seen.hits)
+      if (rank == 2 ? node.matched[e] != 2 : node.matched[e] == 0) {
+        node.matched[e] = rank;
+        node.value[e] = member.value;
+      }
   }
   for (uint32_t e = 0; e < node.edges.size(); ++e)
     if (node.matched[e] && !decided(node.edges[e], slots))

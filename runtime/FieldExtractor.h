@@ -67,7 +67,8 @@ private:
     /// so most lookups are one comparison with the previous event's key.
     struct Seen {
       std::string key;
-      std::pair<const uint32_t *, const uint32_t *> edges[KeyIndex::kForms];
+      /// The edges the key matches: (edge, 2) exactly, (edge, 1) in a looser form.
+      std::vector<std::pair<uint32_t, uint8_t>> hits;
     };
     mutable std::vector<Seen> seen;
   };

@@ -129,6 +129,26 @@ void SubstringScanner::Pass::index() {
   table.assign(size_t(1) << tableBits, Bucket{});
   tableShift = 32 - tableBits;
   tableMask = (1u << tableBits) - 1;
+  // The skip table, when most pairs of printable ASCII bytes (lower case,
+  // as texts are folded) end up skipping; else the plain scan is cheaper.
+  if (width == 4) {
+    skip.assign(65536, 3);
+    for (const Entry &e : entries)
+      for (unsigned j = 0; j < 3; ++j) { // the pair at window bytes j, j+1
+        const uint16_t pair = static_cast<uint16_t>(e.window >> (8 * j));
+        skip[pair] = std::min<uint8_t>(skip[pair], static_cast<uint8_t>(2 - j));
+      }
+    size_t printable = 0, skipping = 0;
+    for (unsigned a = 0x20; a < 0x7f; ++a)
+      for (unsigned b = 0x20; b < 0x7f; ++b) {
+        if ((a >= 'A' && a <= 'Z') || (b >= 'A' && b <= 'Z'))
+          continue;
+        ++printable;
+        skipping += skip[a | b << 8] != 0;
+      }
+    if (skipping * 4 < printable * 3) // under 3 in 4
+      skip.clear();
+  }
   for (size_t i = 0; i < entries.size();) {
     size_t j = i;
     while (j < entries.size() && entries[j].window == entries[i].window)

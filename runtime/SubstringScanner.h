@@ -70,9 +70,32 @@ private:
     std::vector<Bucket> table;
     unsigned tableShift = 32;
     uint32_t tableMask = 0;
+    /// Few anchors (4-byte windows only): per pair of bytes, how far the
+    /// window may move when the pair ends it: 3 for a pair no anchor holds
+    /// (the windows ending on it, and the two before, are no anchors), down
+    /// to 0 for a pair some anchor ends with (Wu-Manber's shift table). A
+    /// one-rule pack's 23 command-line needles let most positions be skipped;
+    /// a pack's thousands hold most pairs, so theirs is empty.
+    std::vector<uint8_t> skip;
 
     static uint32_t hash(uint32_t window) { return window * 0x9E3779B1u; }
-    void index(); ///< fills filter and table from entries
+    void index(); ///< fills filter, table and skip from entries
+
+    template <typename Found> void scanSkipping(const char *text, size_t n, const char *pool, Found &found) const {
+      for (size_t i = 0; i + 4 <= n;) {
+        uint16_t pair;
+        std::memcpy(&pair, text + i + 2, sizeof pair);
+        if (const uint8_t by = skip[pair]) {
+          i += by;
+          continue;
+        }
+        uint32_t window;
+        std::memcpy(&window, text + i, sizeof window);
+        if (passes(window))
+          confirm(text, n, i, window, pool, found);
+        ++i;
+      }
+    }
 
     bool passes(uint32_t window) const {
       const uint32_t bit = hash(window) >> filterShift;
@@ -82,6 +105,8 @@ private:
     /// Four positions per step: one 8-byte load holds their windows, and
     /// one branch skips them when the filter lets none through (most steps).
     template <typename Found> void scan(const char *text, size_t n, const char *pool, Found &found) const {
+      if (!skip.empty())
+        return scanSkipping(text, n, pool, found);
       size_t i = 0;
       for (; i + 3 + width <= n; i += 4) {
         uint64_t bytes;

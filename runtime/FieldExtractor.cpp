@@ -163,22 +163,28 @@ static bool findLooseKey(simdjson::dom::object object, std::string_view key, sim
   return false;
 }
 
-/// a == b, 8 bytes at a time (member keys are short: a libc call costs more).
+/// a == b without a libc call (member keys are short): 8 bytes at a time,
+/// the last 8 overlapping the ones before.
 static bool sameKey(const std::string &a, std::string_view b) {
-  if (a.size() != b.size())
+  const size_t n = b.size();
+  if (a.size() != n)
     return false;
-  size_t i = 0;
-  for (; i + 8 <= b.size(); i += 8) {
-    uint64_t x, y;
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i)
+      if (a[i] != b[i])
+        return false;
+    return true;
+  }
+  uint64_t x, y;
+  for (size_t i = 0; i + 8 < n; i += 8) {
     std::memcpy(&x, a.data() + i, 8);
     std::memcpy(&y, b.data() + i, 8);
     if (x != y)
       return false;
   }
-  for (; i < b.size(); ++i)
-    if (a[i] != b[i])
-      return false;
-  return true;
+  std::memcpy(&x, a.data() + n - 8, 8);
+  std::memcpy(&y, b.data() + n - 8, 8);
+  return x == y;
 }
 
 bool FieldExtractor::decided(const Edge &edge, const rulec_value *slots) const {
@@ -191,10 +197,11 @@ bool FieldExtractor::decided(const Edge &edge, const rulec_value *slots) const {
 void FieldExtractor::walkIndexed(const Node &node, simdjson::dom::object object, rulec_value *slots,
                                  simdjson::dom::element *elements, ValueArena &arena) const {
   const KeyIndex &keys = *node.keys;
-  std::fill(node.matched.begin(), node.matched.end(), 0);
   // Per edge: the first member with its exact key, else the first (in
   // document order) equal in the edge's looser form, as at_key and the
-  // fallbacks below choose.
+  // fallbacks below choose. The order the children are then walked in does
+  // not matter: each fills its own slots.
+  node.touched.clear();
   size_t position = 0;
   for (auto member : object) {
     if (position == node.seen.size())
@@ -215,13 +222,17 @@ void FieldExtractor::walkIndexed(const Node &node, simdjson::dom::object object,
     }
     for (const auto &[e, rank] : seen.hits)
       if (rank == 2 ? node.matched[e] != 2 : node.matched[e] == 0) {
+        if (node.matched[e] == 0)
+          node.touched.push_back(e);
         node.matched[e] = rank;
         node.value[e] = member.value;
       }
   }
-  for (uint32_t e = 0; e < node.edges.size(); ++e)
-    if (node.matched[e] && !decided(node.edges[e], slots))
+  for (uint32_t e : node.touched) {
+    node.matched[e] = 0;
+    if (!decided(node.edges[e], slots))
       walk(node.edges[e].child, node.value[e], slots, elements, arena);
+  }
 }
 
 void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rulec_value *slots,

@@ -62,6 +62,7 @@ private:
     /// insensitive) match, 2 an exact one; and that member's value.
     mutable std::vector<uint8_t> matched;
     mutable std::vector<simdjson::dom::element> value;
+    mutable std::vector<uint32_t> touched; ///< the edges matched in this pass
     /// Per member position: the key last seen there and the edges it
     /// matched. Events of one source repeat their keys in the same order,
     /// so most lookups are one comparison with the previous event's key.

@@ -10,7 +10,10 @@ namespace {
 
 uint32_t windowAt(const std::string &s, size_t at, uint32_t mask) {
   uint32_t w = 0;
-  std::memcpy(&w, s.data() + at, std::min<size_t>(4, s.size() - at));
+  if (at + 4 <= s.size())
+    std::memcpy(&w, s.data() + at, 4); // a fixed size: no call
+  else
+    std::memcpy(&w, s.data() + at, s.size() - at);
   return w & mask;
 }
 
@@ -132,11 +135,11 @@ void SubstringScanner::Pass::index() {
   // The skip table, when most pairs of printable ASCII bytes (lower case,
   // as texts are folded) end up skipping; else the plain scan is cheaper.
   if (width == 4) {
-    skip.assign(65536, 3);
+    skip.assign(size_t(1) << kSkipBits, 3);
     for (const Entry &e : entries)
       for (unsigned j = 0; j < 3; ++j) { // the pair at window bytes j, j+1
-        const uint16_t pair = static_cast<uint16_t>(e.window >> (8 * j));
-        skip[pair] = std::min<uint8_t>(skip[pair], static_cast<uint8_t>(2 - j));
+        uint8_t &slot = skip[skipSlot(static_cast<uint16_t>(e.window >> (8 * j)))];
+        slot = std::min<uint8_t>(slot, static_cast<uint8_t>(2 - j));
       }
     size_t printable = 0, skipping = 0;
     for (unsigned a = 0x20; a < 0x7f; ++a)
@@ -144,7 +147,7 @@ void SubstringScanner::Pass::index() {
         if ((a >= 'A' && a <= 'Z') || (b >= 'A' && b <= 'Z'))
           continue;
         ++printable;
-        skipping += skip[a | b << 8] != 0;
+        skipping += skip[skipSlot(static_cast<uint16_t>(a | b << 8))] != 0;
       }
     if (skipping * 4 < printable * 3) // under 3 in 4
       skip.clear();

@@ -216,6 +216,24 @@ TEST(AsciiFold, FoldsOnlyAsciiLetters) {
   const std::string ascii = "ABC def GHI jkl MNO pqr STU";
   EXPECT_FALSE(foldAscii(ascii.data(), ascii.size(), out.data()));
   EXPECT_EQ(out.substr(0, ascii.size()), "abc def ghi jkl mno pqr stu");
+  // Every length (byte loop, 8-byte words, 16-byte blocks, overlapping
+  // last blocks), with the non-ASCII byte at each place.
+  const std::string sample = "Z@[`az{AZ\x7f\x80\xff\xc3\x89 Mixed CASE 0123 ~!" "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  for (size_t n = 0; n <= sample.size(); ++n)
+    for (size_t at = 0; at <= n; ++at) {
+      std::string text = sample.substr(0, n);
+      for (char &c : text)
+        if (static_cast<unsigned char>(c) >= 0x80)
+          c = 'q';
+      if (at < n)
+        text[at] = '\xe9';
+      std::string got(n + 1, '#'), want(n, '\0');
+      for (size_t i = 0; i < n; ++i)
+        want[i] = text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] + 32) : text[i];
+      ASSERT_EQ(foldAscii(text.data(), n, got.data()), at < n) << n << " " << at;
+      ASSERT_EQ(got.substr(0, n), want) << n << " " << at;
+      ASSERT_EQ(got[n], '#') << "wrote past the end at " << n;
+    }
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -135,6 +136,14 @@ private:
       return 0;
     }
     uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (bytes == 4) { // most reads: counts and u32s, without a byte loop
+      uint32_t w;
+      std::memcpy(&w, bytes_.data() + pos_, 4);
+      pos_ += 4;
+      return w;
+    }
+#endif
     for (unsigned i = 0; i < bytes; ++i)
       v |= uint64_t(static_cast<uint8_t>(bytes_[pos_ + i])) << (8 * i);
     pos_ += bytes;

@@ -31,7 +31,7 @@ LiteralDatabases::Matcher matcherFor(const LiteralSet &spec, uint32_t set, uint3
   }
   // Needles with a non-ASCII byte apart: they are only looked for in texts
   // that have one.
-  std::pair<std::vector<std::string>, std::vector<uint32_t>> groups[2];
+  std::pair<std::vector<std::string_view>, std::vector<uint32_t>> groups[2];
   for (uint32_t i = 0; i < spec.needles.size(); ++i) {
     const std::string &n = spec.needles[i];
     const bool nonAscii = std::any_of(n.begin(), n.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });

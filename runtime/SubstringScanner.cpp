@@ -8,7 +8,7 @@ namespace rulec {
 
 namespace {
 
-uint32_t windowAt(const std::string &s, size_t at, uint32_t mask) {
+uint32_t windowAt(std::string_view s, size_t at, uint32_t mask) {
   uint32_t w = 0;
   if (at + 4 <= s.size())
     std::memcpy(&w, s.data() + at, 4); // a fixed size: no call
@@ -31,7 +31,7 @@ unsigned log2Ceil(size_t n) {
   return bits;
 }
 
-/// How many of the needles hold each window (once per needle): an
+/// How many times the needles hold each window: an
 /// open-addressing table, sized for `windows` windows in all. Packs load
 /// faster with it than with a std::unordered_map or a sort (~10^5 windows).
 class WindowCounts {
@@ -41,13 +41,7 @@ public:
     slots_.assign(size_t(1) << bits, Slot{});
     shift_ = 32 - bits;
   }
-  /// Counts each distinct window of `windowsOfOneNeedle` once.
-  void add(std::vector<uint32_t> &windowsOfOneNeedle) {
-    std::sort(windowsOfOneNeedle.begin(), windowsOfOneNeedle.end());
-    for (size_t i = 0; i < windowsOfOneNeedle.size(); ++i)
-      if (i == 0 || windowsOfOneNeedle[i] != windowsOfOneNeedle[i - 1])
-        ++find(windowsOfOneNeedle[i]).count;
-  }
+  void add(uint32_t window) { ++find(window).count; }
   uint32_t count(uint32_t window) { return find(window).count; }
 
 private:
@@ -69,41 +63,40 @@ private:
 
 } // namespace
 
-SubstringScanner::SubstringScanner(const std::vector<std::string> &needles) {
+SubstringScanner::SubstringScanner(const std::vector<std::string_view> &needles) {
   Pass byWidth[4];
   for (unsigned w = 1; w <= 4; ++w) {
     byWidth[w - 1].width = w;
     byWidth[w - 1].mask = w == 4 ? 0xffffffffu : (1u << (8 * w)) - 1;
   }
-  // Windows of 4+ byte needles, counted to pick rare anchors.
+  // Windows of 4+ byte needles, counted to pick rare anchors (a window twice
+  // in one needle counts twice: the count only ranks anchors).
   size_t total = 0;
-  for (const std::string &n : needles)
-    total += n.size() >= 4 ? n.size() - 3 : 0;
-  WindowCounts shared(total);
-  std::vector<uint32_t> windows;
-  for (const std::string &n : needles) {
+  for (std::string_view n : needles) {
     if (n.empty())
       throw std::invalid_argument("SubstringScanner: an empty needle");
-    if (n.size() < 4)
-      continue;
-    windows.clear();
-    for (size_t i = 0; i + 4 <= n.size(); ++i)
-      windows.push_back(windowAt(n, i, 0xffffffffu));
-    shared.add(windows);
+    total += n.size() >= 4 ? n.size() - 3 : 0;
   }
+  WindowCounts shared(total);
+  for (std::string_view n : needles)
+    for (size_t i = 0; i + 4 <= n.size(); ++i)
+      shared.add(windowAt(n, i, 0xffffffffu));
   for (uint32_t id = 0; id < needles.size(); ++id) {
-    const std::string &n = needles[id];
+    const std::string_view n = needles[id];
     Pass &pass = byWidth[std::min<size_t>(n.size(), 4) - 1];
     size_t best = 0;
     uint64_t bestScore = UINT64_MAX;
-    for (size_t i = 0; n.size() >= 4 && i + 4 <= n.size(); ++i) {
-      uint64_t score = uint64_t(shared.count(windowAt(n, i, 0xffffffffu))) * 8;
-      for (size_t k = i; k < i + 4; ++k)
-        score += commonByte(n[k]);
+    unsigned common = 0; // common bytes in the window at i, kept as it slides
+    for (size_t k = 0; k < 3 && k < n.size(); ++k)
+      common += commonByte(n[k]);
+    for (size_t i = 0; i + 4 <= n.size(); ++i) {
+      common += commonByte(n[i + 3]);
+      const uint64_t score = uint64_t(shared.count(windowAt(n, i, 0xffffffffu))) * 8 + common;
       if (score < bestScore) {
         bestScore = score;
         best = i;
       }
+      common -= commonByte(n[i]);
     }
     pass.entries.push_back({windowAt(n, best, pass.mask), id, static_cast<uint32_t>(pool_.size()),
                             static_cast<uint32_t>(n.size()), static_cast<uint32_t>(best)});

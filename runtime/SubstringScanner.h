@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rulec {
@@ -36,7 +37,9 @@ public:
 
   /// Indexes `needles`, reported by their position in the vector; none may
   /// be empty.
-  explicit SubstringScanner(const std::vector<std::string> &needles);
+  explicit SubstringScanner(const std::vector<std::string_view> &needles);
+  explicit SubstringScanner(const std::vector<std::string> &needles)
+      : SubstringScanner(std::vector<std::string_view>(needles.begin(), needles.end())) {}
 
   /// Calls found(index) for each needle that occurs in text[0, n), as often
   /// as it occurs there.

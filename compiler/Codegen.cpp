@@ -119,23 +119,28 @@ private:
 
   using Gen = std::function<Value *()>;
 
-  /// Emits a switch on the slot's kind: each case computes an i1; any other
-  /// kind (missing, null, ...) gives false.
+  /// Branches on the slot's kind: each case computes an i1; any other kind
+  /// (missing, null, ...) gives false. Compares and branches rather than a
+  /// switch: fast instruction selection (the JIT's) has no switch and would
+  /// fall back to SelectionDAG for the block.
   Value *switchOnKind(Value *slot, const std::vector<std::pair<std::vector<rulec_kind>, Gen>> &cases) {
     Value *kind = loadKind(slot);
     BasicBlock *merge = newBlock("kind.merge");
-    SwitchInst *sw = b_.CreateSwitch(kind, merge, cases.size());
-    BasicBlock *from = b_.GetInsertBlock();
-    std::vector<std::pair<Value *, BasicBlock *>> incoming = {{b_.getFalse(), from}};
+    std::vector<std::pair<Value *, BasicBlock *>> incoming;
     for (const auto &[kinds, gen] : cases) {
-      BasicBlock *bb = newBlock("kind.case");
+      Value *is = b_.getFalse();
       for (rulec_kind k : kinds)
-        sw->addCase(b_.getInt8(k), bb);
+        is = b_.CreateOr(is, b_.CreateICmpEQ(kind, b_.getInt8(k)));
+      BasicBlock *bb = newBlock("kind.case"), *next = newBlock("kind.next");
+      b_.CreateCondBr(is, bb, next);
       b_.SetInsertPoint(bb);
       Value *v = gen();
       incoming.push_back({v, b_.GetInsertBlock()});
       b_.CreateBr(merge);
+      b_.SetInsertPoint(next);
     }
+    incoming.push_back({b_.getFalse(), b_.GetInsertBlock()});
+    b_.CreateBr(merge);
     b_.SetInsertPoint(merge);
     PHINode *phi = b_.CreatePHI(b_.getInt1Ty(), incoming.size(), "kind.result");
     for (auto &[v, bb] : incoming)
@@ -622,38 +627,12 @@ private:
     b_.SetInsertPoint(callerBlock);
     CallInst *call = b_.CreateCall(part, {slots_, rtCtx_, needles_});
     call->setCallingConv(part->getCallingConv());
+    call->addRetAttr(Attribute::ZExt);
     return call;
   }
 
   /// A constant rulec_value in the module (strings point at a constant),
   /// one per distinct value.
-  Value *valueConstant(const Scalar &c) {
-    const std::string key = std::to_string(c.kind) + ":" + c.repr();
-    auto it = values_.find(key);
-    if (it != values_.end())
-      return it->second;
-    uint8_t kind = RULEC_NULL;
-    uint32_t len = 0;
-    Constant *payload = b_.getInt64(0);
-    switch (c.kind) {
-    case Scalar::Null: break;
-    case Scalar::Bool: kind = RULEC_BOOL; payload = b_.getInt64(c.b); break;
-    case Scalar::Int: kind = RULEC_INT; payload = b_.getInt64(c.i); break;
-    case Scalar::Double: kind = RULEC_DOUBLE; payload = ConstantFP::get(b_.getDoubleTy(), c.d); break;
-    case Scalar::String:
-      kind = RULEC_STRING;
-      len = static_cast<uint32_t>(c.s.size());
-      payload = cast<Constant>(stringConstant(c.s));
-      break;
-    }
-    Constant *fields[] = {b_.getInt8(kind), ConstantAggregateZero::get(ArrayType::get(b_.getInt8Ty(), 3)),
-                          b_.getInt32(len), payload};
-    Constant *init = ConstantStruct::getAnon(ctx_, fields);
-    Value *g = new GlobalVariable(*module_, init->getType(), true, GlobalValue::PrivateLinkage, init, "value");
-    values_.emplace(key, g);
-    return g;
-  }
-
   Value *emit(const ir::Expr &e) {
     if (e.literalSet >= 0) // one scan of the field per event answers it (LiteralSets.h)
       return literalLeaf(e);
@@ -760,6 +739,9 @@ private:
     fn_->addParamAttr(0, Attribute::NoAlias);
     fn_->addParamAttr(0, Attribute::ReadOnly);
     fn_->addParamAttr(2, Attribute::ReadOnly);
+    // An i1 result must be zero-extended for fast instruction selection to
+    // lower the return.
+    fn_->addRetAttr(Attribute::ZExt);
     needles_ = fn_->getArg(2);
     needles_->setName("needles");
     // Rules stay separate functions: inlining thousands into the entry makes
@@ -773,13 +755,13 @@ private:
       BasicBlock *slow = newBlock("lists"), *fast = newBlock("scalars");
       branchIfAnyList(lists, slow, fast);
       b_.SetInsertPoint(slow);
-      std::vector<Constant *> program;
+      SigmaProgram program;
       sigmaProgram(*rule.predicate, program);
-      auto *insnTy = StructType::get(ctx_, {b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty(), ptrTy_});
-      Constant *init = ConstantArray::get(ArrayType::get(insnTy, program.size()), program);
+      Constant *init = ConstantDataArray::getString(ctx_, program.bytes(), false);
       auto *global = new GlobalVariable(*module_, init->getType(), true, GlobalValue::PrivateLinkage, init,
                                         "program." + std::to_string(index));
-      b_.CreateRet(callTrue(sigmaRule_, {rtCtx_, slots_, global, b_.getInt32(program.size())}));
+      global->setAlignment(Align(alignof(rulec_sigma_insn)));
+      b_.CreateRet(callTrue(sigmaRule_, {rtCtx_, slots_, global, b_.getInt32(program.insns.size())}));
       b_.SetInsertPoint(fast);
     }
     b_.CreateRet(emit(*rule.predicate));
@@ -825,34 +807,66 @@ private:
       elementwiseSlots(*operand, out);
   }
 
-  /// The predicate as rulec_rt_sigma_rule's postfix program (abi.h).
-  void sigmaProgram(const ir::Expr &e, std::vector<Constant *> &out) {
-    auto *insnTy = StructType::get(ctx_, {b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty(), ptrTy_});
-    auto insn = [&](uint32_t op, uint32_t slot, uint32_t arg, uint32_t elementwise, Constant *c) {
-      out.push_back(ConstantStruct::get(insnTy, {b_.getInt32(op), b_.getInt32(slot), b_.getInt32(arg),
-                                                 b_.getInt32(elementwise),
-                                                 c ? c : ConstantPointerNull::get(cast<PointerType>(ptrTy_))}));
+  /// rulec_rt_sigma_rule's program (abi.h): instructions, then the bytes of
+  /// their string constants.
+  struct SigmaProgram {
+    std::vector<rulec_sigma_insn> insns;
+    std::string strings;
+    std::string bytes() const {
+      std::vector<rulec_sigma_insn> placed = insns;
+      const uint64_t base = placed.size() * sizeof(rulec_sigma_insn);
+      for (rulec_sigma_insn &insn : placed)
+        if (insn.kind == RULEC_STRING)
+          insn.constant.offset += base;
+      std::string out(reinterpret_cast<const char *>(placed.data()), base);
+      return out + strings;
+    }
+  };
+
+  /// The predicate as rulec_rt_sigma_rule's postfix program.
+  void sigmaProgram(const ir::Expr &e, SigmaProgram &out) {
+    auto insn = [&](uint32_t op, uint32_t slot, uint32_t arg, uint32_t elementwise) {
+      rulec_sigma_insn i{};
+      i.op = op;
+      i.slot = slot;
+      i.arg = arg;
+      i.elementwise = elementwise;
+      i.kind = RULEC_NULL;
+      out.insns.push_back(i);
     };
     auto test = [&](uint32_t cmp, const Scalar &c) {
-      insn(RULEC_SIGMA_TEST, e.slot, cmp, e.elementwise, cast<Constant>(valueConstant(c)));
+      insn(RULEC_SIGMA_TEST, e.slot, cmp, e.elementwise);
+      rulec_sigma_insn &i = out.insns.back();
+      switch (c.kind) {
+      case Scalar::Null: break;
+      case Scalar::Bool: i.kind = RULEC_BOOL; i.constant.i = c.b; break;
+      case Scalar::Int: i.kind = RULEC_INT; i.constant.i = c.i; break;
+      case Scalar::Double: i.kind = RULEC_DOUBLE; i.constant.d = c.d; break;
+      case Scalar::String:
+        i.kind = RULEC_STRING;
+        i.len = static_cast<uint32_t>(c.s.size());
+        i.constant.offset = out.strings.size();
+        out.strings += c.s;
+        break;
+      }
     };
     if (e.subject || e.subject2)
       report_fatal_error("rulec codegen: a computed value in a Sigma rule program");
     switch (e.op) {
-    case ir::Op::Const: return insn(RULEC_SIGMA_CONST, 0, e.boolValue, 0, nullptr);
+    case ir::Op::Const: return insn(RULEC_SIGMA_CONST, 0, e.boolValue, 0);
     case ir::Op::Not:
       sigmaProgram(*e.operands[0], out);
-      return insn(RULEC_SIGMA_NOT, 0, 0, 0, nullptr);
+      return insn(RULEC_SIGMA_NOT, 0, 0, 0);
     case ir::Op::And: case ir::Op::Or:
       for (const auto &operand : e.operands)
         sigmaProgram(*operand, out);
       return insn(e.op == ir::Op::And ? RULEC_SIGMA_AND : RULEC_SIGMA_OR, 0,
-                  static_cast<uint32_t>(e.operands.size()), 0, nullptr);
-    case ir::Op::Exists: return insn(RULEC_SIGMA_EXISTS, e.slot, 0, 0, nullptr);
-    case ir::Op::IsNull: return insn(RULEC_SIGMA_IS_NULL, e.slot, 0, 0, nullptr);
+                  static_cast<uint32_t>(e.operands.size()), 0);
+    case ir::Op::Exists: return insn(RULEC_SIGMA_EXISTS, e.slot, 0, 0);
+    case ir::Op::IsNull: return insn(RULEC_SIGMA_IS_NULL, e.slot, 0, 0);
     case ir::Op::Eq:
       if (e.constant.kind == Scalar::Null) // as emitEq: missing or null
-        return insn(RULEC_SIGMA_IS_NULL, e.slot, 0, 0, nullptr);
+        return insn(RULEC_SIGMA_IS_NULL, e.slot, 0, 0);
       return test(RULEC_CMP_EQ, e.constant);
     case ir::Op::EqFold: return test(RULEC_CMP_IEQ, e.constant);
     case ir::Op::Contains: return test(RULEC_CMP_CONTAINS, e.constant);
@@ -869,8 +883,8 @@ private:
     case ir::Op::Regex: return test(RULEC_SIGMA_REGEX, Scalar::makeInt(e.index));
     case ir::Op::FieldCompare:
       return insn(RULEC_SIGMA_FIELDS, e.slot, e.slot2,
-                  static_cast<uint32_t>(e.cmp) - static_cast<uint32_t>(ir::Op::Eq), nullptr);
-    case ir::Op::Keyword: return insn(RULEC_SIGMA_KEYWORD, 0, e.index, 0, nullptr);
+                  static_cast<uint32_t>(e.cmp) - static_cast<uint32_t>(ir::Op::Eq));
+    case ir::Op::Keyword: return insn(RULEC_SIGMA_KEYWORD, 0, e.index, 0);
     default:
       report_fatal_error("rulec codegen: an op a Sigma rule program cannot hold");
     }
@@ -912,7 +926,8 @@ private:
 
     b_.SetInsertPoint(body);
     Value *fn = b_.CreateLoad(ptrTy_, b_.CreateInBoundsGEP(ptrTy_, table, b_.CreateZExt(rule, b_.getInt64Ty())), "fn");
-    Value *matched = b_.CreateCall(ruleType(), fn, {slots, ctx, needles}, "matched");
+    CallInst *matched = b_.CreateCall(ruleType(), fn, {slots, ctx, needles}, "matched");
+    matched->addRetAttr(Attribute::ZExt);
     b_.CreateCondBr(matched, hit, next);
 
     b_.SetInsertPoint(hit);
@@ -1007,7 +1022,6 @@ private:
   Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *call_ = nullptr, *keyword_ = nullptr;
   Function *sigmaRule_ = nullptr, *scan_ = nullptr;
   std::vector<uint32_t> needleBases_; ///< the first needle bit of each literal set
-  std::map<std::string, Value *> values_; ///< valueConstant's globals
   Function *fn_ = nullptr;
   Value *rtCtx_ = nullptr;                                 ///< the rulec_context argument
   Value *needles_ = nullptr;                               ///< a rule's needle bits (rulec_event_scan)
@@ -1059,6 +1073,8 @@ void optimize(Module &module, TargetMachine &tm, OptLevel level) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  if (level == OptLevel::None)
+    return;
   ModulePassManager mpm;
   if (level == OptLevel::Full) {
     mpm = pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);

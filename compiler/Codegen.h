@@ -56,13 +56,16 @@ std::unique_ptr<llvm::TargetMachine> createHostTargetMachine();
 
 /// How much IR optimization a module gets before machine code.
 enum class OptLevel {
-  /// The JIT: SROA, early CSE, CFG simplification and instcombine per function.
-  /// Packs scan as fast as after O2 (1, 10 and 1183-rule packs, within
-  /// noise: the hot code is in the runtime's helpers), and 3000 SigmaHQ
-  /// rules compile in 4.2 s instead of 9.9 s (docs/architecture.md).
+  /// Small JIT packs: SROA, early CSE, CFG simplification and instcombine
+  /// per function. Packs scan as fast as after O2 (1, 10 and 1183-rule
+  /// packs, within noise: the hot code is in the runtime's helpers).
   Quick,
   /// AOT packs, compiled once: LLVM's O2 pipeline.
   Full,
+  /// Large JIT packs (Jit.cpp): no IR passes. The generated code suits
+  /// fast instruction selection as it is (no switch in a rule, zero-extended
+  /// i1 results), so its machine code needs no SelectionDAG.
+  None,
 };
 
 /// Sets the module's triple and data layout to `tm` and runs the IR

@@ -34,16 +34,30 @@ bool scalarTest(rulec_context *ctx, const rulec_value &v, uint32_t op, const rul
   }
 }
 
-bool test(rulec_context *ctx, const rulec_value &v, const rulec_sigma_insn &insn) {
+/// The instruction's constant as a value; a string's bytes are in the
+/// program, after its instructions.
+rulec_value constantOf(const rulec_sigma_insn *program, const rulec_sigma_insn &insn) {
+  rulec_value c{};
+  c.kind = insn.kind;
+  c.len = insn.len;
+  if (insn.kind == RULEC_STRING)
+    c.payload.s = reinterpret_cast<const char *>(program) + insn.constant.offset;
+  else
+    c.payload.i = insn.constant.i; // the bits of a double too
+  return c;
+}
+
+bool test(rulec_context *ctx, const rulec_value &v, const rulec_sigma_insn *program, const rulec_sigma_insn &insn) {
+  const rulec_value c = constantOf(program, insn);
   if (insn.elementwise && v.kind == RULEC_ARRAY) {
     if (!v.payload.elems)
       return false;
     for (uint32_t i = 0; i < v.len; ++i)
-      if (scalarTest(ctx, v.payload.elems[i], insn.arg, *insn.constant))
+      if (scalarTest(ctx, v.payload.elems[i], insn.arg, c))
         return true;
     return false;
   }
-  return scalarTest(ctx, v, insn.arg, *insn.constant);
+  return scalarTest(ctx, v, insn.arg, c);
 }
 
 } // namespace
@@ -70,7 +84,7 @@ extern "C" int rulec_rt_sigma_rule(rulec_context *ctx, const rulec_value *slots,
     case RULEC_SIGMA_OR: popN(insn.arg, false); break;
     case RULEC_SIGMA_EXISTS: stack.push_back(v.kind != RULEC_MISSING); break;
     case RULEC_SIGMA_IS_NULL: stack.push_back(v.kind < RULEC_BOOL); break;
-    case RULEC_SIGMA_TEST: stack.push_back(test(ctx, v, insn)); break;
+    case RULEC_SIGMA_TEST: stack.push_back(test(ctx, v, program, insn)); break;
     case RULEC_SIGMA_FIELDS: stack.push_back(rulec_rt_compare_fields(&v, &slots[insn.arg], insn.elementwise)); break;
     case RULEC_SIGMA_KEYWORD: stack.push_back(rulec_rt_keyword(ctx, insn.arg)); break;
     }

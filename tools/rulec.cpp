@@ -323,6 +323,7 @@ int runRun(const RunFlags &flags) {
   std::unique_ptr<LoadedPack> loaded;
   bool cachedRuleErrors = false;
   DiagnosticEngine diags;
+  Clock::time_point parsed = started, compiled = started; // the JIT's phases, for --timing
   if (!flags.pack.empty()) {
     loaded = LoadedPack::open(flags.pack, error);
     if (!loaded) {
@@ -341,7 +342,9 @@ int runRun(const RunFlags &flags) {
       std::cerr << "rulec: error: no rule to run\n";
       return kRuleErrors;
     }
+    parsed = Clock::now();
     jit = JitPack::compile(fe.pack, error);
+    compiled = Clock::now();
     if (!jit) {
       std::cerr << "rulec: error: native compilation failed: " << error << "\n";
       return kRuleErrors;
@@ -509,6 +512,9 @@ int runRun(const RunFlags &flags) {
     const uint64_t events = scanner.stats().lines;
     std::cerr << "rulec: timing: " << (flags.pack.empty() ? "compile " : "load ") << load << " s, scan " << scan
               << " s: " << static_cast<uint64_t>(events / scan) << " events/s, " << bytes / scan / 1e6 << " MB/s\n";
+    if (jit)
+      std::cerr << "rulec: timing: compile = frontend " << seconds(started, parsed) << " s + native code "
+                << seconds(parsed, compiled) << " s + runtime context " << seconds(compiled, ready) << " s\n";
     const LiteralMatcher::Counts &c = scanner.literalCounts();
     if (c.scans)
       std::cerr << "rulec: prefilter: " << static_cast<double>(c.candidates) / c.scans << " of " << info.rules.size()

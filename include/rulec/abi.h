@@ -55,7 +55,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever the layout below or the eval signature changes. */
-#define RULEC_ABI_VERSION 4u
+#define RULEC_ABI_VERSION 5u
 
 /** The runtime's per-thread evaluation context (runtime/EvalContext.h). */
 typedef struct rulec_context rulec_context;
@@ -166,7 +166,7 @@ enum rulec_sigma_op {
   RULEC_SIGMA_EXISTS,    /**< push whether `slot` is present (null counts) */
   RULEC_SIGMA_IS_NULL,   /**< push whether `slot` is missing or null */
   RULEC_SIGMA_TEST,      /**< push `slot` `arg` `constant`; `arg` is an rulec_compare, or
-                              RULEC_SIGMA_REGEX (constant->payload.i: the regex) or
+                              RULEC_SIGMA_REGEX (constant.i: the regex) or
                               RULEC_SIGMA_IN_NETWORK (constant: the network's text);
                               `elementwise`: a list passes when some element does */
   RULEC_SIGMA_FIELDS,    /**< push `slot` `elementwise` (an rulec_compare) slot `arg` */
@@ -174,12 +174,23 @@ enum rulec_sigma_op {
 };
 #define RULEC_SIGMA_REGEX 100u
 #define RULEC_SIGMA_IN_NETWORK 101u
+/** An instruction and its constant. A program holds no pointers, so that
+ *  its bytes need no relocation (JIT link and pack load): a string
+ *  constant's bytes follow the instructions, `constant.offset` bytes from
+ *  the program's start. */
 typedef struct rulec_sigma_insn {
   uint32_t op;
   uint32_t slot;
   uint32_t arg;
   uint32_t elementwise;
-  const rulec_value *constant;
+  uint8_t kind; /**< the constant's rulec_kind */
+  uint8_t reserved[3];
+  uint32_t len; /**< a string constant's length */
+  union {
+    int64_t i;
+    double d;
+    uint64_t offset;
+  } constant;
 } rulec_sigma_insn;
 /** Runs a rule's program of `n` instructions on the event's slots; the
  *  fields with element-wise tests have element tables of width 1. */

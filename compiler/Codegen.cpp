@@ -49,6 +49,7 @@ public:
         FunctionType::get(b_.getInt32Ty(), {ptrTy_, ptrTy_, b_.getInt64Ty()}, false),
         Function::ExternalLinkage, "memcmp", *module_);
     memcmp_->setOnlyReadsMemory();
+    memcmp_->setDoesNotThrow();
     Type *i32 = b_.getInt32Ty();
     auto helper = [&](const char *name, Type *ret, std::vector<Type *> args) {
       Function *f = Function::Create(FunctionType::get(ret, args, false), Function::ExternalLinkage,
@@ -753,6 +754,9 @@ private:
   void beginFunction(FunctionType *ty, GlobalValue::LinkageTypes linkage, const std::string &name,
                      unsigned ctxArg) {
     fn_ = Function::Create(ty, linkage, name, *module_);
+    // Nothing the code calls throws: without unwind tables, no CFI to emit
+    // and no frames for the JIT to register.
+    fn_->setDoesNotThrow();
     slots_ = fn_->getArg(0);
     slots_->setName("slots");
     rtCtx_ = fn_->getArg(ctxArg);
@@ -929,6 +933,7 @@ private:
   void emitEntry(const std::vector<Function *> &ruleFns) {
     auto *ty = FunctionType::get(b_.getInt32Ty(), {ptrTy_, b_.getInt32Ty(), ptrTy_, ptrTy_}, false);
     fn_ = Function::Create(ty, Function::ExternalLinkage, kEvalSymbol, *module_);
+    fn_->setDoesNotThrow();
     Value *slots = fn_->getArg(0), *logType = fn_->getArg(1), *out = fn_->getArg(2);
     Value *ctx = fn_->getArg(3);
     ctx->setName("ctx");

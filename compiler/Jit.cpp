@@ -45,8 +45,15 @@ codegen::OptLevel jitOptLevel(const ir::Pack &pack) {
 Expected<orc::JITTargetMachineBuilder> jitMachine() {
   codegen::initializeNativeTarget();
   auto machine = orc::JITTargetMachineBuilder::detectHost();
-  if (machine)
+  if (machine) {
     machine->setCodeGenOptLevel(CodeGenOptLevel::None);
+    // A JIT target defaults to the large code model on x86-64, whose calls
+    // fast instruction selection cannot lower (SelectionDAG takes them) and
+    // whose every address is a 10-byte move. JITLink builds the GOT and PLT
+    // stubs that small PIC code needs to reach the runtime's helpers.
+    machine->setCodeModel(CodeModel::Small);
+    machine->setRelocationModel(Reloc::PIC_);
+  }
   return machine;
 }
 

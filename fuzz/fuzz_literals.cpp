@@ -4,7 +4,7 @@
 // the text. SubstringScanner, AffixTable (both anchors) and EqualsTable
 // must report exactly the needles a plain search finds; any difference
 // aborts. Needles of every length and byte (the scanner's windows, the radix
-// tree's runs and wide nodes, the skip table) and texts at the edges of the
+// tree's runs and wide nodes, Teddy's 16-byte blocks) and texts at the edges of the
 // padding are what the unit tests sample and this explores.
 //
 //===----------------------------------------------------------------------===//

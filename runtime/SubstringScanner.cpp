@@ -125,25 +125,21 @@ void SubstringScanner::Pass::index() {
   table.assign(size_t(1) << tableBits, Bucket{});
   tableShift = 32 - tableBits;
   tableMask = (1u << tableBits) - 1;
-  // The skip table, when most pairs of printable ASCII bytes (lower case,
-  // as texts are folded) end up skipping; else the plain scan is cheaper.
-  if (width == 4) {
-    skip.assign(size_t(1) << kSkipBits, 3);
-    for (const Entry &e : entries)
-      for (unsigned j = 0; j < 3; ++j) { // the pair at window bytes j, j+1
-        uint8_t &slot = skip[skipSlot(static_cast<uint16_t>(e.window >> (8 * j)))];
-        slot = std::min<uint8_t>(slot, static_cast<uint8_t>(2 - j));
+  // Teddy's buckets: the distinct anchors in order, cut into 8 runs, so that
+  // a bucket's anchors tend to share leading bytes (and nibbles).
+  if (distinct <= kTeddyMaxAnchors) {
+    teddyBytes = std::min(width, 3u);
+    size_t rank = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (i > 0 && entries[i].window != entries[i - 1].window)
+        ++rank;
+      const uint8_t bucket = static_cast<uint8_t>(1u << (rank * 8 / distinct));
+      for (unsigned k = 0; k < teddyBytes; ++k) {
+        const uint8_t byte = static_cast<uint8_t>(entries[i].window >> (8 * k));
+        teddyLo[k][byte & 15] |= bucket;
+        teddyHi[k][byte >> 4] |= bucket;
       }
-    size_t printable = 0, skipping = 0;
-    for (unsigned a = 0x20; a < 0x7f; ++a)
-      for (unsigned b = 0x20; b < 0x7f; ++b) {
-        if ((a >= 'A' && a <= 'Z') || (b >= 'A' && b <= 'Z'))
-          continue;
-        ++printable;
-        skipping += skip[skipSlot(static_cast<uint16_t>(a | b << 8))] != 0;
-      }
-    if (skipping * 4 < printable * 3) // under 3 in 4
-      skip.clear();
+    }
   }
   for (size_t i = 0; i < entries.size();) {
     size_t j = i;

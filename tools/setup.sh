@@ -10,6 +10,7 @@ packages=(
   libre2-dev pkg-config              # RE2: linear-time regular expressions (KQL matches regex)
   libgtest-dev libgmock-dev
   clang-19 libclang-rt-19-dev        # libFuzzer + sanitizer runtimes for tools/fuzz.sh (fuzz/)
+  nodejs jq                          # the benchmark's peers (bench/run.py); Python's sqlite3 is the SQLite one
 )
 
 sudo=""

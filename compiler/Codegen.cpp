@@ -542,7 +542,7 @@ private:
     std::vector<const ir::Expr *> operands;
     for (const ir::Expr *operand : all) {
       if (operand->literalSet >= 0 && needles_) {
-        const uint32_t bit = needleBases_[operand->literalSet] + operand->literalIndex;
+        const uint32_t bit = needleBitIndex(static_cast<uint32_t>(operand->literalSet), operand->literalIndex);
         masks[bit / 64] |= uint64_t(1) << (bit % 64);
       } else {
         operands.push_back(operand);
@@ -657,8 +657,6 @@ private:
     return call;
   }
 
-  /// A constant rulec_value in the module (strings point at a constant),
-  /// one per distinct value.
   Value *emit(const ir::Expr &e) {
     if (e.literalSet >= 0) // one scan of the field per event answers it (LiteralSets.h)
       return literalLeaf(e);
@@ -735,11 +733,13 @@ private:
     return needleBit(static_cast<uint32_t>(e.literalSet), e.literalIndex);
   }
 
+  /// The needle bit (rulec_event_scan::needles) of needle `index` of literal set `set`.
+  uint32_t needleBitIndex(uint32_t set, uint32_t index) const { return needleBases_[set] + index; }
+
   /// Whether needle `index` of literal set `set` occurs in this event.
   Value *needleBit(uint32_t set, uint32_t index) {
-    const uint32_t bit = needleBases_[set] + index;
-    Value *word = b_.CreateLoad(b_.getInt64Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), needles_, bit / 64));
-    return b_.CreateICmpNE(b_.CreateAnd(word, b_.getInt64(uint64_t(1) << (bit % 64))), b_.getInt64(0));
+    const uint32_t bit = needleBitIndex(set, index);
+    return needleWord(bit / 64, uint64_t(1) << (bit % 64), false);
   }
 
   /// Whether all (`all`) or any of the needle bits `mask` of word `word` are set.
@@ -1100,6 +1100,8 @@ std::unique_ptr<TargetMachine> createHostTargetMachine() {
 void optimize(Module &module, TargetMachine &tm, OptLevel level) {
   module.setTargetTriple(tm.getTargetTriple().str());
   module.setDataLayout(tm.createDataLayout());
+  if (level == OptLevel::None)
+    return;
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;
   CGSCCAnalysisManager cgam;
@@ -1110,8 +1112,6 @@ void optimize(Module &module, TargetMachine &tm, OptLevel level) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  if (level == OptLevel::None)
-    return;
   ModulePassManager mpm;
   if (level == OptLevel::Full) {
     mpm = pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);

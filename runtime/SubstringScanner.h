@@ -24,6 +24,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define RULEC_TEDDY 1
@@ -31,9 +34,6 @@
 #else
 #define RULEC_TEDDY 0
 #endif
-#include <string>
-#include <string_view>
-#include <vector>
 
 namespace rulec {
 

@@ -118,17 +118,23 @@ int rulec_engine_new(const rulec_pack *pack, const rulec_engine_options *options
   }
 }
 
-int rulec_engine_feed(rulec_engine *engine, const char *json, size_t len) {
-  if (!engine || (!json && len))
-    return RULEC_ERR_ARGUMENT;
+/// One event; `padded`: the caller's buffer goes on for SIMDJSON_PADDING
+/// bytes after it, so it is parsed in place.
+static int feedEvent(rulec_engine *engine, const char *json, size_t len, bool padded) {
   try {
     const uint64_t invalid = engine->scanner->stats().invalid;
-    engine->scanner->feed(std::string(json, len), "event", ++engine->lineNo);
+    engine->scanner->feed(std::string_view(json, len), "event", ++engine->lineNo, padded);
     engine->diag.str({});
     return engine->scanner->stats().invalid == invalid ? RULEC_OK : RULEC_ERR_EVENT;
   } catch (...) {
     return RULEC_ERR_INTERNAL;
   }
+}
+
+int rulec_engine_feed(rulec_engine *engine, const char *json, size_t len) {
+  if (!engine || (!json && len))
+    return RULEC_ERR_ARGUMENT;
+  return feedEvent(engine, json, len, false);
 }
 
 int rulec_engine_feed_lines(rulec_engine *engine, const char *buffer, size_t len) {
@@ -139,7 +145,7 @@ int rulec_engine_feed_lines(rulec_engine *engine, const char *buffer, size_t len
   while (start < len) {
     const void *nl = std::memchr(buffer + start, '\n', len - start);
     const size_t end = nl ? static_cast<size_t>(static_cast<const char *>(nl) - buffer) : len;
-    const int r = rulec_engine_feed(engine, buffer + start, end - start);
+    const int r = feedEvent(engine, buffer + start, end - start, len - end >= simdjson::SIMDJSON_PADDING);
     if (r == RULEC_ERR_INTERNAL)
       return r;
     if (r != RULEC_OK)

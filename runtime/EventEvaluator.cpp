@@ -1,6 +1,8 @@
 //===- EventEvaluator.cpp -------------------------------------------------===//
 #include "EventEvaluator.h"
 
+#include "LineReader.h"
+
 #include <cstring>
 #include <new>
 
@@ -23,16 +25,22 @@ EventEvaluator::EventEvaluator(const PackInfo &pack, NativePack code,
     throw std::bad_alloc();
 }
 
-bool EventEvaluator::load(const std::string &json, std::string &error) {
+static_assert(LineReader::kPadding >= simdjson::SIMDJSON_PADDING, "LineReader's lines can be parsed in place");
+
+std::string EventEvaluator::tooLarge(uint64_t bytes) {
+  return "event too large: " + std::to_string(bytes) + " bytes, more than the limit of " +
+         std::to_string(kMaxEventBytes >> 20) + " MiB";
+}
+
+bool EventEvaluator::load(std::string_view json, std::string &error, bool padded) {
   if (!slots_.empty()) // memset of an empty vector's null data() is undefined (UBSan)
     std::memset(slots_.data(), 0, slots_.size() * sizeof(rulec_value));
   simdjson::dom::element &root = root_;
   if (json.size() > kMaxEventBytes) {
-    error = "event too large: " + std::to_string(json.size()) + " bytes, more than the limit of " +
-            std::to_string(kMaxEventBytes >> 20) + " MiB";
+    error = tooLarge(json.size());
     return false;
   }
-  if (auto err = parser_.parse(json).get(root)) {
+  if (auto err = parser_.parse(json.data(), json.size(), !padded).get(root)) {
     error = err == simdjson::DEPTH_ERROR
                 ? "event nested more than " + std::to_string(kMaxEventDepth) + " levels deep (the limit)"
                 : std::string("invalid JSON: ") + simdjson::error_message(err);

@@ -16,6 +16,7 @@
 #include <simdjson.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rulec {
@@ -42,8 +43,12 @@ public:
   EventEvaluator(const PackInfo &pack, NativePack code, std::vector<FieldSpec> extraFields = {});
 
   /// Parses one JSON document. Returns false, with a reason, unless it is a
-  /// JSON object.
-  bool load(const std::string &json, std::string &error);
+  /// JSON object. `padded`: SIMDJSON_PADDING readable bytes follow `json`
+  /// (LineReader's lines), so simdjson parses it in place instead of copying.
+  bool load(std::string_view json, std::string &error, bool padded = false);
+
+  /// The reason load() gives for an event of `bytes` bytes over kMaxEventBytes.
+  static std::string tooLarge(uint64_t bytes);
 
   /// Runs the pack on the loaded event for `logType`; returns the matched
   /// rule indexes in rule order.

@@ -137,8 +137,15 @@ bool Scanner::eventTime(uint32_t logType, int64_t &nanos) const {
   return false;
 }
 
-void Scanner::feed(const std::string &line, const std::string &source, uint64_t lineNo) {
-  if (line.find_first_not_of(" \t\r") == std::string::npos)
+void Scanner::feedOversized(uint64_t bytes, const std::string &source, uint64_t lineNo) {
+  if (phase_ == Phase::BuildSets)
+    return; // the set pass is silent
+  ++stats_.lines;
+  message(++stats_.invalid, source + ":" + std::to_string(lineNo), "error: " + EventEvaluator::tooLarge(bytes));
+}
+
+void Scanner::feed(std::string_view line, const std::string &source, uint64_t lineNo, bool padded) {
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos)
     return; // blank lines are not events
   const bool counting = phase_ != Phase::BuildSets; // the set pass is silent
   if (counting)
@@ -146,7 +153,7 @@ void Scanner::feed(const std::string &line, const std::string &source, uint64_t 
   // Built only for a message or an alert: most events need neither.
   auto where = [&] { return source + ":" + std::to_string(lineNo); };
   std::string error;
-  if (!evaluator_.load(line, error)) {
+  if (!evaluator_.load(line, error, padded)) {
     if (counting)
       message(++stats_.invalid, where(), "error: " + error);
     return;

@@ -83,7 +83,11 @@ public:
   void setPhase(Phase phase) { phase_ = phase; }
 
   /// Feeds one line of a JSON-lines stream; `source:lineNo` names it.
-  void feed(const std::string &line, const std::string &source, uint64_t lineNo);
+  /// `padded`: as for EventEvaluator::load.
+  void feed(std::string_view line, const std::string &source, uint64_t lineNo, bool padded = false);
+  /// A line of `bytes` bytes that was too large to read (LineReader skips
+  /// them): an invalid line, as feed() would report it.
+  void feedOversized(uint64_t bytes, const std::string &source, uint64_t lineNo);
 
   /// End of input: emits the alerts of every open window.
   void finish();

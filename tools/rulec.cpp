@@ -23,6 +23,7 @@
 #include "Jit.h"
 #include "JsonDocuments.h"
 #include "JsonString.h"
+#include "LineReader.h"
 #include "Aot.h"
 #include "MatchDescription.h"
 #include "PackLoader.h"
@@ -216,8 +217,14 @@ private:
 /// The events of one input, read once (stdin cannot be read twice, and batch
 /// mode over let-table sets needs two passes), with the line each starts on.
 struct EventInput {
+  struct Event {
+    std::string text; ///< empty for a line over the event size limit
+    uint64_t size;    ///< the event's bytes (the whole line's when over the limit)
+    uint64_t line;
+    bool oversized;
+  };
   std::string source;
-  std::vector<std::pair<std::string, uint64_t>> events;
+  std::vector<Event> events;
 };
 
 /// "30s", "5m", "2h", "1d" as nanoseconds.
@@ -419,74 +426,98 @@ int runRun(const RunFlags &flags) {
   };
   bool stateFailed = false;
   // One input line: skipped when a saved state covers it; checkpoints.
-  auto feed = [&](const std::string &event, const std::string &source, uint64_t line) {
+  // `padded`: LineReader's lines, parsed in place.
+  auto feed = [&](std::string_view event, uint64_t size, bool oversized, bool padded, const std::string &source,
+                  uint64_t line) {
     if (++consumed <= skip)
       return;
-    bytes += event.size() + 1;
-    scanner.feed(event, source, line);
+    bytes += size + 1;
+    if (oversized)
+      scanner.feedOversized(size, source, line);
+    else
+      scanner.feed(event, source, line, padded);
     if (!flags.state.empty() && consumed % flags.checkpointEvery == 0)
       stateFailed |= !checkpoint();
     if (flags.killAfter && consumed == flags.killAfter)
       ::raise(SIGKILL); // a crash at a known point, for the restart test
   };
+  // A blank line over the size limit is still a blank line, not an event.
+  auto isOversized = [](const LineReader::Line &l) { return l.oversized() && !l.blank; };
 
   // Streams are read as they come unless batch mode needs a first pass.
   const bool twoPasses = scanner.needsTwoPasses();
   std::vector<EventInput> buffered;
   bool unreadable = false;
+  auto readFailed = [&](const std::string &source, const std::string &why) {
+    std::cerr << "rulec: error: cannot read events file '" << source << "': " << why << "\n";
+    unreadable = true;
+  };
   // A source's events: its lines, or (--events-format json) its documents.
-  auto readEvents = [&](std::istream &in, std::vector<std::pair<std::string, uint64_t>> &events) {
+  auto readEvents = [&](int fd, const std::string &source, std::vector<EventInput::Event> &events) {
     if (flags.format == "ndjson") {
+      LineReader reader(fd, EventEvaluator::kMaxEventBytes);
       uint64_t lineNo = 0;
-      for (std::string line; std::getline(in, line);)
-        events.emplace_back(std::move(line), ++lineNo);
+      for (LineReader::Line l; reader.next(l);)
+        events.push_back({std::string(l.text), l.size, ++lineNo, isOversized(l)});
+      if (!reader.error().empty())
+        readFailed(source, reader.error());
       return;
     }
-    std::stringstream all;
-    all << in.rdbuf();
-    const std::string text = all.str();
+    std::string text;
+    char chunk[1 << 16];
+    for (ssize_t n; (n = ::read(fd, chunk, sizeof chunk)) != 0;) {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0) {
+        readFailed(source, std::strerror(errno));
+        break;
+      }
+      text.append(chunk, static_cast<size_t>(n));
+    }
     for (const JsonDocument &doc : splitJsonDocuments(text))
-      events.emplace_back(std::string(doc.text), doc.line);
+      events.push_back({std::string(doc.text), doc.text.size(), doc.line, false});
   };
-  auto forEachInput = [&](const std::function<void(const std::string &, std::istream &)> &use) {
+  auto forEachInput = [&](const std::function<void(const std::string &, int fd)> &use) {
     for (const std::string &path : flags.events) {
-      const std::string source = path == "-" ? "<stdin>" : path;
       if (path == "-") {
-        use(source, std::cin);
+        use("<stdin>", STDIN_FILENO);
         continue;
       }
-      std::ifstream file(path, std::ios::binary);
-      if (!file) {
+      const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
         std::cerr << "rulec: error: cannot read events file '" << path << "'\n";
         unreadable = true;
         continue;
       }
-      use(source, file);
+      use(path, fd);
+      ::close(fd);
     }
   };
   if (twoPasses || flags.format == "json") {
-    forEachInput([&](const std::string &source, std::istream &in) {
+    forEachInput([&](const std::string &source, int fd) {
       buffered.push_back({source, {}});
-      readEvents(in, buffered.back().events);
+      readEvents(fd, source, buffered.back().events);
     });
     const auto phases = twoPasses ? std::vector<Scanner::Phase>{Scanner::Phase::BuildSets, Scanner::Phase::Output}
                                   : std::vector<Scanner::Phase>{Scanner::Phase::All};
     for (auto phase : phases) {
       scanner.setPhase(phase);
       for (const EventInput &input : buffered)
-        for (const auto &[event, line] : input.events) {
-          if (phase == phases.back()) {
-            feed(event, input.source, line);
-          } else {
-            scanner.feed(event, input.source, line);
-          }
+        for (const EventInput::Event &e : input.events) {
+          if (phase == phases.back())
+            feed(e.text, e.size, e.oversized, false, input.source, e.line);
+          else if (!e.oversized) // the set pass is silent
+            scanner.feed(e.text, input.source, e.line);
         }
     }
   } else {
-    forEachInput([&](const std::string &source, std::istream &in) {
+    forEachInput([&](const std::string &source, int fd) {
+      LineReader reader(fd, EventEvaluator::kMaxEventBytes);
       uint64_t lineNo = 0;
-      for (std::string line; std::getline(in, line);)
-        feed(line, source, ++lineNo);
+      for (LineReader::Line l; reader.next(l);)
+        feed(l.text, l.size, isOversized(l), true, source, ++lineNo);
+      if (!reader.error().empty())
+        readFailed(source, reader.error());
     });
   }
   if (!flags.keepOpen)

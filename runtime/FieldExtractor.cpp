@@ -10,6 +10,7 @@ namespace rulec {
 
 FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
     : nodes_(1), elementTables_(fields.size()), elementWidth_(fields.size(), 0) {
+  size_t maxEdges = 0;
   for (uint32_t slot = 0; slot < fields.size(); ++slot) {
     if (!fields[slot].elements.empty()) {
       elementTables_[slot] = std::make_unique<FieldExtractor>(fields[slot].elements);
@@ -25,10 +26,8 @@ FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
     for (Edge &edge : node.edges)
       if (!collectTargets(edge.child, edge.below))
         edge.below.clear();
-    size_t keyEdges = 0;
-    for (const Edge &edge : node.edges)
-      keyEdges += !edge.step.isIndex && !edge.step.isWildcard;
-    if (keyEdges < kIndexedEdges)
+    if (std::all_of(node.edges.begin(), node.edges.end(),
+                    [](const Edge &e) { return e.step.isIndex || e.step.isWildcard; }))
       continue;
     node.keys = std::make_unique<KeyIndex>();
     for (uint32_t e = 0; e < node.edges.size(); ++e) {
@@ -41,9 +40,10 @@ FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
                        edge.keyMatch == KeyMatch::ExactThenCaseInsensitive ? KeyIndex::Folded : KeyIndex::Loose, e);
     }
     node.keys->finish();
-    node.matched.assign(node.edges.size(), 0);
-    node.value.resize(node.edges.size());
+    maxEdges = std::max(maxEdges, node.edges.size());
   }
+  rank_.resize(maxEdges);
+  position_.resize(maxEdges);
 }
 
 bool FieldExtractor::collectTargets(uint32_t node, std::vector<Target> &out) const {
@@ -137,54 +137,43 @@ void FieldExtractor::readElements(uint32_t slot, simdjson::dom::array array, rul
   out.payload.elems = block;
 }
 
-/// The first member whose key equals `key` ignoring ASCII case and spaces.
-static bool findLooseKey(simdjson::dom::object object, std::string_view key, simdjson::dom::element &out) {
-  // ASCII folding inline: libc's tolower (a call per character, through the
-  // locale) was 11% of a one-rule Sigma scan, most events missing some field.
-  auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
-  for (auto member : object) {
-    std::string_view k = member.key;
-    size_t i = 0, j = 0;
-    while (true) {
-      while (i < k.size() && k[i] == ' ')
-        ++i;
-      while (j < key.size() && key[j] == ' ')
-        ++j;
-      if (i == k.size() || j == key.size() || fold(k[i]) != fold(key[j]))
-        break;
-      ++i;
-      ++j;
-    }
-    if (i == k.size() && j == key.size()) {
-      out = member.value;
-      return true;
-    }
+/// The words KeyShape compares: the first and last 8 bytes of a key of 8 or
+/// more (they overlap below 16), the first and last 4 of a key of 4 to 7,
+/// else its first, middle and last byte. With the length they hold every
+/// byte of a key of up to 16 bytes.
+static inline __attribute__((always_inline)) void shapeWords(const char *p, size_t n, uint64_t &head, uint64_t &tail) {
+  if (n >= 8) {
+    std::memcpy(&head, p, 8);
+    std::memcpy(&tail, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    head = a;
+    tail = b;
+  } else if (n > 0) {
+    auto byte = [&](size_t i) { return uint64_t(static_cast<unsigned char>(p[i])); };
+    head = byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16;
+    tail = 0;
+  } else {
+    head = tail = 0;
   }
-  return false;
 }
 
-/// a == b without a libc call (member keys are short): 8 bytes at a time,
-/// the last 8 overlapping the ones before.
-static bool sameKey(const std::string &a, std::string_view b) {
-  const size_t n = b.size();
-  if (a.size() != n)
+inline __attribute__((always_inline)) bool FieldExtractor::KeyShape::same(std::string_view key) const {
+  if (key.size() != length)
     return false;
-  if (n < 8) {
-    for (size_t i = 0; i < n; ++i)
-      if (a[i] != b[i])
-        return false;
-    return true;
-  }
-  uint64_t x, y;
-  for (size_t i = 0; i + 8 < n; i += 8) {
-    std::memcpy(&x, a.data() + i, 8);
-    std::memcpy(&y, b.data() + i, 8);
-    if (x != y)
-      return false;
-  }
-  std::memcpy(&x, a.data() + n - 8, 8);
-  std::memcpy(&y, b.data() + n - 8, 8);
-  return x == y;
+  uint64_t h, t;
+  shapeWords(key.data(), key.size(), h, t);
+  return h == head && t == tail &&
+         (key.size() <= 16 || std::memcmp(key.data() + 8, middle.data(), key.size() - 16) == 0);
+}
+
+void FieldExtractor::KeyShape::assign(std::string_view key) {
+  length = static_cast<uint32_t>(key.size());
+  shapeWords(key.data(), key.size(), head, tail);
+  if (key.size() > 16)
+    middle.assign(key.data() + 8, key.size() - 16);
 }
 
 bool FieldExtractor::decided(const Edge &edge, const rulec_value *slots) const {
@@ -194,20 +183,19 @@ bool FieldExtractor::decided(const Edge &edge, const rulec_value *slots) const {
          });
 }
 
-void FieldExtractor::walkIndexed(const Node &node, simdjson::dom::object object, rulec_value *slots,
-                                 simdjson::dom::element *elements, ValueArena &arena) const {
+void FieldExtractor::walkKeys(const Node &node, simdjson::dom::object object, rulec_value *slots,
+                              simdjson::dom::element *elements, ValueArena &arena) const {
+  Layout &layout = node.layout;
   const KeyIndex &keys = *node.keys;
-  // Per edge: the first member with its exact key, else the first (in
-  // document order) equal in the edge's looser form, as at_key and the
-  // fallbacks below choose. The order the children are then walked in does
-  // not matter: each fills its own slots.
-  node.touched.clear();
+  bool changed = false;
   size_t position = 0;
   for (auto member : object) {
-    if (position == node.seen.size())
-      node.seen.emplace_back();
-    Node::Seen &seen = node.seen[position++];
-    if (!sameKey(seen.key, member.key)) {
+    if (position == layout.seen.size()) {
+      layout.seen.emplace_back();
+      layout.values.emplace_back();
+    }
+    Layout::Seen &seen = layout.seen[position];
+    if (!seen.key.same(member.key)) {
       seen.key.assign(member.key);
       seen.hits.clear();
       if (keyBuffer_.size() < member.key.size())
@@ -219,20 +207,32 @@ void FieldExtractor::walkIndexed(const Node &node, simdjson::dom::object object,
         for (auto [e, end] = keys.find(member.key, form, keyBuffer_.data()); e != end; ++e)
           seen.hits.push_back({*e, form == KeyIndex::AsIs ? 2 : 1});
       }
+      changed = true;
     }
-    for (const auto &[e, rank] : seen.hits)
-      if (rank == 2 ? node.matched[e] != 2 : node.matched[e] == 0) {
-        if (node.matched[e] == 0)
-          node.touched.push_back(e);
-        node.matched[e] = rank;
-        node.value[e] = member.value;
-      }
+    layout.values[position++] = member.value;
   }
-  for (uint32_t e : node.touched) {
-    node.matched[e] = 0;
+  if (changed || position != layout.members) {
+    // Choose each edge's member: the first of the best rank.
+    layout.members = static_cast<uint32_t>(position);
+    std::fill(rank_.begin(), rank_.begin() + static_cast<ptrdiff_t>(node.edges.size()), 0);
+    for (uint32_t p = 0; p < position; ++p)
+      for (const auto &[e, rank] : layout.seen[p].hits)
+        if (rank > rank_[e]) {
+          rank_[e] = rank;
+          position_[e] = p;
+        }
+    layout.chosen.clear();
+    for (uint32_t e = 0; e < node.edges.size(); ++e)
+      if (rank_[e])
+        layout.chosen.push_back({e, position_[e]});
+  }
+  for (const auto &[e, p] : layout.chosen)
     if (!decided(node.edges[e], slots))
-      walk(node.edges[e].child, node.value[e], slots, elements, arena);
-  }
+      walk(node.edges[e].child, layout.values[p], slots, elements, arena);
+  // A huge object (an event may have a million members) is not remembered:
+  // the next object of the node starts afresh.
+  if (position > kRememberedMembers)
+    layout = Layout{};
 }
 
 void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rulec_value *slots,
@@ -255,12 +255,12 @@ void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rule
     simdjson::dom::object object;
     if (!value.get_object().get(object) &&
         !std::all_of(node.edges.begin(), node.edges.end(), [&](const Edge &e) { return decided(e, slots); })) {
-      walkIndexed(node, object, slots, elements, arena);
+      walkKeys(node, object, slots, elements, arena);
     }
   }
   for (const Edge &edge : node.edges) {
-    if (node.keys && !edge.step.isIndex && !edge.step.isWildcard)
-      continue; // matched by walkIndexed
+    if (!edge.step.isIndex && !edge.step.isWildcard)
+      continue; // matched by walkKeys
     if (decided(edge, slots))
       continue; // its alternatives are all decided already
     simdjson::dom::element child;
@@ -278,28 +278,14 @@ void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rule
       }
       continue;
     }
-    if (edge.step.isIndex) {
-      simdjson::dom::array array;
-      if (value.get_array().get(array))
-        continue;
-      int64_t index = edge.step.index;
-      if (index < 0) // Python-style: -1 is the last element
-        index += static_cast<int64_t>(array.size());
-      if (index < 0 || array.at(static_cast<size_t>(index)).get(child))
-        continue;
-    } else {
-      simdjson::dom::object object;
-      if (value.get_object().get(object))
-        continue;
-      if (object.at_key(edge.step.key).get(child)) {
-        if (edge.keyMatch == KeyMatch::Exact)
-          continue;
-        if (edge.keyMatch == KeyMatch::ExactThenCaseInsensitive
-                ? bool(object.at_key_case_insensitive(edge.step.key).get(child))
-                : !findLooseKey(object, edge.step.key, child))
-          continue;
-      }
-    }
+    simdjson::dom::array array;
+    if (value.get_array().get(array))
+      continue;
+    int64_t index = edge.step.index;
+    if (index < 0) // Python-style: -1 is the last element
+      index += static_cast<int64_t>(array.size());
+    if (index < 0 || array.at(static_cast<size_t>(index)).get(child))
+      continue;
     walk(edge.child, child, slots, elements, arena);
   }
 }

@@ -2,7 +2,8 @@
 //
 // The pack's field paths are merged into a trie at load time, so one walk of
 // the parsed event fills every slot, and a prefix shared by many fields
-// (`supporting_data.*`) is looked up once. Fields the event lacks stay
+// (`supporting_data.*`) is looked up once; an object's members are matched
+// against all of a node's keys in one pass (Layout). Fields the event lacks stay
 // RULEC_MISSING. A field with an element table gets its array's elements read,
 // each by a nested extractor over the element table, into the ValueArena.
 // Top-level slots also get their simdjson element, so that titles and alert
@@ -50,34 +51,58 @@ private:
   };
   static constexpr size_t kSkipTargets = 16;
 
-  /// A node has a KeyIndex (all key edges matched in one pass over an
-  /// object's members) from this many key edges on.
-  static constexpr size_t kIndexedEdges = 8;
+  /// A member key, reduced for a cheap equality test: its length, its first
+  /// and last 8 bytes (4, or three bytes, for shorter keys) and, for keys of
+  /// more than 16 bytes, the bytes between.
+  struct KeyShape {
+    uint32_t length = UINT32_MAX; ///< no key yet
+    uint64_t head = 0, tail = 0;
+    std::string middle;
+    bool same(std::string_view key) const;
+    void assign(std::string_view key);
+  };
 
-  struct Node {
-    std::vector<Edge> edges;
-    std::vector<Target> slots; ///< fields whose path ends here
-    std::unique_ptr<KeyIndex> keys;
-    /// Per edge, during one pass: 0 no member, 1 a loose (or case-
-    /// insensitive) match, 2 an exact one; and that member's value.
-    mutable std::vector<uint8_t> matched;
-    mutable std::vector<simdjson::dom::element> value;
-    mutable std::vector<uint32_t> touched; ///< the edges matched in this pass
-    /// Per member position: the key last seen there and the edges it
-    /// matched. Events of one source repeat their keys in the same order,
-    /// so most lookups are one comparison with the previous event's key.
+  /// The key edges of a node are matched in one pass over an object's
+  /// members. Events of one source repeat their keys in the same order, so
+  /// the pass remembers the last object's keys: while each member's key is
+  /// the one seen at its position last time, the edges' members are where
+  /// they were, and no key is looked up (a lookup normalizes the key for the
+  /// loose forms and hashes it). Only when a key differs are its edges found
+  /// again (KeyIndex), and the edges' members chosen anew.
+  struct Layout {
     struct Seen {
-      std::string key;
+      KeyShape key;
       /// The edges the key matches: (edge, 2) exactly, (edge, 1) in a looser form.
       std::vector<std::pair<uint32_t, uint8_t>> hits;
     };
-    mutable std::vector<Seen> seen;
+    std::vector<Seen> seen;        ///< per member position
+    uint32_t members = UINT32_MAX; ///< of the last object
+    /// Per edge with a member: (edge, its member's position) for the last
+    /// object. An edge takes the first member with its exact key, else the
+    /// first equal in the edge's looser form, as at_key and a case-
+    /// insensitive search after it choose.
+    std::vector<std::pair<uint32_t, uint32_t>> chosen;
+    std::vector<simdjson::dom::element> values; ///< this object's, per position
   };
-  /// Walks the children of an indexed node over the members of `object`.
-  void walkIndexed(const Node &node, simdjson::dom::object object, rulec_value *slots,
-                   simdjson::dom::element *elements, ValueArena &arena) const;
+
+  struct Node {
+    std::vector<Edge> edges;
+    std::vector<Target> slots;     ///< fields whose path ends here
+    std::unique_ptr<KeyIndex> keys; ///< null without key edges
+    mutable Layout layout;
+  };
+  /// Walks the key edges of `node` over the members of `object`.
+  void walkKeys(const Node &node, simdjson::dom::object object, rulec_value *slots,
+                simdjson::dom::element *elements, ValueArena &arena) const;
+  /// Finds the edges of the members whose keys changed since the last
+  /// object (from `position` on) and chooses each edge's member anew.
+  void relayout(const Node &node, size_t from) const;
   bool decided(const Edge &edge, const rulec_value *slots) const;
   mutable std::vector<char> keyBuffer_; ///< a member key in a looser form
+  mutable std::vector<uint8_t> rank_;       ///< per edge, while choosing members
+  mutable std::vector<uint32_t> position_;  ///< ... and the member chosen
+  /// Objects with more members are not remembered (Layout).
+  static constexpr size_t kRememberedMembers = 4096;
 
   void insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target);
   /// Collects the targets below `node` into `out`; false when one is not an

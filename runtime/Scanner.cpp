@@ -35,8 +35,20 @@ FieldSpec dottedField(const std::string &path, KeyMatch keyMatch = KeyMatch::Exa
   return f;
 }
 
+/// Only windows need event time: alerts, summarize, streaming sets, correlations.
+bool needsEventTime(const PackInfo &pack, const ScanOptions &options) {
+  for (const RuleInfo &rule : pack.rules)
+    if (rule.kind == RuleKind::Alert || rule.kind == RuleKind::Aggregate)
+      return true;
+  return (options.streaming && !pack.sets.empty()) || !pack.correlations.empty();
+}
+
+/// Per log type, the fields its event time may be in; none when no rule
+/// needs the time (they are not read then).
 std::vector<std::vector<std::string>> timeFields(const PackInfo &pack, const ScanOptions &options) {
   std::vector<std::vector<std::string>> out;
+  if (!needsEventTime(pack, options))
+    return std::vector<std::vector<std::string>>(pack.logTypes.size());
   for (const std::string &lt : pack.logTypes)
     out.push_back(options.timeField.empty() ? defaultTimeFields(lt) : std::vector<std::string>{options.timeField});
   return out;
@@ -73,7 +85,7 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
     : pack_(pack), options_(std::move(options)),
       defaultLogType_(options_.defaultLogType.empty() ? RULEC_NO_LOG_TYPE
                                                       : pack.logTypeIndex(options_.defaultLogType)),
-      timeFieldNames_(timeFields(pack, options_)),
+      needsTime_(needsEventTime(pack, options_)), timeFieldNames_(timeFields(pack, options_)),
       evaluator_(pack, code, extraFields(timeFieldNames_, pack.fields.size(), timeFieldSlots_)),
       alerter_(pack,
                [this, sink = std::move(alerts)](const Alert &a) {
@@ -93,11 +105,6 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
   rulec_context &ctx = evaluator_.context();
   ctx.now = options_.now ? *options_.now : wallClockNow();
   ctx.streaming = options_.streaming;
-  // Only windows need event time: alerts, summarize, streaming sets, correlations.
-  for (const RuleInfo &rule : pack.rules)
-    needsTime_ |= rule.kind == RuleKind::Alert || rule.kind == RuleKind::Aggregate;
-  needsTime_ |= options_.streaming && !pack.sets.empty();
-  needsTime_ |= !pack.correlations.empty();
 }
 
 bool Scanner::needsTwoPasses() const { return !options_.streaming && !pack_.sets.empty(); }

@@ -118,6 +118,8 @@ private:
   const PackInfo &pack_;
   ScanOptions options_;
   uint32_t defaultLogType_;
+  /// Some rule keeps a time window: events without a time are reported.
+  const bool needsTime_;
   std::vector<std::vector<std::string>> timeFieldNames_; ///< per log type
   std::vector<std::vector<uint32_t>> timeFieldSlots_;    ///< per log type, extra slots
   EventEvaluator evaluator_;
@@ -129,7 +131,6 @@ private:
   ScanStats stats_;
   Phase phase_ = Phase::All;
   int64_t lastTime_ = 0;
-  bool needsTime_ = false; ///< some rule keeps a time window: events without a time are reported
   std::vector<std::unordered_set<std::string>> distinctRows_; ///< per rule
   std::vector<int64_t> rowCounts_;                            ///< per rule
 };

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <random>
+
 using namespace rulec;
 
 namespace {
@@ -174,6 +177,105 @@ TEST_F(FieldExtractorTest, ArenaBlocksSurviveGrowth) {
   extract({list}, json);
   ASSERT_EQ(slots[0].len, 10000u);
   EXPECT_EQ(slots[0].payload.elems[9999].payload.i, 9999);
+}
+
+/// A plain reading of the key-matching rules, for the test below: per step
+/// the first member with the exact key, else (per keyMatch) the first equal
+/// ignoring ASCII case, or ignoring case and spaces; the first alternative
+/// the event has wins.
+std::optional<simdjson::dom::element> referenceLookup(simdjson::dom::element value, const std::vector<PathStep> &path,
+                                                      KeyMatch match) {
+  auto normal = [&](std::string_view k) {
+    std::string out;
+    for (char c : k) {
+      if (match == KeyMatch::ExactThenLoose && c == ' ')
+        continue;
+      out += c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    }
+    return out;
+  };
+  for (const PathStep &step : path) {
+    simdjson::dom::object object;
+    if (value.get_object().get(object))
+      return std::nullopt;
+    std::optional<simdjson::dom::element> exact, loose;
+    for (auto member : object) {
+      if (!exact && member.key == step.key)
+        exact = member.value;
+      if (!loose && match != KeyMatch::Exact && normal(member.key) == normal(step.key))
+        loose = member.value;
+    }
+    if (!exact && !loose)
+      return std::nullopt;
+    value = exact ? *exact : *loose;
+  }
+  return value;
+}
+
+// The extractor remembers each object's key layout between events (one
+// lookup per changed key, not per key). Events whose layouts repeat, change
+// in one key, grow, shrink, and hold keys that match only loosely must give
+// what a fresh reading of the rules gives, event after event.
+TEST_F(FieldExtractorTest, RememberedLayoutsAgreeWithAPlainReading) {
+  const std::vector<std::string> names = {"Image", "image", "IMAGE", "Ima ge", "CommandLine", "command line",
+                                          "User", "user", "Channel", "EventID", "Hashes", "a_rather_long_key_name_here",
+                                          "a_rather_long_key_name_HERE", "a_rather_LONG_key_name_here", "x", "X", "", "abc", "aXc"};
+  std::vector<FieldSpec> fields;
+  for (KeyMatch m : {KeyMatch::Exact, KeyMatch::ExactThenCaseInsensitive, KeyMatch::ExactThenLoose})
+    for (const char *k : {"Image", "CommandLine", "commandline", "User", "a_rather_long_key_name_here", "X", "Ima ge", "abc"}) {
+      FieldSpec f;
+      f.keyMatch = m;
+      f.alternatives = {{key("E"), key("D"), key(k)}, {key("E"), key("S"), key(k)}, {key(k)}};
+      fields.push_back(f);
+    }
+  FieldExtractor remembering(fields);
+  std::mt19937 rng(11);
+  std::vector<std::string> layout = {"Image", "User"};
+  for (int event = 0; event < 3000; ++event) {
+    // Mostly the previous layout; sometimes one key changed, added or dropped.
+    switch (rng() % 6) {
+    case 0:
+      layout[rng() % layout.size()] = names[rng() % names.size()];
+      break;
+    case 1:
+      layout.insert(layout.begin() + static_cast<long>(rng() % (layout.size() + 1)), names[rng() % names.size()]);
+      break;
+    case 2:
+      if (layout.size() > 1)
+        layout.erase(layout.begin() + static_cast<long>(rng() % layout.size()));
+      break;
+    default:
+      break;
+    }
+    auto object = [&](int salt) {
+      std::string json = "{";
+      for (size_t i = 0; i < layout.size(); ++i)
+        json += (i ? ",\"" : "\"") + layout[(i + static_cast<size_t>(salt)) % layout.size()] + "\":" +
+                std::to_string(event * 100 + static_cast<int>(i) + salt * 10);
+      return json + "}";
+    };
+    const std::string json = rng() % 3 == 0 ? object(0)
+                                            : R"({"E":{"S":)" + object(1) + R"(,"D":)" + object(0) + "}," +
+                                                  object(2).substr(1);
+    slots.assign(fields.size(), rulec_value{});
+    ASSERT_FALSE(parser.parse(json).get(root)) << json;
+    arena.reset();
+    remembering.extract(root, slots.data(), nullptr, arena);
+    for (size_t f = 0; f < fields.size(); ++f) {
+      std::optional<simdjson::dom::element> want;
+      for (const auto &alternative : fields[f].alternatives)
+        if ((want = referenceLookup(root, alternative, fields[f].keyMatch)))
+          break;
+      if (!want) {
+        EXPECT_EQ(slots[f].kind, RULEC_MISSING) << json << " field " << f;
+        continue;
+      }
+      rulec_value expected;
+      toRulecValue(*want, expected);
+      EXPECT_EQ(slots[f].kind, expected.kind) << json << " field " << f;
+      EXPECT_EQ(slots[f].payload.i, expected.payload.i) << json << " field " << f;
+    }
+  }
 }
 
 } // namespace

@@ -133,7 +133,7 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
 
 LiteralMatcher::LiteralMatcher(std::shared_ptr<const LiteralDatabases> dbs)
     : dbs_(std::move(dbs)), needles_(dbs_->needleWords + 1, 0), candidateBits_(dbs_->ruleWords, 0),
-      candidates_(dbs_->rules + 1, RULEC_NO_RULE), held_(dbs_->rules, 0) {
+      candidates_(dbs_->rules + 1, RULEC_NO_RULE), held_(dbs_->rules, 0), memo_(dbs_->fields.size()) {
   touched_.reserve(dbs_->rules);
   result_.candidates = candidates_.data();
   result_.needles = needles_.data();
@@ -146,6 +146,17 @@ const char *LiteralMatcher::fold(std::string_view s, bool &nonAscii) {
   return fold_.data();
 }
 
+void LiteralMatcher::found(uint32_t bit) {
+  const LiteralDatabases &dbs = *dbs_;
+  needles_[bit >> 6] |= uint64_t(1) << (bit & 63);
+  for (uint32_t k = dbs.needleClauseStart[bit]; k < dbs.needleClauseStart[bit + 1]; ++k) {
+    const uint32_t rule = dbs.needleClauses[k] >> 2;
+    if (!held_[rule])
+      touched_.push_back(rule);
+    held_[rule] |= static_cast<uint8_t>(1u << (dbs.needleClauses[k] & 3));
+  }
+}
+
 const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t logType) {
   const LiteralDatabases &dbs = *dbs_;
   if (logType >= dbs.logTypeRules.size()) {
@@ -154,7 +165,8 @@ const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t 
   }
   std::fill(needles_.begin(), needles_.end(), 0);
   std::copy(dbs.unfiltered.begin(), dbs.unfiltered.end(), candidateBits_.begin());
-  for (const LiteralDatabases::Field &field : dbs.fields) {
+  for (size_t f = 0; f < dbs.fields.size(); ++f) {
+    const LiteralDatabases::Field &field = dbs.fields[f];
     const rulec_value &v = slots[field.slot];
     if (v.kind == RULEC_ARRAY) { // Sigma lists match element by element: run them all
       for (uint32_t w = 0; w < dbs.ruleWords; ++w)
@@ -163,23 +175,33 @@ const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t 
     }
     if (v.kind != RULEC_STRING)
       continue; // no needle is in a missing or non-string field
+    const std::string_view text(v.payload.s, v.len);
+    const bool remember = memoOn_ && text.size() <= LiteralMemo::kMaxText && memo_.active(f);
+    uint64_t hash = 0;
+    if (remember) {
+      hash = LiteralMemo::hash(text);
+      const uint32_t *last;
+      if (const uint32_t *bit = memo_.find(f, text, hash, last)) {
+        for (; bit != last; ++bit)
+          found(*bit);
+        continue;
+      }
+    } else if (memoOn_ && text.size() <= LiteralMemo::kMaxText) {
+      memo_.skipped(f);
+    }
+    foundInField_.clear();
     bool nonAscii = false;
-    const char *folded = fold(std::string_view(v.payload.s, v.len), nonAscii);
+    const char *folded = fold(text, nonAscii);
     for (const LiteralDatabases::Matcher &m : field.sets)
       m.match(folded, v.len, nonAscii, [&](uint32_t index) {
         const uint32_t bit = m.base + index;
-        uint64_t &word = needles_[bit >> 6];
-        const uint64_t mask = uint64_t(1) << (bit & 63);
-        if (word & mask)
-          return;
-        word |= mask;
-        for (uint32_t k = dbs.needleClauseStart[bit]; k < dbs.needleClauseStart[bit + 1]; ++k) {
-          const uint32_t rule = dbs.needleClauses[k] >> 2;
-          if (!held_[rule])
-            touched_.push_back(rule);
-          held_[rule] |= static_cast<uint8_t>(1u << (dbs.needleClauses[k] & 3));
-        }
+        if (needles_[bit >> 6] >> (bit & 63) & 1)
+          return; // found before in this value
+        foundInField_.push_back(bit);
+        found(bit);
       });
+    if (remember)
+      memo_.store(f, text, hash, foundInField_);
   }
   // A rule runs when each of its clauses held.
   for (uint32_t rule : touched_) {

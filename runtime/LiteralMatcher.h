@@ -6,7 +6,8 @@
 // EqualsTable, istartswith / iendswith needles by an AffixTable. The needles found set bits in one array
 // that the generated code reads, and select the candidate rules: those
 // without a requirement (compiler/Prefilter.h) and those each of whose
-// clauses of required needles is met.
+// clauses of required needles is met. A value the field had recently is
+// not matched again: LiteralMemo gives the needles it had.
 //
 // The indexes (LiteralDatabases) are built once per pack and shared; the
 // bits, candidate list and fold buffer are per context (thread).
@@ -16,6 +17,7 @@
 
 #include "AffixTable.h"
 #include "EqualsTable.h"
+#include "LiteralMemo.h"
 #include "PackInfo.h"
 #include "SubstringScanner.h"
 #include "rulec/abi.h"
@@ -101,7 +103,15 @@ public:
   };
   const Counts &counts() const { return counts_; }
 
+  /// Whether field values seen before reuse their matches (LiteralMemo.h;
+  /// on by default). Off, every value is folded and matched.
+  void setMemo(bool on) { memoOn_ = on; }
+  const LiteralMemo &memo() const { return memo_; }
+
 private:
+  /// Needle `bit` is in the event: sets its bit and counts the clauses it meets.
+  void found(uint32_t bit);
+
   /// `s` folded to ASCII lower case into fold_, padded for the scanners;
   /// `nonAscii` tells whether it has a byte >= 0x80.
   const char *fold(std::string_view s, bool &nonAscii);
@@ -115,6 +125,9 @@ private:
   rulec_event_scan result_{};
   Counts counts_;
   std::string fold_;
+  LiteralMemo memo_;
+  bool memoOn_ = true;
+  std::vector<uint32_t> foundInField_; ///< the needle bits of the value being matched
 };
 
 } // namespace rulec

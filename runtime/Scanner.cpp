@@ -103,6 +103,7 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
   alerter_.setAllowedLateness(options_.allowedLateness);
   correlator_.setAllowedLateness(options_.allowedLateness);
   rulec_context &ctx = evaluator_.context();
+  ctx.literals.setMemo(options_.literalMemo);
   ctx.now = options_.now ? *options_.now : wallClockNow();
   ctx.streaming = options_.streaming;
 }

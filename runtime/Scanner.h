@@ -44,6 +44,8 @@ struct ScanOptions {
   /// Windows close this long (ns) after the newest event time passes their
   /// end, so that events up to this late still join them.
   int64_t allowedLateness = 0;
+  /// Field values seen before reuse their literal matches (LiteralMemo.h).
+  bool literalMemo = true;
 };
 
 struct ScanStats {
@@ -95,6 +97,7 @@ public:
   const ScanStats &stats() const { return stats_; }
   /// The prefilter's counts (LiteralMatcher.h).
   const LiteralMatcher::Counts &literalCounts() const { return evaluator_.context().literals.counts(); }
+  const LiteralMemo &literalMemo() const { return evaluator_.context().literals.memo(); }
 
   /// Bounds the open windows and correlation groups (each; 0: no bound).
   void setMaxGroups(size_t n);

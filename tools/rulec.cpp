@@ -150,6 +150,7 @@ struct RunFlags {
   std::string now;
   bool strict = false;
   bool timing = false;
+  bool noLiteralMemo = false; ///< --no-literal-memo: match every field value anew
   std::string matchCounts;
   std::string state;          ///< --state FILE
   std::string output;         ///< --output FILE (default stdout)
@@ -364,6 +365,7 @@ int runRun(const RunFlags &flags) {
 
   uint64_t bytes = 0; // event bytes read, newlines included
   ScanOptions options{flags.logType, flags.timeField, flags.mode == "stream", std::nullopt};
+  options.literalMemo = !flags.noLiteralMemo;
   if (!flags.now.empty()) {
     int64_t now;
     if (!parseTimestamp(flags.now, now)) {
@@ -550,6 +552,10 @@ int runRun(const RunFlags &flags) {
     if (c.scans)
       std::cerr << "rulec: prefilter: " << static_cast<double>(c.candidates) / c.scans << " of " << info.rules.size()
                 << " rules ran per event\n";
+    const LiteralMemo &memo = scanner.literalMemo();
+    if (memo.lookups())
+      std::cerr << "rulec: literal memo: " << 100.0 * static_cast<double>(memo.hits()) / memo.lookups() << "% of "
+                << memo.lookups() << " field values looked up were matched before\n";
   }
 
   const ScanStats &s = scanner.stats();
@@ -752,6 +758,8 @@ int main(int argc, char **argv) {
                   "ndjson (one JSON object per line) or json (concatenated, possibly pretty-printed documents)")
       ->check(CLI::IsMember({"ndjson", "json"}));
   run->add_flag("--timing", runFlags.timing, "print load and scan times and throughput on stderr");
+  run->add_flag("--no-literal-memo", runFlags.noLiteralMemo,
+                "match every field value against the literal sets anew, even one seen before (for measurements)");
   run->add_option("--state", runFlags.state,
                   "keep the stream's state (windows, correlations, sets) in FILE: a restart resumes it");
   run->add_option("--output", runFlags.output, "write alerts and rows to FILE instead of stdout (exactly once with --state)");

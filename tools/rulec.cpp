@@ -281,7 +281,11 @@ int loadCachedPack(const RunFlags &flags, std::unique_ptr<LoadedPack> &loaded, b
     loaded = LoadedPack::open(base + ".so", error);
     if (loaded) {
       ruleErrors = first == "errors";
-      std::cerr << diag.rdbuf();
+      // Not `cerr << diag.rdbuf()`: with nothing left to copy (no diagnostics)
+      // that sets cerr's failbit, and the run's own messages were lost.
+      std::stringstream rest;
+      rest << diag.rdbuf();
+      std::cerr << rest.str();
       return kOk;
     }
     // A damaged cache entry is compiled again.

@@ -31,6 +31,8 @@ public:
   /// No needle may be empty (such a test holds for every string).
   AffixTable(const std::vector<std::string> &needles, Anchor anchor);
 
+  size_t nodes() const { return nodes_.size(); }
+
   /// Calls found(index) for each needle that text[0, n) starts (ends) with,
   /// each once (the first index of a needle given twice).
   template <typename Found> void match(const char *text, size_t n, Found &&found) const {

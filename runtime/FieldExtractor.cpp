@@ -75,73 +75,85 @@ void FieldExtractor::insert(const std::vector<PathStep> &path, KeyMatch keyMatch
   nodes_[node].slots.push_back(target);
 }
 
-void toRulecValue(simdjson::dom::element value, rulec_value &out) {
-  using simdjson::dom::element_type;
+void toRulecValue(const Tape &tape, size_t value, rulec_value &out) {
   std::memset(&out, 0, sizeof out);
-  switch (value.type()) {
-  case element_type::NULL_VALUE:
+  switch (tape.type(value)) {
+  case 'n':
     out.kind = RULEC_NULL;
     break;
-  case element_type::BOOL:
+  case 't':
+  case 'f':
     out.kind = RULEC_BOOL;
-    out.payload.i = value.get_bool().value_unsafe() ? 1 : 0;
+    out.payload.i = tape.type(value) == 't';
     break;
-  case element_type::INT64:
+  case 'l':
     out.kind = RULEC_INT;
-    out.payload.i = value.get_int64().value_unsafe();
+    out.payload.i = static_cast<int64_t>(tape.next(value));
     break;
-  case element_type::UINT64:
+  case 'u':
     // Only values above INT64_MAX arrive here; they keep their magnitude as a double.
     out.kind = RULEC_DOUBLE;
-    out.payload.d = static_cast<double>(value.get_uint64().value_unsafe());
+    out.payload.d = static_cast<double>(tape.next(value));
     break;
-  case element_type::DOUBLE:
+  case 'd': {
+    const uint64_t bits = tape.next(value);
     out.kind = RULEC_DOUBLE;
-    out.payload.d = value.get_double().value_unsafe();
+    std::memcpy(&out.payload.d, &bits, sizeof bits);
     break;
-  case element_type::STRING: {
-    std::string_view s = value.get_string().value_unsafe();
+  }
+  case '"': {
+    const std::string_view s = tape.string(value);
     out.kind = RULEC_STRING;
     out.len = static_cast<uint32_t>(s.size());
     out.payload.s = s.data();
     break;
   }
-  case element_type::ARRAY:
+  case '[':
     out.kind = RULEC_ARRAY;
-    out.len = static_cast<uint32_t>(value.get_array().value_unsafe().size());
+    out.len = tape.count(value);
     break;
-  case element_type::OBJECT:
+  case '{':
     out.kind = RULEC_OBJECT;
-    out.len = static_cast<uint32_t>(value.get_object().value_unsafe().size());
+    out.len = tape.count(value);
     break;
   }
 }
 
-void FieldExtractor::extract(simdjson::dom::element root, rulec_value *slots,
-                             simdjson::dom::element *elements, ValueArena &arena) const {
-  walk(0, root, slots, elements, arena);
+void toRulecValue(simdjson::dom::element value, rulec_value &out) {
+  size_t index;
+  const Tape tape = Tape::of(value, index);
+  toRulecValue(tape, index, out);
 }
 
-void FieldExtractor::readElements(uint32_t slot, simdjson::dom::array array, rulec_value &out,
+void FieldExtractor::extract(simdjson::dom::element root, rulec_value *slots,
+                             simdjson::dom::element *elements, ValueArena &arena) const {
+  size_t index;
+  const Tape tape = Tape::of(root, index);
+  walk(0, tape, index, slots, elements, arena);
+}
+
+void FieldExtractor::readElements(uint32_t slot, const Tape &tape, size_t array, rulec_value &out,
                                   ValueArena &arena) const {
   const uint32_t width = elementWidth_[slot];
   rulec_value *block = arena.allocate(size_t(out.len) * width);
   rulec_value *record = block;
   uint32_t n = 0;
-  for (simdjson::dom::element item : array) {
+  for (size_t item = array + 1, end = tape.end(array); item < end; item = tape.after(item)) {
     if (n++ == out.len)
-      break; // size() saturates on huge arrays: never write past the block
-    elementTables_[slot]->extract(item, record, nullptr, arena);
+      break; // the count saturates on huge arrays: never write past the block
+    elementTables_[slot]->walk(0, tape, item, record, nullptr, arena);
     record += width;
   }
   out.payload.elems = block;
 }
 
-/// The words KeyShape compares: the first and last 8 bytes of a key of 8 or
+namespace {
+
+/// The words a Layout compares: the first and last 8 bytes of a key of 8 or
 /// more (they overlap below 16), the first and last 4 of a key of 4 to 7,
 /// else its first, middle and last byte. With the length they hold every
 /// byte of a key of up to 16 bytes.
-static inline __attribute__((always_inline)) void shapeWords(const char *p, size_t n, uint64_t &head, uint64_t &tail) {
+inline void shapeWords(const char *p, size_t n, uint64_t &head, uint64_t &tail) {
   if (n >= 8) {
     std::memcpy(&head, p, 8);
     std::memcpy(&tail, p + n - 8, 8);
@@ -160,20 +172,34 @@ static inline __attribute__((always_inline)) void shapeWords(const char *p, size
   }
 }
 
-inline __attribute__((always_inline)) bool FieldExtractor::KeyShape::same(std::string_view key) const {
-  if (key.size() != length)
-    return false;
-  uint64_t h, t;
-  shapeWords(key.data(), key.size(), h, t);
-  return h == head && t == tail &&
-         (key.size() <= 16 || std::memcmp(key.data() + 8, middle.data(), key.size() - 16) == 0);
+} // namespace
+
+void FieldExtractor::Layout::grow() {
+  length.push_back(UINT32_MAX);
+  head.push_back(0);
+  tail.push_back(0);
+  middle.emplace_back();
+  hits.emplace_back();
+  values.push_back(0);
 }
 
-void FieldExtractor::KeyShape::assign(std::string_view key) {
-  length = static_cast<uint32_t>(key.size());
-  shapeWords(key.data(), key.size(), head, tail);
+void FieldExtractor::learnKey(const Node &node, size_t position, std::string_view key) const {
+  Layout &layout = node.layout;
+  layout.length[position] = static_cast<uint32_t>(key.size());
+  shapeWords(key.data(), key.size(), layout.head[position], layout.tail[position]);
   if (key.size() > 16)
-    middle.assign(key.data() + 8, key.size() - 16);
+    layout.middle[position].assign(key.data() + 8, key.size() - 16);
+  auto &hits = layout.hits[position];
+  hits.clear();
+  if (keyBuffer_.size() < key.size())
+    keyBuffer_.resize(key.size());
+  for (int f = 0; f < KeyIndex::kForms; ++f) {
+    const auto form = static_cast<KeyIndex::Form>(f);
+    if (!node.keys->uses(form))
+      continue;
+    for (auto [e, last] = node.keys->find(key, form, keyBuffer_.data()); e != last; ++e)
+      hits.push_back({*e, form == KeyIndex::AsIs ? 2 : 1});
+  }
 }
 
 bool FieldExtractor::decided(const Edge &edge, const rulec_value *slots) const {
@@ -183,40 +209,33 @@ bool FieldExtractor::decided(const Edge &edge, const rulec_value *slots) const {
          });
 }
 
-void FieldExtractor::walkKeys(const Node &node, simdjson::dom::object object, rulec_value *slots,
+void FieldExtractor::walkKeys(const Node &node, const Tape &tape, size_t object, rulec_value *slots,
                               simdjson::dom::element *elements, ValueArena &arena) const {
   Layout &layout = node.layout;
-  const KeyIndex &keys = *node.keys;
   bool changed = false;
   size_t position = 0;
-  for (auto member : object) {
-    if (position == layout.seen.size()) {
-      layout.seen.emplace_back();
-      layout.values.emplace_back();
-    }
-    Layout::Seen &seen = layout.seen[position];
-    if (!seen.key.same(member.key)) {
-      seen.key.assign(member.key);
-      seen.hits.clear();
-      if (keyBuffer_.size() < member.key.size())
-        keyBuffer_.resize(member.key.size());
-      for (int f = 0; f < KeyIndex::kForms; ++f) {
-        const auto form = static_cast<KeyIndex::Form>(f);
-        if (!keys.uses(form))
-          continue;
-        for (auto [e, end] = keys.find(member.key, form, keyBuffer_.data()); e != end; ++e)
-          seen.hits.push_back({*e, form == KeyIndex::AsIs ? 2 : 1});
-      }
+  // A member is its key's word, then its value's. This loop runs for every
+  // member of every object on a field path: kept to plain loads and compares.
+  for (size_t member = object + 1, end = tape.end(object); member < end; ++position) {
+    if (position == layout.length.size())
+      layout.grow();
+    const std::string_view key = tape.string(member);
+    uint64_t head, tail;
+    shapeWords(key.data(), key.size(), head, tail);
+    if (key.size() != layout.length[position] || head != layout.head[position] || tail != layout.tail[position] ||
+        (key.size() > 16 && std::memcmp(key.data() + 8, layout.middle[position].data(), key.size() - 16) != 0)) {
+      learnKey(node, position, key);
       changed = true;
     }
-    layout.values[position++] = member.value;
+    layout.values[position] = member + 1;
+    member = tape.after(member + 1);
   }
   if (changed || position != layout.members) {
     // Choose each edge's member: the first of the best rank.
     layout.members = static_cast<uint32_t>(position);
     std::fill(rank_.begin(), rank_.begin() + static_cast<ptrdiff_t>(node.edges.size()), 0);
     for (uint32_t p = 0; p < position; ++p)
-      for (const auto &[e, rank] : layout.seen[p].hits)
+      for (const auto &[e, rank] : layout.hits[p])
         if (rank > rank_[e]) {
           rank_[e] = rank;
           position_[e] = p;
@@ -228,14 +247,14 @@ void FieldExtractor::walkKeys(const Node &node, simdjson::dom::object object, ru
   }
   for (const auto &[e, p] : layout.chosen)
     if (!decided(node.edges[e], slots))
-      walk(node.edges[e].child, layout.values[p], slots, elements, arena);
+      walk(node.edges[e].child, tape, layout.values[p], slots, elements, arena);
   // A huge object (an event may have a million members) is not remembered:
   // the next object of the node starts afresh.
   if (position > kRememberedMembers)
     layout = Layout{};
 }
 
-void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rulec_value *slots,
+void FieldExtractor::walk(uint32_t nodeIndex, const Tape &tape, size_t value, rulec_value *slots,
                           simdjson::dom::element *elements, ValueArena &arena) const {
   const Node &node = nodes_[nodeIndex];
   for (const Target &t : node.slots) {
@@ -244,49 +263,45 @@ void FieldExtractor::walk(uint32_t nodeIndex, simdjson::dom::element value, rule
     rulec_value &out = slots[t.slot];
     if (t.rank && out.kind != RULEC_MISSING && out.reserved[0] <= t.rank)
       continue;
-    toRulecValue(value, out);
+    toRulecValue(tape, value, out);
     out.reserved[0] = t.rank;
     if (elements)
-      elements[t.slot] = value;
+      elements[t.slot] = tape.element(value);
     if (elementTables_[t.slot] && out.kind == RULEC_ARRAY)
-      readElements(t.slot, value.get_array().value_unsafe(), out, arena);
+      readElements(t.slot, tape, value, out, arena);
   }
-  if (node.keys) {
-    simdjson::dom::object object;
-    if (!value.get_object().get(object) &&
-        !std::all_of(node.edges.begin(), node.edges.end(), [&](const Edge &e) { return decided(e, slots); })) {
-      walkKeys(node, object, slots, elements, arena);
-    }
-  }
+  const char type = tape.type(value);
+  if (node.keys && type == '{' &&
+      !std::all_of(node.edges.begin(), node.edges.end(), [&](const Edge &e) { return decided(e, slots); }))
+    walkKeys(node, tape, value, slots, elements, arena);
   for (const Edge &edge : node.edges) {
     if (!edge.step.isIndex && !edge.step.isWildcard)
       continue; // matched by walkKeys
     if (decided(edge, slots))
       continue; // its alternatives are all decided already
-    simdjson::dom::element child;
+    if (type != '{' && type != '[')
+      continue;
     if (edge.step.isWildcard) {
       // Any member of an object (or element of an array): configured paths
       // such as Event.UserData.*.Operation, whose middle key varies.
-      simdjson::dom::object object;
-      simdjson::dom::array array;
-      if (!value.get_object().get(object)) {
-        for (auto member : object)
-          walk(edge.child, member.value, slots, elements, arena);
-      } else if (!value.get_array().get(array)) {
-        for (simdjson::dom::element item : array)
-          walk(edge.child, item, slots, elements, arena);
-      }
+      const size_t skip = type == '{'; // an object's members start with their key
+      for (size_t item = value + 1, end = tape.end(value); item < end; item = tape.after(item + skip))
+        walk(edge.child, tape, item + skip, slots, elements, arena);
       continue;
     }
-    simdjson::dom::array array;
-    if (value.get_array().get(array))
+    if (type != '[')
       continue;
     int64_t index = edge.step.index;
     if (index < 0) // Python-style: -1 is the last element
-      index += static_cast<int64_t>(array.size());
-    if (index < 0 || array.at(static_cast<size_t>(index)).get(child))
+      index += static_cast<int64_t>(tape.count(value));
+    if (index < 0)
       continue;
-    walk(edge.child, child, slots, elements, arena);
+    size_t item = value + 1;
+    const size_t end = tape.end(value);
+    for (int64_t k = 0; k < index && item < end; ++k)
+      item = tape.after(item);
+    if (item < end)
+      walk(edge.child, tape, item, slots, elements, arena);
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include "KeyIndex.h"
 #include "PackInfo.h"
+#include "Tape.h"
 #include "ValueArena.h"
 #include "rulec/abi.h"
 
@@ -51,17 +52,6 @@ private:
   };
   static constexpr size_t kSkipTargets = 16;
 
-  /// A member key, reduced for a cheap equality test: its length, its first
-  /// and last 8 bytes (4, or three bytes, for shorter keys) and, for keys of
-  /// more than 16 bytes, the bytes between.
-  struct KeyShape {
-    uint32_t length = UINT32_MAX; ///< no key yet
-    uint64_t head = 0, tail = 0;
-    std::string middle;
-    bool same(std::string_view key) const;
-    void assign(std::string_view key);
-  };
-
   /// The key edges of a node are matched in one pass over an object's
   /// members. Events of one source repeat their keys in the same order, so
   /// the pass remembers the last object's keys: while each member's key is
@@ -69,34 +59,37 @@ private:
   /// they were, and no key is looked up (a lookup normalizes the key for the
   /// loose forms and hashes it). Only when a key differs are its edges found
   /// again (KeyIndex), and the edges' members chosen anew.
+  ///
+  /// A key is remembered reduced for a cheap equality test: its length, its
+  /// first and last 8 bytes (4, or three bytes, for shorter keys) and, for
+  /// keys of more than 16 bytes, the bytes between. Per position, in arrays
+  /// the pass reads in order.
   struct Layout {
-    struct Seen {
-      KeyShape key;
-      /// The edges the key matches: (edge, 2) exactly, (edge, 1) in a looser form.
-      std::vector<std::pair<uint32_t, uint8_t>> hits;
-    };
-    std::vector<Seen> seen;        ///< per member position
+    std::vector<uint32_t> length; ///< UINT32_MAX: no key yet
+    std::vector<uint64_t> head, tail;
+    std::vector<std::string> middle;
+    /// The edges each key matches: (edge, 2) exactly, (edge, 1) in a looser form.
+    std::vector<std::vector<std::pair<uint32_t, uint8_t>>> hits;
+    std::vector<size_t> values;    ///< this object's, per position (tape indexes)
     uint32_t members = UINT32_MAX; ///< of the last object
     /// Per edge with a member: (edge, its member's position) for the last
     /// object. An edge takes the first member with its exact key, else the
     /// first equal in the edge's looser form, as at_key and a case-
     /// insensitive search after it choose.
     std::vector<std::pair<uint32_t, uint32_t>> chosen;
-    std::vector<simdjson::dom::element> values; ///< this object's, per position
+    void grow();
   };
-
   struct Node {
     std::vector<Edge> edges;
     std::vector<Target> slots;     ///< fields whose path ends here
     std::unique_ptr<KeyIndex> keys; ///< null without key edges
     mutable Layout layout;
   };
+  /// Remembers `key` at `position`, with the edges it matches.
+  void learnKey(const Node &node, size_t position, std::string_view key) const;
   /// Walks the key edges of `node` over the members of `object`.
-  void walkKeys(const Node &node, simdjson::dom::object object, rulec_value *slots,
+  void walkKeys(const Node &node, const Tape &tape, size_t object, rulec_value *slots,
                 simdjson::dom::element *elements, ValueArena &arena) const;
-  /// Finds the edges of the members whose keys changed since the last
-  /// object (from `position` on) and chooses each edge's member anew.
-  void relayout(const Node &node, size_t from) const;
   bool decided(const Edge &edge, const rulec_value *slots) const;
   mutable std::vector<char> keyBuffer_; ///< a member key in a looser form
   mutable std::vector<uint8_t> rank_;       ///< per edge, while choosing members
@@ -109,10 +102,10 @@ private:
   /// alternative or there are more than kSkipTargets.
   bool collectTargets(uint32_t node, std::vector<Target> &out) const;
 
-  void walk(uint32_t node, simdjson::dom::element value, rulec_value *slots,
-            simdjson::dom::element *elements, ValueArena &arena) const;
-  void readElements(uint32_t slot, simdjson::dom::array array, rulec_value &out,
-                    ValueArena &arena) const;
+  /// Walks `node` over the value at tape index `value`.
+  void walk(uint32_t node, const Tape &tape, size_t value, rulec_value *slots, simdjson::dom::element *elements,
+            ValueArena &arena) const;
+  void readElements(uint32_t slot, const Tape &tape, size_t array, rulec_value &out, ValueArena &arena) const;
 
   std::vector<Node> nodes_; ///< nodes_[0] is the root
   /// Per slot: the extractor of its element table, or null.
@@ -122,5 +115,6 @@ private:
 
 /// Sets `out` from a JSON value (strings point into the parsed document).
 void toRulecValue(simdjson::dom::element value, rulec_value &out);
+void toRulecValue(const Tape &tape, size_t value, rulec_value &out);
 
 } // namespace rulec

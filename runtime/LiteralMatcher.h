@@ -73,6 +73,11 @@ public:
     uint32_t slot = 0;
     std::vector<Matcher> sets;
     std::vector<uint64_t> listRules; ///< rules requiring one of its needles: all run when it holds a list
+    /// Its values go through the memo (LiteralMemo.h): matching them costs
+    /// more than a lookup (several sets, a scan that filters every position,
+    /// or a large radix tree). For a lone cheap set (Teddy's few needles, a
+    /// hash of the value) a lookup costs as much as matching.
+    bool memoize = false;
   };
 
   std::vector<Field> fields;

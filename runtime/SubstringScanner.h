@@ -56,6 +56,15 @@ public:
   }
 
   bool empty() const { return passes_.empty(); }
+  /// Whether a scan tests every text position in the bit filter (some pass
+  /// has too many anchors for Teddy): ~2 ns a byte, where Teddy takes a
+  /// fraction of that.
+  bool filtersEveryPosition() const {
+    for (const Pass &pass : passes_)
+      if (!RULEC_TEDDY || pass.teddyBytes == 0 || !hasSsse3())
+        return true;
+    return false;
+  }
 
 private:
   struct Entry {

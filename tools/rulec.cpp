@@ -263,7 +263,8 @@ std::string readFile(const std::string &path) {
 /// AOT pack for the host's CPU, loaded in milliseconds — or compiled now and
 /// kept there, with the diagnostics its rules gave, which a cached run shows
 /// again.
-int loadCachedPack(const RunFlags &flags, std::unique_ptr<LoadedPack> &loaded, bool &ruleErrors) {
+int loadCachedPack(const RunFlags &flags, std::unique_ptr<LoadedPack> &loaded, bool &ruleErrors, bool &compiled) {
+  compiled = false;
   DiagnosticEngine pathErrors;
   const std::vector<std::string> files = collectRuleFiles(flags.rules, pathErrors);
   if (pathErrors.hasErrors()) {
@@ -301,6 +302,7 @@ int loadCachedPack(const RunFlags &flags, std::unique_ptr<LoadedPack> &loaded, b
     std::cerr << "rulec: error: no rule to run\n";
     return kRuleErrors;
   }
+  compiled = true;
   ::mkdir(flags.cache.c_str(), 0755);
   AotOptions options;
   options.kind = AotOptions::Kind::SharedObject;
@@ -334,6 +336,7 @@ int runRun(const RunFlags &flags) {
   std::unique_ptr<JitPack> jit;
   std::unique_ptr<LoadedPack> loaded;
   bool cachedRuleErrors = false;
+  bool compiledForCache = false; // --cache missed: compiled now
   DiagnosticEngine diags;
   Clock::time_point parsed = started, compiled = started; // the JIT's phases, for --timing
   if (!flags.pack.empty()) {
@@ -343,7 +346,7 @@ int runRun(const RunFlags &flags) {
       return kUsage;
     }
   } else if (!flags.cache.empty()) {
-    const int status = loadCachedPack(flags, loaded, cachedRuleErrors);
+    const int status = loadCachedPack(flags, loaded, cachedRuleErrors, compiledForCache);
     if (status != kOk)
       return status;
   } else {
@@ -547,7 +550,7 @@ int runRun(const RunFlags &flags) {
   if (flags.timing) {
     const double load = seconds(started, ready), scan = seconds(ready, Clock::now());
     const uint64_t events = scanner.stats().lines;
-    std::cerr << "rulec: timing: " << (flags.pack.empty() ? "compile " : "load ") << load << " s, scan " << scan
+    std::cerr << "rulec: timing: " << (jit || compiledForCache ? "compile " : "load ") << load << " s, scan " << scan
               << " s: " << static_cast<uint64_t>(events / scan) << " events/s, " << bytes / scan / 1e6 << " MB/s\n";
     if (jit)
       std::cerr << "rulec: timing: compile = frontend " << seconds(started, parsed) << " s + native code "

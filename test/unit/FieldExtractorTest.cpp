@@ -121,6 +121,22 @@ TEST_F(FieldExtractorTest, AlternativesTakeTheFirstPresent) {
   EXPECT_EQ(slots[1].payload.i, 10);
 }
 
+// A wildcard step takes every member of an object, or element of an array,
+// in order (the tape walk skips each value whole: numbers are two words,
+// containers jump to their end): a lone path keeps the last match, a field's
+// alternative the first.
+TEST_F(FieldExtractorTest, WildcardsVisitEveryMemberAndElement) {
+  FieldSpec alternative = alternatives({{key("U"), PathStep::makeWildcard(), key("x")}});
+  extract({path({key("U"), PathStep::makeWildcard(), key("x")}), alternative,
+           path({key("L"), PathStep::makeWildcard(), key("x")}), path({key("after")})},
+          R"({"U":{"n":1.5,"a":{"x":1},"big":18446744073709551615,"b":{"y":[1,{"x":9}],"x":2},"s":"x"},)"
+          R"("L":[{"x":"first"},5,[{"x":0}],{"x":"last"},null],"after":true})");
+  EXPECT_EQ(slots[0].payload.i, 2);
+  EXPECT_EQ(slots[1].payload.i, 1);
+  EXPECT_EQ(str(2), "last");
+  EXPECT_EQ(slots[3].kind, RULEC_BOOL);
+}
+
 TEST_F(FieldExtractorTest, DuplicateKeysFirstWins) {
   extract({path({key("a")})}, R"({"a":1,"a":2})");
   EXPECT_EQ(slots[0].payload.i, 1);

@@ -8,6 +8,7 @@ packages=(
   llvm-19-dev llvm-19-tools          # LLVM libraries (libLLVM-19.so) + lit, FileCheck, not, split-file
   libyaml-cpp-dev libcli11-dev libsimdjson-dev
   libre2-dev pkg-config              # RE2: linear-time regular expressions (KQL matches regex)
+  libjemalloc-dev                    # the CLI's allocator (tools/CMakeLists.txt)
   libgtest-dev libgmock-dev
   clang-19 libclang-rt-19-dev        # libFuzzer + sanitizer runtimes for tools/fuzz.sh (fuzz/)
   nodejs jq                          # the benchmark's peers (bench/run.py); Python's sqlite3 is the SQLite one

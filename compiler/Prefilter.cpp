@@ -109,6 +109,69 @@ private:
   std::map<uint32_t, std::map<std::string, uint32_t>> index_; ///< set -> needle -> index
 };
 
+/// A short icontains needle (1-3 bytes) is not scanned (LiteralSet::
+/// scannable): its leaf searches the field when the rule runs, and gives the
+/// prefilter nothing, so a rule testing only such needles ran on every
+/// event. When the needle holds a byte that benign command lines and paths
+/// rarely hold, every match needs that byte in the field: a one-byte needle
+/// of the field's icontains set, the prefilter's own, found by one Teddy
+/// pass. The bytes: `^` (cmd's escape), `` ` `` (PowerShell's), `;` (a
+/// command separator) and `~` (8.3 short names), the marks of the
+/// obfuscation and short-path rules that test them (SigmaHQ's dosfuscation
+/// and NTFS short-name rules ran on every event before). A wrong guess costs
+/// only selectivity: the byte is needed either way.
+class RareBytes {
+public:
+  explicit RareBytes(Pack &pack) : pack_(pack) {
+    for (uint32_t s = 0; s < pack.literalSets.size(); ++s)
+      if (pack.literalSets[s].kind == LiteralSet::Kind::Contains)
+        containsSet_[pack.literalSets[s].slot] = s;
+    for (Rule &rule : pack.rules)
+      visit(*rule.predicate);
+  }
+
+  /// The needle a short icontains leaf requires, if any.
+  const Needle *of(const Expr &e) const {
+    if (!isShortLeaf(e))
+      return nullptr;
+    auto it = byNeedle_.find({e.slot, e.constant.s});
+    return it == byNeedle_.end() ? nullptr : &it->second;
+  }
+
+private:
+  static bool isShortLeaf(const Expr &e) {
+    return e.op == Op::ContainsFold && !e.subject && e.literalSet < 0 && e.constant.kind == Scalar::String &&
+           !e.constant.s.empty() && !LiteralSet::scannable(e.constant.s);
+  }
+  void visit(const Expr &e) {
+    if (isElementOp(e.op))
+      return;
+    if (isShortLeaf(e) && !byNeedle_.count({e.slot, e.constant.s}))
+      add(e.slot, e.constant.s);
+    for (const auto &operand : e.operands)
+      visit(*operand);
+  }
+  void add(uint32_t slot, const std::string &needle) {
+    auto set = containsSet_.find(slot);
+    if (set == containsSet_.end())
+      return;
+    const auto rare = std::find_if(needle.begin(), needle.end(), [](char c) { return c == '^' || c == '`' || c == ';' || c == '~'; });
+    if (rare == needle.end())
+      return;
+    LiteralSet &literals = pack_.literalSets[set->second];
+    const std::string byte(1, *rare);
+    uint32_t index = static_cast<uint32_t>(std::find(literals.needles.begin(), literals.needles.end(), byte) -
+                                           literals.needles.begin());
+    if (index == literals.needles.size())
+      literals.needles.push_back(byte);
+    byNeedle_[{slot, needle}] = {set->second, index};
+  }
+
+  Pack &pack_;
+  std::map<uint32_t, uint32_t> containsSet_;                          ///< slot -> its icontains set
+  std::map<std::pair<uint32_t, std::string>, Needle> byNeedle_; ///< (slot, short needle) -> its byte's needle
+};
+
 /// Per regex: whether every leaf of it (in any scope or predicate, and
 /// keyword searches) tests its atoms first: 1 tested, 0 not; -1 unused.
 class AtomsTested {
@@ -156,23 +219,25 @@ private:
   std::vector<int> state_;
 };
 
-void countUses(const Expr &e, const AtomClauses &atoms, std::set<Needle> &seen) {
+void countUses(const Expr &e, const AtomClauses &atoms, const RareBytes &bytes, std::set<Needle> &seen) {
   if (isElementOp(e.op))
     return;
   if (e.literalSet >= 0)
     seen.insert({static_cast<uint32_t>(e.literalSet), e.literalIndex});
+  if (const Needle *byte = bytes.of(e))
+    seen.insert(*byte);
   if (e.op == Op::Regex && !e.subject)
     if (auto it = atoms.find({e.index, e.slot}); it != atoms.end())
       for (const Clause &clause : it->second)
         seen.insert(clause.begin(), clause.end());
   for (const auto &operand : e.operands)
-    countUses(*operand, atoms, seen);
+    countUses(*operand, atoms, bytes, seen);
 }
 
 class Derivation {
 public:
-  Derivation(const Pack &pack, const Uses &uses, const AtomClauses &atoms)
-      : uses_(uses), atoms_(atoms), common_(std::max<size_t>(16, pack.rules.size() / 4)) {}
+  Derivation(const Pack &pack, const Uses &uses, const AtomClauses &atoms, const RareBytes &bytes)
+      : uses_(uses), atoms_(atoms), bytes_(bytes), common_(std::max<size_t>(16, pack.rules.size() / 4)) {}
 
   /// The rule's requirement: its clauses without common needles, the most
   /// selective RuleInfo::kMaxClauses of them.
@@ -204,6 +269,8 @@ private:
   Cnf of(const Expr &e) const {
     if (e.literalSet >= 0)
       return {{{static_cast<uint32_t>(e.literalSet), e.literalIndex}}};
+    if (const Needle *byte = bytes_.of(e))
+      return {{*byte}};
     if (e.op == Op::Regex && !e.subject) {
       auto it = atoms_.find({e.index, e.slot});
       return it == atoms_.end() ? Cnf{} : it->second;
@@ -234,6 +301,7 @@ private:
 
   const Uses &uses_;
   const AtomClauses &atoms_;
+  const RareBytes &bytes_;
   const size_t common_;
 };
 
@@ -247,15 +315,16 @@ void assignPrefilters(Pack &pack) {
     return;
   }
   const RegexAtoms atoms(pack);
+  const RareBytes bytes(pack);
   pack.regexAtomsTested = AtomsTested(pack).flags();
   Uses uses;
   for (const Rule &rule : pack.rules) {
     std::set<Needle> seen;
-    countUses(*rule.predicate, atoms.clauses, seen);
+    countUses(*rule.predicate, atoms.clauses, bytes, seen);
     for (const Needle &n : seen)
       ++uses[n];
   }
-  const Derivation derive(pack, uses, atoms.clauses);
+  const Derivation derive(pack, uses, atoms.clauses, bytes);
   for (Rule &rule : pack.rules)
     for (const Clause &clause : derive.ofRule(*rule.predicate)) {
       rule.info.requirements.emplace_back();

@@ -6,12 +6,15 @@
 // needs its needle; a regular expression on a field with an icontains set
 // needs one of its atoms (runtime/RegexGate.h: regexRequirement), which join
 // the set as needles of the prefilter's own (or a non-ASCII byte in the
-// field, a NonAscii set's needle, when it may match by Unicode case folding); `and` needs all of its operands' clauses; `or` needs one
-// clause joining the most selective clause of each operand (when each has
-// one); `not` and other leaves give nothing. A clause with a needle that a quarter of the
-// pack's rules test (a logsource's channel) is left out: it holds for most
-// events and selects nothing. A rule keeps its RuleInfo::kMaxClauses most selective
-// clauses (needles fewest rules test).
+// field, a NonAscii set's needle, when it may match by Unicode case
+// folding); a short icontains needle holding a byte benign text rarely holds
+// needs that byte (RareBytes in Prefilter.cpp); `and` needs all of its
+// operands' clauses; `or` needs one clause joining the most selective clause
+// of each operand (when each has one); `not` and other leaves give nothing.
+// A clause with a needle that a quarter of the pack's rules test (a
+// logsource's channel) is left out: it holds for most events and selects
+// nothing. A rule keeps its RuleInfo::kMaxClauses most selective clauses
+// (needles fewest rules test).
 //
 // At run time rulec_rt_scan matches the event's literal sets once and the
 // pack's eval runs only the rules all of whose clauses hold (a field holding

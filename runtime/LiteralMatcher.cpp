@@ -67,9 +67,8 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
     }
     bool bad = spec.kind == LiteralSet::Kind::NonAscii && spec.needles != std::vector<std::string>{""};
     for (const std::string &needle : spec.needles)
-      if (spec.kind == LiteralSet::Kind::Contains ? !LiteralSet::scannable(needle)
-                                                  : needle.empty() && (spec.kind == LiteralSet::Kind::StartsWith ||
-                                                                       spec.kind == LiteralSet::Kind::EndsWith))
+      if (needle.empty() && (spec.kind == LiteralSet::Kind::Contains || spec.kind == LiteralSet::Kind::StartsWith ||
+                             spec.kind == LiteralSet::Kind::EndsWith))
         bad = true;
     if (bad) {
       error = "literal set " + std::to_string(s) + " has a needle it cannot match";

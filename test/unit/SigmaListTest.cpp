@@ -78,7 +78,8 @@ private:
   rulec_value scalar() {
     static const char *strings[] = {"abc", "ABC", "aBc", "", "10.1.2.3", "8.8.8.8", "403", "ab", "xc"};
     // Literal-only predicates: strings the literal sets scan (4+ bytes, non-ASCII) and some they do not.
-    static const char *scanned[] = {"abcd", "ABCD", "xAbCdx", "", "10.1.2.3", "c:\\x.exe", "C:\\X.EXE", "\xc3\xa9" "abcd", "ab"};
+    static const char *scanned[] = {"abcd", "ABCD", "xAbCdx", "", "10.1.2.3", "c:\\x.exe", "C:\\X.EXE", "\xc3\xa9" "abcd", "ab",
+                                    "a^BC~1", "x^Bd"};
     static const int64_t ints[] = {0, 1, 403, -7, INT64_MAX, 9007199254740993};
     static const double doubles[] = {0.5, 403.0, NAN, 9007199254740992.0};
     rulec_value v{};
@@ -89,7 +90,7 @@ private:
     case 3: v.kind = RULEC_INT; v.payload.i = ints[pick(0, 5)]; break;
     case 4: v.kind = RULEC_DOUBLE; v.payload.d = doubles[pick(0, 3)]; break;
     default: {
-      const char *s = literalOnly_ ? scanned[pick(0, 8)] : strings[pick(0, 8)];
+      const char *s = literalOnly_ ? scanned[pick(0, 10)] : strings[pick(0, 8)];
       v.kind = RULEC_STRING;
       v.len = static_cast<uint32_t>(std::strlen(s));
       v.payload.s = s;
@@ -109,7 +110,8 @@ private:
     static const char *texts[] = {"abc", "ab", "", "c", "403", "10.1.2.3"};
     const Scalar text = Scalar::makeString(texts[pick(0, 5)]);
     if (literalOnly_) {
-      static const char *needles[] = {"abcd", "x.exe", "c:\\x", "", "10.1.2.3", "\xc3\xa9", "ab"};
+      // "^b" and "~1": short needles with a byte the prefilter requires (Prefilter.cpp, RareBytes).
+      static const char *needles[] = {"abcd", "x.exe", "c:\\x", "", "10.1.2.3", "\xc3\xa9", "ab", "^b", "~1"};
       if (depth > 0 && pick(0, 1)) {
         std::vector<std::unique_ptr<Expr>> ops;
         for (int i = pick(1, 3); i > 0; --i)
@@ -117,7 +119,7 @@ private:
         return Expr::makeNary(pick(0, 1) ? Op::And : Op::Or, std::move(ops), {});
       }
       static const Op folds[] = {Op::EqFold, Op::ContainsFold, Op::StartsWithFold, Op::EndsWithFold};
-      return leaf(folds[pick(0, 3)], Scalar::makeString(needles[pick(0, 6)]));
+      return leaf(folds[pick(0, 3)], Scalar::makeString(needles[pick(0, 8)]));
     }
     switch (pick(0, depth > 0 ? 12 : 9)) {
     case 0: return Expr::makeLeaf(pick(0, 1) ? Op::Exists : Op::IsNull, static_cast<uint32_t>(pick(0, kFields - 1)), {});

@@ -1,6 +1,7 @@
 //===- LiteralMemo.cpp ----------------------------------------------------===//
 #include "LiteralMemo.h"
 
+#include <cstddef>
 #include <cstring>
 
 namespace rulec {
@@ -64,13 +65,17 @@ const uint32_t *LiteralMemo::find(size_t field, std::string_view text, uint64_t 
   if (f.slots.empty())
     return nullptr;
   const Slot &s = f.slots[hash & (kSlots - 1)];
-  if (!s.blob || s.hash != hash || s.textLength != text.size() ||
-      std::memcmp(s.blob.get() + s.found * sizeof(uint32_t), text.data(), text.size()) != 0)
+  if (s.hash != hash || !s.value)
+    return nullptr;
+  Header h;
+  std::memcpy(&h, s.value.get(), sizeof h);
+  const char *bits = s.value.get() + sizeof h;
+  if (h.textLength != text.size() || std::memcmp(bits + h.bits * sizeof(uint32_t), text.data(), text.size()) != 0)
     return nullptr;
   ++hits_;
   ++f.hits;
-  const uint32_t *first = reinterpret_cast<const uint32_t *>(s.blob.get());
-  last = first + s.found;
+  const uint32_t *first = reinterpret_cast<const uint32_t *>(bits);
+  last = first + h.bits;
   return first;
 }
 
@@ -80,18 +85,18 @@ void LiteralMemo::store(size_t field, std::string_view text, uint64_t hash, cons
     f.slots.resize(kSlots);
   Slot &s = f.slots[hash & (kSlots - 1)];
   const size_t bits = found.size() * sizeof(uint32_t);
-  const size_t need = bits + text.size();
-  if (!s.blob || need > s.capacity) {
-    s.capacity = static_cast<uint32_t>((need + 63) & ~size_t(63)); // room for the slot's next values
-    s.blob.reset(new char[s.capacity > 0 ? s.capacity : 64]);
-    if (s.capacity == 0)
-      s.capacity = 64;
+  const size_t need = sizeof(Header) + bits + text.size();
+  Header h{static_cast<uint32_t>(text.size()), static_cast<uint32_t>(found.size()), 0};
+  if (s.value)
+    std::memcpy(&h.capacity, s.value.get() + offsetof(Header, capacity), sizeof h.capacity);
+  if (!s.value || need > h.capacity) {
+    h.capacity = static_cast<uint32_t>((need + 63) & ~size_t(63)); // room for the slot's next values
+    s.value.reset(new char[h.capacity]);
   }
-  std::memcpy(s.blob.get(), found.data(), bits);
-  std::memcpy(s.blob.get() + bits, text.data(), text.size());
+  std::memcpy(s.value.get(), &h, sizeof h);
+  std::memcpy(s.value.get() + sizeof h, found.data(), bits);
+  std::memcpy(s.value.get() + sizeof h + bits, text.data(), text.size());
   s.hash = hash;
-  s.textLength = static_cast<uint32_t>(text.size());
-  s.found = static_cast<uint32_t>(found.size());
 }
 
 } // namespace rulec

@@ -57,12 +57,14 @@ public:
   uint64_t hits() const { return hits_; }
 
 private:
+  /// 16 bytes, so that a field's table is 64 KiB: the hash, and the value
+  /// (a Header, the needle bits, then the text) in storage of its own.
   struct Slot {
     uint64_t hash = 0;
-    uint32_t textLength = 0;
-    uint32_t found = 0;    ///< needle bits, stored before the text
-    uint32_t capacity = 0; ///< bytes of blob
-    std::unique_ptr<char[]> blob;
+    std::unique_ptr<char[]> value;
+  };
+  struct Header {
+    uint32_t textLength, bits, capacity;
   };
   struct Field {
     std::vector<Slot> slots; ///< allocated on the first store

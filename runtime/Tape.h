@@ -3,10 +3,11 @@
 // simdjson's DOM parser writes a document as a tape of 64-bit words, one per
 // value (two for numbers), the type in the top byte, and strings in a
 // separate buffer (simdjson's doc/tape.md). FieldExtractor's pass over an
-// object's members cost ~57 instructions a member through dom::object and
-// dom::element, ~32 reading the words directly (callgrind, one-rule Sigma
-// pack). This is that reading: the layout of simdjson 3 (Debian's
-// libsimdjson-dev); FieldExtractorTest reads every kind of value through it.
+// object's members cost ~70 instructions a member through dom::object and
+// dom::element, ~57 reading the words directly (callgrind, one-rule Sigma
+// pack; the rest is the key comparison). This is that reading: the layout of
+// simdjson 3 (Debian's libsimdjson-dev); FieldExtractorTest reads every kind
+// of value through it.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

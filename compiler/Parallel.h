@@ -7,13 +7,26 @@
 #pragma once
 
 #include <algorithm>
+#if defined(__linux__)
+#include <sched.h>
+#endif
 #include <thread>
 #include <vector>
 
 namespace rulec {
 
-/// Threads for the compiler's parallel stages: the machine's cores, at most 8.
-inline unsigned compilerThreads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 8u); }
+/// Threads for the compiler's parallel stages: the cores this process may
+/// run on (its affinity mask: `taskset -c 0` is one core, whatever the
+/// machine has), at most 8.
+inline unsigned compilerThreads() {
+  unsigned cores = std::thread::hardware_concurrency();
+#if defined(__linux__)
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    cores = static_cast<unsigned>(CPU_COUNT(&set));
+#endif
+  return std::clamp(cores, 1u, 8u);
+}
 
 /// Runs work(0) .. work(threads - 1), each on a thread of its own (work(0) on
 /// this one), and returns when all are done.

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -97,11 +98,14 @@ public:
   void vec(std::vector<std::string> &v, const char *what) {
     vec(v, what, [](Reader &r, std::string &s) { r.str(s, ""); }, 4);
   }
-  /// Elements are appended one by one, never reserved from the untrusted
-  /// count, so memory follows the bytes actually read.
+  /// The untrusted count reserves at most 1 MiB of elements (a vector of
+  /// large elements reallocated and moved them over and over: 1183 RuleInfos
+  /// were a tenth of loading a pack); beyond that memory follows the bytes
+  /// actually read.
   template <class T, class F> void vec(std::vector<T> &v, const char *what, F getOne, size_t minBytes = 1) {
     uint32_t n = count(minBytes, what);
     v.clear();
+    v.reserve(std::min<size_t>(n, std::max<size_t>(1, (size_t(1) << 20) / sizeof(T))));
     for (uint32_t i = 0; i < n && ok(); ++i) {
       context_.push_back({what, i});
       getOne(*this, v.emplace_back());

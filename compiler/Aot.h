@@ -24,7 +24,7 @@ struct AotOptions {
   std::string cpu;    ///< empty: "generic" for the triple; "native": the host's
 };
 
-/// SHA-256 (hex) over each rule file's path and bytes, in order, and the
+/// BLAKE3 (256 bits, hex) over each rule file's path and bytes, in order, and the
 /// Sigma configuration's bytes: what a pack was built from.
 std::string hashSources(const std::vector<std::string> &files, const std::string &sigmaConfigText);
 

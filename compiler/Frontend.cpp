@@ -27,7 +27,8 @@ std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths,
   std::vector<std::string> out;
   for (const std::string &p : paths) {
     std::error_code ec;
-    if (fs::is_directory(p, ec)) {
+    const fs::file_status status = fs::status(p, ec); // one stat a path: 3000 files, 3000 system calls
+    if (fs::is_directory(status)) {
       std::vector<std::string> found;
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
            it.increment(ec)) {
@@ -37,7 +38,7 @@ std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths,
       }
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());
-    } else if (fs::exists(p, ec)) {
+    } else if (fs::exists(status)) {
       out.push_back(p);
     } else {
       diags.error(DiagCode::FileUnreadable, {std::make_shared<const std::string>(p), 0, 0},

@@ -131,7 +131,7 @@ class Bench:
     def snapshot_binaries(self):
         bindir = self.work / "bin"
         bindir.mkdir(exist_ok=True)
-        for name in ("rulec", "rulec-parse-only"):
+        for name in ("rulec", "rulec-compiler", "rulec-parse-only"):
             src = REPO / "build" / "bin" / name
             if not src.exists():
                 sys.exit(f"bench/run.py: {src} is missing: build first (cmake --build build -j2)")

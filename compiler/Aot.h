@@ -25,7 +25,8 @@ struct AotOptions {
 };
 
 /// BLAKE3 (256 bits, hex) over each rule file's path and bytes, in order, and the
-/// Sigma configuration's bytes: what a pack was built from.
+/// Sigma configuration's bytes: what a pack was built from (its manifest's
+/// source hash; `run --cache` names entries by tools/CacheKey.h instead).
 std::string hashSources(const std::vector<std::string> &files, const std::string &sigmaConfigText);
 
 /// Writes `pack` as `options` say; false with `error` on failure.

@@ -1,6 +1,8 @@
 //===- Frontend.cpp -------------------------------------------------------===//
 #include "Frontend.h"
 
+#include "RuleFiles.h"
+
 #include "Limits.h"
 #include "Parallel.h"
 
@@ -24,27 +26,11 @@ namespace fs = std::filesystem;
 
 std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths,
                                           DiagnosticEngine &diags) {
-  std::vector<std::string> out;
-  for (const std::string &p : paths) {
-    std::error_code ec;
-    const fs::file_status status = fs::status(p, ec); // one stat a path: 3000 files, 3000 system calls
-    if (fs::is_directory(status)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
-           it.increment(ec)) {
-        const std::string ext = it->path().extension().string();
-        if (it->is_regular_file() && (ext == ".yml" || ext == ".yaml" || ext == ".kql"))
-          found.push_back(it->path().string());
-      }
-      std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
-    } else if (fs::exists(status)) {
-      out.push_back(p);
-    } else {
-      diags.error(DiagCode::FileUnreadable, {std::make_shared<const std::string>(p), 0, 0},
-                  "no such file or directory: '" + p + "'");
-    }
-  }
+  std::vector<std::string> missing;
+  std::vector<std::string> out = listRuleFiles(paths, missing);
+  for (const std::string &p : missing)
+    diags.error(DiagCode::FileUnreadable, {std::make_shared<const std::string>(p), 0, 0},
+                "no such file or directory: '" + p + "'");
   return out;
 }
 

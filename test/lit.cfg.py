@@ -1,7 +1,7 @@
 # lit configuration for rulec's end-to-end tests (test/lit/**/*.test).
 #
 # Substitutions:
-#   %rulec   the rulec binary of this build
+#   %rulec   the rulec binary of this build; %rulec-compiler the compiler it runs
 #   %rules   the repository's rules/ folder
 #   %shared  ../shared beside the checkout (rule corpora)
 #   %tools   the repository's tools/ folder (helper scripts)
@@ -26,6 +26,7 @@ config.test_exec_root = os.path.join(config.rulec_obj_root, "test")
 config.environment["PATH"] = os.pathsep.join(
     [config.rulec_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")]
 )
+config.substitutions.append(("%rulec-compiler", os.path.join(config.rulec_tools_dir, "rulec-compiler")))
 config.substitutions.append(("%rulec", os.path.join(config.rulec_tools_dir, "rulec")))
 config.substitutions.append(("%rules", os.path.join(config.rulec_src_root, "rules")))
 config.substitutions.append(("%shared", config.shared_dir))

@@ -9,6 +9,7 @@ packages=(
   libyaml-cpp-dev libcli11-dev libsimdjson-dev
   libre2-dev pkg-config              # RE2: linear-time regular expressions (KQL matches regex)
   libjemalloc-dev                    # the CLI's allocator (tools/CMakeLists.txt)
+  libssl-dev                         # OpenSSL's SHA-256: `rulec run --cache` keys (tools/CacheKey.h)
   libgtest-dev libgmock-dev
   clang-19 libclang-rt-19-dev        # libFuzzer + sanitizer runtimes for tools/fuzz.sh (fuzz/)
   nodejs jq                          # the benchmark's peers (bench/run.py); Python's sqlite3 is the SQLite one

@@ -1,0 +1,70 @@
+//===- CliFlags.cpp -------------------------------------------------------===//
+#include "CliFlags.h"
+
+namespace rulec::cli {
+
+Commands define(CLI::App &app, Flags &flags) {
+  app.require_subcommand(1);
+  app.add_option("--sigma-config", flags.sigmaConfig,
+                 "Sigma logsource and field mapping (YAML; default: the built-in Windows one)");
+
+  CLI::App *check = app.add_subcommand("check", "parse and compile rules; --emit dumps a stage");
+  check->add_option("rules", flags.check.rules, "rule files or directories")->required();
+  check->add_option("--emit", flags.check.emit, "print a stage instead: ast, ir, json (the IR), llvm, asm")
+      ->check(CLI::IsMember({"ast", "ir", "json", "llvm", "asm"}));
+  check->add_flag("--strict", flags.check.strict, "stop at the first rule with an error");
+
+  CLI::App *run = app.add_subcommand("run", "run rules over JSON-lines events, print alerts");
+  run->add_option("rules", flags.run.rules, "rule files or directories");
+  run->add_option("--pack", flags.run.pack, "a pack from `rulec compile` instead of rule files");
+  run->add_option("--cache", flags.run.cache,
+                  "keep the compiled pack in DIR: a later run over the same rule files loads it instead of compiling");
+  run->add_option("--events", flags.run.events, "JSON-lines event files ('-' for stdin)")
+      ->required();
+  run->add_option("--log-type", flags.run.logType,
+                  "log type of events that have no p_log_type field");
+  run->add_option("--time-field", flags.run.timeField,
+                  "dotted path of the event time field (default: per log type)");
+  run->add_flag("--strict", flags.run.strict, "refuse to run if any rule has an error");
+  run->add_option("--mode", flags.run.mode,
+                  "KQL let-tables: batch (sets built from all input first) or stream (filled as events arrive)")
+      ->check(CLI::IsMember({"batch", "stream"}));
+  run->add_option("--events-format", flags.run.format,
+                  "ndjson (one JSON object per line) or json (concatenated, possibly pretty-printed documents)")
+      ->check(CLI::IsMember({"ndjson", "json"}));
+  run->add_flag("--timing", flags.run.timing, "print load and scan times and throughput on stderr");
+  run->add_flag("--no-literal-memo", flags.run.noLiteralMemo,
+                "match every field value against the literal sets anew, even one seen before (for measurements)");
+  run->add_option("--state", flags.run.state,
+                  "keep the stream's state (windows, correlations, sets) in FILE: a restart resumes it");
+  run->add_option("--output", flags.run.output, "write alerts and rows to FILE instead of stdout (exactly once with --state)");
+  run->add_option("--checkpoint-every", flags.run.checkpointEvery, "with --state: save it every N events (default 1000)")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--keep-open", flags.run.keepOpen,
+                "at the end of input keep windows open (in --state) for the next run instead of closing them");
+  run->add_option("--max-groups", flags.run.maxGroups,
+                  "at most N open dedup windows and N correlation groups; more close the oldest early (counted)");
+  run->add_option("--allowed-lateness", flags.run.lateness,
+                  "keep windows open this long (30s, 5m, 1h) after the newest event time passes them, for late events");
+  run->add_option("--kill-after", flags.run.killAfter, "testing: SIGKILL rulec after N input lines")->group("");
+  run->add_option("--match-counts", flags.run.matchCounts,
+                  "write each pack rule's matches to this file: a JSON array of {id, matches}, in rule order");
+  run->add_option("--now", flags.run.now, "the queries' now() for ago(), e.g. 2024-01-01T00:00:00Z (default: the clock)");
+
+  CLI::App *compile = app.add_subcommand("compile", "compile rules ahead of time into a pack (.so, .o or .s)");
+  compile->add_option("rules", flags.compile.rules, "rule files or directories")->required();
+  compile->add_option("-o,--output", flags.compile.output, "the pack: PACK.so (shared object), PACK.o, PACK.s")
+      ->required();
+  compile->add_option("--emit", flags.compile.emit, "shared, object or asm (default: from the output's extension)")
+      ->check(CLI::IsMember({"shared", "object", "asm"}));
+  compile->add_option("--target", flags.compile.target, "target triple, as LLVM spells it (default: the host's)");
+  compile->add_option("--mcpu", flags.compile.cpu, "target CPU, as LLVM spells it, or native (default: generic)");
+  compile->add_flag("--strict", flags.compile.strict, "refuse to compile if any rule has an error");
+
+  CLI::App *test = app.add_subcommand("test", "run each rule's Tests through the compiled code");
+  test->add_option("rules", flags.testRules, "rule files or directories")->required();
+
+  return {check, run, compile, test};
+}
+
+} // namespace rulec::cli

@@ -1,0 +1,77 @@
+//===- CliFlags.h - The rulec command line, parsed ------------------------===//
+//
+// Both rulec executables parse the same command line (tools/Launcher.cpp, the
+// `rulec` users call, and tools/rulec.cpp, the compiler it runs when a
+// command needs one), so the flags and their help are defined once, here.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rulec::cli {
+
+/// Exit codes (docs/cli.md): 0 success; 1 a rule was rejected or a test
+/// failed; 2 bad usage or unreadable input; 3 `run` finished but some events
+/// were invalid.
+enum ExitCode { kOk = 0, kRuleErrors = 1, kUsage = 2, kBadEvents = 3 };
+
+struct CheckFlags {
+  std::vector<std::string> rules;
+  std::string emit;
+  bool strict = false;
+};
+
+struct RunFlags {
+  std::vector<std::string> rules;
+  std::string pack;
+  std::vector<std::string> events;
+  std::string logType;
+  std::string timeField;
+  std::string mode = "batch";
+  std::string format = "ndjson";
+  std::string now;
+  bool strict = false;
+  bool timing = false;
+  bool noLiteralMemo = false; ///< --no-literal-memo: match every field value anew
+  std::string matchCounts;
+  std::string state;          ///< --state FILE
+  std::string output;         ///< --output FILE (default stdout)
+  uint64_t checkpointEvery = 1000;
+  bool keepOpen = false;
+  size_t maxGroups = 0;
+  uint64_t killAfter = 0;     ///< testing: SIGKILL itself after this many input lines
+  std::string cache;          ///< --cache DIR: compiled packs of earlier runs
+  std::string lateness;       ///< --allowed-lateness, e.g. 5m
+};
+
+struct CompileFlags {
+  std::vector<std::string> rules;
+  std::string output;
+  std::string emit; ///< shared, object, asm; empty: from the output's extension
+  std::string target;
+  std::string cpu;
+  bool strict = false;
+};
+
+struct Flags {
+  std::string sigmaConfig; ///< --sigma-config FILE
+  CheckFlags check;
+  RunFlags run;
+  CompileFlags compile;
+  std::vector<std::string> testRules;
+};
+
+/// The subcommands, to tell which one was given after parsing.
+struct Commands {
+  CLI::App *check, *run, *compile, *test;
+};
+
+/// Defines rulec's options on `app`, parsed into `flags`.
+Commands define(CLI::App &app, Flags &flags);
+
+} // namespace rulec::cli

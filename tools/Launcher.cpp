@@ -1,0 +1,81 @@
+//===- Launcher.cpp - `rulec`: runs packs itself, compiles through rulec-compiler
+//
+// Every process that links libLLVM-19.so pays for loading it before main():
+// ~70 ms on this project's VMs (relocating and paging in 100+ MB), more than
+// loading a 3000-rule pack. So `rulec` links only the runtime, and runs what
+// needs no compiler itself: `run --pack PACK.so`, and `run --cache DIR RULES`
+// when the cache holds the pack (its key needs no compiler: CacheKey.h).
+// Every other command, and a cache miss, is handed over whole (same
+// arguments, same process id) to `rulec-compiler` beside it: tools/rulec.cpp,
+// the CLI with the compiler. Both parse the same flags (CliFlags.h).
+//
+//===----------------------------------------------------------------------===//
+#include "CacheKey.h"
+#include "CliFlags.h"
+#include "RuleFiles.h"
+#include "RunEvents.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+using namespace rulec;
+using namespace rulec::cli;
+
+/// Replaces this process by rulec-compiler (in this executable's folder)
+/// with the same arguments; returns only on failure.
+int handOver(char **argv) {
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string compiler = "rulec-compiler";
+  if (n > 0) {
+    std::string path(self, static_cast<size_t>(n));
+    compiler = path.substr(0, path.rfind('/') + 1) + compiler;
+  }
+  ::execv(compiler.c_str(), argv);
+  std::cerr << "rulec: error: cannot run '" << compiler << "', which compiles rules: " << std::strerror(errno) << "\n";
+  return kUsage;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"rulec: compiles detection rules to native code and runs them on events"};
+  Flags flags;
+  const Commands commands = define(app, flags);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  if (!*commands.run)
+    return handOver(argv);
+  const RunFlags &run = flags.run;
+  const Clock::time_point started = Clock::now();
+  if (!run.pack.empty() && run.rules.empty()) {
+    std::string error;
+    std::unique_ptr<LoadedPack> loaded = LoadedPack::open(run.pack, error);
+    if (!loaded) {
+      std::cerr << "rulec: error: " << error << "\n";
+      return kUsage;
+    }
+    return runEvents(run, ReadyPack{loaded->info(), loaded->native(), false, false, false, started, started, started});
+  }
+  if (!run.cache.empty() && run.pack.empty() && !run.rules.empty()) {
+    std::vector<std::string> missing;
+    const std::vector<std::string> files = listRuleFiles(run.rules, missing);
+    bool ruleErrors = false;
+    if (missing.empty())
+      if (std::unique_ptr<LoadedPack> loaded =
+              cachedPack(run, cacheKey(files, flags.sigmaConfig.empty() ? "" : readFile(flags.sigmaConfig)), ruleErrors))
+        return runEvents(run, ReadyPack{loaded->info(), loaded->native(), ruleErrors, false, false, started, started,
+                                        started});
+  }
+  return handOver(argv); // rules to compile (or errors to report about them)
+}

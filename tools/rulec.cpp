@@ -1,6 +1,8 @@
 //===- rulec.cpp - The rulec command line ---------------------------------===//
 //
-// A thin driver: flags in, library calls, text out.
+// rulec-compiler: the whole CLI, with the compiler. `rulec` (tools/Launcher.cpp)
+// runs packs without LLVM and hands every other command here. A thin
+// driver: flags in, library calls, text out.
 //
 //   rulec check [--emit=ast|ir|llvm|asm] RULES...   parse, compile, dump a stage
 //   rulec run RULES... --events FILE...             alerts as JSON lines on stdout

@@ -20,15 +20,21 @@ using Uses = std::map<Needle, size_t>;        // how many rules test each needle
 /// the field it is tested on, or none.
 using AtomClauses = std::map<std::pair<uint32_t, uint32_t>, Cnf>; // (regex, slot)
 
+/// Per slot, its icontains set.
+std::map<uint32_t, uint32_t> containsSets(const Pack &pack) {
+  std::map<uint32_t, uint32_t> out;
+  for (uint32_t s = 0; s < pack.literalSets.size(); ++s)
+    if (pack.literalSets[s].kind == LiteralSet::Kind::Contains)
+      out[pack.literalSets[s].slot] = s;
+  return out;
+}
+
 /// Gives each regex leaf on a field with an icontains set the clauses of its
 /// atoms (RegexRequirement), adding the atoms to the set as needles no leaf
 /// tests: the prefilter's own.
 class RegexAtoms {
 public:
-  explicit RegexAtoms(Pack &pack) : pack_(pack) {
-    for (uint32_t s = 0; s < pack.literalSets.size(); ++s)
-      if (pack.literalSets[s].kind == LiteralSet::Kind::Contains)
-        containsSet_[pack.literalSets[s].slot] = s;
+  explicit RegexAtoms(Pack &pack) : pack_(pack), containsSet_(containsSets(pack)) {
     for (Rule &rule : pack.rules)
       visit(*rule.predicate);
   }
@@ -122,10 +128,7 @@ private:
 /// only selectivity: the byte is needed either way.
 class RareBytes {
 public:
-  explicit RareBytes(Pack &pack) : pack_(pack) {
-    for (uint32_t s = 0; s < pack.literalSets.size(); ++s)
-      if (pack.literalSets[s].kind == LiteralSet::Kind::Contains)
-        containsSet_[pack.literalSets[s].slot] = s;
+  explicit RareBytes(Pack &pack) : pack_(pack), containsSet_(containsSets(pack)) {
     for (Rule &rule : pack.rules)
       visit(*rule.predicate);
   }

@@ -2,7 +2,10 @@
 #include "RuleFiles.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
 #include <filesystem>
+#include <unistd.h>
 
 namespace rulec {
 
@@ -29,6 +32,26 @@ std::vector<std::string> listRuleFiles(const std::vector<std::string> &paths, st
     }
   }
   return out;
+}
+
+bool readWholeFile(const std::string &path, std::string &out) {
+  out.clear();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  char chunk[1 << 16];
+  bool ok = true;
+  for (ssize_t n; (n = ::read(fd, chunk, sizeof chunk)) != 0;) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      ok = false;
+      break;
+    }
+    out.append(chunk, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return ok;
 }
 
 } // namespace rulec

@@ -1,17 +1,15 @@
 //===- CacheKey.cpp -------------------------------------------------------===//
 #include "CacheKey.h"
 
+#include "RuleFiles.h"
 #include "rulec/abi.h"
 
 #include <openssl/evp.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <memory>
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -48,23 +46,9 @@ std::string cacheKey(const std::vector<std::string> &files, const std::string &s
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX *)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
   auto update = [&](const std::string &s) { EVP_DigestUpdate(ctx.get(), s.data(), s.size()); };
-  // Each file read whole with read(2) into one buffer: 3000 rule files are
-  // 9000 system calls, most of a second start's time.
   std::string content;
-  char chunk[1 << 16];
   for (const std::string &file : files) {
-    content.clear();
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      for (ssize_t got; (got = ::read(fd, chunk, sizeof chunk)) != 0;) {
-        if (got < 0 && errno == EINTR)
-          continue;
-        if (got < 0)
-          break;
-        content.append(chunk, static_cast<size_t>(got));
-      }
-      ::close(fd);
-    }
+    readWholeFile(file, content);
     // Lengths first, so that no two file lists hash alike by concatenation.
     update(std::to_string(file.size()) + ":" + file + ":" + std::to_string(content.size()) + ":");
     update(content);

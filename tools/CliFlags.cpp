@@ -3,6 +3,13 @@
 
 namespace rulec::cli {
 
+namespace {
+
+struct Commands {
+  CLI::App *check, *run, *compile, *test;
+};
+
+/// Defines rulec's options on `app`, parsed into `flags`.
 Commands define(CLI::App &app, Flags &flags) {
   app.require_subcommand(1);
   app.add_option("--sigma-config", flags.sigmaConfig,
@@ -65,6 +72,24 @@ Commands define(CLI::App &app, Flags &flags) {
   test->add_option("rules", flags.testRules, "rule files or directories")->required();
 
   return {check, run, compile, test};
+}
+
+} // namespace
+
+bool parse(int argc, char **argv, Flags &flags, Command &command, int &exitCode) {
+  CLI::App app{"rulec: compiles detection rules to native code and runs them on events"};
+  const Commands commands = define(app, flags);
+  try {
+    app.parse(argc, argv);
+    command = *commands.check ? Command::Check
+              : *commands.run ? Command::Run
+              : *commands.compile ? Command::Compile
+                                  : Command::Test;
+    return true;
+  } catch (const CLI::ParseError &e) {
+    exitCode = app.exit(e) == 0 ? kOk : kUsage;
+    return false;
+  }
 }
 
 } // namespace rulec::cli

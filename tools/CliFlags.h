@@ -66,12 +66,10 @@ struct Flags {
   std::vector<std::string> testRules;
 };
 
-/// The subcommands, to tell which one was given after parsing.
-struct Commands {
-  CLI::App *check, *run, *compile, *test;
-};
+enum class Command { Check, Run, Compile, Test };
 
-/// Defines rulec's options on `app`, parsed into `flags`.
-Commands define(CLI::App &app, Flags &flags);
+/// Parses the command line into `flags` and `command`; false, with the exit
+/// code, when it asked for help or was wrong (CLI11 has printed it).
+bool parse(int argc, char **argv, Flags &flags, Command &command, int &exitCode);
 
 } // namespace rulec::cli

@@ -45,16 +45,11 @@ int handOver(char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
-  CLI::App app{"rulec: compiles detection rules to native code and runs them on events"};
   Flags flags;
-  const Commands commands = define(app, flags);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError &e) {
-    int code = app.exit(e);
-    return code == 0 ? kOk : kUsage;
-  }
-  if (!*commands.run)
+  Command command;
+  if (int status; !parse(argc, argv, flags, command, status))
+    return status;
+  if (command != Command::Run)
     return handOver(argv);
   const RunFlags &run = flags.run;
   const Clock::time_point started = Clock::now();

@@ -375,21 +375,20 @@ int runCompile(const CompileFlags &flags) {
 } // namespace
 
 int main(int argc, char **argv) {
-  CLI::App app{"rulec: compiles detection rules to native code and runs them on events"};
   Flags flags;
-  const Commands commands = define(app, flags);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError &e) {
-    int code = app.exit(e);
-    return code == 0 ? kOk : kUsage;
-  }
+  Command command;
+  if (int status; !parse(argc, argv, flags, command, status))
+    return status;
   sigmaConfigPath = flags.sigmaConfig;
-  if (*commands.check)
+  switch (command) {
+  case Command::Check:
     return runCheck(flags.check.rules, flags.check.emit, flags.check.strict);
-  if (*commands.run)
+  case Command::Run:
     return runRun(flags.run);
-  if (*commands.compile)
+  case Command::Compile:
     return runCompile(flags.compile);
+  case Command::Test:
+    break;
+  }
   return runTest(flags.testRules);
 }

@@ -70,7 +70,8 @@ const uint32_t *LiteralMemo::find(size_t field, std::string_view text, uint64_t 
   Header h;
   std::memcpy(&h, s.value.get(), sizeof h);
   const char *bits = s.value.get() + sizeof h;
-  if (h.textLength != text.size() || std::memcmp(bits + h.bits * sizeof(uint32_t), text.data(), text.size()) != 0)
+  if (h.textLength != text.size() ||
+      (!text.empty() && std::memcmp(bits + h.bits * sizeof(uint32_t), text.data(), text.size()) != 0))
     return nullptr;
   ++hits_;
   ++f.hits;
@@ -94,8 +95,12 @@ void LiteralMemo::store(size_t field, std::string_view text, uint64_t hash, cons
     s.value.reset(new char[h.capacity]);
   }
   std::memcpy(s.value.get(), &h, sizeof h);
-  std::memcpy(s.value.get() + sizeof h, found.data(), bits);
-  std::memcpy(s.value.get() + sizeof h + bits, text.data(), text.size());
+  // An empty vector's or view's data() may be null, which memcpy may not be
+  // given even for 0 bytes (UBSan).
+  if (bits)
+    std::memcpy(s.value.get() + sizeof h, found.data(), bits);
+  if (!text.empty())
+    std::memcpy(s.value.get() + sizeof h + bits, text.data(), text.size());
   s.hash = hash;
 }
 

@@ -219,21 +219,11 @@ class Bench:
         return dict(setup=float(m.group(2)), scan=float(m.group(3)), rss=rss, wall=wall,
                     memo=float(memo.group(1)) if memo else None)
 
-    @staticmethod
-    def best_of(fn, reps):
-        """The run with the shortest scan of up to reps runs (one when a scan takes over 5 s)."""
-        runs = [fn()]
-        while len(runs) < reps and runs[-1]["scan"] < 5:
-            runs.append(fn())
-        return min(runs, key=lambda r: r["scan"]), runs
-
-    def limit(self, path):
-        """rulec-parse-only on the file: measured next to each pack's rulec runs."""
-        def once():
-            p = subprocess.run([*PIN, self.parse_only_bin, str(path)], capture_output=True, text=True, check=True)
-            m = PARSE_ONLY.search(p.stdout)
-            return dict(events=int(m.group(1)), bytes=int(m.group(2)), scan=float(m.group(3)))
-        return self.best_of(once, max(self.reps, 3))[0]
+    def parse_only(self, path):
+        """One run of rulec-parse-only on the file (the limit)."""
+        p = subprocess.run([*PIN, self.parse_only_bin, str(path)], capture_output=True, text=True, check=True)
+        m = PARSE_ONLY.search(p.stdout)
+        return dict(events=int(m.group(1)), bytes=int(m.group(2)), scan=float(m.group(3)))
 
     def rulec_counts(self, pack, events):
         """rulec's per-rule matches on a prefix (AOT pack: no compile time)."""
@@ -316,18 +306,30 @@ class Bench:
         info["aot_compile"] = wall
         info["aot_compile_rss"] = rss
 
-        # rulec JIT and AOT on the whole file
+        # rulec JIT, AOT, AOT without the literal memo, and the limit, in
+        # interleaved rounds: the VMs this runs on change speed for tens of
+        # seconds at a time (the same binary 1.5x slower), so each engine's
+        # best run must come from the same stretches as the others'.
         counts_jit = self.work / f"counts-{name}-jit.json"
-        jit, jit_runs = self.best_of(lambda: self.rulec_run(pack["rules"], events, pack["log_type"],
-                                                             counts_out=counts_jit), self.reps)
         aot_counts = self.work / f"counts-{name}-aot.json"
-        aot, aot_runs = self.best_of(lambda: self.rulec_run(None, events, pack["log_type"], counts_out=aot_counts,
-                                                             pack_so=so), self.reps)
         # The same AOT pack matching every field value anew (--no-literal-memo):
         # what the literal memo (runtime/LiteralMemo.h) is worth on these events.
         fresh_counts = self.work / f"counts-{name}-fresh.json"
-        fresh, _ = self.best_of(lambda: self.rulec_run(None, events, pack["log_type"], counts_out=fresh_counts,
-                                                        pack_so=so, extra=["--no-literal-memo"]), self.reps)
+        engines = {
+            "jit": lambda: self.rulec_run(pack["rules"], events, pack["log_type"], counts_out=counts_jit),
+            "aot": lambda: self.rulec_run(None, events, pack["log_type"], counts_out=aot_counts, pack_so=so),
+            "fresh": lambda: self.rulec_run(None, events, pack["log_type"], counts_out=fresh_counts, pack_so=so,
+                                            extra=["--no-literal-memo"]),
+            "limit": lambda: self.parse_only(events),
+        }
+        runs = {k: [] for k in engines}
+        for _ in range(max(self.reps, 3)):
+            for k, fn in engines.items():
+                if not runs[k] or runs[k][-1]["scan"] < 5:  # one run when a scan takes over 5 s
+                    runs[k].append(fn())
+        best = {k: min(v, key=lambda r: r["scan"]) for k, v in runs.items()}
+        jit, aot, fresh, lim = best["jit"], best["aot"], best["fresh"], best["limit"]
+        jit_runs, aot_runs = runs["jit"], runs["aot"]
         rulec_counts = [(c["id"], c["matches"]) for c in json.load(open(counts_jit))]
         aot_agrees = rulec_counts == [(c["id"], c["matches"]) for c in json.load(open(aot_counts))]
         if not aot_agrees:
@@ -342,7 +344,6 @@ class Bench:
         info["aot_load"] = min(r["setup"] for r in aot_runs)
         info["jit_rss"] = max(r["rss"] for r in jit_runs)
         info["aot_rss"] = max(r["rss"] for r in aot_runs)
-        lim = self.limit(events)
         rows.append(dict(engine="parse-only (limit)", events=n, bytes=nbytes, scan=lim["scan"], setup=None, rss=None,
                          agree="-"))
         rows.append(dict(engine="rulec JIT", events=n, bytes=nbytes, scan=jit["scan"], setup=jit["setup"],
@@ -390,10 +391,16 @@ class Bench:
         sizes = [100, 300] if self.args.quick else [100, 1000, 3000]
         files = sorted(p for p in (CORPUS / "sigma" / "rules").rglob("*.yml"))
         tiny = self.prefix("process_creation", 10)
+        # Best of 3 interleaved rounds, as the scans (bench_pack).
+        best = {}
+        for _ in range(1 if self.args.quick else 3):
+            for n in sizes:
+                r = self.rulec_run(files[:n], tiny, "WinEventLog")
+                if n not in best or r["setup"] < best[n]["setup"]:
+                    best[n] = r
         out = []
         for n in sizes:
-            chosen = files[:n]
-            r = self.rulec_run(chosen, tiny, "WinEventLog")
+            r = best[n]
             out.append(dict(rules=n, jit=r["setup"], rss=r["rss"]))
             log(f"  JIT compile of the first {n:,} SigmaHQ rules: {r['setup']:.2f} s, peak RSS {r['rss']:,.0f} MB")
         self.compile = out
@@ -471,8 +478,10 @@ class Bench:
                  "each engine's scan time: reading, parsing and matching, without compiling the rules "
                  "(rulec JIT: LLVM; rulec AOT: loading the pack; Python: importing the generated module; "
                  "node: starting; jq: compiling its filter; for SQLite the time includes loading the events "
-                 "into the database). rulec and the limit: best of "
-                 f"{self.reps} runs (one when a scan takes over 5 s); peers: one run. Slow peers run on the first N events of the same file, "
+                 "into the database). rulec and the limit: the best of "
+                 f"{max(self.reps, 3)} interleaved rounds (JIT, AOT, AOT without the literal memo, parse-only, "
+                 "in turn: these VMs change speed for tens of seconds at a time; one run when a scan takes over "
+                 "5 s); JIT compile times also best of 3 rounds; peers: one run. Slow peers run on the first N events of the same file, "
                  "and their per-rule match counts are checked against rulec's on those same N events.")
         L.append("")
         for name, rows in self.rows.items():

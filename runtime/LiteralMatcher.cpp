@@ -210,7 +210,8 @@ const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t 
         const uint32_t bit = m.base + index;
         if (needles_[bit >> 6] >> (bit & 63) & 1)
           return; // found before in this value
-        foundInField_.push_back(bit);
+        if (remember)
+          foundInField_.push_back(bit); // only what the memo keeps
         found(bit);
       });
     if (remember)

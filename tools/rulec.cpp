@@ -14,23 +14,16 @@
 // 2 bad usage or unreadable input; 3 `run` finished but some events were invalid.
 //
 //===----------------------------------------------------------------------===//
-#include "AlertJson.h"
 #include "Codegen.h"
 #include "Diagnostics.h"
-#include "EventTime.h"
 #include "EventEvaluator.h"
 #include "Frontend.h"
 #include "IR.h"
 #include "IRJson.h"
 #include "Jit.h"
-#include "JsonDocuments.h"
-#include "JsonString.h"
-#include "LineReader.h"
 #include "Aot.h"
 #include "MatchDescription.h"
 #include "PackLoader.h"
-#include "Scanner.h"
-#include "StateFile.h"
 
 #include "CacheKey.h"
 #include "CliFlags.h"
@@ -42,16 +35,9 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <cstring>
-#include <fcntl.h>
 #include <fstream>
-#include <llvm/TargetParser/Host.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <functional>
 #include <map>
 #include <sstream>
 #include <iostream>

@@ -6,10 +6,16 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <fstream>
 #include <memory>
+#include <string_view>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -42,28 +48,139 @@ std::string hostCpuKey() {
 #endif
 }
 
-std::string cacheKey(const std::vector<std::string> &files, const std::string &sigmaConfigText) {
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX *)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  auto update = [&](const std::string &s) { EVP_DigestUpdate(ctx.get(), s.data(), s.size()); };
+namespace {
+
+class Sha256 {
+public:
+  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
+  void update(std::string_view s) { EVP_DigestUpdate(ctx_.get(), s.data(), s.size()); }
+  /// 64 hex digits.
+  std::string hex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned length = 0;
+    EVP_DigestFinal_ex(ctx_.get(), digest, &length);
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < length; ++i) {
+      out += digits[digest[i] >> 4];
+      out += digits[digest[i] & 15];
+    }
+    return out;
+  }
+
+private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX *)> ctx_;
+};
+
+std::string machineText(const std::string &sigmaConfigText) {
+  return "sigma-config:" + sigmaConfigText + "\ncpu:" + hostCpuKey() + "\nabi:" + std::to_string(RULEC_ABI_VERSION);
+}
+
+/// The key from the files' bytes.
+std::string contentKey(const std::vector<std::string> &files, const std::string &sigmaConfigText) {
+  Sha256 sha;
   std::string content;
   for (const std::string &file : files) {
     readWholeFile(file, content);
     // Lengths first, so that no two file lists hash alike by concatenation.
-    update(std::to_string(file.size()) + ":" + file + ":" + std::to_string(content.size()) + ":");
-    update(content);
+    sha.update(std::to_string(file.size()) + ":" + file + ":" + std::to_string(content.size()) + ":");
+    sha.update(content);
   }
-  update("sigma-config:" + sigmaConfigText + "\ncpu:" + hostCpuKey() + "\nabi:" + std::to_string(RULEC_ABI_VERSION));
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &length);
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
+  sha.update(machineText(sigmaConfigText));
+  return sha.hex();
+}
+
+/// The stat index of a list of files: named by the list (and what else the
+/// key covers), so that each list keeps its own.
+std::string indexPath(const std::string &cacheDir, const std::vector<std::string> &files,
+                      const std::string &sigmaConfigText) {
+  Sha256 sha;
+  sha.update("stat index of:");
+  for (const std::string &file : files)
+    sha.update(std::to_string(file.size()) + ":" + file + ":");
+  sha.update(machineText(sigmaConfigText));
+  return cacheDir + "/" + sha.hex() + ".stamps";
+}
+
+// The index file: kMagic, the key (64 hex digits), the count of files
+// (uint64_t) and each file's stamp as five uint64_t (dev, ino, size, mtime,
+// ctime), native byte order: it never leaves the machine (the CPU is in its
+// name).
+constexpr std::string_view kMagic = "rulec stamps 1\n";
+constexpr size_t kKeyDigits = 64, kStampBytes = 5 * sizeof(uint64_t);
+
+void putStamp(const FileStamp &s, char *out) {
+  const uint64_t fields[5] = {s.dev, s.ino, s.size, static_cast<uint64_t>(s.mtimeNs), static_cast<uint64_t>(s.ctimeNs)};
+  std::memcpy(out, fields, kStampBytes);
+}
+
+/// The key the index at `path` keeps, when every one of `stamps` is as it
+/// keeps it; "" otherwise.
+std::string indexedKey(const std::string &path, const std::vector<FileStamp> &stamps) {
+  std::string text;
+  const size_t header = kMagic.size() + kKeyDigits + sizeof(uint64_t);
+  if (!readWholeFile(path, text) || text.size() != header + stamps.size() * kStampBytes ||
+      std::string_view(text).substr(0, kMagic.size()) != kMagic)
+    return "";
+  uint64_t n;
+  std::memcpy(&n, text.data() + kMagic.size() + kKeyDigits, sizeof n);
+  if (n != stamps.size())
+    return "";
+  char stamp[kStampBytes];
+  for (size_t i = 0; i < stamps.size(); ++i) {
+    if (!stamps[i].regular)
+      return "";
+    putStamp(stamps[i], stamp);
+    if (std::memcmp(stamp, text.data() + header + i * kStampBytes, kStampBytes) != 0)
+      return "";
   }
-  return out;
+  return text.substr(kMagic.size(), kKeyDigits);
+}
+
+/// Writes the index (under a temporary name, then renamed: concurrent runs
+/// never read half of one). A cache folder that cannot be written only
+/// costs the next start its time.
+void writeIndex(const std::string &cacheDir, const std::string &path, const std::string &key,
+                const std::vector<FileStamp> &stamps) {
+  std::string text(kMagic);
+  text += key;
+  const uint64_t n = stamps.size();
+  text.append(reinterpret_cast<const char *>(&n), sizeof n);
+  const size_t header = text.size();
+  text.resize(header + stamps.size() * kStampBytes);
+  for (size_t i = 0; i < stamps.size(); ++i)
+    putStamp(stamps[i], text.data() + header + i * kStampBytes);
+  ::mkdir(cacheDir.c_str(), 0755);
+  const std::string temporary = path + ".tmp" + std::to_string(::getpid());
+  std::ofstream out(temporary, std::ios::binary);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out || ::rename(temporary.c_str(), path.c_str()) != 0)
+    ::unlink(temporary.c_str());
+}
+
+} // namespace
+
+int64_t wallClockNs() {
+  struct timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+std::string cacheKey(const std::string &cacheDir, const std::vector<std::string> &files,
+                     const std::vector<FileStamp> &stamps, int64_t stampedFromNs, const std::string &sigmaConfigText) {
+  const std::string index = indexPath(cacheDir, files, sigmaConfigText);
+  if (std::string key = indexedKey(index, stamps); !key.empty())
+    return key;
+  const std::string key = contentKey(files, sigmaConfigText);
+  // Racily clean stamps are not kept: a change in the same clock tick as the
+  // stamp could leave every time as it was.
+  const int64_t trustedBefore = stampedFromNs - kRacySeconds * 1000000000;
+  if (std::all_of(stamps.begin(), stamps.end(), [&](const FileStamp &s) {
+        return s.regular && s.mtimeNs < trustedBefore && s.ctimeNs < trustedBefore;
+      }))
+    writeIndex(cacheDir, index, key, stamps);
+  return key;
 }
 
 } // namespace rulec::cli

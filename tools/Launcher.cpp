@@ -60,17 +60,27 @@ int main(int argc, char **argv) {
       std::cerr << "rulec: error: " << error << "\n";
       return kUsage;
     }
-    return runEvents(run, ReadyPack{loaded->info(), loaded->native(), false, false, false, started, started, started});
+    return runEvents(run, ReadyPack{.info = loaded->info(), .native = loaded->native(), .started = started});
   }
   if (!run.cache.empty() && run.pack.empty() && !run.rules.empty()) {
     std::vector<std::string> missing;
-    const std::vector<std::string> files = listRuleFiles(run.rules, missing);
+    std::vector<FileStamp> stamps;
+    const int64_t stampedFrom = wallClockNs();
+    const std::vector<std::string> files = listRuleFiles(run.rules, missing, &stamps);
     bool ruleErrors = false;
-    if (missing.empty())
-      if (std::unique_ptr<LoadedPack> loaded =
-              cachedPack(run, cacheKey(files, flags.sigmaConfig.empty() ? "" : readFile(flags.sigmaConfig)), ruleErrors))
-        return runEvents(run, ReadyPack{loaded->info(), loaded->native(), ruleErrors, false, false, started, started,
-                                        started});
+    if (missing.empty()) {
+      const std::string key = cacheKey(run.cache, files, stamps, stampedFrom,
+                                       flags.sigmaConfig.empty() ? "" : readFile(flags.sigmaConfig));
+      const Clock::time_point keyed = Clock::now();
+      if (std::unique_ptr<LoadedPack> loaded = cachedPack(run, key, ruleErrors))
+        return runEvents(run, ReadyPack{.info = loaded->info(),
+                                        .native = loaded->native(),
+                                        .ruleErrors = ruleErrors,
+                                        .cached = true,
+                                        .started = started,
+                                        .parsed = keyed,
+                                        .compiledAt = Clock::now()});
+    }
   }
   return handOver(argv); // rules to compile (or errors to report about them)
 }

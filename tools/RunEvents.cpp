@@ -333,6 +333,10 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
       std::cerr << "rulec: timing: compile = frontend " << seconds(started, pack.parsed) << " s + native code "
                 << seconds(pack.parsed, pack.compiledAt) << " s + runtime context " << seconds(pack.compiledAt, ready)
                 << " s\n";
+    if (pack.cached)
+      std::cerr << "rulec: timing: load = rule files " << seconds(started, pack.parsed) << " s + pack "
+                << seconds(pack.parsed, pack.compiledAt) << " s + runtime context " << seconds(pack.compiledAt, ready)
+                << " s\n";
     const LiteralMatcher::Counts &c = scanner.literalCounts();
     if (c.scans)
       std::cerr << "rulec: prefilter: " << static_cast<double>(c.candidates) / c.scans << " of " << info.rules.size()

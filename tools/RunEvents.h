@@ -31,6 +31,7 @@ struct ReadyPack {
   bool ruleErrors = false; ///< some rule had errors: the run ends with exit code 1
   bool compiled = false;   ///< compiled by this run (JIT, or for the cache): --timing says "compile"
   bool jit = false;        ///< compiled by the JIT: --timing splits the figure at parsed and compiledAt
+  bool cached = false;     ///< loaded from --cache: --timing splits the figure at parsed (rule files keyed) and compiledAt (pack open)
   Clock::time_point started, parsed, compiledAt;
 };
 

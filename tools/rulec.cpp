@@ -138,12 +138,17 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
 int loadCachedPack(const RunFlags &flags, std::unique_ptr<LoadedPack> &loaded, bool &ruleErrors, bool &compiled) {
   compiled = false;
   DiagnosticEngine pathErrors;
+  const int64_t stampedFrom = wallClockNs();
   const std::vector<std::string> files = collectRuleFiles(flags.rules, pathErrors);
   if (pathErrors.hasErrors()) {
     pathErrors.print(std::cerr);
     return kRuleErrors;
   }
-  const std::string key = cacheKey(files, sigmaConfigPath.empty() ? "" : readFile(sigmaConfigPath));
+  std::vector<FileStamp> stamps(files.size());
+  for (size_t i = 0; i < files.size(); ++i)
+    stampFile(files[i], stamps[i]); // a file gone since it was listed keeps a stamp that is never trusted
+  const std::string key =
+      cacheKey(flags.cache, files, stamps, stampedFrom, sigmaConfigPath.empty() ? "" : readFile(sigmaConfigPath));
   if ((loaded = cachedPack(flags, key, ruleErrors)))
     return kOk;
   const std::string base = flags.cache + "/" + key;
@@ -224,8 +229,14 @@ int runRun(const RunFlags &flags) {
   }
   const PackInfo &info = jit ? jit->info() : loaded->info();
   const NativePack native = jit ? NativePack{jit->eval(), jit->severity(), jit->column()} : loaded->native();
-  ReadyPack pack{info, native, diags.hasErrors() || cachedRuleErrors, jit || compiledForCache, bool(jit),
-                 started, parsed, compiled};
+  ReadyPack pack{.info = info,
+                 .native = native,
+                 .ruleErrors = diags.hasErrors() || cachedRuleErrors,
+                 .compiled = jit || compiledForCache,
+                 .jit = bool(jit),
+                 .started = started,
+                 .parsed = parsed,
+                 .compiledAt = compiled};
   return runEvents(flags, pack);
 }
 

@@ -1,5 +1,6 @@
 //===- Frontend.cpp -------------------------------------------------------===//
 #include "Frontend.h"
+#include "RegexGate.h"
 
 #include "RuleFiles.h"
 
@@ -226,6 +227,7 @@ Frontend runFrontend(const std::vector<std::string> &files, const FrontendOption
   ir::simplify(fe.pack);
   ir::assignLiteralSets(fe.pack);
   ir::assignPrefilters(fe.pack);
+  fe.pack.regexGate = planRegexGate(fe.pack.regexes, fe.pack.regexAtomsTested);
   return fe;
 }
 

@@ -212,7 +212,7 @@ PackInfo Pack::info() const {
   out.logTypes = logTypes;
   out.sets = sets;
   out.regexes = regexes;
-  out.regexAtomsTested = regexAtomsTested;
+  out.regexGate = regexGate;
   for (const Rule &r : rules)
     out.rules.push_back(r.info);
   for (const Correlation &c : correlations)

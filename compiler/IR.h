@@ -159,7 +159,11 @@ struct Pack {
   std::vector<Rule> rules;
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes;
-  std::vector<uint8_t> regexAtomsTested; ///< PackInfo::regexAtomsTested (Prefilter.h)
+  /// Per regex: 1 when every leaf of it tests its atoms' needle bits before
+  /// asking rulec_rt_regex_match (Prefilter.h), so the regex gate plans it
+  /// Always.
+  std::vector<uint8_t> regexAtomsTested;
+  std::vector<RegexGatePlan> regexGate; ///< PackInfo::regexGate (planRegexGate)
   std::vector<Correlation> correlations;
   std::vector<LiteralSet> literalSets;
 

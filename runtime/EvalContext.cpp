@@ -56,7 +56,7 @@ std::shared_ptr<const rulec::LiteralDatabases> buildLiterals(const rulec::PackIn
 } // namespace
 
 rulec_context::rulec_context(const rulec::PackInfo &p, std::shared_ptr<const rulec::LiteralDatabases> dbs)
-    : pack(p), sets(p.sets.size()), regexGate(p.regexes, p.regexAtomsTested),
+    : pack(p), sets(p.sets.size()), regexGate(p.regexes, p.regexGate),
       literals(dbs ? std::move(dbs) : buildLiterals(p)), regexes_(p.regexes.size()) {}
 
 const re2::RE2 &rulec_context::regex(uint32_t i) const {

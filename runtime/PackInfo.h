@@ -241,16 +241,30 @@ struct LiteralSet {
 /// needleBases(sets)[s] + i; the last entry is the number of bits.
 std::vector<uint32_t> needleBases(const std::vector<LiteralSet> &sets);
 
+/// How the regex gate (runtime/RegexGate.h) answers for one pattern: planned
+/// when the pack is compiled (planRegexGate), so that loading need not parse
+/// every pattern.
+struct RegexGatePlan {
+  enum class Kind : uint8_t {
+    Always,        ///< may match any text
+    NeedsNonAscii, ///< matches only a text with a byte >= 0x80
+    FewAtoms,      ///< a match holds an atom of each of `clauses`, each looked for
+    Filtered,      ///< FilteredRE2's condition over the scan of every such pattern's atoms
+  };
+  Kind kind = Kind::Always;
+  bool orNonAscii = false; ///< FewAtoms, Filtered: a text with a non-ASCII byte may match too
+  std::vector<std::vector<std::string>> clauses; ///< FewAtoms: smallest clauses first
+  bool operator==(const RegexGatePlan &) const = default;
+};
+
 struct PackInfo {
   std::vector<FieldSpec> fields;
   std::vector<std::string> logTypes;
   std::vector<RuleInfo> rules;
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes; ///< RE2 patterns, by the index the code passes
-  /// Per regex: 1 when every leaf of it tests its atoms' needle bits before
-  /// asking rulec_rt_regex_match (compiler/Prefilter.h), so the regex gate
-  /// (runtime/RegexGate.h) leaves it out.
-  std::vector<uint8_t> regexAtomsTested;
+  /// Per regex, or none (a pack built by hand: the gate plans for itself).
+  std::vector<RegexGatePlan> regexGate;
   std::vector<CorrelationSpec> correlations;
   std::vector<LiteralSet> literalSets;
 

@@ -250,7 +250,11 @@ void writePackInfo(Writer &w, const PackInfo &p) {
   w.vec(p.rules, writeRuleInfo);
   w.vec(p.sets, writeSetSpec);
   w.vec(p.regexes);
-  w.vec(p.regexAtomsTested, [](Writer &w, uint8_t b) { w.boolean(b); });
+  w.vec(p.regexGate, [](Writer &w, const RegexGatePlan &plan) {
+    w.enumeration(plan.kind);
+    w.boolean(plan.orNonAscii);
+    w.vec(plan.clauses, [](Writer &w, const std::vector<std::string> &clause) { w.vec(clause); });
+  });
   w.vec(p.correlations, writeCorrelationSpec);
   w.vec(p.literalSets, writeLiteralSet);
 }
@@ -260,11 +264,11 @@ void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.rules, "rules", readRuleInfo);
   r.vec(p.sets, "sets", readSetSpec);
   r.vec(p.regexes, "regexes");
-  r.vec(p.regexAtomsTested, "regexAtomsTested", [](Reader &r, uint8_t &b) {
-    bool v = false;
-    r.boolean(v, "");
-    b = v;
-  });
+  r.vec(p.regexGate, "regexGate", [](Reader &r, RegexGatePlan &plan) {
+    r.enumeration(plan.kind, RegexGatePlan::Kind::Filtered, "kind");
+    r.boolean(plan.orNonAscii, "orNonAscii");
+    r.vec(plan.clauses, "clauses", [](Reader &r, std::vector<std::string> &clause) { r.vec(clause, ""); }, 4);
+  }, 6);
   r.vec(p.correlations, "correlations", readCorrelationSpec);
   r.vec(p.literalSets, "literalSets", readLiteralSet);
 }

@@ -116,52 +116,67 @@ RegexRequirement regexRequirement(const std::string &pattern, int minAtomLength)
   return out;
 }
 
-RegexGate::RegexGate(std::vector<std::string> patterns, std::vector<uint8_t> skip)
-    : patterns_(std::move(patterns)), skip_(std::move(skip)) {}
-
-void RegexGate::build() {
-  built_ = true;
-  const std::vector<std::string> &patterns = patterns_;
-  filter_ = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
-  filterId_.assign(patterns.size(), kAlways);
-  orNonAscii_.assign(patterns.size(), 0);
-  re2::RE2::Options options;
-  options.set_log_errors(false);
+std::vector<RegexGatePlan> planRegexGate(const std::vector<std::string> &patterns, const std::vector<uint8_t> &skip) {
+  using Kind = RegexGatePlan::Kind;
+  std::vector<RegexGatePlan> plans(patterns.size());
   for (size_t i = 0; i < patterns.size(); ++i) {
-    if (i < skip_.size() && skip_[i])
+    if (i < skip.size() && skip[i])
       continue;
+    RegexGatePlan &plan = plans[i];
     // The pattern's own atoms first, to decide whether it can be gated.
     RegexRequirement need = regexRequirement(patterns[i], kMinAtomLength);
-    int id = 0;
     if (!need.clauses.empty() && need.atoms() <= kFewAtoms) {
       // Cheaper to look for each than to scan for every pattern's atoms.
       // Clauses of shorter atoms hold too (`"(?:\{\d\})+"\s*-f` needs "-f"
       // besides one of "{0}".."{9}"): the smallest clauses are tried first.
       RegexRequirement shorter = regexRequirement(patterns[i], 1);
-      std::vector<std::vector<std::string>> clauses = std::move(need.clauses);
+      plan.clauses = std::move(need.clauses);
       for (auto &clause : shorter.clauses)
-        if (clause.size() <= 2 && std::find(clauses.begin(), clauses.end(), clause) == clauses.end())
-          clauses.push_back(std::move(clause));
-      std::stable_sort(clauses.begin(), clauses.end(), [](const auto &a, const auto &b) { return a.size() < b.size(); });
-      filterId_[i] = kFewAtoms_;
-      orNonAscii_[i] = need.orNonAscii || shorter.orNonAscii;
-      fewAtoms_.emplace(i, std::move(clauses));
+        if (clause.size() <= 2 && std::find(plan.clauses.begin(), plan.clauses.end(), clause) == plan.clauses.end())
+          plan.clauses.push_back(std::move(clause));
+      std::stable_sort(plan.clauses.begin(), plan.clauses.end(),
+                       [](const auto &a, const auto &b) { return a.size() < b.size(); });
+      plan.kind = Kind::FewAtoms;
+      plan.orNonAscii = need.orNonAscii || shorter.orNonAscii;
     } else if (!need.clauses.empty()) {
-      if (filter_->Add(patterns[i], options, &id) != re2::RE2::NoError)
-        continue;
-      filterId_[i] = id;
-      orNonAscii_[i] = need.orNonAscii;
-      ++gated_;
+      plan.kind = Kind::Filtered;
+      plan.orNonAscii = need.orNonAscii;
     } else if (need.orNonAscii) {
-      filterId_[i] = kNeedsNonAscii;
+      plan.kind = Kind::NeedsNonAscii;
     } else if (RegexRequirement shorter = regexRequirement(patterns[i], 1);
                !shorter.clauses.empty() && shorter.atoms() <= kFewAtoms) {
       // Atoms of 1 or 2 bytes ("`" of a PowerShell backtick pattern): rare
       // in most texts.
-      filterId_[i] = kFewAtoms_;
-      orNonAscii_[i] = shorter.orNonAscii;
-      fewAtoms_.emplace(i, std::move(shorter.clauses));
+      plan.kind = Kind::FewAtoms;
+      plan.orNonAscii = shorter.orNonAscii;
+      plan.clauses = std::move(shorter.clauses);
     }
+  }
+  return plans;
+}
+
+RegexGate::RegexGate(std::vector<std::string> patterns, std::vector<RegexGatePlan> plans)
+    : patterns_(std::move(patterns)), plans_(std::move(plans)) {
+  if (plans_.size() != patterns_.size())
+    plans_ = planRegexGate(patterns_);
+}
+
+void RegexGate::build() {
+  built_ = true;
+  filter_ = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
+  filterId_.assign(patterns_.size(), -1);
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  for (size_t i = 0; i < patterns_.size(); ++i) {
+    int id = 0;
+    if (plans_[i].kind != RegexGatePlan::Kind::Filtered)
+      continue;
+    if (filter_->Add(patterns_[i], options, &id) != re2::RE2::NoError) {
+      plans_[i].kind = RegexGatePlan::Kind::Always;
+      continue;
+    }
+    filterId_[i] = id;
+    ++gated_;
   }
   scans_.resize(kScansKept);
   if (!gated_)
@@ -200,28 +215,34 @@ RegexGate::Scan &RegexGate::scan(std::string_view text) {
 }
 
 bool RegexGate::mayMatch(uint32_t index, std::string_view text) {
-  if (index < skip_.size() && skip_[index])
+  using Kind = RegexGatePlan::Kind;
+  const RegexGatePlan &plan = plans_[index];
+  switch (plan.kind) {
+  case Kind::Always:
     return true;
-  if (!built_)
-    build();
-  const int id = filterId_[index];
-  if (id == kAlways)
-    return true;
-  if (id == kFewAtoms_) {
-    if (orNonAscii_[index] && hasNonAsciiByte(text))
+  case Kind::FewAtoms:
+    if (plan.orNonAscii && hasNonAsciiByte(text))
       return true;
-    for (const std::vector<std::string> &clause : fewAtoms_.at(index))
+    for (const std::vector<std::string> &clause : plan.clauses)
       if (std::none_of(clause.begin(), clause.end(), [&](const std::string &atom) {
             return rulec_rt_icontains(text.data(), static_cast<uint32_t>(text.size()), atom.data(),
                                       static_cast<uint32_t>(atom.size()));
           }))
         return false;
     return true;
+  case Kind::NeedsNonAscii:
+    return hasNonAsciiByte(text);
+  case Kind::Filtered:
+    break;
   }
+  if (!built_)
+    build();
+  if (plan.kind != Kind::Filtered)
+    return true; // RE2 refused it after all
   const Scan &s = scan(text);
-  if (id == kNeedsNonAscii || (orNonAscii_[index] && s.nonAscii))
-    return s.nonAscii;
-  return s.mayMatch[static_cast<size_t>(id)] != 0;
+  if (plan.orNonAscii && s.nonAscii)
+    return true;
+  return s.mayMatch[static_cast<size_t>(filterId_[index])] != 0;
 }
 
 } // namespace rulec

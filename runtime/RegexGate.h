@@ -25,11 +25,18 @@
 // backtick pattern). Other patterns, and those without atoms, always run. regexRequirement says
 // which case a pattern is; the prefilter (compiler/Prefilter.h) uses it too.
 //
+// Deciding the case of each pattern parses it with RE2 two to four times:
+// ~25 ms for the ~760 gated patterns of 3000 SigmaHQ rules, most of a second
+// start with the cache. So the compiler plans the gate (planRegexGate) and
+// the pack keeps the plans (PackInfo::regexGate); loading only builds the
+// FilteredRE2 of the patterns planned for it.
+//
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "PackInfo.h"
+
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,14 +68,20 @@ struct RegexRequirement {
 /// known for a pattern RE2 refuses.
 RegexRequirement regexRequirement(const std::string &pattern, int minAtomLength);
 
+/// The plans of `patterns` (PackInfo::regexes); those with `skip[index]` set
+/// (their leaves test atoms themselves: PackInfo's regexAtomsTested) are
+/// Always.
+std::vector<RegexGatePlan> planRegexGate(const std::vector<std::string> &patterns,
+                                         const std::vector<uint8_t> &skip = {});
+
 class RegexGate {
 public:
-  /// Gates the pack's regular expressions (PackInfo::regexes, by index),
-  /// but those with `skip[index]` set (their leaves test atoms themselves:
-  /// PackInfo::regexAtomsTested), which always may match. The gate is built
-  /// on the first question: packs whose regexes are all skipped, or never
-  /// reached, pay nothing.
-  explicit RegexGate(std::vector<std::string> patterns, std::vector<uint8_t> skip = {});
+  /// Gates the pack's regular expressions (PackInfo::regexes, by index) as
+  /// `plans` say (PackInfo::regexGate); without a plan for each pattern (a
+  /// pack built by hand) it plans them itself. FilteredRE2 is built on the
+  /// first question: packs whose regexes are never reached pay nothing.
+  RegexGate(std::vector<std::string> patterns, std::vector<RegexGatePlan> plans);
+  explicit RegexGate(std::vector<std::string> patterns) : RegexGate(std::move(patterns), {}) {}
   ~RegexGate();
   RegexGate(const RegexGate &) = delete;
   RegexGate &operator=(const RegexGate &) = delete;
@@ -92,15 +105,11 @@ private:
   void build();
 
   std::vector<std::string> patterns_;
-  std::vector<uint8_t> skip_;
+  std::vector<RegexGatePlan> plans_;
   bool built_ = false;
 
   std::unique_ptr<re2::FilteredRE2> filter_;
-  static constexpr int kAlways = -1, kNeedsNonAscii = -2, kFewAtoms_ = -3;
-  std::vector<int> filterId_; ///< by pattern index: its filter id, or one of the above
-  /// kFewAtoms_: a match holds one atom of each clause.
-  std::map<size_t, std::vector<std::vector<std::string>>> fewAtoms_;
-  std::vector<uint8_t> orNonAscii_; ///< by pattern index: a non-ASCII text may match it too
+  std::vector<int> filterId_; ///< by pattern index: its filter id (Filtered), else -1
   size_t gated_ = 0; ///< patterns in filter_
   std::unique_ptr<SubstringScanner> atoms_; ///< every atom of the gated patterns
   std::string folded_;

@@ -116,10 +116,14 @@ void expectSame(const LiteralSet &a, const LiteralSet &b, const std::string &at)
   const auto &[slot, kind, needles] = a;
   SAME(slot); SAME(kind); SAME(needles);
 }
+void expectSame(const RegexGatePlan &a, const RegexGatePlan &b, const std::string &at) {
+  const auto &[kind, orNonAscii, clauses] = a;
+  SAME(kind); SAME(orNonAscii); SAME(clauses);
+}
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
-  const auto &[fields, logTypes, rules, sets, regexes, regexAtomsTested, correlations, literalSets] = a;
-  SAME(fields); SAME(logTypes); SAME(rules); SAME(sets); SAME(regexes); SAME(regexAtomsTested); SAME(correlations);
+  const auto &[fields, logTypes, rules, sets, regexes, regexGate, correlations, literalSets] = a;
+  SAME(fields); SAME(logTypes); SAME(rules); SAME(sets); SAME(regexes); SAME(regexGate); SAME(correlations);
   SAME(literalSets);
 }
 
@@ -204,7 +208,9 @@ PackInfo fullPack() {
     p.rules.push_back(fullRule(kind, n++));
   p.sets = {{"admins", kMax64}, {"", -1}};
   p.regexes = {"^a.*b$", "(?i)x\\d+", ""};
-  p.regexAtomsTested = {1, 0, 1};
+  using Plan = RegexGatePlan;
+  p.regexGate = {Plan{Plan::Kind::FewAtoms, true, {{"a"}, {"bb", "ccc"}}}, Plan{Plan::Kind::Filtered, false, {}},
+                 Plan{Plan::Kind::NeedsNonAscii, false, {}}};
 
   using C = CorrelationSpec;
   for (C::Type type : {C::Type::EventCount, C::Type::ValueCount, C::Type::Temporal, C::Type::TemporalOrdered}) {
@@ -290,7 +296,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 8 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\6\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\7\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -379,11 +385,11 @@ TEST(PackSerialization, RejectsBadMagic) {
 
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
-  bytes[8] = 7;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 7 (this build reads version 6)");
+  bytes[8] = 6;
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 7)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 6)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 7)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -403,7 +409,7 @@ TEST(PackSerialization, RejectsEveryTruncation) {
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 26)),
             "pack metadata truncated at byte 20 reading logTypes[0]: length 3, only 2 bytes left");
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 40)),
-            "pack metadata truncated at byte 39 reading regexAtomsTested");
+            "pack metadata truncated at byte 39 reading regexGate");
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 44)),
             "pack metadata truncated at byte 43 reading correlations");
 }

@@ -93,6 +93,35 @@ TEST(RegexGate, WhichPatternsAreGated) {
   EXPECT_TRUE(gate.mayMatch(3, "\u212Aernel32"));
 }
 
+TEST(RegexGate, PlansKeptInAPackAnswerAsPlannedAtLoad) {
+  // The compiler plans (planRegexGate) and the pack keeps the plans; a gate
+  // given them answers as one that plans for itself, without parsing the
+  // patterns it looks for atoms of. Skipped patterns (their leaves test
+  // their atoms) are Always; plans of another count are not trusted.
+  using Kind = rulec::RegexGatePlan::Kind;
+  std::vector<uint8_t> skip(kPatterns.size(), 0);
+  skip[2] = 1;
+  const auto plans = rulec::planRegexGate(kPatterns, skip);
+  ASSERT_EQ(plans.size(), kPatterns.size());
+  EXPECT_EQ(plans[2].kind, Kind::Always);
+  EXPECT_EQ(plans[0].kind, Kind::FewAtoms);
+  EXPECT_EQ(plans[6].kind, Kind::NeedsNonAscii);
+  RegexGate planned(kPatterns, plans), self(kPatterns), shortPlans(kPatterns, {plans[0]});
+  const std::vector<std::string> texts = {"nothing relevant here", "certutil -urlcache", "a`b`c", "a Ο b",
+                                          "$VerbosePreference.ToString(", "\\cmd.exe /c whoami"};
+  for (const std::string &text : texts) {
+    planned.beginEvent();
+    self.beginEvent();
+    shortPlans.beginEvent();
+    for (uint32_t i = 0; i < kPatterns.size(); ++i) {
+      EXPECT_EQ(planned.mayMatch(i, text), i == 2 || self.mayMatch(i, text)) << kPatterns[i] << " on " << text;
+      EXPECT_EQ(shortPlans.mayMatch(i, text), self.mayMatch(i, text)) << kPatterns[i] << " on " << text;
+    }
+  }
+  EXPECT_TRUE(planned.mayMatch(2, "nothing relevant here"));
+  EXPECT_FALSE(self.mayMatch(2, "nothing relevant here"));
+}
+
 } // namespace
 
 namespace {

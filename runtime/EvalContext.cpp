@@ -16,14 +16,80 @@ std::string lowered(std::string_view s) {
 }
 } // namespace
 
+namespace {
+bool isTermByte(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+size_t termEnd(std::string_view s, size_t from) {
+  while (from < s.size() && isTermByte(s[from]))
+    ++from;
+  return from;
+}
+char foldByte(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+/// Whether `text` folds (ASCII lower case, as rulec_rt_has) to `folded`.
+bool foldsTo(std::string_view text, std::string_view folded) {
+  for (size_t i = 0; i < folded.size(); ++i)
+    if (foldByte(text[i]) != folded[i])
+      return false;
+  return true;
+}
+} // namespace
+
 void StringSet::insert(std::string_view value, int64_t eventTime) {
   auto put = [&](std::unordered_map<std::string, int64_t> &map, std::string key) {
     auto [it, inserted] = map.emplace(std::move(key), eventTime);
     if (!inserted)
       it->second = std::max(it->second, eventTime);
+    return std::pair{&*it, inserted};
   };
   put(exact_, std::string(value));
-  put(folded_, lowered(value));
+  const auto [member, added] = put(folded_, lowered(value));
+  if (!added)
+    return;
+  const std::string_view text = member->first;
+  const size_t lead = termEnd(text, 0);
+  if (lead == 0)
+    untermed_.push_back(member);
+  else
+    byLeadingTerm_[std::string(text.substr(0, lead))].push_back(member);
+}
+
+bool StringSet::hasAny(std::string_view s, int64_t since) const {
+  auto has = [&](const Member *m) {
+    return m->second >= since && rulec_rt_has(s.data(), static_cast<uint32_t>(s.size()), m->first.data(),
+                                              static_cast<uint32_t>(m->first.size()), 0);
+  };
+  if (std::any_of(untermed_.begin(), untermed_.end(), has))
+    return true;
+  if (byLeadingTerm_.empty())
+    return false;
+  for (size_t start = 0; start < s.size();) {
+    if (!isTermByte(s[start])) {
+      ++start;
+      continue;
+    }
+    const size_t end = termEnd(s, start);
+    term_.assign(s.data() + start, end - start);
+    for (char &c : term_)
+      c = foldByte(c);
+    if (auto it = byLeadingTerm_.find(term_); it != byLeadingTerm_.end()) {
+      // Each member starts with this term: it matches here when the rest of
+      // it follows (ignoring ASCII case) and, if it ends with a term byte,
+      // no term byte follows it.
+      const std::string_view rest = s.substr(start);
+      for (const Member *m : it->second) {
+        const std::string &text = m->first;
+        if (m->second < since || text.size() > rest.size())
+          continue;
+        if (isTermByte(text.back()) && text.size() < rest.size() && isTermByte(rest[text.size()]))
+          continue;
+        if (foldsTo(rest, text))
+          return true;
+      }
+    }
+    start = end;
+  }
+  return false;
 }
 
 bool StringSet::match(std::string_view s, uint32_t mode, int64_t since) const {
@@ -35,12 +101,7 @@ bool StringSet::match(std::string_view s, uint32_t mode, int64_t since) const {
     auto it = folded_.find(lowered(s));
     return it != folded_.end() && it->second >= since;
   }
-  for (const auto &[member, time] : folded_)
-    if (time >= since &&
-        rulec_rt_has(s.data(), static_cast<uint32_t>(s.size()), member.data(),
-                     static_cast<uint32_t>(member.size()), 0))
-      return true;
-  return false;
+  return hasAny(s, since);
 }
 
 } // namespace rulec

@@ -28,6 +28,15 @@ namespace rulec {
 
 /// The members of one let-table set, each with the newest event time that
 /// added it (for streaming retention).
+///
+/// has_any tests each member as a `has` term (docs/kql.md). A member that
+/// starts with a term character (an ASCII letter or digit) can only match
+/// where a term of the string starts, and that term is then exactly the
+/// member's leading term (its maximal run of term characters): a longer term
+/// would leave no boundary after it. So members are indexed by their leading
+/// term, and a string looks up each of its own terms: the cost follows the
+/// string, not the set. Members that start with another byte (or are empty)
+/// are tried one by one.
 class StringSet {
 public:
   void insert(std::string_view value, int64_t eventTime);
@@ -38,8 +47,16 @@ public:
   const std::unordered_map<std::string, int64_t> &members() const { return exact_; }
 
 private:
+  using Member = std::pair<const std::string, int64_t>; ///< a folded member and its time
+  bool hasAny(std::string_view s, int64_t since) const;
+
   std::unordered_map<std::string, int64_t> exact_;
   std::unordered_map<std::string, int64_t> folded_; ///< lower-case members, for in~ and has_any
+  /// has_any: folded members by leading term (nodes of folded_: their
+  /// addresses stay put as it grows).
+  std::unordered_map<std::string, std::vector<const Member *>> byLeadingTerm_;
+  std::vector<const Member *> untermed_; ///< members without a leading term
+  mutable std::string term_;             ///< a term of the string being matched, folded
 };
 
 } // namespace rulec

@@ -1097,6 +1097,10 @@ std::unique_ptr<TargetMachine> createHostTargetMachine() {
   return std::move(*tm);
 }
 
+OptLevel jitOptLevel(const ir::Pack &pack) {
+  return pack.rules.size() < kLargePackRules ? OptLevel::Quick : OptLevel::None;
+}
+
 void optimize(Module &module, TargetMachine &tm, OptLevel level) {
   module.setTargetTriple(tm.getTargetTriple().str());
   module.setDataLayout(tm.createDataLayout());

@@ -22,27 +22,12 @@ JitPack::~JitPack() = default;
 
 namespace {
 
-/// A pack of this many rules or more compiles as several modules on several
-/// threads (codegen::Part) and without IR passes; smaller ones as one module
-/// on this thread after the quick pipeline.
-constexpr size_t kParallelRules = 64;
-
-/// The IR passes the JIT runs on `pack`. OptLevel::None for large packs:
-/// when it came in, 3000 SigmaHQ rules compiled in 1.3 s instead of 2.1 s
-/// (one core), and the 1183-rule pack scans as fast (its hot code is in the
-/// runtime). Small
-/// packs keep the quick pipeline, which makes the Netskope pack of 9 Panther
-/// rules scan 6% faster.
-codegen::OptLevel jitOptLevel(const ir::Pack &pack) {
-  return pack.rules.size() < kParallelRules ? codegen::OptLevel::Quick : codegen::OptLevel::None;
-}
-
 /// Machine code at CodeGenOptLevel::None (fast instruction selection and
 /// register allocation): with the O2 pipeline, 3000 SigmaHQ rules JIT in
 /// 11.5 s instead of 31.6 s (the other core busy), and the scan is as fast
 /// (1, 10 and 1183 rule packs within noise): the hot code is in the
-/// runtime's helpers, and the rules' own code is branches and calls. AOT
-/// packs (Aot.cpp) keep the default level; they are compiled once.
+/// runtime's helpers, and the rules' own code is branches and calls. Small
+/// AOT packs (Aot.cpp) keep the default level; they are compiled once.
 Expected<orc::JITTargetMachineBuilder> jitMachine() {
   codegen::initializeNativeTarget();
   auto machine = orc::JITTargetMachineBuilder::detectHost();
@@ -79,7 +64,7 @@ Expected<std::vector<std::unique_ptr<MemoryBuffer>>> compileParts(const ir::Pack
       LLVMContext ctx;
       ctx.setDiscardValueNames(true);
       std::unique_ptr<Module> module = codegen::generate(pack, ctx, {index, count});
-      codegen::optimize(*module, **tm, jitOptLevel(pack));
+      codegen::optimize(*module, **tm, codegen::jitOptLevel(pack));
       auto object = orc::SimpleCompiler(**tm)(*module);
       if (!object) {
         errors[index] = toString(object.takeError());
@@ -100,7 +85,7 @@ Expected<std::vector<std::unique_ptr<MemoryBuffer>>> compileParts(const ir::Pack
 std::unique_ptr<Module> buildOptimizedModule(const ir::Pack &pack, LLVMContext &ctx) {
   std::unique_ptr<TargetMachine> tm = codegen::createHostTargetMachine();
   std::unique_ptr<Module> module = codegen::generate(pack, ctx);
-  codegen::optimize(*module, *tm, jitOptLevel(pack));
+  codegen::optimize(*module, *tm, codegen::jitOptLevel(pack));
   return module;
 }
 
@@ -147,7 +132,7 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   main.addGenerator(std::move(*process));
 
   const unsigned threads = compilerThreads();
-  if (pack.rules.size() < kParallelRules || threads == 1) {
+  if (pack.rules.size() < codegen::kLargePackRules || threads == 1) {
     auto ctx = std::make_unique<LLVMContext>();
     ctx->setDiscardValueNames(true); // names only serve --emit=llvm; they cost compile time
     std::unique_ptr<Module> module = buildOptimizedModule(pack, *ctx);

@@ -170,6 +170,7 @@ int loadCachedPack(const RunFlags &flags, std::unique_ptr<LoadedPack> &loaded, b
   options.kind = AotOptions::Kind::SharedObject;
   options.output = base + ".so.tmp" + std::to_string(::getpid());
   options.cpu = "native";
+  options.asJit = true; // this run waits for it
   std::ofstream diag(base + ".diag.tmp" + std::to_string(::getpid()));
   diag << (diags.hasErrors() ? "errors" : "clean") << "\n" << text.str();
   diag.close();

@@ -55,10 +55,11 @@ void initializeNativeTarget();
 std::unique_ptr<llvm::TargetMachine> createHostTargetMachine();
 
 /// A pack of this many rules or more is large: the JIT compiles it as several
-/// parts on several threads (Jit.cpp), and both the JIT and AOT packs give it
-/// no IR passes and fast instruction selection (OptLevel::None,
-/// CodeGenOptLevel::None). Its scan is as fast: the hot code is in the
-/// runtime's helpers, and the rules' own code is branches and calls.
+/// parts on several threads (Jit.cpp), and neither the JIT nor AOT packs give
+/// it IR passes (OptLevel::None). Its scan is as fast: the hot code is in the
+/// runtime's helpers, and the rules' own code is branches and calls. (Fast
+/// instruction selection, CodeGenOptLevel::None, is the JIT's for any pack,
+/// and AOT packs' only with AotOptions::asJit.)
 inline constexpr size_t kLargePackRules = 64;
 
 /// How much IR optimization a module gets before machine code.

@@ -26,8 +26,9 @@ namespace {
 /// register allocation): with the O2 pipeline, 3000 SigmaHQ rules JIT in
 /// 11.5 s instead of 31.6 s (the other core busy), and the scan is as fast
 /// (1, 10 and 1183 rule packs within noise): the hot code is in the
-/// runtime's helpers, and the rules' own code is branches and calls. Small
-/// AOT packs (Aot.cpp) keep the default level; they are compiled once.
+/// runtime's helpers, and the rules' own code is branches and calls. AOT
+/// packs (Aot.cpp) keep the default level, they are compiled once; but those
+/// of `run --cache` (AotOptions::asJit), whose first start waits for them.
 Expected<orc::JITTargetMachineBuilder> jitMachine() {
   codegen::initializeNativeTarget();
   auto machine = orc::JITTargetMachineBuilder::detectHost();

@@ -39,6 +39,13 @@ namespace rulec {
 /// are tried one by one.
 class StringSet {
 public:
+  StringSet() = default;
+  // The index points into folded_'s nodes: a move keeps them, a copy would not.
+  StringSet(StringSet &&) = default;
+  StringSet &operator=(StringSet &&) = default;
+  StringSet(const StringSet &) = delete;
+  StringSet &operator=(const StringSet &) = delete;
+
   void insert(std::string_view value, int64_t eventTime);
   /// RULEC_SET_* match of `s` against the members added at or after `since`.
   bool match(std::string_view s, uint32_t mode, int64_t since) const;
@@ -56,7 +63,9 @@ private:
   /// addresses stay put as it grows).
   std::unordered_map<std::string, std::vector<const Member *>> byLeadingTerm_;
   std::vector<const Member *> untermed_; ///< members without a leading term
-  mutable std::string term_;             ///< a term of the string being matched, folded
+  /// A term of the string being matched, folded: match() is const but not
+  /// for two threads at once (a context, and its sets, is one thread's).
+  mutable std::string term_;
 };
 
 } // namespace rulec

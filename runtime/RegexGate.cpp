@@ -155,9 +155,26 @@ std::vector<RegexGatePlan> planRegexGate(const std::vector<std::string> &pattern
   return plans;
 }
 
+namespace {
+
+/// Whether `plan` can be what planRegexGate made: a plan that is not would
+/// rule out matches (a FewAtoms clause without atoms is never met, an
+/// upper-case atom never found in a folded search).
+bool wellFormed(const RegexGatePlan &plan) {
+  if (plan.kind != RegexGatePlan::Kind::FewAtoms)
+    return plan.clauses.empty();
+  return !plan.clauses.empty() && std::all_of(plan.clauses.begin(), plan.clauses.end(), [](const auto &clause) {
+    return !clause.empty() && std::all_of(clause.begin(), clause.end(), [](const std::string &atom) {
+      return !atom.empty() && std::none_of(atom.begin(), atom.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    });
+  });
+}
+
+} // namespace
+
 RegexGate::RegexGate(std::vector<std::string> patterns, std::vector<RegexGatePlan> plans)
     : patterns_(std::move(patterns)), plans_(std::move(plans)) {
-  if (plans_.size() != patterns_.size())
+  if (plans_.size() != patterns_.size() || !std::all_of(plans_.begin(), plans_.end(), wellFormed))
     plans_ = planRegexGate(patterns_);
 }
 

@@ -77,9 +77,11 @@ std::vector<RegexGatePlan> planRegexGate(const std::vector<std::string> &pattern
 class RegexGate {
 public:
   /// Gates the pack's regular expressions (PackInfo::regexes, by index) as
-  /// `plans` say (PackInfo::regexGate); without a plan for each pattern (a
-  /// pack built by hand) it plans them itself. FilteredRE2 is built on the
-  /// first question: packs whose regexes are never reached pay nothing.
+  /// `plans` say (PackInfo::regexGate); without a well-formed plan for each
+  /// pattern (a pack built by hand, or damaged: a FewAtoms clause without
+  /// atoms, an empty or upper-case atom, clauses on another kind) it plans
+  /// them all itself, here. FilteredRE2 is built on the first question that
+  /// needs it: packs whose Filtered patterns are never reached pay nothing.
   RegexGate(std::vector<std::string> patterns, std::vector<RegexGatePlan> plans);
   explicit RegexGate(std::vector<std::string> patterns) : RegexGate(std::move(patterns), {}) {}
   ~RegexGate();

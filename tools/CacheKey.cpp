@@ -134,12 +134,27 @@ std::string indexedKey(const std::string &path, const std::vector<FileStamp> &st
     if (std::memcmp(stamp, text.data() + header + i * kStampBytes, kStampBytes) != 0)
       return "";
   }
-  return text.substr(kMagic.size(), kKeyDigits);
+  std::string key = text.substr(kMagic.size(), kKeyDigits);
+  // The key names files in the cache folder: only what contentKey makes.
+  if (!std::all_of(key.begin(), key.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+    return "";
+  return key;
+}
+
+/// Whether every stamp is older than kRacySeconds before `nowNs`: a change
+/// in the same clock tick as a stamp could leave all its times as they were.
+bool allTrusted(const std::vector<FileStamp> &stamps, int64_t nowNs) {
+  const int64_t before = nowNs - kRacySeconds * 1000000000;
+  return std::all_of(stamps.begin(), stamps.end(),
+                     [&](const FileStamp &s) { return s.regular && s.mtimeNs < before && s.ctimeNs < before; });
 }
 
 /// Writes the index (under a temporary name, then renamed: concurrent runs
-/// never read half of one). A cache folder that cannot be written only
-/// costs the next start its time.
+/// never read half of one) when its stamps may be trusted by the clock of
+/// the cache folder's file system too (the temporary file's own times, as
+/// git's index file's): rules and cache on one network file system whose
+/// server's clock lags this machine's are then still judged by that clock.
+/// A cache folder that cannot be written only costs the next start its time.
 void writeIndex(const std::string &cacheDir, const std::string &path, const std::string &key,
                 const std::vector<FileStamp> &stamps) {
   std::string text(kMagic);
@@ -155,7 +170,9 @@ void writeIndex(const std::string &cacheDir, const std::string &path, const std:
   std::ofstream out(temporary, std::ios::binary);
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
-  if (!out || ::rename(temporary.c_str(), path.c_str()) != 0)
+  FileStamp written;
+  if (!out || !stampFile(temporary, written) || !allTrusted(stamps, written.mtimeNs) ||
+      ::rename(temporary.c_str(), path.c_str()) != 0)
     ::unlink(temporary.c_str());
 }
 
@@ -173,12 +190,7 @@ std::string cacheKey(const std::string &cacheDir, const std::vector<std::string>
   if (std::string key = indexedKey(index, stamps); !key.empty())
     return key;
   const std::string key = contentKey(files, sigmaConfigText);
-  // Racily clean stamps are not kept: a change in the same clock tick as the
-  // stamp could leave every time as it was.
-  const int64_t trustedBefore = stampedFromNs - kRacySeconds * 1000000000;
-  if (std::all_of(stamps.begin(), stamps.end(), [&](const FileStamp &s) {
-        return s.regular && s.mtimeNs < trustedBefore && s.ctimeNs < trustedBefore;
-      }))
+  if (allTrusted(stamps, stampedFromNs)) // racily clean stamps are not kept
     writeIndex(cacheDir, index, key, stamps);
   return key;
 }

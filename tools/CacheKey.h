@@ -13,8 +13,10 @@
 // stamps as it did, the key is taken from the index without reading them.
 // A stamp is only kept when the file's modification and status-change
 // times are older than kRacySeconds before it was stamped (git's "racily
-// clean" entries): a file changed after it was stamped then has other
-// times, whatever the clock's granularity. docs/api.md says more.
+// clean" entries), by this machine's clock and by the cache folder's file
+// system's (the index file's own time, as git's): a file changed after it
+// was stamped then has other times, whatever the clock's granularity.
+// docs/api.md says more, and what this assumes of the clocks.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

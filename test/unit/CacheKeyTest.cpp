@@ -16,7 +16,9 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <sys/stat.h>
 #include <vector>
 
@@ -31,8 +33,8 @@ constexpr int64_t kSecond = 1000000000;
 class CacheKeyTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    char name[] = "/tmp/rulec-cachekey-XXXXXX";
-    ASSERT_NE(::mkdtemp(name), nullptr);
+    std::string name = ::testing::TempDir() + "rulec-cachekey-XXXXXX";
+    ASSERT_NE(::mkdtemp(name.data()), nullptr);
     root_ = name;
     cache_ = root_ + "/cache";
   }
@@ -69,6 +71,14 @@ protected:
     return cacheKey(elsewhere, files, stamps, 0, sigma); // stamped at 1970: nothing is trusted, no index written
   }
 
+  /// Waits until the files written so far are no longer racily clean: their
+  /// status-change times (which no program can set back) are then more than
+  /// kRacySeconds old, by this machine's clock and the file system's.
+  static void settle() {
+    struct timespec wait = {kRacySeconds, 200000000};
+    ::nanosleep(&wait, nullptr);
+  }
+
   size_t indexes() const {
     size_t n = 0;
     if (fs::exists(cache_))
@@ -77,61 +87,87 @@ protected:
     return n;
   }
 
-  /// Overwrites every index in the cache folder with `text`.
-  void damageIndexes(const std::string &text) {
+  /// The one index in the cache folder.
+  std::string indexPath() const {
     for (const auto &entry : fs::directory_iterator(cache_))
-      std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << text;
+      if (entry.path().extension() == ".stamps")
+        return entry.path().string();
+    ADD_FAILURE() << "no index";
+    return "";
+  }
+  std::string readIndex() const {
+    std::ifstream in(indexPath(), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  void writeIndex(const std::string &text) const {
+    std::ofstream(indexPath(), std::ios::binary | std::ios::trunc) << text;
   }
 
   std::string root_, cache_;
   int fresh_ = 0;
 };
 
-// Nothing stamped in the future of its stamp: trust files older than 2020.
-const int64_t kLater = wallClockNs() + 3600 * kSecond;
+// Where the index keeps the key (tools/CacheKey.cpp: after its magic line).
+constexpr size_t kKeyAt = std::string_view("rulec stamps 1\n").size(), kKeyDigits = 64;
 
 TEST_F(CacheKeyTest, IndexGivesTheKeyOfTheBytes) {
   const std::string a = write("a.yml", "title: a\n", 1500000000);
   const std::string b = write("b.yml", "title: b\n", 1500000000);
+  settle();
   const std::string expected = bytesKey({a, b});
   EXPECT_EQ(indexes(), 0u);
-  EXPECT_EQ(key({a, b}, kLater), expected); // hashed, index written
+  EXPECT_EQ(key({a, b}, wallClockNs()), expected); // hashed, index written
   EXPECT_EQ(indexes(), 1u);
-  EXPECT_EQ(key({a, b}, kLater), expected); // from the index
-  EXPECT_EQ(key({b, a}, kLater), bytesKey({b, a})) << "another order is another list";
+  EXPECT_EQ(key({a, b}, wallClockNs()), expected); // from the index
+  // ... as another key in it shows.
+  const std::string index = readIndex();
+  ASSERT_EQ(index.substr(kKeyAt, kKeyDigits), expected);
+  writeIndex(std::string(index).replace(kKeyAt, kKeyDigits, std::string(kKeyDigits, 'f')));
+  EXPECT_EQ(key({a, b}, wallClockNs()), std::string(kKeyDigits, 'f'));
+  writeIndex(index);
+  EXPECT_EQ(key({b, a}, wallClockNs()), bytesKey({b, a})) << "another order is another list";
   EXPECT_NE(bytesKey({b, a}), expected);
   EXPECT_EQ(indexes(), 2u);
 }
 
 TEST_F(CacheKeyTest, ChangedFileIsHashedAgain) {
   const std::string a = write("a.yml", "title: a\n", 1500000000);
-  const std::string first = key({a}, kLater);
-  ASSERT_EQ(key({a}, kLater), first);
+  settle();
+  const std::string first = key({a}, wallClockNs());
+  ASSERT_EQ(indexes(), 1u);
+  ASSERT_EQ(key({a}, wallClockNs()), first);
   // Same size, other bytes, another modification time.
   write("a.yml", "title: A\n", 1500000001);
-  const std::string second = key({a}, kLater);
+  const std::string second = key({a}, wallClockNs());
   EXPECT_NE(second, first);
   EXPECT_EQ(second, bytesKey({a}));
-  EXPECT_EQ(key({a}, kLater), second);
+  EXPECT_EQ(key({a}, wallClockNs()), second);
 }
 
 TEST_F(CacheKeyTest, ModificationTimeSetBackIsCaughtByTheStatusChangeTime) {
   const std::string a = write("a.yml", "title: a\n", 1500000000);
-  const int64_t stamped = wallClockNs() + 3 * kSecond;
-  const std::string first = key({a}, stamped);
+  settle();
+  const std::string first = key({a}, wallClockNs());
   ASSERT_EQ(indexes(), 1u);
   // Rewritten and its time set back to the old one (as `touch -d` or a tool
   // that keeps times would): only the status-change time tells.
   FileStamp before, after;
   ASSERT_TRUE(stampFile(a, before));
-  struct timespec wait = {0, 20000000}; // past a coarse clock tick
-  ::nanosleep(&wait, nullptr);
-  write("a.yml", "title: A\n", 1500000000);
-  ASSERT_TRUE(stampFile(a, after));
+  // Rewritten until the status-change time moves on (a clock tick: ~4 ms
+  // here, a second on file systems with coarse times).
+  for (int tries = 0; tries < 300; ++tries) {
+    struct timespec wait = {0, 10000000};
+    ::nanosleep(&wait, nullptr);
+    write("a.yml", "title: A\n", 1500000000);
+    ASSERT_TRUE(stampFile(a, after));
+    if (after.ctimeNs != before.ctimeNs)
+      break;
+  }
+  if (after.ctimeNs == before.ctimeNs)
+    GTEST_SKIP() << "the status-change time did not move in 3 s";
   ASSERT_EQ(after.mtimeNs, before.mtimeNs);
-  ASSERT_NE(after.ctimeNs, before.ctimeNs);
-  EXPECT_EQ(key({a}, stamped), bytesKey({a}));
-  EXPECT_NE(key({a}, stamped), first);
+  EXPECT_EQ(key({a}, wallClockNs()), bytesKey({a}));
+  EXPECT_NE(key({a}, wallClockNs()), first);
 }
 
 TEST_F(CacheKeyTest, RacilyCleanFilesAreNotIndexed) {
@@ -142,44 +178,64 @@ TEST_F(CacheKeyTest, RacilyCleanFilesAreNotIndexed) {
   const std::string expected = bytesKey({a});
   EXPECT_EQ(key({a}, wallClockNs()), expected);
   EXPECT_EQ(indexes(), 0u);
-  // Older than kRacySeconds before the stamp: kept.
+  // Nor when this machine's clock is ahead: the cache folder's file system
+  // judges the file's times by its own clock too.
   EXPECT_EQ(key({a}, wallClockNs() + (kRacySeconds + 1) * kSecond), expected);
+  EXPECT_EQ(indexes(), 0u);
+  // Older than kRacySeconds by both clocks: kept.
+  settle();
+  EXPECT_EQ(key({a}, wallClockNs()), expected);
   EXPECT_EQ(indexes(), 1u);
 }
 
 TEST_F(CacheKeyTest, AddedFileInAFolderChangesTheList) {
   fs::create_directory(root_ + "/rules");
   write("rules/a.yml", "title: a\n", 1500000000);
+  settle();
   const std::string folder = root_ + "/rules";
-  const std::string first = key({folder}, kLater);
-  ASSERT_EQ(key({folder}, kLater), first);
+  const std::string first = key({folder}, wallClockNs());
+  ASSERT_EQ(indexes(), 1u);
+  ASSERT_EQ(key({folder}, wallClockNs()), first);
   write("rules/b.yml", "title: b\n", 1500000000);
-  EXPECT_NE(key({folder}, kLater), first);
-  EXPECT_EQ(key({folder}, kLater), bytesKey({folder}));
+  EXPECT_NE(key({folder}, wallClockNs()), first);
+  EXPECT_EQ(key({folder}, wallClockNs()), bytesKey({folder}));
 }
 
 TEST_F(CacheKeyTest, SigmaConfigurationIsPartOfTheKey) {
   const std::string a = write("a.yml", "title: a\n", 1500000000);
-  const std::string plain = key({a}, kLater);
-  const std::string configured = key({a}, kLater, "fieldmappings: {}\n");
+  const std::string plain = key({a}, wallClockNs());
+  const std::string configured = key({a}, wallClockNs(), "fieldmappings: {}\n");
   EXPECT_NE(plain, configured);
-  EXPECT_EQ(key({a}, kLater), plain);
-  EXPECT_EQ(key({a}, kLater, "fieldmappings: {}\n"), configured);
+  EXPECT_EQ(key({a}, wallClockNs()), plain);
+  EXPECT_EQ(key({a}, wallClockNs(), "fieldmappings: {}\n"), configured);
 }
 
 TEST_F(CacheKeyTest, DamagedIndexIsIgnored) {
   const std::string a = write("a.yml", "title: a\n", 1500000000);
-  const std::string expected = key({a}, kLater);
-  for (const std::string &junk : {std::string(), std::string("rulec stamps 1\n"), std::string(200, 'x')}) {
-    damageIndexes(junk);
-    EXPECT_EQ(key({a}, kLater), expected);
+  settle();
+  const std::string expected = key({a}, wallClockNs());
+  const std::string good = readIndex();
+  auto damaged = [&](size_t at, char byte) {
+    std::string text = good;
+    text[at] = byte;
+    return text;
+  };
+  // Of another size; of the right size with another magic, a key that is
+  // not hex digits (it names files), another count, another stamp.
+  for (const std::string &junk :
+       {std::string(), std::string("rulec stamps 1\n"), std::string(200, 'x'), good + "x", good.substr(1),
+        damaged(0, 'R'), damaged(kKeyAt, '/'), damaged(kKeyAt + 1, 'F'), damaged(kKeyAt + kKeyDigits, 2),
+        damaged(good.size() - 1, static_cast<char>(good.back() + 1))}) {
+    writeIndex(junk);
+    EXPECT_EQ(key({a}, wallClockNs()), expected);
+    writeIndex(junk); // the line above wrote a good one again
   }
 }
 
 TEST_F(CacheKeyTest, UnwritableCacheFolderOnlyCostsTime) {
   const std::string a = write("a.yml", "title: a\n", 1500000000);
   cache_ = root_ + "/a.yml/cache"; // under a file: cannot be made
-  EXPECT_EQ(key({a}, kLater), bytesKey({a}));
+  EXPECT_EQ(key({a}, wallClockNs()), bytesKey({a}));
 }
 
 } // namespace

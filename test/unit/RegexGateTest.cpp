@@ -9,6 +9,8 @@
 #include "RegexGate.h"
 
 #include <gtest/gtest.h>
+
+#include <memory>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -97,7 +99,8 @@ TEST(RegexGate, PlansKeptInAPackAnswerAsPlannedAtLoad) {
   // The compiler plans (planRegexGate) and the pack keeps the plans; a gate
   // given them answers as one that plans for itself, without parsing the
   // patterns it looks for atoms of. Skipped patterns (their leaves test
-  // their atoms) are Always; plans of another count are not trusted.
+  // their atoms) are Always; plans of another count, or damaged ones, are not
+  // trusted: the gate plans for itself.
   using Kind = rulec::RegexGatePlan::Kind;
   std::vector<uint8_t> skip(kPatterns.size(), 0);
   skip[2] = 1;
@@ -106,18 +109,32 @@ TEST(RegexGate, PlansKeptInAPackAnswerAsPlannedAtLoad) {
   EXPECT_EQ(plans[2].kind, Kind::Always);
   EXPECT_EQ(plans[0].kind, Kind::FewAtoms);
   EXPECT_EQ(plans[6].kind, Kind::NeedsNonAscii);
+  // Damaged plans (a pack is untrusted bytes) would rule out matches: an
+  // empty clause is never met, an upper-case atom never found.
+  auto emptyClause = plans, upperAtom = plans, clausesOnAlways = plans;
+  emptyClause[0].clauses.push_back({});
+  upperAtom[0].clauses[0][0] = "VERBOSE";
+  clausesOnAlways[2].clauses = {{"x"}};
   RegexGate planned(kPatterns, plans), self(kPatterns), shortPlans(kPatterns, {plans[0]});
+  std::vector<std::unique_ptr<RegexGate>> damaged;
+  for (const auto &bad : {emptyClause, upperAtom, clausesOnAlways})
+    damaged.push_back(std::make_unique<RegexGate>(kPatterns, bad));
   const std::vector<std::string> texts = {"nothing relevant here", "certutil -urlcache", "a`b`c", "a Ο b",
                                           "$VerbosePreference.ToString(", "\\cmd.exe /c whoami"};
   for (const std::string &text : texts) {
     planned.beginEvent();
     self.beginEvent();
     shortPlans.beginEvent();
+    for (auto &gate : damaged)
+      gate->beginEvent();
     for (uint32_t i = 0; i < kPatterns.size(); ++i) {
       EXPECT_EQ(planned.mayMatch(i, text), i == 2 || self.mayMatch(i, text)) << kPatterns[i] << " on " << text;
       EXPECT_EQ(shortPlans.mayMatch(i, text), self.mayMatch(i, text)) << kPatterns[i] << " on " << text;
+      for (auto &gate : damaged)
+        EXPECT_EQ(gate->mayMatch(i, text), self.mayMatch(i, text)) << kPatterns[i] << " on " << text;
     }
   }
+  EXPECT_TRUE(self.mayMatch(0, "$VerbosePreference.ToString("));
   EXPECT_TRUE(planned.mayMatch(2, "nothing relevant here"));
   EXPECT_FALSE(self.mayMatch(2, "nothing relevant here"));
 }

@@ -23,8 +23,6 @@
 #include <llvm/TargetParser/Triple.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace rulec {
 
@@ -34,16 +32,10 @@ std::string hashSources(const std::vector<std::string> &files, const std::string
   // read(2) and BLAKE3: 3000 SigmaHQ files in ~32 ms, where ifstream copies
   // and SHA-256 took 56.
   BLAKE3 hash;
-  std::string content;
   auto update = [&](const std::string &s) {
     hash.update(ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(s.data()), s.size()));
   };
-  for (const std::string &file : files) {
-    readWholeFile(file, content);
-    // Lengths first, so that no two file lists hash alike by concatenation.
-    update(std::to_string(file.size()) + ":" + file + ":" + std::to_string(content.size()) + ":");
-    update(content);
-  }
+  feedRuleFiles(files, update);
   update("sigma-config:" + sigmaConfigText);
   const auto digest = hash.final();
   return toHex(ArrayRef<uint8_t>(digest.data(), digest.size()), /*LowerCase=*/true);
@@ -149,14 +141,16 @@ bool writeAotPack(const ir::Pack &pack, const std::string &sourceHash, const Aot
   ctx.setDiscardValueNames(true);
   std::unique_ptr<Module> module = codegen::generate(pack, ctx);
   addManifest(*module, pack, sourceHash);
-  // A large pack (codegen::kLargePackRules) gets no IR passes: the O2
-  // pipeline made 1183 SigmaHQ rules take 4.7-5.2 s instead of 3.7, and
-  // 3000 9.9-12.5 s instead of 6.9-8.5, for no faster scan.
+  // As the JIT compiles (asJit); else O2, but for a large pack
+  // (codegen::kLargePackRules), where it made 1183 SigmaHQ rules take
+  // 4.7-5.2 s instead of 3.7, and 3000 9.9-12.5 s instead of 6.9-8.5, for no
+  // faster scan.
+  codegen::OptLevel level = codegen::jitOptLevel(pack);
   if (options.asJit)
     tm->setOptLevel(CodeGenOptLevel::None);
-  const bool large = pack.rules.size() >= codegen::kLargePackRules;
-  codegen::optimize(*module, *tm,
-                    options.asJit ? codegen::jitOptLevel(pack) : large ? codegen::OptLevel::None : codegen::OptLevel::Full);
+  else if (level != codegen::OptLevel::None)
+    level = codegen::OptLevel::Full;
+  codegen::optimize(*module, *tm, level);
   switch (options.kind) {
   case AotOptions::Kind::Assembly:
     return emitFile(*module, *tm, options.output, CodeGenFileType::AssemblyFile, error);

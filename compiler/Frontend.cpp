@@ -1,7 +1,7 @@
 //===- Frontend.cpp -------------------------------------------------------===//
 #include "Frontend.h"
-#include "RegexGate.h"
 
+#include "RegexGate.h"
 #include "RuleFiles.h"
 
 #include "Limits.h"
@@ -25,10 +25,10 @@ namespace rulec {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths,
-                                          DiagnosticEngine &diags) {
+std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths, DiagnosticEngine &diags,
+                                          std::vector<FileStamp> *stamps) {
   std::vector<std::string> missing;
-  std::vector<std::string> out = listRuleFiles(paths, missing);
+  std::vector<std::string> out = listRuleFiles(paths, missing, stamps);
   for (const std::string &p : missing)
     diags.error(DiagCode::FileUnreadable, {std::make_shared<const std::string>(p), 0, 0},
                 "no such file or directory: '" + p + "'");

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "RuleFiles.h"
+
 #include "Diagnostics.h"
 #include "IR.h"
 #include "Limits.h"
@@ -61,9 +63,10 @@ struct Frontend {
 
 /// Expands directories (recursively) into their *.yml, *.yaml and *.kql
 /// files, in sorted order; files named on the command line are taken as they
-/// are.
-std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths,
-                                          DiagnosticEngine &diags);
+/// are (runtime/RuleFiles.h: listRuleFiles, with the files' stamps when
+/// asked); a path that is missing is an error.
+std::vector<std::string> collectRuleFiles(const std::vector<std::string> &paths, DiagnosticEngine &diags,
+                                          std::vector<FileStamp> *stamps = nullptr);
 
 Frontend runFrontend(const std::vector<std::string> &files, const FrontendOptions &options,
                      DiagnosticEngine &diags);

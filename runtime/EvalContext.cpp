@@ -1,6 +1,8 @@
 //===- EvalContext.cpp ----------------------------------------------------===//
 #include "EvalContext.h"
 
+#include "AsciiFold.h"
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -14,24 +16,10 @@ std::string lowered(std::string_view s) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
-} // namespace
-
-namespace {
-bool isTermByte(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 size_t termEnd(std::string_view s, size_t from) {
   while (from < s.size() && isTermByte(s[from]))
     ++from;
   return from;
-}
-char foldByte(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-/// Whether `text` folds (ASCII lower case, as rulec_rt_has) to `folded`.
-bool foldsTo(std::string_view text, std::string_view folded) {
-  for (size_t i = 0; i < folded.size(); ++i)
-    if (foldByte(text[i]) != folded[i])
-      return false;
-  return true;
 }
 } // namespace
 
@@ -63,27 +51,23 @@ bool StringSet::hasAny(std::string_view s, int64_t since) const {
     return true;
   if (byLeadingTerm_.empty())
     return false;
-  for (size_t start = 0; start < s.size();) {
-    if (!isTermByte(s[start])) {
+  foldedText_.resize(s.size());
+  foldAscii(s.data(), s.size(), foldedText_.data());
+  const std::string_view folded = foldedText_;
+  for (size_t start = 0; start < folded.size();) {
+    if (!isTermByte(folded[start])) {
       ++start;
       continue;
     }
-    const size_t end = termEnd(s, start);
-    term_.assign(s.data() + start, end - start);
-    for (char &c : term_)
-      c = foldByte(c);
-    if (auto it = byLeadingTerm_.find(term_); it != byLeadingTerm_.end()) {
+    const size_t end = termEnd(folded, start);
+    if (auto it = byLeadingTerm_.find(folded.substr(start, end - start)); it != byLeadingTerm_.end()) {
       // Each member starts with this term: it matches here when the rest of
-      // it follows (ignoring ASCII case) and, if it ends with a term byte,
-      // no term byte follows it.
-      const std::string_view rest = s.substr(start);
+      // it follows and, if it ends with a term byte, no term byte follows it.
+      const std::string_view rest = folded.substr(start);
       for (const Member *m : it->second) {
         const std::string &text = m->first;
-        if (m->second < since || text.size() > rest.size())
-          continue;
-        if (isTermByte(text.back()) && text.size() < rest.size() && isTermByte(rest[text.size()]))
-          continue;
-        if (foldsTo(rest, text))
+        if (m->second >= since && rest.starts_with(text) &&
+            !(isTermByte(text.back()) && text.size() < rest.size() && isTermByte(rest[text.size()])))
           return true;
       }
     }

@@ -37,6 +37,11 @@ namespace rulec {
 /// term, and a string looks up each of its own terms: the cost follows the
 /// string, not the set. Members that start with another byte (or are empty)
 /// are tried one by one.
+/// A byte of a KQL term (`has`, docs/kql.md): an ASCII letter or digit.
+inline bool isTermByte(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 class StringSet {
 public:
   StringSet() = default;
@@ -59,13 +64,18 @@ private:
 
   std::unordered_map<std::string, int64_t> exact_;
   std::unordered_map<std::string, int64_t> folded_; ///< lower-case members, for in~ and has_any
+  /// Looks up a term (a string_view into the folded string) without a copy.
+  struct TermHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   /// has_any: folded members by leading term (nodes of folded_: their
   /// addresses stay put as it grows).
-  std::unordered_map<std::string, std::vector<const Member *>> byLeadingTerm_;
+  std::unordered_map<std::string, std::vector<const Member *>, TermHash, std::equal_to<>> byLeadingTerm_;
   std::vector<const Member *> untermed_; ///< members without a leading term
-  /// A term of the string being matched, folded: match() is const but not
-  /// for two threads at once (a context, and its sets, is one thread's).
-  mutable std::string term_;
+  /// The string being matched, folded: match() is const but not for two
+  /// threads at once (a context, and its sets, is one thread's).
+  mutable std::string foldedText_;
 };
 
 } // namespace rulec

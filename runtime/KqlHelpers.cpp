@@ -16,10 +16,6 @@
 
 namespace {
 
-inline bool isTermChar(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 inline unsigned char foldAscii(unsigned char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c - 'A' + 'a') : c;
 }
@@ -43,12 +39,12 @@ extern "C" int rulec_rt_has(const char *s, uint32_t n, const char *needle, uint3
   const bool cs = mode & RULEC_HAS_CS;
   // Where the needle's own ends are term characters, the match must start /
   // end on a term boundary of s; hasprefix frees the end, hassuffix the start.
-  const bool needStart = !(mode & RULEC_HAS_SUFFIX) && isTermChar(static_cast<unsigned char>(needle[0]));
-  const bool needEnd = !(mode & RULEC_HAS_PREFIX) && isTermChar(static_cast<unsigned char>(needle[m - 1]));
+  const bool needStart = !(mode & RULEC_HAS_SUFFIX) && rulec::isTermByte(needle[0]);
+  const bool needEnd = !(mode & RULEC_HAS_PREFIX) && rulec::isTermByte(needle[m - 1]);
   for (uint32_t p = 0; p + m <= n; ++p) {
-    if (needStart && p > 0 && isTermChar(static_cast<unsigned char>(s[p - 1])))
+    if (needStart && p > 0 && rulec::isTermByte(s[p - 1]))
       continue;
-    if (needEnd && p + m < n && isTermChar(static_cast<unsigned char>(s[p + m])))
+    if (needEnd && p + m < n && rulec::isTermByte(s[p + m]))
       continue;
     if (equalAt(s + p, needle, m, cs))
       return 1;

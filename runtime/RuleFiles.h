@@ -43,4 +43,18 @@ std::vector<std::string> listRuleFiles(const std::vector<std::string> &paths, st
 /// cannot be read (`out` then holds what was).
 bool readWholeFile(const std::string &path, std::string &out);
 
+/// Feeds `update` (called with std::string) what a hash of rule files
+/// covers: each file's path and bytes, in order, lengths first so that no
+/// two file lists hash alike by concatenation. The pack manifest's source
+/// hash (compiler/Aot.h, BLAKE3) and the cache key (tools/CacheKey.h,
+/// SHA-256: no LLVM in `rulec`) both hash this.
+template <class Update> void feedRuleFiles(const std::vector<std::string> &files, Update &&update) {
+  std::string content;
+  for (const std::string &file : files) {
+    readWholeFile(file, content);
+    update(std::to_string(file.size()) + ":" + file + ":" + std::to_string(content.size()) + ":");
+    update(content);
+  }
+}
+
 } // namespace rulec

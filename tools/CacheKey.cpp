@@ -79,13 +79,7 @@ std::string machineText(const std::string &sigmaConfigText) {
 /// The key from the files' bytes.
 std::string contentKey(const std::vector<std::string> &files, const std::string &sigmaConfigText) {
   Sha256 sha;
-  std::string content;
-  for (const std::string &file : files) {
-    readWholeFile(file, content);
-    // Lengths first, so that no two file lists hash alike by concatenation.
-    sha.update(std::to_string(file.size()) + ":" + file + ":" + std::to_string(content.size()) + ":");
-    sha.update(content);
-  }
+  feedRuleFiles(files, [&](const std::string &s) { sha.update(s); });
   sha.update(machineText(sigmaConfigText));
   return sha.hex();
 }

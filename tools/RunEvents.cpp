@@ -350,20 +350,18 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
   const ScanStats &s = scanner.stats();
   std::cerr << "rulec: " << s.lines << " events read, " << s.invalid << " invalid, " << s.matches
             << " matches, " << s.alerts << " alerts";
-  if (s.rows)
-    std::cerr << ", " << s.rows << " rows";
-  if (s.signals)
-    std::cerr << ", " << s.signals << " signals";
-  if (s.correlations)
-    std::cerr << ", " << s.correlations << " correlation alerts";
-  if (s.ungrouped)
-    std::cerr << ", " << s.ungrouped << " correlation inputs without group-by value";
-  if (s.noLogType)
-    std::cerr << ", " << s.noLogType << " without log type";
-  if (s.noTime)
-    std::cerr << ", " << s.noTime << " without event time";
-  if (s.evicted)
-    std::cerr << ", " << s.evicted << " windows closed early (--max-groups)";
+  // The rest only when it happened.
+  const std::pair<uint64_t, const char *> others[] = {
+      {s.rows, "rows"},
+      {s.signals, "signals"},
+      {s.correlations, "correlation alerts"},
+      {s.ungrouped, "correlation inputs without group-by value"},
+      {s.noLogType, "without log type"},
+      {s.noTime, "without event time"},
+      {s.evicted, "windows closed early (--max-groups)"}};
+  for (const auto &[count, what] : others)
+    if (count)
+      std::cerr << ", " << count << " " << what;
   std::cerr << "\n";
   if (unreadable || stateFailed)
     return kUsage;

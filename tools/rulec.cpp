@@ -139,14 +139,12 @@ int loadCachedPack(const RunFlags &flags, std::unique_ptr<LoadedPack> &loaded, b
   compiled = false;
   DiagnosticEngine pathErrors;
   const int64_t stampedFrom = wallClockNs();
-  const std::vector<std::string> files = collectRuleFiles(flags.rules, pathErrors);
+  std::vector<FileStamp> stamps;
+  const std::vector<std::string> files = collectRuleFiles(flags.rules, pathErrors, &stamps);
   if (pathErrors.hasErrors()) {
     pathErrors.print(std::cerr);
     return kRuleErrors;
   }
-  std::vector<FileStamp> stamps(files.size());
-  for (size_t i = 0; i < files.size(); ++i)
-    stampFile(files[i], stamps[i]); // a file gone since it was listed keeps a stamp that is never trusted
   const std::string key =
       cacheKey(flags.cache, files, stamps, stampedFrom, sigmaConfigPath.empty() ? "" : readFile(sigmaConfigPath));
   if ((loaded = cachedPack(flags, key, ruleErrors)))

@@ -43,6 +43,7 @@ void expectSame(const CorrelationSpec &a, const CorrelationSpec &b, const std::s
 void expectSame(const RuleInfo &a, const RuleInfo &b, const std::string &at);
 void expectSame(const LiteralRef &a, const LiteralRef &b, const std::string &at);
 void expectSame(const LiteralSet &a, const LiteralSet &b, const std::string &at);
+void expectSame(const RegexGatePlan &a, const RegexGatePlan &b, const std::string &at);
 
 template <class T> void expectSame(const std::vector<T> &a, const std::vector<T> &b, const std::string &at) {
   ASSERT_EQ(a.size(), b.size()) << at;

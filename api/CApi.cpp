@@ -7,9 +7,9 @@
 //===----------------------------------------------------------------------===//
 #include "rulec/rulec.h"
 
-#include "AlertJson.h"
+#include "output/AlertJson.h"
 #include "CApiPack.h"
-#include "PackLoader.h"
+#include "packs/PackLoader.h"
 #include "Scanner.h"
 #include "rulec/abi.h"
 

@@ -3,8 +3,8 @@
 
 #include "CApiPack.h"
 #include "Frontend.h"
-#include "Jit.h"
-#include "SigmaConfig.h"
+#include "codegen/Jit.h"
+#include "sigma/SigmaConfig.h"
 
 #include <fstream>
 #include <sstream>

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "EventEvaluator.h"
-#include "PackInfo.h"
+#include "packs/PackInfo.h"
 
 #include <memory>
 

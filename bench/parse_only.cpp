@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "EventEvaluator.h"
-#include "LineReader.h"
+#include "events/LineReader.h"
 
 #include <simdjson.h>
 

@@ -313,7 +313,7 @@ class Bench:
         counts_jit = self.work / f"counts-{name}-jit.json"
         aot_counts = self.work / f"counts-{name}-aot.json"
         # The same AOT pack matching every field value anew (--no-literal-memo):
-        # what the literal memo (runtime/LiteralMemo.h) is worth on these events.
+        # what the literal memo (runtime/matching/LiteralMemo.h) is worth on these events.
         fresh_counts = self.work / f"counts-{name}-fresh.json"
         engines = {
             "jit": lambda: self.rulec_run(pack["rules"], events, pack["log_type"], counts_out=counts_jit),

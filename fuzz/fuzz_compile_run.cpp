@@ -13,11 +13,11 @@
 //===----------------------------------------------------------------------===//
 #include "FuzzSupport.h"
 
-#include "AlertJson.h"
-#include "Diagnostics.h"
+#include "output/AlertJson.h"
+#include "support/Diagnostics.h"
 #include "Frontend.h"
-#include "Jit.h"
-#include "JsonString.h"
+#include "codegen/Jit.h"
+#include "output/JsonString.h"
 #include "Scanner.h"
 
 #include <fuzzer/FuzzedDataProvider.h>

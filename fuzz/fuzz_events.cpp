@@ -14,11 +14,11 @@
 //===----------------------------------------------------------------------===//
 #include "FuzzSupport.h"
 
-#include "AlertJson.h"
-#include "Diagnostics.h"
+#include "output/AlertJson.h"
+#include "support/Diagnostics.h"
 #include "Frontend.h"
-#include "Jit.h"
-#include "JsonDocuments.h"
+#include "codegen/Jit.h"
+#include "events/JsonDocuments.h"
 #include "Scanner.h"
 
 #include <cstdio>

@@ -7,10 +7,9 @@
 //===----------------------------------------------------------------------===//
 #include "FuzzSupport.h"
 
-#include "Diagnostics.h"
+#include "support/Diagnostics.h"
 #include "Frontend.h"
-#include "IR.h"
-#include "KqlAst.h"
+#include "ir/IR.h"
 
 #include <string>
 
@@ -24,8 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   DiagnosticEngine diags;
   Frontend fe = runFrontend({path}, FrontendOptions{}, diags);
   diags.print(out);
-  for (const auto &query : fe.queries)
-    kql::dumpQuery(*query->query, out);
+  fe.dumpAst(out);
   ir::print(fe.pack, out);
   return 0;
 }

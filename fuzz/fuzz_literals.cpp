@@ -8,9 +8,9 @@
 // padding are what the unit tests sample and this explores.
 //
 //===----------------------------------------------------------------------===//
-#include "AffixTable.h"
-#include "EqualsTable.h"
-#include "SubstringScanner.h"
+#include "matching/AffixTable.h"
+#include "matching/EqualsTable.h"
+#include "matching/SubstringScanner.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -10,13 +10,11 @@
 //===----------------------------------------------------------------------===//
 #include "FuzzSupport.h"
 
-#include "Diagnostics.h"
+#include "support/Diagnostics.h"
 #include "Frontend.h"
-#include "IR.h"
-#include "IRJson.h"
-#include "KqlAst.h"
-#include "PantherAst.h"
-#include "SigmaConfig.h"
+#include "ir/IR.h"
+#include "ir/IRJson.h"
+#include "sigma/SigmaConfig.h"
 
 #include <string>
 
@@ -32,14 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   options.includeDisabled = true;
   Frontend fe = runFrontend({path}, options, diags);
   diags.print(out);
-  for (const auto &rule : fe.rules)
-    panther::dumpAst(*rule, out);
-  for (const auto &query : fe.queries)
-    kql::dumpQuery(*query->query, out);
-  for (const auto &rule : fe.sigmaRules)
-    sigma::dumpRule(*rule, out);
-  for (const auto &c : fe.sigmaCorrelations)
-    sigma::dumpCorrelation(*c, out);
+  fe.dumpAst(out);
   ir::print(fe.pack, out);
   ir::printJson(fe.pack, out);
 

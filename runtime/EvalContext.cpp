@@ -1,7 +1,7 @@
 //===- EvalContext.cpp ----------------------------------------------------===//
 #include "EvalContext.h"
 
-#include "AsciiFold.h"
+#include "matching/AsciiFold.h"
 
 #include <algorithm>
 #include <cctype>

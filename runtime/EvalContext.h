@@ -9,9 +9,9 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "LiteralMatcher.h"
-#include "RegexGate.h"
-#include "PackInfo.h"
+#include "matching/LiteralMatcher.h"
+#include "matching/RegexGate.h"
+#include "packs/PackInfo.h"
 #include "rulec/abi.h"
 
 #include <re2/re2.h>

@@ -1,7 +1,7 @@
 //===- EventEvaluator.cpp -------------------------------------------------===//
 #include "EventEvaluator.h"
 
-#include "LineReader.h"
+#include "events/LineReader.h"
 
 #include <cstring>
 #include <new>

@@ -9,8 +9,8 @@
 #pragma once
 
 #include "EvalContext.h"
-#include "FieldExtractor.h"
-#include "PackInfo.h"
+#include "events/FieldExtractor.h"
+#include "packs/PackInfo.h"
 #include "rulec/abi.h"
 
 #include <simdjson.h>

@@ -1,10 +1,10 @@
 //===- Scanner.cpp --------------------------------------------------------===//
 #include "Scanner.h"
 
-#include "EventTime.h"
-#include "JsonString.h"
-#include "MatchDescription.h"
-#include "TitleRenderer.h"
+#include "events/EventTime.h"
+#include "output/JsonString.h"
+#include "output/MatchDescription.h"
+#include "output/TitleRenderer.h"
 
 #include <algorithm>
 #include <chrono>

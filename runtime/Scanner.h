@@ -13,12 +13,12 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "Aggregator.h"
-#include "ByteCodec.h"
-#include "Alerter.h"
-#include "Correlator.h"
+#include "state/Aggregator.h"
+#include "packs/ByteCodec.h"
+#include "state/Alerter.h"
+#include "state/Correlator.h"
 #include "EventEvaluator.h"
-#include "PackInfo.h"
+#include "packs/PackInfo.h"
 
 #include <cstdint>
 #include <functional>

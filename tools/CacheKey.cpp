@@ -1,7 +1,7 @@
 //===- CacheKey.cpp -------------------------------------------------------===//
 #include "CacheKey.h"
 
-#include "RuleFiles.h"
+#include "packs/RuleFiles.h"
 #include "rulec/abi.h"
 
 #include <openssl/evp.h>

@@ -21,7 +21,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "RuleFiles.h"
+#include "packs/RuleFiles.h"
 
 #include <string>
 #include <vector>

@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "CacheKey.h"
 #include "CliFlags.h"
-#include "RuleFiles.h"
+#include "packs/RuleFiles.h"
 #include "RunEvents.h"
 
 #include <cerrno>

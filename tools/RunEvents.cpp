@@ -1,13 +1,13 @@
 //===- RunEvents.cpp ------------------------------------------------------===//
 #include "RunEvents.h"
 
-#include "AlertJson.h"
-#include "EventTime.h"
-#include "JsonDocuments.h"
-#include "JsonString.h"
-#include "LineReader.h"
+#include "output/AlertJson.h"
+#include "events/EventTime.h"
+#include "events/JsonDocuments.h"
+#include "output/JsonString.h"
+#include "events/LineReader.h"
 #include "Scanner.h"
-#include "StateFile.h"
+#include "state/StateFile.h"
 
 #include <cerrno>
 #include <csignal>

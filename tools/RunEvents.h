@@ -10,8 +10,8 @@
 
 #include "CliFlags.h"
 #include "EventEvaluator.h"
-#include "PackInfo.h"
-#include "PackLoader.h"
+#include "packs/PackInfo.h"
+#include "packs/PackLoader.h"
 
 #include <chrono>
 #include <memory>

@@ -14,16 +14,17 @@
 // 2 bad usage or unreadable input; 3 `run` finished but some events were invalid.
 //
 //===----------------------------------------------------------------------===//
-#include "Codegen.h"
-#include "Diagnostics.h"
+#include "codegen/Codegen.h"
+#include "support/Diagnostics.h"
 #include "EventEvaluator.h"
 #include "Frontend.h"
-#include "IR.h"
-#include "IRJson.h"
-#include "Jit.h"
-#include "Aot.h"
-#include "MatchDescription.h"
-#include "PackLoader.h"
+#include "sigma/SigmaConfig.h"
+#include "ir/IR.h"
+#include "ir/IRJson.h"
+#include "codegen/Jit.h"
+#include "codegen/Aot.h"
+#include "output/MatchDescription.h"
+#include "packs/PackLoader.h"
 
 #include "CacheKey.h"
 #include "CliFlags.h"
@@ -83,16 +84,7 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
     return kRuleErrors;
 
   if (emit == "ast") {
-    for (const auto &rule : fe.rules)
-      panther::dumpAst(*rule, std::cout);
-    for (const auto &query : fe.queries) {
-      std::cout << "Query \"" << query->id << "\" file=" << *query->loc.file << "\n";
-      kql::dumpQuery(*query->query, std::cout);
-    }
-    for (const auto &rule : fe.sigmaRules)
-      sigma::dumpRule(*rule, std::cout);
-    for (const auto &c : fe.sigmaCorrelations)
-      sigma::dumpCorrelation(*c, std::cout);
+    fe.dumpAst(std::cout);
   } else if (emit == "ir") {
     ir::print(fe.pack, std::cout);
   } else if (emit == "json") {
@@ -116,15 +108,7 @@ int runCheck(const std::vector<std::string> &paths, const std::string &emit, boo
       return kRuleErrors;
     }
     std::cerr << "rulec: " << fe.files << " files, " << fe.compiled << " rules compiled, "
-              << fe.rejected << " rejected";
-    if (fe.kqlFiles)
-      std::cerr << " (KQL queries: " << fe.kqlFiles << " read, " << fe.kqlParsed << " parsed, " << fe.kqlCompiled
-                << " compiled)";
-    if (fe.sigmaFiles)
-      std::cerr << " (Sigma rules: " << fe.sigmaFiles << " read, " << fe.sigmaCompiled << " compiled)";
-    if (fe.sigmaCorrelationsRead)
-      std::cerr << " (Sigma correlations: " << fe.sigmaCorrelationsRead << " read, " << fe.sigmaCorrelationsCompiled
-                << " compiled)";
+              << fe.rejected << " rejected" << fe.countsSummary();
     std::cerr << "\n";
   }
   return diags.hasErrors() ? kRuleErrors : kOk;
@@ -257,7 +241,7 @@ std::string rejectionReasons(const DiagnosticEngine &diags) {
 
 /// Checks a matching test's ExpectedTitle / ExpectedDedup / ExpectedSeverity
 /// against what an alert of this event would carry; returns the mismatch.
-std::string checkRendering(const panther::RuleTest &test, const RuleInfo &rule, uint32_t index,
+std::string checkRendering(const RuleTest &test, const RuleInfo &rule, uint32_t index,
                            const EventEvaluator &event, bool &ok) {
   std::string detail;
   auto check = [&](const char *what, const std::optional<std::string> &want, const std::string &got) {
@@ -289,14 +273,12 @@ int runTest(const std::vector<std::string> &paths) {
   }
   EventEvaluator evaluator(pack->info(), NativePack{pack->eval(), pack->severity(), pack->column()});
   unsigned passed = 0, failed = 0, tested = 0;
-  for (uint32_t r = 0; r < fe.astOf.size(); ++r) {
-    if (!fe.astOf[r])
-      continue; // KQL queries carry no Tests
-    const panther::Rule &rule = *fe.astOf[r];
+  for (const TestedRule &rule : fe.tests) {
+    const uint32_t r = rule.packRule;
     ++tested;
-    std::cout << rule.id << "\n";
+    std::cout << *rule.id << "\n";
     const uint32_t ruleLogType = fe.pack.rules[r].info.logTypes.front();
-    for (const panther::RuleTest &test : rule.tests) {
+    for (const RuleTest &test : *rule.tests) {
       // A test's LogType picks the log type; a type no rule reads runs nothing.
       const uint32_t logType =
           test.logType.empty() ? ruleLogType : pack->info().logTypeIndex(test.logType);
@@ -318,7 +300,7 @@ int runTest(const std::vector<std::string> &paths) {
       (ok ? passed : failed)++;
       std::cout << "\t[" << (ok ? "PASS" : "FAIL") << "] " << test.name << detail << "\n";
     }
-    if (rule.tests.empty())
+    if (rule.tests->empty())
       std::cout << "\t(no tests)\n";
   }
   std::cout << "\n" << tested << " rules tested, " << fe.rejected << " rejected"

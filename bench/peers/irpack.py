@@ -1,4 +1,4 @@
-"""The compiled IR of a rule pack, as `rulec check --emit=json` prints it (compiler/IRJson.cpp).
+"""The compiled IR of a rule pack, as `rulec check --emit=json` prints it (compiler/ir/IRJson.cpp).
 
 Shared by the peer translators: loading, the list of ops each peer implements, and a check
 that refuses a pack using anything else (a peer never guesses at an op it does not know).

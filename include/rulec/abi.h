@@ -98,7 +98,7 @@ typedef void (*rulec_pack_column_fn)(const rulec_value *slots, uint32_t rule, ui
 /** What an ahead-of-time compiled pack (`rulec compile -o pack.so`) exports
  *  under the symbol RULEC_PACK_MANIFEST_SYMBOL: its ABI version (checked
  *  before anything else is read), its metadata (the runtime's PackInfo,
- *  serialized as runtime/PackSerialization.h says), a BLAKE3 hash of its sources,
+ *  serialized as runtime/packs/PackSerialization.h says), a BLAKE3 hash of its sources,
  *  and its entry points. */
 #define RULEC_PACK_MANIFEST_SYMBOL "rulec_pack_manifest"
 typedef struct rulec_pack_manifest {

@@ -1,6 +1,6 @@
 //===- AlerterTest.cpp - Threshold and dedup windows ----------------------===//
-#include "Alerter.h"
-#include "EventTime.h"
+#include "state/Alerter.h"
+#include "events/EventTime.h"
 
 #include <gtest/gtest.h>
 

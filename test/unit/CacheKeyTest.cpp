@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CacheKey.h"
-#include "RuleFiles.h"
+#include "packs/RuleFiles.h"
 
 #include <gtest/gtest.h>
 

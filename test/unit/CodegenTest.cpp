@@ -5,10 +5,10 @@
 // run over many generated predicates and events.
 //
 //===----------------------------------------------------------------------===//
-#include "Codegen.h"
+#include "codegen/Codegen.h"
 #include "EvalContext.h"
-#include "EventTime.h"
-#include "Jit.h"
+#include "events/EventTime.h"
+#include "codegen/Jit.h"
 #include "ReferenceEvaluator.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 //===- CorrelatorTest.cpp - Sigma correlation windows ---------------------===//
-#include "Correlator.h"
+#include "state/Correlator.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 //===- EventTimeTest.cpp --------------------------------------------------===//
-#include "EventTime.h"
+#include "events/EventTime.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 //===- FieldExtractorTest.cpp - Field paths over parsed events ------------===//
-#include "FieldExtractor.h"
+#include "events/FieldExtractor.h"
 
 #include <gtest/gtest.h>
 

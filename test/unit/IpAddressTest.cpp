@@ -1,5 +1,5 @@
 //===- IpAddressTest.cpp - Python ipaddress parsing and classes -----------===//
-#include "IpAddress.h"
+#include "matching/IpAddress.h"
 
 #include <gtest/gtest.h>
 

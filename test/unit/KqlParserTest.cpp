@@ -1,6 +1,6 @@
 //===- KqlParserTest.cpp - KQL text -> AST, and its errors ----------------===//
-#include "KqlParser.h"
-#include "KqlLexer.h"
+#include "kql/KqlParser.h"
+#include "kql/KqlLexer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,14 +1,15 @@
 //===- LimitsTest.cpp - Hostile input becomes a clear error ---------------===//
 //
-// The bounds of compiler/Limits.h and EventEvaluator (docs/cli.md "Limits"),
+// The bounds of compiler/support/Limits.h and EventEvaluator (docs/cli.md "Limits"),
 // each at its edge, and the fuzzer findings they came with (fuzz/): every
 // input here used to hang, exhaust memory or overflow the stack.
 //
 //===----------------------------------------------------------------------===//
 #include "EventEvaluator.h"
 #include "Frontend.h"
-#include "Limits.h"
-#include "YamlFile.h"
+#include "sigma/SigmaLanguage.h"
+#include "support/Limits.h"
+#include "support/YamlFile.h"
 
 #include <gtest/gtest.h>
 #include <re2/re2.h>
@@ -126,8 +127,10 @@ TEST(Limits, LongSigmaConditionChain) {
                                   condition + " or a or a\n")},
       options, diags);
   EXPECT_FALSE(diags.hasErrors());
-  ASSERT_EQ(fe.sigmaRules.size(), 1u);
-  const sigma::CondExpr &top = *fe.sigmaRules[0]->conditions[0];
+  const auto *sigmaLanguage = fe.language<sigma::SigmaLanguage>("sigma");
+  ASSERT_TRUE(sigmaLanguage);
+  ASSERT_EQ(sigmaLanguage->rules().size(), 1u);
+  const sigma::CondExpr &top = *sigmaLanguage->rules()[0]->conditions[0];
   EXPECT_EQ(top.kind, sigma::CondExpr::Or);
   ASSERT_EQ(top.operands.size(), 3u);
   EXPECT_EQ(top.operands[0]->kind, sigma::CondExpr::And);

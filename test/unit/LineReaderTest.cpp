@@ -1,5 +1,5 @@
 //===- LineReaderTest.cpp - Lines as std::getline splits them, in place ---===//
-#include "LineReader.h"
+#include "events/LineReader.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 // evaluator.
 //
 //===----------------------------------------------------------------------===//
-#include "LiteralMemo.h"
+#include "matching/LiteralMemo.h"
 
 #include <gtest/gtest.h>
 

@@ -6,10 +6,10 @@
 // of 1 to 12 bytes, non-ASCII bytes, and texts that are needles themselves.
 //
 //===----------------------------------------------------------------------===//
-#include "AffixTable.h"
-#include "AsciiFold.h"
-#include "EqualsTable.h"
-#include "SubstringScanner.h"
+#include "matching/AffixTable.h"
+#include "matching/AsciiFold.h"
+#include "matching/EqualsTable.h"
+#include "matching/SubstringScanner.h"
 
 #include <gtest/gtest.h>
 

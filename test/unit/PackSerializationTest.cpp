@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Frontend.h"
-#include "PackSerialization.h"
+#include "packs/PackSerialization.h"
 
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>

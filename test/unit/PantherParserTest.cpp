@@ -1,5 +1,5 @@
 //===- PantherParserTest.cpp - Panther YAML -> AST, and its errors ---------===//
-#include "PantherParser.h"
+#include "panther/PantherParser.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 //===- ReferenceEvaluator.cpp ---------------------------------------------===//
 #include "ReferenceEvaluator.h"
 
-#include "EventTime.h"
-#include "IpAddress.h"
+#include "events/EventTime.h"
+#include "matching/IpAddress.h"
 
 #include <algorithm>
 #include <charconv>

@@ -10,7 +10,7 @@
 #pragma once
 
 #include "EvalContext.h"
-#include "IR.h"
+#include "ir/IR.h"
 #include "rulec/abi.h"
 
 namespace rulec::test {

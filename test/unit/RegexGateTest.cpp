@@ -1,12 +1,12 @@
 //===- RegexGateTest.cpp - The regex gate never skips a match -------------===//
 //
-// RegexGate (runtime/RegexGate.h) may only rule a pattern out when RE2 would
+// RegexGate (runtime/matching/RegexGate.h) may only rule a pattern out when RE2 would
 // not match it: checked over patterns of the kinds rule packs hold and texts
 // built from their atoms in every case, with the Unicode characters RE2's
 // case folding maps onto ASCII (the Kelvin sign, the long s).
 //
 //===----------------------------------------------------------------------===//
-#include "RegexGate.h"
+#include "matching/RegexGate.h"
 
 #include <gtest/gtest.h>
 

@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "EvalContext.h"
-#include "IR.h"
-#include "Jit.h"
-#include "LiteralSets.h"
-#include "Prefilter.h"
+#include "ir/IR.h"
+#include "codegen/Jit.h"
+#include "ir/LiteralSets.h"
+#include "ir/Prefilter.h"
 #include "ReferenceEvaluator.h"
 
 #include <gtest/gtest.h>
@@ -203,7 +203,7 @@ TEST(SigmaList, InlineCodeAndListProgramAgreeWithReference) {
 }
 
 // The same with every icontains / ieq leaf answered from a literal set
-// (Hyperscan and the folded-string lookup, compiler/LiteralSets.h), and the
+// (Hyperscan and the folded-string lookup, compiler/ir/LiteralSets.h), and the
 // rules whose requirements no event field meets skipped (Prefilter.h).
 TEST(SigmaList, LiteralSetsAndPrefilterAgreeWithReference) {
   RandomSigma gen(12);

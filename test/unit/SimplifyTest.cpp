@@ -1,5 +1,5 @@
 //===- SimplifyTest.cpp - The boolean clean-up pass -----------------------===//
-#include "Simplify.h"
+#include "ir/Simplify.h"
 
 #include <gtest/gtest.h>
 

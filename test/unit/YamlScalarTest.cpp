@@ -1,5 +1,5 @@
 //===- YamlScalarTest.cpp - YAML 1.2 scalar typing ------------------------===//
-#include "YamlScalar.h"
+#include "support/YamlScalar.h"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>

@@ -1,0 +1,1080 @@
+//===- KqlParser.cpp ------------------------------------------------------===//
+#include "kql/KqlParser.h"
+
+#include "events/EventTime.h"
+#include "kql/KqlLexer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <limits>
+#include <set>
+
+namespace rulec::kql {
+
+SourceLocation LineMap::at(int line, int column) const {
+  if (lines.empty())
+    return {file, line, column};
+  const int index = std::max(line - 1, 0);
+  const int last = static_cast<int>(lines.size()) - 1;
+  const auto &entry = lines[std::min(index, last)];
+  return {file, entry.first + std::max(index - last, 0), column + entry.second};
+}
+
+LineMap LineMap::identity(std::shared_ptr<const std::string> file) { return {std::move(file), {}}; }
+
+namespace {
+
+/// Deeper nesting is an error rather than a stack overflow. So is an
+/// expression tree taller than kMaxHeight: `a or b or ...` nests to the left,
+/// and every pass over the tree recurses.
+constexpr int kMaxNesting = 200;
+constexpr int kMaxHeight = 2000;
+
+/// Binary operator levels, loosest first.
+enum Level { OrLevel, AndLevel, ComparisonLevel, AdditiveLevel, MultiplicativeLevel };
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char &c : out)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+/// String operators that also come negated (`!has`) and case-sensitive (`has_cs`).
+const std::set<std::string> kStringOperators = {
+    "has",      "has_cs",      "hasprefix",  "hasprefix_cs",  "hassuffix", "hassuffix_cs",
+    "contains", "contains_cs", "startswith", "startswith_cs", "endswith",  "endswith_cs",
+};
+
+/// Words that are never a bare name (Kusto wants ['in'] for a column called in).
+bool isReservedWord(const std::string &word) {
+  return kStringOperators.count(word) || word == "and" || word == "or" || word == "in" ||
+         word == "between" || word == "has_any" || word == "has_all" || word == "by";
+}
+
+/// Operators that can begin a tabular expression instead of a table name.
+const std::set<std::string> kSourceOperators = {
+    "union", "datatable", "externaldata", "external_data", "print",
+    "range", "find",      "search",       "evaluate",
+};
+
+/// `datetime(...)` text: `2024-01-01`, `2024/1/1 10`, `2024-01-01 10:00`,
+/// `2024-01-01T10:00:00.5Z`, `...+02:00`. Missing parts are zero; the text is
+/// padded to the full form parseTimestamp reads.
+bool parseDateTime(std::string_view text, int64_t &nanos) {
+  size_t i = 0;
+  auto field = [&](int &out, size_t maxDigits) {
+    const size_t start = i;
+    for (out = 0; i < text.size() && i - start < maxDigits &&
+                  std::isdigit(static_cast<unsigned char>(text[i]));
+         ++i)
+      out = out * 10 + (text[i] - '0');
+    return i > start;
+  };
+  auto eat = [&](std::string_view chars) {
+    if (i >= text.size() || chars.find(text[i]) == std::string_view::npos)
+      return false;
+    ++i;
+    return true;
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!field(year, 4) || i != 4 || !eat("-/") || !field(month, 2) || !eat("-/") || !field(day, 2))
+    return false;
+  if (eat(" Tt")) {
+    if (!field(hour, 2))
+      return false;
+    if (eat(":") && (!field(minute, 2) || (eat(":") && !field(second, 2))))
+      return false;
+  }
+  char full[32];
+  std::snprintf(full, sizeof full, "%04d-%02d-%02d %02d:%02d:%02d", year, month, day, hour, minute,
+                second);
+  return parseTimestamp(std::string(full) + std::string(text.substr(i)), nanos);
+}
+
+/// Digits with an optional fraction, nothing else.
+bool parseDecimal(std::string_view s, double &out) {
+  if (s.empty() || s[0] == '-')
+    return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out, std::chars_format::fixed);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+/// `timespan(...)` text: `1d`, `1.5 hours`, `2` (days), `hh:mm[:ss[.f]]` or `d.hh:mm:ss[.f]`.
+bool parseTimespanText(std::string_view text, int64_t &nanos) {
+  constexpr double kSecond = 1e9, kDay = 86400 * kSecond;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative)
+    text.remove_prefix(1);
+  double value = 0;
+  if (text.find(':') != std::string_view::npos) {
+    double days = 0, hours = 0, minutes = 0, seconds = 0;
+    const size_t c1 = text.find(':');
+    std::string_view head = text.substr(0, c1), rest = text.substr(c1 + 1);
+    if (const size_t dot = head.find('.'); dot != std::string_view::npos) {
+      if (!parseDecimal(head.substr(0, dot), days))
+        return false;
+      head.remove_prefix(dot + 1);
+    }
+    const size_t c2 = rest.find(':');
+    if (!parseDecimal(head, hours) || !parseDecimal(rest.substr(0, c2), minutes) ||
+        (c2 != std::string_view::npos && !parseDecimal(rest.substr(c2 + 1), seconds)))
+      return false;
+    value = days * kDay + ((hours * 60 + minutes) * 60 + seconds) * kSecond;
+  } else {
+    size_t end = 0;
+    while (end < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.'))
+      ++end;
+    double number = 0;
+    if (!parseDecimal(text.substr(0, end), number))
+      return false;
+    std::string_view unit = text.substr(end);
+    while (!unit.empty() && unit[0] == ' ')
+      unit.remove_prefix(1);
+    const int64_t unitNanos = unit.empty() ? static_cast<int64_t>(kDay) : timespanUnitNanos(unit);
+    if (unitNanos == 0)
+      return false;
+    value = number * static_cast<double>(unitNanos);
+  }
+  if (!(value < 9.2e18))
+    return false;
+  nanos = static_cast<int64_t>(value + 0.5) * (negative ? -1 : 1);
+  return true;
+}
+
+/// 8-4-4-4-12 hex digits.
+bool isGuidText(std::string_view s) {
+  if (s.size() != 36)
+    return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i])))
+      return false;
+  }
+  return true;
+}
+
+class Parser {
+public:
+  Parser(std::vector<Token> tokens, std::string_view text, const LineMap &map,
+         DiagnosticEngine &diags)
+      : toks_(std::move(tokens)), text_(text), map_(map), diags_(diags) {}
+
+  std::unique_ptr<Query> parse();
+
+private:
+  /// Adds levels to a depth counter for as long as a parse function runs.
+  class Depth {
+  public:
+    explicit Depth(int &counter) : counter_(counter) {}
+    ~Depth() { counter_ -= added_; }
+    /// The counter after one more level.
+    int add() {
+      ++added_;
+      return ++counter_;
+    }
+
+  private:
+    int &counter_;
+    int added_ = 0;
+  };
+
+  // Tokens.
+  const Token &peek(size_t k = 0) const { return toks_[std::min(pos_ + k, toks_.size() - 1)]; }
+  const Token &next() {
+    const Token &t = peek();
+    pos_ = std::min(pos_ + 1, toks_.size() - 1);
+    return t;
+  }
+  void skip(size_t n) { pos_ = std::min(pos_ + n, toks_.size() - 1); }
+  bool atWord(std::string_view word, size_t k = 0) const {
+    const Token &t = peek(k);
+    return t.kind == TokenKind::Identifier && !t.bracketed && lower(t.text) == word;
+  }
+  bool atPunct(std::string_view p, size_t k = 0) const { return peek(k).isPunct(p); }
+  bool eatWord(std::string_view word) {
+    if (!atWord(word))
+      return false;
+    next();
+    return true;
+  }
+  bool eatPunct(std::string_view p) {
+    if (!atPunct(p))
+      return false;
+    next();
+    return true;
+  }
+  bool atName() const { return peek().kind == TokenKind::Identifier; }
+  /// What may follow a whole operator: the next `|`, the end of a let, of a
+  /// parenthesized sub-query or of the query.
+  bool atOperatorEnd() const { return atOperatorEndAt(0); }
+  bool atOperatorEndAt(size_t k) const {
+    return atPunct("|", k) || atPunct(";", k) || atPunct(")", k) || peek(k).kind == TokenKind::End;
+  }
+
+  SourceLocation loc(const Token &t) const { return map_.at(t.line, t.column); }
+  std::string describe(const Token &t) const;
+  bool error(const Token &t, const std::string &message) {
+    diags_.error(DiagCode::KqlSyntax, loc(t), message);
+    return false;
+  }
+  bool expected(const std::string &what) {
+    return error(peek(), "expected " + what + ", found " + describe(peek()));
+  }
+  /// The same, for functions that return a node.
+  std::nullptr_t fail(const Token &t, const std::string &message) {
+    error(t, message);
+    return nullptr;
+  }
+  std::nullptr_t failExpected(const std::string &what) {
+    expected(what);
+    return nullptr;
+  }
+  bool expectPunct(std::string_view p, const std::string &context) {
+    return eatPunct(p) || expected("'" + std::string(p) + "' " + context);
+  }
+  std::nullptr_t tooDeep() {
+    return fail(peek(), depth_ > kMaxNesting ? "expression nested too deeply (more than " +
+                                                   std::to_string(kMaxNesting) + " levels)"
+                                             : "expression too long (more than " +
+                                                   std::to_string(kMaxHeight) + " operators deep)");
+  }
+  /// The query text from token `from` up to (not including) token `to`.
+  std::string textOf(size_t from, size_t to) const;
+  bool skipBracket();
+
+  // Lookahead over balanced brackets.
+  size_t skipBalanced(size_t i) const;
+  bool hasTopLevelPipe(size_t i) const;
+  bool isSourceOperator(size_t i) const;
+  bool startsTabular(size_t i, bool bareNameIsTable) const;
+  bool isFunctionDefinition(size_t i) const;
+  bool hasTupleAssignment(size_t i) const;
+
+  // Statements and tabular expressions.
+  bool parseLet(Query &q);
+  std::unique_ptr<TabularExpr> parseTabular();
+  bool parsePipeline(TabularExpr &t);
+  bool parseSource(TabularExpr &t);
+  bool parseOperator(TabularExpr &t);
+  bool parseFullOperator(Operator &op);
+  bool parseGeneric(Operator &op);
+  bool parseAssignments(std::vector<Assignment> &out, bool allowStar);
+  bool parseColumnNames(std::vector<std::string> &out);
+  bool parseSortKeys(Operator &op, bool single);
+  bool parseRowCount(Operator &op);
+
+  // Expressions, lowest precedence first.
+  ExprPtr parseExpr() { return parseBinary(OrLevel); }
+  ExprPtr parseBinary(int level);
+  ExprPtr parseUnary();
+  ExprPtr parsePostfix();
+  ExprPtr parsePrimary();
+  size_t matchOperator(int level, std::string &op, Expr::Kind &kind) const;
+  size_t matchComparison(std::string &op, Expr::Kind &kind) const;
+  bool parseInOperands(Expr &e);
+  bool parseBetweenOperands(Expr &e);
+  ExprPtr parseCall();
+  ExprPtr parseDynamic();
+  ExprPtr parseDynamicValue();
+  ExprPtr parseTextLiteral();
+  ExprPtr parseTypedLiteral();
+
+  ExprPtr make(Expr::Kind kind, const Token &t) const {
+    auto e = std::make_unique<Expr>();
+    e->kind = kind;
+    e->loc = loc(t);
+    return e;
+  }
+  ExprPtr makeLiteral(Literal::Type type, Scalar value, const Token &t) const {
+    ExprPtr e = make(Expr::Literal, t);
+    e->literal = {type, std::move(value)};
+    return e;
+  }
+  /// `lhs op ...` at the operator token `t`, waiting for its other operands.
+  ExprPtr makeOperation(Expr::Kind kind, ExprPtr lhs, std::string op, const Token &t) const {
+    ExprPtr e = make(kind, t);
+    e->op = std::move(op);
+    e->operands.push_back(std::move(lhs));
+    return e;
+  }
+  /// Adds a parsed operand; false if parsing it failed.
+  static bool append(Expr &e, ExprPtr operand) {
+    if (!operand)
+      return false;
+    e.operands.push_back(std::move(operand));
+    return true;
+  }
+
+  std::vector<Token> toks_;
+  std::string_view text_;
+  const LineMap &map_;
+  DiagnosticEngine &diags_;
+  size_t pos_ = 0;
+  int depth_ = 0;  ///< syntactic nesting: parentheses, calls, unary signs
+  int height_ = 0; ///< a bound on the height of the expression tree being built
+};
+
+std::string Parser::describe(const Token &t) const {
+  if (t.kind == TokenKind::End)
+    return "end of query";
+  std::string_view s = text_.substr(t.offset, t.length);
+  s = s.substr(0, s.find('\n'));
+  if (s.size() > 40)
+    return "'" + std::string(s.substr(0, 37)) + "...'";
+  return "'" + std::string(s) + "'";
+}
+
+std::string Parser::textOf(size_t from, size_t to) const {
+  if (from >= to)
+    return "";
+  const size_t begin = toks_[from].offset, end = toks_[to - 1].offset + toks_[to - 1].length;
+  return std::string(text_.substr(begin, end - begin));
+}
+
+bool isOpener(const Token &t) { return t.isPunct("(") || t.isPunct("[") || t.isPunct("{"); }
+bool isCloser(const Token &t) { return t.isPunct(")") || t.isPunct("]") || t.isPunct("}"); }
+
+std::string closerOf(const Token &opener) {
+  return opener.isPunct("(") ? ")" : opener.isPunct("[") ? "]" : "}";
+}
+
+/// Moves past the bracket at the current token and everything up to its
+/// closing bracket, for text kept raw; false if it is never closed or
+/// closed by the wrong kind.
+bool Parser::skipBracket() {
+  std::vector<size_t> open;
+  do {
+    const Token &t = peek();
+    if (t.kind == TokenKind::End)
+      return error(toks_[open.back()], "'" + toks_[open.back()].text + "' is never closed");
+    if (isOpener(t)) {
+      open.push_back(pos_);
+    } else if (isCloser(t)) {
+      const std::string closer = closerOf(toks_[open.back()]);
+      if (t.text != closer)
+        return error(t, "expected '" + closer + "' to close '" + toks_[open.back()].text +
+                            "', found '" + t.text + "'");
+      open.pop_back();
+    }
+    next();
+  } while (!open.empty());
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Lookahead
+//===----------------------------------------------------------------------===//
+
+/// From an opening bracket: the index just past its closing one (or of End).
+size_t Parser::skipBalanced(size_t i) const {
+  int depth = 0;
+  for (; toks_[i].kind != TokenKind::End; ++i) {
+    depth += isOpener(toks_[i]) ? 1 : isCloser(toks_[i]) ? -1 : 0;
+    if (depth == 0)
+      return i + 1;
+  }
+  return i;
+}
+
+/// Whether a `|` follows before the statement or the enclosing bracket ends.
+bool Parser::hasTopLevelPipe(size_t i) const {
+  for (int depth = 0; toks_[i].kind != TokenKind::End; ++i) {
+    const Token &t = toks_[i];
+    if (depth == 0 && t.isPunct("|"))
+      return true;
+    if (depth == 0 && (t.isPunct(";") || isCloser(t)))
+      return false;
+    depth += isOpener(t) ? 1 : isCloser(t) ? -1 : 0;
+  }
+  return false;
+}
+
+bool Parser::isSourceOperator(size_t i) const {
+  const Token &t = toks_[i], &after = toks_[std::min(i + 1, toks_.size() - 1)];
+  if (t.kind != TokenKind::Identifier || t.bracketed || !kSourceOperators.count(lower(t.text)))
+    return false;
+  return !(after.isPunct("|") || after.isPunct(";") || after.isPunct(")") || after.isPunct(",") ||
+           after.kind == TokenKind::End);
+}
+
+/// Whether a tabular expression (rather than a scalar one) starts at `i`:
+/// there is a top-level `|`, possibly inside leading parentheses, or it
+/// starts with union, datatable, materialize(...) and the like. A let may
+/// also name a table alone (`let T = SigninLogs;`).
+bool Parser::startsTabular(size_t i, bool bareNameIsTable) const {
+  size_t j = i;
+  // Deeper parentheses fail as too deep anyway; the cap keeps this linear.
+  for (int level = 0; level <= kMaxNesting; ++level, ++j) {
+    if (hasTopLevelPipe(j))
+      return true;
+    if (!toks_[j].isPunct("("))
+      break;
+  }
+  const Token &t = toks_[j], &after = toks_[std::min(j + 1, toks_.size() - 1)];
+  if (isSourceOperator(j) ||
+      (t.kind == TokenKind::Identifier && lower(t.text) == "materialize" && after.isPunct("(")))
+    return true;
+  return bareNameIsTable && j == i && t.kind == TokenKind::Identifier &&
+         (after.isPunct(";") || after.kind == TokenKind::End);
+}
+
+/// `(params) { body }`, or `view (params) { body }`.
+bool Parser::isFunctionDefinition(size_t i) const {
+  if (toks_[i].kind == TokenKind::Identifier && lower(toks_[i].text) == "view")
+    ++i;
+  return toks_[i].isPunct("(") && toks_[skipBalanced(i)].isPunct("{");
+}
+
+/// `extend (A, B) = f(...)`: names a tuple, which rulec keeps generic.
+bool Parser::hasTupleAssignment(size_t i) const {
+  for (int depth = 0; toks_[i].kind != TokenKind::End; ++i) {
+    const Token &t = toks_[i];
+    if (depth == 0 && (t.isPunct("|") || t.isPunct(";") || t.isPunct(")")))
+      return false;
+    depth += isOpener(t) ? 1 : isCloser(t) ? -1 : 0;
+    if (depth == 0 && t.isPunct(")") && toks_[i + 1].isPunct("="))
+      return true;
+  }
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Statements and tabular expressions
+//===----------------------------------------------------------------------===//
+
+std::unique_ptr<Query> Parser::parse() {
+  auto query = std::make_unique<Query>();
+  while (atWord("let"))
+    if (!parseLet(*query))
+      return nullptr;
+  if (peek().kind == TokenKind::End) {
+    expected("a tabular expression");
+    return nullptr;
+  }
+  query->body = parseTabular();
+  if (!query->body)
+    return nullptr;
+  eatPunct(";");
+  if (peek().kind != TokenKind::End) {
+    expected("the end of the query");
+    return nullptr;
+  }
+  return query;
+}
+
+bool Parser::parseLet(Query &q) {
+  next(); // let
+  if (!atName())
+    return expected("a name after 'let'");
+  LetStmt let;
+  let.name = peek().text;
+  let.loc = loc(next());
+  if (!expectPunct("=", "after 'let " + let.name + "'"))
+    return false;
+  if (isFunctionDefinition(pos_)) {
+    // Functions are kept as text: rulec does not expand them.
+    const size_t start = pos_;
+    while (!atPunct(";") && peek().kind != TokenKind::End) {
+      if (!isOpener(peek()))
+        next();
+      else if (!skipBracket())
+        return false;
+    }
+    let.function = true;
+    let.rawBody = textOf(start, pos_);
+  } else if (startsTabular(pos_, true)) {
+    if (!(let.table = parseTabular()))
+      return false;
+  } else if (!(let.scalar = parseExpr())) {
+    return false;
+  }
+  if (!expectPunct(";", "after the let statement"))
+    return false;
+  q.lets.push_back(std::move(let));
+  return true;
+}
+
+std::unique_ptr<TabularExpr> Parser::parseTabular() {
+  auto t = std::make_unique<TabularExpr>();
+  t->loc = loc(peek());
+  if (!parsePipeline(*t))
+    return nullptr;
+  return t;
+}
+
+bool Parser::parsePipeline(TabularExpr &t) {
+  if (!parseSource(t))
+    return false;
+  while (eatPunct("|"))
+    if (!parseOperator(t))
+      return false;
+  return true;
+}
+
+/// A table name, a call (`table("X")`, a watchlist or parser function), a
+/// parenthesized pipeline or materialize(pipeline) (whose operators continue
+/// the outer one), or an operator that makes rows (union, datatable, ...).
+bool Parser::parseSource(TabularExpr &t) {
+  Depth nesting(depth_);
+  if (nesting.add() > kMaxNesting) {
+    tooDeep();
+    return false;
+  }
+  const Token &first = peek();
+  const bool materialize = atWord("materialize") && atPunct("(", 1);
+  if (first.isPunct("(") || materialize) {
+    skip(materialize ? 2 : 1);
+    return parsePipeline(t) && expectPunct(")", "to close the tabular expression");
+  }
+  if (isSourceOperator(pos_)) {
+    Operator op;
+    op.name = lower(first.text);
+    op.loc = t.loc = loc(next());
+    if (!parseGeneric(op))
+      return false;
+    t.ops.push_back(std::move(op));
+    return true;
+  }
+  if (!atName())
+    return expected("a table name");
+  const size_t start = pos_;
+  t.loc = loc(next());
+  // database("db").Table and function calls keep their text.
+  for (;;) {
+    if (atPunct("(")) {
+      if (!skipBracket())
+        return false;
+    } else if (atPunct(".") && peek(1).kind == TokenKind::Identifier) {
+      skip(2);
+    } else {
+      break;
+    }
+  }
+  t.source = pos_ == start + 1 ? first.text : textOf(start, pos_);
+  return true;
+}
+
+bool Parser::parseOperator(TabularExpr &t) {
+  if (!atName() || peek().bracketed)
+    return expected("an operator name after '|'");
+  Operator op;
+  op.loc = loc(peek());
+  op.name = lower(next().text);
+  // project-away, mv-expand, ...: one name when its pieces touch.
+  while (atPunct("-") && peek().adjacent && peek(1).kind == TokenKind::Identifier &&
+         peek(1).adjacent) {
+    op.name += "-" + lower(peek(1).text);
+    skip(2);
+  }
+  if (!parseFullOperator(op))
+    return false;
+  if (!op.generic && !atOperatorEnd())
+    return expected("'|' or the end of the query after the '" + op.name + "' operator");
+  t.ops.push_back(std::move(op));
+  return true;
+}
+
+/// The operators rulec reads in full; any other, and forms of these that
+/// rulec does not model (tuples, computed row counts, hints), stay generic.
+bool Parser::parseFullOperator(Operator &op) {
+  const std::string &n = op.name;
+  const bool hint = atName() && atPunct(".", 1) && lower(peek().text).rfind("hint", 0) == 0;
+  const bool tuple =
+      (n == "extend" || n == "project" || n == "summarize") && hasTupleAssignment(pos_);
+  // A row count that is not one number (`take n`, `take 1 + 1`), `count as N`.
+  const bool rows = n == "take" || n == "limit" || n == "top";
+  const bool computedCount =
+      rows && !atOperatorEnd() &&
+      !(peek().kind == TokenKind::Integer && (n == "top" ? atWord("by", 1) : atOperatorEndAt(1)));
+  if (hint || tuple || computedCount || (n == "count" && !atOperatorEnd()))
+    return parseGeneric(op);
+  if (n == "where")
+    return (op.predicate = parseExpr()) != nullptr;
+  if (n == "extend" || n == "project")
+    return parseAssignments(op.assignments, false);
+  if (n == "project-away" || n == "project-keep")
+    return parseColumnNames(op.columns);
+  if (n == "project-rename") {
+    const Token &first = peek();
+    if (!parseAssignments(op.assignments, false))
+      return false;
+    for (const Assignment &a : op.assignments)
+      if (a.name.empty() || a.value->kind != Expr::Name)
+        return error(first, "expected 'NewName = ExistingName' in project-rename");
+    return true;
+  }
+  if (n == "distinct")
+    return parseAssignments(op.by, true);
+  if (n == "take" || n == "limit")
+    return parseRowCount(op);
+  if (n == "summarize") {
+    if (!atWord("by") && !parseAssignments(op.assignments, false))
+      return false;
+    return !eatWord("by") || parseAssignments(op.by, false);
+  }
+  if (n == "sort" || n == "order")
+    return (eatWord("by") || expected("'by' after '" + n + "'")) && parseSortKeys(op, false);
+  if (n == "top")
+    return parseRowCount(op) && (eatWord("by") || expected("'by' after 'top N'")) &&
+           parseSortKeys(op, true);
+  if (n == "count")
+    return true;
+  return parseGeneric(op);
+}
+
+/// The text up to the next `|` (or `;`, or the `)` that closes an enclosing
+/// sub-query) outside brackets; strings are single tokens already.
+bool Parser::parseGeneric(Operator &op) {
+  op.generic = true;
+  const size_t start = pos_;
+  while (!atOperatorEnd() && !isCloser(peek())) {
+    if (!isOpener(peek()))
+      next();
+    else if (!skipBracket())
+      return false;
+  }
+  op.rawArgs = textOf(start, pos_);
+  return true;
+}
+
+/// `[name =] expr {, [name =] expr}`.
+bool Parser::parseAssignments(std::vector<Assignment> &out, bool allowStar) {
+  do {
+    Assignment a;
+    if (atName() && atPunct("=", 1)) {
+      a.name = peek().text;
+      a.nameLoc = loc(next());
+      next();
+    }
+    if (allowStar && a.name.empty() && atPunct("*")) {
+      a.value = make(Expr::Star, next());
+    } else if (!(a.value = parseExpr())) {
+      return false;
+    }
+    out.push_back(std::move(a));
+  } while (eatPunct(","));
+  return true;
+}
+
+/// Column names of project-away/project-keep; `Prefix*` wildcards stay as written.
+bool Parser::parseColumnNames(std::vector<std::string> &out) {
+  do {
+    std::string name;
+    for (bool first = true; (atName() || atPunct("*")) && (first || peek().adjacent); first = false)
+      name += next().text;
+    if (name.empty())
+      return expected("a column name");
+    out.push_back(std::move(name));
+  } while (eatPunct(","));
+  return true;
+}
+
+/// `expr [asc|desc] [nulls first|last]`, descending unless `asc`.
+bool Parser::parseSortKeys(Operator &op, bool single) {
+  do {
+    Assignment key;
+    if (!(key.value = parseExpr()))
+      return false;
+    const bool ascending = eatWord("asc");
+    if (!ascending)
+      eatWord("desc");
+    if (eatWord("nulls") && !eatWord("first") && !eatWord("last"))
+      return expected("'first' or 'last' after 'nulls'");
+    op.by.push_back(std::move(key));
+    op.descending.push_back(!ascending);
+  } while (!single && eatPunct(","));
+  return true;
+}
+
+bool Parser::parseRowCount(Operator &op) {
+  if (peek().kind != TokenKind::Integer)
+    return expected("a row count after '" + op.name + "'");
+  op.count = next().intValue;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+/// Left-associative: `a op b op c` is `(a op b) op c`.
+ExprPtr Parser::parseBinary(int level) {
+  if (level > MultiplicativeLevel)
+    return parseUnary();
+  Depth height(height_);
+  ExprPtr lhs = parseBinary(level + 1);
+  std::string op;
+  Expr::Kind kind;
+  while (lhs) {
+    const size_t length = matchOperator(level, op, kind);
+    if (length == 0)
+      break;
+    if (height.add() > kMaxHeight)
+      return tooDeep();
+    lhs = makeOperation(kind, std::move(lhs), op, peek());
+    skip(length);
+    const bool ok = kind == Expr::In        ? parseInOperands(*lhs)
+                    : kind == Expr::Between ? parseBetweenOperands(*lhs)
+                                            : append(*lhs, parseBinary(level + 1));
+    if (!ok)
+      return nullptr;
+    if (level == ComparisonLevel) // `a == b == c` is an error in Kusto
+      break;
+  }
+  return lhs;
+}
+
+/// The operator of `level` at the current token, if any: its lower-case
+/// spelling, its node kind, and how many tokens it spans (0: none).
+size_t Parser::matchOperator(int level, std::string &op, Expr::Kind &kind) const {
+  kind = Expr::Binary;
+  switch (level) {
+  case OrLevel:
+  case AndLevel: op = level == OrLevel ? "or" : "and"; return atWord(op) ? 1 : 0;
+  case ComparisonLevel: return matchComparison(op, kind);
+  default: {
+    const bool additive = level == AdditiveLevel;
+    const Token &t = peek();
+    if (t.kind != TokenKind::Punct || t.text.size() != 1 ||
+        std::string_view(additive ? "+-" : "*/%").find(t.text[0]) == std::string_view::npos)
+      return 0;
+    op = t.text;
+    return 1;
+  }
+  }
+}
+
+size_t Parser::matchComparison(std::string &op, Expr::Kind &kind) const {
+  const Token &t = peek();
+  kind = Expr::Binary;
+  if (t.kind == TokenKind::Punct) {
+    static const std::set<std::string> kSymbols = {"==", "!=", "=~", "!~", "<", "<=", ">", ">="};
+    if (kSymbols.count(t.text) || t.text == "<>") {
+      op = t.text == "<>" ? "!=" : t.text;
+      return 1;
+    }
+    const Token &word = peek(1);
+    if (t.text != "!" || word.kind != TokenKind::Identifier || word.bracketed || !word.adjacent)
+      return 0;
+    const std::string w = lower(word.text);
+    if (kStringOperators.count(w)) {
+      op = "!" + w;
+      return 2;
+    }
+    if (w == "between") {
+      kind = Expr::Between;
+      op = "!between";
+      return 2;
+    }
+    if (w != "in")
+      return 0;
+    kind = Expr::In;
+    const bool tilde = atPunct("~", 2) && peek(2).adjacent;
+    op = tilde ? "!in~" : "!in";
+    return tilde ? 3 : 2;
+  }
+  if (t.kind != TokenKind::Identifier || t.bracketed)
+    return 0;
+  const std::string w = lower(t.text);
+  if (kStringOperators.count(w)) {
+    op = w;
+    return 1;
+  }
+  if (w == "matches" && atWord("regex", 1)) {
+    op = "matches regex";
+    return 2;
+  }
+  if (w == "between") {
+    kind = Expr::Between;
+    op = w;
+    return 1;
+  }
+  if (w == "has_any" || w == "has_all") {
+    kind = Expr::In;
+    op = w;
+    return 1;
+  }
+  if (w != "in")
+    return 0;
+  kind = Expr::In;
+  const bool tilde = atPunct("~", 1) && peek(1).adjacent;
+  op = tilde ? "in~" : "in";
+  return tilde ? 2 : 1;
+}
+
+/// `(a, b, ...)`, `(tabular)` or a bare name after in / has_any / ...
+bool Parser::parseInOperands(Expr &e) {
+  if (!atPunct("("))
+    return append(e, parsePostfix());
+  next();
+  if (startsTabular(pos_, false)) {
+    if (!(e.table = parseTabular()))
+      return false;
+  } else {
+    do {
+      if (!append(e, parseExpr()))
+        return false;
+    } while (eatPunct(","));
+  }
+  return expectPunct(")", "to close the list of '" + e.op + "'");
+}
+
+/// `(lo .. hi)`.
+bool Parser::parseBetweenOperands(Expr &e) {
+  if (!expectPunct("(", "after '" + e.op + "'"))
+    return false;
+  return append(e, parseBinary(AdditiveLevel)) &&
+         expectPunct("..", "between the bounds of '" + e.op + "'") &&
+         append(e, parseBinary(AdditiveLevel)) &&
+         expectPunct(")", "after the bounds of '" + e.op + "'");
+}
+
+/// `-x`; a negated number literal becomes a negative literal.
+ExprPtr Parser::parseUnary() {
+  Depth nesting(depth_), height(height_);
+  if (nesting.add() > kMaxNesting || height.add() > kMaxHeight)
+    return tooDeep();
+  if (!atPunct("-") && !atPunct("+"))
+    return parsePostfix();
+  const Token &sign = next();
+  ExprPtr operand = parseUnary();
+  if (!operand)
+    return nullptr;
+  const Literal::Type type = operand->literal.type;
+  if (operand->kind == Expr::Literal &&
+      (type == Literal::Long || type == Literal::Real || type == Literal::TimeSpan)) {
+    if (sign.text == "-") {
+      Scalar &v = operand->literal.value;
+      v.i = static_cast<int64_t>(0 - static_cast<uint64_t>(v.i));
+      v.d = -v.d;
+    }
+    operand->loc = loc(sign);
+    return operand;
+  }
+  return makeOperation(Expr::Unary, std::move(operand), sign.text, sign);
+}
+
+/// `.name`, `.['name']`, `[index]`, and `["key"]` (lexed as a bracketed name).
+ExprPtr Parser::parsePostfix() {
+  Depth height(height_);
+  ExprPtr e = parsePrimary();
+  for (;;) {
+    const bool member = atPunct("."), index = atPunct("["), key = atName() && peek().bracketed;
+    if (!e || !(member || index || key))
+      return e;
+    if (height.add() > kMaxHeight)
+      return tooDeep();
+    if (member) {
+      next();
+      const bool spaced = atPunct("[") && peek(1).kind == TokenKind::String && atPunct("]", 2);
+      if (!atName() && !spaced)
+        return failExpected("a name after '.'");
+      e = makeOperation(Expr::Member, std::move(e), "", peek(spaced ? 1 : 0));
+      e->name = peek(spaced ? 1 : 0).text;
+      skip(spaced ? 3 : 1); // a.[ 'b' ]
+    } else if (index) {
+      e = makeOperation(Expr::Index, std::move(e), "", next());
+      if (!append(*e, parseExpr()) || !expectPunct("]", "after the index"))
+        return nullptr;
+    } else {
+      const Token &t = next();
+      e = makeOperation(Expr::Index, std::move(e), "", t);
+      e->operands.push_back(makeLiteral(Literal::String, Scalar::makeString(t.text), t));
+    }
+  }
+}
+
+ExprPtr Parser::parsePrimary() {
+  const Token &t = peek();
+  switch (t.kind) {
+  case TokenKind::String: {
+    // Adjacent string literals are one string.
+    std::string value;
+    while (peek().kind == TokenKind::String)
+      value += next().text;
+    return makeLiteral(Literal::String, Scalar::makeString(std::move(value)), t);
+  }
+  case TokenKind::Integer: return makeLiteral(Literal::Long, Scalar::makeInt(next().intValue), t);
+  case TokenKind::Real: return makeLiteral(Literal::Real, Scalar::makeDouble(next().realValue), t);
+  case TokenKind::TimeSpan:
+    return makeLiteral(Literal::TimeSpan, Scalar::makeInt(next().intValue), t);
+  case TokenKind::Identifier: break;
+  default:
+    if (t.isPunct("(")) {
+      next();
+      ExprPtr e = parseExpr();
+      return e && expectPunct(")", "to close '('") ? std::move(e) : nullptr;
+    }
+    return failExpected("an expression");
+  }
+  const std::string word = t.bracketed ? "" : lower(t.text);
+  if (word == "true" || word == "false") {
+    next();
+    return makeLiteral(Literal::Bool, Scalar::makeBool(word == "true"), t);
+  }
+  if (isReservedWord(word))
+    return fail(t, "expected an expression, found the keyword '" + t.text +
+                       "' (a column of that name is ['" + t.text + "'])");
+  if (t.bracketed || !atPunct("(", 1)) {
+    ExprPtr e = make(Expr::Name, next());
+    e->name = t.text;
+    return e;
+  }
+  // Type names are lower case, as Kusto has them (Dynamic(...) is a call).
+  if (t.text == "dynamic")
+    return parseDynamic();
+  if (t.text == "datetime" || t.text == "timespan" || t.text == "time" || t.text == "guid")
+    return parseTextLiteral();
+  static const std::set<std::string> kTypedLiterals = {"bool", "boolean", "int",    "long",
+                                                       "real", "double",  "decimal"};
+  if (kTypedLiterals.count(t.text))
+    return parseTypedLiteral();
+  return parseCall();
+}
+
+/// `name(args)`; the argument of toscalar() is a tabular expression.
+ExprPtr Parser::parseCall() {
+  const Token &name = next();
+  ExprPtr e = make(Expr::Call, name);
+  e->name = name.text;
+  next(); // (
+  if (name.text == "toscalar") {
+    if (!(e->table = parseTabular()))
+      return nullptr;
+  } else if (!atPunct(")")) {
+    do {
+      const bool star = atPunct("*") && (atPunct(",", 1) || atPunct(")", 1));
+      if (!append(*e, star ? make(Expr::Star, next()) : parseExpr()))
+        return nullptr;
+    } while (eatPunct(","));
+  }
+  return expectPunct(")", "after the arguments of '" + name.text + "'") ? std::move(e) : nullptr;
+}
+
+/// dynamic(json): arrays and objects become Dynamic nodes, null a null literal.
+ExprPtr Parser::parseDynamic() {
+  skip(2); // dynamic (
+  ExprPtr value = parseDynamicValue();
+  return value && expectPunct(")", "to close dynamic(...)") ? std::move(value) : nullptr;
+}
+
+ExprPtr Parser::parseDynamicValue() {
+  Depth nesting(depth_);
+  if (nesting.add() > kMaxNesting)
+    return tooDeep();
+  const Token &t = peek();
+  if (t.isPunct("[") || t.isPunct("{")) {
+    const bool object = t.isPunct("{");
+    const std::string close = object ? "}" : "]";
+    ExprPtr e = make(Expr::Dynamic, next());
+    e->dynamicIsObject = object;
+    if (eatPunct(close))
+      return e;
+    do {
+      if (object) {
+        if (peek().kind != TokenKind::String)
+          return failExpected("a string key in dynamic({...})");
+        e->keys.push_back(next().text);
+        if (!expectPunct(":", "after the key '" + e->keys.back() + "'"))
+          return nullptr;
+      }
+      if (!append(*e, parseDynamicValue()))
+        return nullptr;
+    } while (eatPunct(","));
+    return expectPunct(close, "to close the dynamic " + std::string(object ? "object" : "array"))
+               ? std::move(e)
+               : nullptr;
+  }
+  if (atName() && t.bracketed) { // ["a"]: the lexer read a one-element array as a bracketed name
+    next();
+    ExprPtr e = make(Expr::Dynamic, t);
+    e->operands.push_back(makeLiteral(Literal::String, Scalar::makeString(t.text), t));
+    return e;
+  }
+  if (atWord("null"))
+    return makeLiteral(Literal::Null, Scalar::makeNull(), next());
+  ExprPtr e = parseUnary();
+  if (e && e->kind != Expr::Literal && e->kind != Expr::Dynamic)
+    return fail(t, "expected a literal in dynamic(...), found " + describe(t));
+  return e;
+}
+
+/// datetime(...), timespan(...) / time(...), guid(...): raw text or a string.
+ExprPtr Parser::parseTextLiteral() {
+  const std::string kind = next().text;
+  next(); // (
+  const Token &t = peek();
+  if (t.kind != TokenKind::Raw && t.kind != TokenKind::String)
+    return failExpected("a " + kind + " literal");
+  next();
+  ExprPtr e;
+  int64_t nanos = 0;
+  if (t.kind == TokenKind::Raw && t.text == "null")
+    e = makeLiteral(Literal::Null, Scalar::makeNull(), t);
+  else if (kind == "datetime" && parseDateTime(t.text, nanos))
+    e = makeLiteral(Literal::DateTime, Scalar::makeInt(nanos), t);
+  else if ((kind == "timespan" || kind == "time") && parseTimespanText(t.text, nanos))
+    e = makeLiteral(Literal::TimeSpan, Scalar::makeInt(nanos), t);
+  else if (kind == "guid" && isGuidText(t.text))
+    e = makeLiteral(Literal::Guid, Scalar::makeString(t.text), t);
+  else
+    return fail(t, "invalid " + kind + " literal '" + t.text + "'");
+  return expectPunct(")", "after the " + kind + " literal") ? std::move(e) : nullptr;
+}
+
+/// bool(true), int(5), long(-1), real(1.5), real(nan), decimal(...), T(null).
+ExprPtr Parser::parseTypedLiteral() {
+  const std::string type = next().text;
+  next(); // (
+  const Token &t = peek();
+  ExprPtr e;
+  if (atWord("null")) {
+    e = makeLiteral(Literal::Null, Scalar::makeNull(), next());
+  } else if (type == "bool" || type == "boolean") {
+    if (!atWord("true") && !atWord("false"))
+      return failExpected("true or false in " + type + "(...)");
+    e = makeLiteral(Literal::Bool, Scalar::makeBool(atWord("true")), next());
+  } else if (type == "int" || type == "long") {
+    const bool negative = eatPunct("-");
+    if (peek().kind != TokenKind::Integer)
+      return failExpected("an integer in " + type + "(...)");
+    const int64_t v = next().intValue;
+    e = makeLiteral(Literal::Long, Scalar::makeInt(negative ? -v : v), t);
+  } else {
+    const bool negative = eatPunct("-");
+    if (!negative)
+      eatPunct("+"); // real(+inf)
+    const Token &v = next();
+    const std::string word = v.kind == TokenKind::Identifier ? lower(v.text) : "";
+    double d = std::numeric_limits<double>::quiet_NaN();
+    if (v.kind == TokenKind::Integer)
+      d = static_cast<double>(v.intValue);
+    else if (v.kind == TokenKind::Real)
+      d = v.realValue;
+    else if (word == "inf")
+      d = std::numeric_limits<double>::infinity();
+    else if (word != "nan")
+      return fail(v, "expected a number in " + type + "(...), found " + describe(v));
+    e = makeLiteral(Literal::Real, Scalar::makeDouble(negative ? -d : d), t);
+  }
+  return expectPunct(")", "after the " + type + " literal") ? std::move(e) : nullptr;
+}
+
+} // namespace
+
+std::unique_ptr<Query> parseQuery(const std::string &text, const LineMap &map,
+                                  DiagnosticEngine &diags) {
+  LexResult lexed = lexQuery(text);
+  if (!lexed.ok) {
+    diags.error(DiagCode::KqlSyntax, map.at(lexed.line, lexed.column), lexed.error);
+    return nullptr;
+  }
+  return Parser(std::move(lexed.tokens), text, map, diags).parse();
+}
+
+} // namespace rulec::kql

@@ -1,0 +1,310 @@
+//===- PackSerialization.cpp ----------------------------------------------===//
+#include "packs/PackSerialization.h"
+
+#include "packs/ByteCodec.h"
+
+#include <type_traits>
+#include <utility>
+
+namespace rulec {
+
+namespace {
+
+constexpr std::string_view kMagic{"RULECPK\0", 8};
+
+using bytes::Reader;
+using bytes::Writer;
+
+//===----------------------------------------------------------------------===//
+// One write/read pair per struct, fields in declaration order. Adding a field
+// means adding it to both functions of its pair and bumping
+// kPackFormatVersion.
+//===----------------------------------------------------------------------===//
+
+void writePathStep(Writer &w, const PathStep &s) {
+  w.boolean(s.isIndex);
+  w.boolean(s.isWildcard);
+  w.str(s.key);
+  w.i64(s.index);
+}
+void readPathStep(Reader &r, PathStep &s) {
+  r.boolean(s.isIndex, "isIndex");
+  r.boolean(s.isWildcard, "isWildcard");
+  r.str(s.key, "key");
+  r.i64(s.index, "index");
+}
+
+void writeFieldSpec(Writer &w, const FieldSpec &f) {
+  w.vec(f.path, writePathStep);
+  w.enumeration(f.keyMatch);
+  w.vec(f.alternatives, [](Writer &w, const std::vector<PathStep> &alt) { w.vec(alt, writePathStep); });
+  w.vec(f.elements, writeFieldSpec);
+}
+/// `depth`: 1 for the pack's fields, 2 for their elements, ...
+void readFieldSpec(Reader &r, FieldSpec &f, unsigned depth) {
+  if (depth > kMaxFieldNesting)
+    return r.fail("nests element tables deeper than " + std::to_string(kMaxFieldNesting), r.offset(), "");
+  r.vec(f.path, "path", readPathStep);
+  r.enumeration(f.keyMatch, KeyMatch::ExactThenLoose, "keyMatch");
+  r.vec(f.alternatives, "alternatives",
+        [](Reader &r, std::vector<PathStep> &alt) { r.vec(alt, "", readPathStep); });
+  r.vec(f.elements, "elements", [depth](Reader &r, FieldSpec &e) { readFieldSpec(r, e, depth + 1); });
+}
+
+void writeTemplatePiece(Writer &w, const TemplatePiece &p) {
+  w.boolean(p.isField);
+  w.str(p.text);
+  w.u32(p.slot);
+  w.str(p.fallback);
+}
+void readTemplatePiece(Reader &r, TemplatePiece &p) {
+  r.boolean(p.isField, "isField");
+  r.str(p.text, "text");
+  r.u32(p.slot, "slot");
+  r.str(p.fallback, "fallback");
+}
+
+void writeContextEntry(Writer &w, const ContextEntry &e) {
+  w.str(e.name);
+  w.u32(e.slot);
+  w.boolean(e.computed);
+}
+void readContextEntry(Reader &r, ContextEntry &e) {
+  r.str(e.name, "name");
+  r.u32(e.slot, "slot");
+  r.boolean(e.computed, "computed");
+}
+
+void writeAggregate(Writer &w, const AggregateSpec::Aggregate &a) {
+  w.enumeration(a.fn);
+  w.str(a.name);
+  w.i32(a.input);
+  w.i64(a.limit);
+}
+void readAggregate(Reader &r, AggregateSpec::Aggregate &a) {
+  r.enumeration(a.fn, AggregateSpec::Fn::TakeAny, "fn");
+  r.str(a.name, "name");
+  r.i32(a.input, "input");
+  r.i64(a.limit, "limit");
+}
+
+void writeAggregateSpec(Writer &w, const AggregateSpec &s) {
+  w.vec(s.keys);
+  w.i32(s.binKey);
+  w.i64(s.binSize);
+  w.boolean(s.binIsTime);
+  w.vec(s.aggregates, writeAggregate);
+  w.u32(s.outputLogType);
+}
+void readAggregateSpec(Reader &r, AggregateSpec &s) {
+  r.vec(s.keys, "keys");
+  r.i32(s.binKey, "binKey");
+  r.i64(s.binSize, "binSize");
+  r.boolean(s.binIsTime, "binIsTime");
+  r.vec(s.aggregates, "aggregates", readAggregate);
+  r.u32(s.outputLogType, "outputLogType");
+}
+
+void writeSetSpec(Writer &w, const SetSpec &s) {
+  w.str(s.name);
+  w.i64(s.retentionNanos);
+}
+void readSetSpec(Reader &r, SetSpec &s) {
+  r.str(s.name, "name");
+  r.i64(s.retentionNanos, "retentionNanos");
+}
+
+void writeCorrelationFeed(Writer &w, const CorrelationFeed &f) {
+  w.u32(f.correlation);
+  w.u32(f.input);
+}
+void readCorrelationFeed(Reader &r, CorrelationFeed &f) {
+  r.u32(f.correlation, "correlation");
+  r.u32(f.input, "input");
+}
+
+void writeBound(Writer &w, const CorrelationSpec::Bound &b) {
+  w.enumeration(b.cmp);
+  w.i64(b.value);
+}
+void readBound(Reader &r, CorrelationSpec::Bound &b) {
+  r.enumeration(b.cmp, CorrelationSpec::Cmp::Eq, "cmp");
+  r.i64(b.value, "value");
+}
+
+void writeCorrelationInput(Writer &w, const CorrelationSpec::Input &in) {
+  w.boolean(in.fromCorrelation);
+  w.u32(in.source);
+  w.vec(in.groupBy);
+  w.i64(in.valueField);
+}
+void readCorrelationInput(Reader &r, CorrelationSpec::Input &in) {
+  r.boolean(in.fromCorrelation, "fromCorrelation");
+  r.u32(in.source, "source");
+  r.vec(in.groupBy, "groupBy");
+  r.i64(in.valueField, "valueField");
+}
+
+void writeCorrelationSpec(Writer &w, const CorrelationSpec &c) {
+  w.enumeration(c.type);
+  w.str(c.id);
+  w.str(c.title);
+  w.str(c.level);
+  w.str(c.sourceFile);
+  w.i64(c.timespanNanos);
+  w.vec(c.condition, writeBound);
+  w.vec(c.groupBy);
+  w.str(c.valueField);
+  w.vec(c.inputs, writeCorrelationInput);
+  w.boolean(c.emit);
+  w.vec(c.feeds, writeCorrelationFeed);
+}
+void readCorrelationSpec(Reader &r, CorrelationSpec &c) {
+  r.enumeration(c.type, CorrelationSpec::Type::TemporalOrdered, "type");
+  r.str(c.id, "id");
+  r.str(c.title, "title");
+  r.str(c.level, "level");
+  r.str(c.sourceFile, "sourceFile");
+  r.i64(c.timespanNanos, "timespanNanos");
+  r.vec(c.condition, "condition", readBound);
+  r.vec(c.groupBy, "groupBy");
+  r.str(c.valueField, "valueField");
+  r.vec(c.inputs, "inputs", readCorrelationInput);
+  r.boolean(c.emit, "emit");
+  r.vec(c.feeds, "feeds", readCorrelationFeed);
+}
+
+void writeRuleInfo(Writer &w, const RuleInfo &rule) {
+  w.enumeration(rule.kind);
+  w.str(rule.id);
+  w.str(rule.displayName);
+  w.str(rule.severity);
+  w.str(rule.sourceFile);
+  w.u32(rule.threshold);
+  w.u32(rule.dedupPeriodMinutes);
+  w.boolean(rule.createAlert);
+  w.vec(rule.title, writeTemplatePiece);
+  w.vec(rule.groupBy, writeTemplatePiece);
+  w.vec(rule.alertContext, writeContextEntry);
+  w.vec(rule.dynamicSeverities);
+  w.vec(rule.logTypes);
+  w.vec(rule.columns, writeContextEntry);
+  w.boolean(rule.wholeEvent);
+  w.vec(rule.hiddenFields);
+  w.boolean(rule.distinct);
+  w.i64(rule.take);
+  w.u32(rule.set);
+  writeAggregateSpec(w, rule.aggregate);
+  w.vec(rule.feeds, writeCorrelationFeed);
+  w.vec(rule.requirements, [](Writer &w, const std::vector<LiteralRef> &clause) {
+    w.vec(clause, [](Writer &w, const LiteralRef &l) {
+      w.u32(l.set);
+      w.u32(l.index);
+    });
+  });
+}
+void readRuleInfo(Reader &r, RuleInfo &rule) {
+  r.enumeration(rule.kind, RuleKind::Aggregate, "kind");
+  r.str(rule.id, "id");
+  r.str(rule.displayName, "displayName");
+  r.str(rule.severity, "severity");
+  r.str(rule.sourceFile, "sourceFile");
+  r.u32(rule.threshold, "threshold");
+  r.u32(rule.dedupPeriodMinutes, "dedupPeriodMinutes");
+  r.boolean(rule.createAlert, "createAlert");
+  r.vec(rule.title, "title", readTemplatePiece);
+  r.vec(rule.groupBy, "groupBy", readTemplatePiece);
+  r.vec(rule.alertContext, "alertContext", readContextEntry);
+  r.vec(rule.dynamicSeverities, "dynamicSeverities");
+  r.vec(rule.logTypes, "logTypes");
+  r.vec(rule.columns, "columns", readContextEntry);
+  r.boolean(rule.wholeEvent, "wholeEvent");
+  r.vec(rule.hiddenFields, "hiddenFields");
+  r.boolean(rule.distinct, "distinct");
+  r.i64(rule.take, "take");
+  r.u32(rule.set, "set");
+  r.member(rule.aggregate, "aggregate", readAggregateSpec);
+  r.vec(rule.feeds, "feeds", readCorrelationFeed);
+  r.vec(rule.requirements, "requirements", [](Reader &r, std::vector<LiteralRef> &clause) {
+    r.vec(clause, "clause", [](Reader &r, LiteralRef &l) {
+      r.u32(l.set, "set");
+      r.u32(l.index, "index");
+    }, 8);
+  }, 4);
+}
+
+void writeLiteralSet(Writer &w, const LiteralSet &l) {
+  w.u32(l.slot);
+  w.enumeration(l.kind);
+  w.vec(l.needles);
+}
+void readLiteralSet(Reader &r, LiteralSet &l) {
+  r.u32(l.slot, "slot");
+  r.enumeration(l.kind, LiteralSet::Kind::NonAscii, "kind");
+  r.vec(l.needles, "needles");
+}
+
+void writePackInfo(Writer &w, const PackInfo &p) {
+  w.vec(p.fields, writeFieldSpec);
+  w.vec(p.logTypes);
+  w.vec(p.rules, writeRuleInfo);
+  w.vec(p.sets, writeSetSpec);
+  w.vec(p.regexes);
+  w.vec(p.regexGate, [](Writer &w, const RegexGatePlan &plan) {
+    w.enumeration(plan.kind);
+    w.boolean(plan.orNonAscii);
+    w.vec(plan.clauses, [](Writer &w, const std::vector<std::string> &clause) { w.vec(clause); });
+  });
+  w.vec(p.correlations, writeCorrelationSpec);
+  w.vec(p.literalSets, writeLiteralSet);
+}
+void readPackInfo(Reader &r, PackInfo &p) {
+  r.vec(p.fields, "fields", [](Reader &r, FieldSpec &f) { readFieldSpec(r, f, 1); });
+  r.vec(p.logTypes, "logTypes");
+  r.vec(p.rules, "rules", readRuleInfo);
+  r.vec(p.sets, "sets", readSetSpec);
+  r.vec(p.regexes, "regexes");
+  r.vec(p.regexGate, "regexGate", [](Reader &r, RegexGatePlan &plan) {
+    r.enumeration(plan.kind, RegexGatePlan::Kind::Filtered, "kind");
+    r.boolean(plan.orNonAscii, "orNonAscii");
+    r.vec(plan.clauses, "clauses", [](Reader &r, std::vector<std::string> &clause) { r.vec(clause, ""); }, 4);
+  }, 6);
+  r.vec(p.correlations, "correlations", readCorrelationSpec);
+  r.vec(p.literalSets, "literalSets", readLiteralSet);
+}
+
+} // namespace
+
+std::string serializePack(const PackInfo &pack) {
+  Writer w;
+  w.out.append(kMagic);
+  w.u32(kPackFormatVersion);
+  writePackInfo(w, pack);
+  return std::move(w.out);
+}
+
+bool deserializePack(std::string_view bytes, PackInfo &out, std::string &error) {
+  if (bytes.substr(0, kMagic.size()) != kMagic) {
+    error = "not a rulec pack (bad magic)";
+    return false;
+  }
+  Reader r(bytes, kMagic.size(), "pack metadata");
+  uint32_t version = 0;
+  r.u32(version, "version");
+  if (r.ok() && version != kPackFormatVersion) {
+    error = "unknown format version " + std::to_string(version) + " (this build reads version " +
+            std::to_string(kPackFormatVersion) + ")";
+    return false;
+  }
+  PackInfo pack;
+  readPackInfo(r, pack);
+  r.finish();
+  if (!r.ok()) {
+    error = r.error();
+    return false;
+  }
+  out = std::move(pack);
+  return true;
+}
+
+} // namespace rulec

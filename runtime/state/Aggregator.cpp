@@ -1,0 +1,218 @@
+//===- Aggregator.cpp -----------------------------------------------------===//
+#include "state/Aggregator.h"
+
+#include "events/EventTime.h"
+#include "output/JsonString.h"
+#include "output/MatchDescription.h"
+#include "output/TitleRenderer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rulec {
+
+namespace {
+
+bool isNumber(const rulec_value &v) {
+  return v.kind == RULEC_INT || v.kind == RULEC_DOUBLE || v.kind == RULEC_BOOL;
+}
+
+double number(const rulec_value &v) {
+  return v.kind == RULEC_DOUBLE ? v.payload.d : static_cast<double>(v.payload.i);
+}
+
+bool isNull(const rulec_value &v) { return v.kind == RULEC_MISSING || v.kind == RULEC_NULL; }
+
+/// The bin a key value falls in: floor(value / size) * size, for datetimes
+/// (ns) or numbers. False when the value is neither.
+bool binOf(const rulec_value &v, const AggregateSpec &spec, int64_t &start, std::string &json) {
+  if (spec.binIsTime) {
+    const int64_t t = rulec_rt_datetime(&v);
+    if (t == INT64_MIN)
+      return false;
+    start = t - ((t % spec.binSize) + spec.binSize) % spec.binSize;
+    json.clear();
+    appendJsonString(json, formatTimestamp(start));
+    return true;
+  }
+  if (!isNumber(v))
+    return false;
+  const double b = std::floor(number(v) / static_cast<double>(spec.binSize)) * static_cast<double>(spec.binSize);
+  start = static_cast<int64_t>(b);
+  json = v.kind == RULEC_DOUBLE ? pythonFloatRepr(b) : std::to_string(start);
+  return true;
+}
+
+} // namespace
+
+Aggregator::Aggregator(const PackInfo &pack, RowSink sink)
+    : pack_(pack), sink_(std::move(sink)), groups_(pack.rules.size()) {}
+
+void Aggregator::add(uint32_t r, EventEvaluator &event, int64_t eventTime) {
+  const RuleInfo &rule = pack_.rules[r];
+  const AggregateSpec &spec = rule.aggregate;
+  std::vector<std::string> keys;
+  std::string keyText;
+  int64_t binStart = eventTime;
+  for (size_t k = 0; k < spec.keys.size(); ++k) {
+    std::string json;
+    if (static_cast<int32_t>(k) == spec.binKey) {
+      if (!binOf(event.column(rule, r, spec.keys[k]), spec, binStart, json))
+        json = "null"; // Kusto bins null into a null group
+    } else {
+      json = columnJson(event, rule, r, spec.keys[k]);
+    }
+    keyText += json;
+    keyText += '\x1f';
+    keys.push_back(std::move(json));
+  }
+  auto [it, inserted] = groups_[r].try_emplace(keyText);
+  Group &group = it->second;
+  if (inserted) {
+    group.order = nextOrder_++;
+    group.keys = std::move(keys);
+    group.time = binStart;
+    if (spec.binKey >= 0 && spec.binIsTime && group.keys[spec.binKey] != "null") {
+      group.closeAt = binStart + spec.binSize;
+      closing_.insert({group.closeAt, group.order, r, keyText});
+    }
+    group.states.resize(spec.aggregates.size());
+  }
+  for (size_t a = 0; a < spec.aggregates.size(); ++a) {
+    const AggregateSpec::Aggregate &agg = spec.aggregates[a];
+    if (agg.input < 0) {
+      ++group.states[a].count;
+      continue;
+    }
+    const rulec_value v = event.column(rule, r, static_cast<uint32_t>(agg.input));
+    fold(agg, group.states[a], v, columnJson(event, rule, r, static_cast<uint32_t>(agg.input)));
+  }
+}
+
+void Aggregator::fold(const AggregateSpec::Aggregate &agg, State &s, const rulec_value &v, const std::string &json) {
+  using Fn = AggregateSpec::Fn;
+  switch (agg.fn) {
+  case Fn::Count:
+    ++s.count;
+    return;
+  case Fn::CountIf:
+    if (v.kind == RULEC_BOOL && v.payload.i)
+      ++s.count;
+    return;
+  case Fn::DCount:
+    if (!isNull(v))
+      s.distinct.insert(json);
+    return;
+  case Fn::Min:
+  case Fn::Max: {
+    if (isNull(v))
+      return;
+    const bool less = agg.fn == Fn::Min;
+    if (isNumber(v)) {
+      const double n = number(v);
+      if (!s.bestIsNumber && !s.best.empty())
+        return; // numbers and strings do not mix; the first kind seen wins
+      if (s.best.empty() || (less ? n < s.bestNumber : n > s.bestNumber)) {
+        s.best = json;
+        s.bestNumber = n;
+        s.bestIsNumber = true;
+      }
+      return;
+    }
+    if (s.bestIsNumber)
+      return;
+    if (s.best.empty() || (less ? json < s.best : json > s.best)) // ISO datetimes order as text
+      s.best = json;
+    return;
+  }
+  case Fn::Sum:
+  case Fn::Avg:
+    if (!isNumber(v))
+      return;
+    ++s.count;
+    s.hasNumber = true;
+    if (v.kind == RULEC_DOUBLE)
+      s.allInts = false;
+    else
+      s.intSum += v.payload.i;
+    s.sum += number(v);
+    return;
+  case Fn::MakeSet:
+    if (!isNull(v) && static_cast<int64_t>(s.values.size()) < agg.limit && s.distinct.insert(json).second)
+      s.values.push_back(json);
+    return;
+  case Fn::MakeList:
+    if (!isNull(v) && static_cast<int64_t>(s.values.size()) < agg.limit)
+      s.values.push_back(json);
+    return;
+  case Fn::TakeAny:
+    if (s.best.empty() && !isNull(v))
+      s.best = json;
+    return;
+  }
+}
+
+void Aggregator::emit(uint32_t r, const Group &group) {
+  const RuleInfo &rule = pack_.rules[r];
+  const AggregateSpec &spec = rule.aggregate;
+  std::string row = "{";
+  auto add = [&](const std::string &name, const std::string &json) {
+    if (row.size() > 1)
+      row += ',';
+    appendJsonString(row, name);
+    row += ':';
+    row += json;
+  };
+  for (size_t k = 0; k < spec.keys.size(); ++k)
+    add(rule.columns[spec.keys[k]].name, group.keys[k]);
+  using Fn = AggregateSpec::Fn;
+  for (size_t a = 0; a < spec.aggregates.size(); ++a) {
+    const AggregateSpec::Aggregate &agg = spec.aggregates[a];
+    const State &s = group.states[a];
+    switch (agg.fn) {
+    case Fn::Count: case Fn::CountIf: add(agg.name, std::to_string(s.count)); break;
+    case Fn::DCount: add(agg.name, std::to_string(s.distinct.size())); break;
+    case Fn::Min: case Fn::Max: case Fn::TakeAny: add(agg.name, s.best.empty() ? "null" : s.best); break;
+    case Fn::Sum:
+      add(agg.name, !s.hasNumber ? "null" : s.allInts ? std::to_string(s.intSum) : pythonFloatRepr(s.sum));
+      break;
+    case Fn::Avg:
+      add(agg.name, s.count ? pythonFloatRepr(s.sum / static_cast<double>(s.count)) : "null");
+      break;
+    case Fn::MakeSet: case Fn::MakeList: {
+      std::string list = "[";
+      for (size_t i = 0; i < s.values.size(); ++i)
+        list += (i ? "," : "") + s.values[i];
+      add(agg.name, list + "]");
+      break;
+    }
+    }
+  }
+  row += '}';
+  sink_(spec.outputLogType, row, group.time);
+}
+
+void Aggregator::advance(int64_t watermark) {
+  while (!closing_.empty() && std::get<0>(*closing_.begin()) <= watermark) {
+    auto [closeAt, order, r, key] = *closing_.begin();
+    closing_.erase(closing_.begin());
+    auto it = groups_[r].find(key);
+    emit(r, it->second);
+    groups_[r].erase(it);
+  }
+}
+
+void Aggregator::flush() {
+  for (uint32_t r = 0; r < groups_.size(); ++r) {
+    std::vector<const Group *> all;
+    for (const auto &[key, group] : groups_[r])
+      all.push_back(&group);
+    std::sort(all.begin(), all.end(), [](auto a, auto b) { return a->order < b->order; });
+    for (const Group *g : all)
+      emit(r, *g);
+    groups_[r].clear();
+  }
+  closing_.clear();
+}
+
+} // namespace rulec

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs rulec's libFuzzer targets (fuzz/): tools/fuzz.sh [TARGET|all] [SECONDS]
 #
-#   TARGET   fuzz_yaml_rule, fuzz_kql, fuzz_events, fuzz_compile_run, fuzz_literals, or all (default)
+#   TARGET   fuzz_yaml_rule, fuzz_kql, fuzz_events, fuzz_compile_run, fuzz_literals, fuzz_evtx, or all (default)
 #   SECONDS  time per target (default 60); each runs on one core, one after another
 #
 # Configures and builds build-fuzz/ with clang 19 (RULEC_FUZZ=ON) when needed; never
@@ -16,7 +16,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${RULEC_FUZZ_BUILD_DIR:-$root/build-fuzz}
-all_targets=(fuzz_yaml_rule fuzz_kql fuzz_events fuzz_compile_run fuzz_literals)
+all_targets=(fuzz_yaml_rule fuzz_kql fuzz_events fuzz_compile_run fuzz_literals fuzz_evtx)
 which=${1:-all}
 seconds=${2:-60}
 
@@ -44,13 +44,13 @@ cmake --build "$build" -j "${RULEC_JOBS:-2}" --target "${targets[@]}" || { echo 
 max_len() {
   case $1 in
   fuzz_yaml_rule) echo 8192 ;; fuzz_kql) echo 4096 ;; fuzz_events) echo 16384 ;; fuzz_compile_run) echo 1024 ;;
-  fuzz_literals) echo 4096 ;;
+  fuzz_literals) echo 4096 ;; fuzz_evtx) echo 69632 ;; # a file header and one chunk
   esac
 }
 dict() {
   case $1 in
   fuzz_yaml_rule) echo "$root/fuzz/dict/yaml.dict" ;; fuzz_kql) echo "$root/fuzz/dict/kql.dict" ;;
-  fuzz_events) echo "$root/fuzz/dict/json.dict" ;;
+  fuzz_events) echo "$root/fuzz/dict/json.dict" ;; fuzz_evtx) echo "$root/fuzz/dict/evtx.dict" ;;
   esac
 }
 

@@ -8,6 +8,7 @@ packages=(
   llvm-19-dev llvm-19-tools          # LLVM libraries (libLLVM-19.so) + lit, FileCheck, not, split-file
   libyaml-cpp-dev libcli11-dev libsimdjson-dev
   libre2-dev pkg-config              # RE2: linear-time regular expressions (KQL matches regex)
+  libevtx-dev libbfio-dev            # libevtx: EVTX files (runtime/events/EvtxReader.h); its header needs libbfio's
   libjemalloc-dev                    # the CLI's allocator (tools/CMakeLists.txt)
   libssl-dev                         # OpenSSL's SHA-256: `rulec run --cache` keys (tools/CacheKey.h)
   libgtest-dev libgmock-dev

@@ -59,7 +59,7 @@ extern "C" int rulec_pack_compile(const char *const *paths, size_t n_paths, cons
       return fail(RULEC_ERR_INTERNAL, text.str() + "native compilation failed: " + error + "\n");
     auto *pack = new rulec_pack;
     pack->info = &owner->jit->info();
-    pack->native = {owner->jit->eval(), owner->jit->severity(), owner->jit->column()};
+    pack->native = owner->jit->native();
     pack->owner = owner;
     *out = pack;
     if (diagnostics)

@@ -296,7 +296,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const PackInfo &info = pack->info();
   std::ostream &out = fuzz::nullStream();
   Scanner scanner(
-      info, NativePack{pack->eval(), pack->severity(), pack->column()}, ScanOptions{"app", "", false, fuzz::kNow},
+      info, pack->native(), ScanOptions{"app", "", false, fuzz::kNow},
       [&](const Alert &a) { out << alertToJson(a, info.rules[a.rule]); },
       [&](const RuleInfo &rule, const std::string &row) { out << rowToJson(rule, row); },
       [&](const CorrelationAlert &a) { out << correlationAlertToJson(a, info.correlations[a.correlation]); }, out);

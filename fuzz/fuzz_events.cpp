@@ -39,7 +39,7 @@ void scan(const std::vector<std::pair<std::string, uint64_t>> &events, bool stre
   ScanOptions options{"Netskope.Audit", "", streaming, fuzz::kNow};
   std::ostream &out = fuzz::nullStream();
   Scanner scanner(
-      info, NativePack{pack->eval(), pack->severity(), pack->column()}, options,
+      info, pack->native(), options,
       [&](const Alert &a) { out << alertToJson(a, info.rules[a.rule]); },
       [&](const RuleInfo &rule, const std::string &row) { out << rowToJson(rule, row); },
       [&](const CorrelationAlert &a) { out << correlationAlertToJson(a, info.correlations[a.correlation]); }, out);

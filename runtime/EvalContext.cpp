@@ -114,7 +114,7 @@ const re2::RE2 &rulec_context::regex(uint32_t i) const {
 }
 
 extern "C" const rulec_event_scan *rulec_rt_scan(rulec_context *ctx, const rulec_value *slots, uint32_t logType) {
-  return ctx->literals.scan(slots, logType);
+  return ctx->literals.scan(slots, logType, ctx->eventText, ctx->event, ctx->filledSlots);
 }
 
 char *rulec_context::scratch(size_t n) {

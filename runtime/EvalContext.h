@@ -107,8 +107,12 @@ struct rulec_context {
   /// For parse_json of a string column (its own parser: the event's must
   /// stay intact while the pack runs).
   simdjson::dom::parser json;
-  /// The current event, for Sigma keyword searches over all its strings.
+  /// The current event, parsed and as its JSON text, for Sigma keyword
+  /// searches over all its values.
   simdjson::dom::element event;
+  std::string_view eventText;
+  /// The slots the event filled (FieldExtractor), or null: all may be.
+  const std::vector<uint32_t> *filledSlots = nullptr;
 
 private:
   mutable std::vector<std::unique_ptr<re2::RE2>> regexes_; ///< a cache: one context serves one thread

@@ -26,6 +26,17 @@ struct NativePack {
   rulec_pack_eval_fn eval = nullptr;
   rulec_pack_severity_fn severity = nullptr;
   rulec_pack_column_fn column = nullptr;
+  const rulec_pack_rule_fn *rules = nullptr; ///< for profiling; null: eval only
+};
+
+/// Where the rules' time goes (`rulec run --profile-rules`): per rule, the
+/// time-stamp-counter cycles its code and the helpers it called took, and
+/// how often it ran; and the cycles of rulec_rt_scan (literal sets and
+/// prefilter) they all share.
+struct RuleProfile {
+  std::vector<uint64_t> cycles, runs;
+  uint64_t scanCycles = 0;
+  void add(const RuleProfile &other);
 };
 
 class EventEvaluator {
@@ -54,6 +65,11 @@ public:
   /// rule indexes in rule order.
   const std::vector<uint32_t> &evaluate(uint32_t logType);
 
+  /// Times each rule into `profile` (sized here) from now on: evaluate()
+  /// then calls the candidate rules itself (the pack's rule table) instead
+  /// of the pack's entry point. False when the pack exports no rule table.
+  bool setProfile(RuleProfile *profile);
+
   /// A KQL column's value for the loaded event: its slot, or for a computed
   /// column what the pack's code computes (strings in scratch memory).
   rulec_value column(const RuleInfo &info, uint32_t rule, uint32_t column);
@@ -81,8 +97,10 @@ private:
   ValueArena arena_;
   mutable rulec_context ctx_; // the pack's code writes scratch strings even in const queries
   std::vector<rulec_value> slots_;
+  std::vector<uint32_t> filled_; ///< the slots the loaded event filled
   std::vector<simdjson::dom::element> elements_;
   std::vector<uint32_t> matchBuffer_;
+  RuleProfile *profile_ = nullptr;
   std::vector<uint32_t> matched_;
 };
 

@@ -4,73 +4,17 @@
 #include "events/EventTime.h"
 #include "output/JsonString.h"
 #include "output/MatchDescription.h"
-#include "output/TitleRenderer.h"
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <map>
+#include <condition_variable>
+#include <mutex>
 #include <ostream>
+#include <thread>
 
 namespace rulec {
 
 namespace {
-
-/// Extra slots after the pack's fields: p_log_type, Type, then every time
-/// field any log type may use.
-constexpr size_t kPantherLogTypeExtra = 0;
-constexpr size_t kTableExtra = 1;
-
-FieldSpec dottedField(const std::string &path, KeyMatch keyMatch = KeyMatch::ExactThenCaseInsensitive) {
-  FieldSpec f;
-  f.keyMatch = keyMatch;
-  size_t start = 0;
-  while (true) {
-    size_t dot = path.find('.', start);
-    f.path.push_back(PathStep::makeKey(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start)));
-    if (dot == std::string::npos)
-      break;
-    start = dot + 1;
-  }
-  return f;
-}
-
-/// Only windows need event time: alerts, summarize, streaming sets, correlations.
-bool needsEventTime(const PackInfo &pack, const ScanOptions &options) {
-  for (const RuleInfo &rule : pack.rules)
-    if (rule.kind == RuleKind::Alert || rule.kind == RuleKind::Aggregate)
-      return true;
-  return (options.streaming && !pack.sets.empty()) || !pack.correlations.empty();
-}
-
-/// Per log type, the fields its event time may be in; none when no rule
-/// needs the time (they are not read then).
-std::vector<std::vector<std::string>> timeFields(const PackInfo &pack, const ScanOptions &options) {
-  std::vector<std::vector<std::string>> out;
-  if (!needsEventTime(pack, options))
-    return std::vector<std::vector<std::string>>(pack.logTypes.size());
-  for (const std::string &lt : pack.logTypes)
-    out.push_back(options.timeField.empty() ? defaultTimeFields(lt) : std::vector<std::string>{options.timeField});
-  return out;
-}
-
-/// The runtime's extra fields, and per log type the extra slots of its time fields.
-std::vector<FieldSpec> extraFields(const std::vector<std::vector<std::string>> &names, size_t packFields,
-                                   std::vector<std::vector<uint32_t>> &slots) {
-  // Exact keys: many sources have a lower-case `type` field of their own.
-  std::vector<FieldSpec> out = {dottedField("p_log_type", KeyMatch::Exact), dottedField("Type", KeyMatch::Exact)};
-  std::map<std::string, uint32_t> index;
-  for (const auto &candidates : names) {
-    slots.emplace_back();
-    for (const std::string &name : candidates) {
-      auto [it, inserted] = index.emplace(name, static_cast<uint32_t>(packFields + out.size()));
-      if (inserted)
-        out.push_back(dottedField(name));
-      slots.back().push_back(it->second);
-    }
-  }
-  return out;
-}
 
 int64_t wallClockNow() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -78,15 +22,80 @@ int64_t wallClockNow() {
       .count();
 }
 
+/// Packs whose state lives in the evaluation context: KQL let-table sets
+/// (the code reads them) and summarize (its rows run back through the pack).
+bool needsOneContext(const PackInfo &pack) {
+  for (const RuleInfo &rule : pack.rules)
+    if (rule.kind == RuleKind::SetBuilder || rule.kind == RuleKind::Aggregate)
+      return true;
+  return !pack.sets.empty();
+}
+
 } // namespace
+
+/// Runs job(0) .. job(n - 1) on n threads, job(0) on the caller's: the
+/// Scanner's workers, each on its share of a batch. The threads wait between
+/// batches.
+class ThreadPool {
+public:
+  explicit ThreadPool(unsigned n) {
+    for (unsigned t = 1; t < n; ++t)
+      threads_.emplace_back([this, t] { loop(t); });
+  }
+  ~ThreadPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread &t : threads_)
+      t.join();
+  }
+  void run(const std::function<void(unsigned)> &job) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = &job;
+      pending_ = static_cast<unsigned>(threads_.size());
+      ++generation_;
+    }
+    wake_.notify_all();
+    job(0);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [&] { return pending_ == 0; });
+  }
+
+private:
+  void loop(unsigned t) {
+    uint64_t seen = 0;
+    while (true) {
+      const std::function<void(unsigned)> *job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_)
+          return;
+        seen = generation_;
+        job = job_;
+      }
+      (*job)(t);
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (--pending_ == 0)
+        done_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(unsigned)> *job_ = nullptr;
+  unsigned pending_ = 0;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+};
 
 Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
                  RowSink rows, Correlator::Sink correlations, std::ostream &diag)
-    : pack_(pack), options_(std::move(options)),
-      defaultLogType_(options_.defaultLogType.empty() ? RULEC_NO_LOG_TYPE
-                                                      : pack.logTypeIndex(options_.defaultLogType)),
-      needsTime_(needsEventTime(pack, options_)), timeFieldNames_(timeFields(pack, options_)),
-      evaluator_(pack, code, extraFields(timeFieldNames_, pack.fields.size(), timeFieldSlots_)),
+    : pack_(pack), options_(std::move(options)), code_(code), worker_(pack, code, options_),
       alerter_(pack,
                [this, sink = std::move(alerts)](const Alert &a) {
                  ++stats_.alerts;
@@ -102,10 +111,52 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
   stats_.ruleMatches.assign(pack.rules.size(), 0);
   alerter_.setAllowedLateness(options_.allowedLateness);
   correlator_.setAllowedLateness(options_.allowedLateness);
-  rulec_context &ctx = evaluator_.context();
+  rulec_context &ctx = worker_.evaluator().context();
   ctx.literals.setMemo(options_.literalMemo);
   ctx.now = options_.now ? *options_.now : wallClockNow();
   ctx.streaming = options_.streaming;
+  options_.now = ctx.now; // every worker's now() is the same
+}
+
+Scanner::~Scanner() = default;
+
+void Scanner::setThreads(unsigned n) {
+  pool_.reset();
+  extraWorkers_.clear();
+  if (n <= 1 || needsOneContext(pack_))
+    return;
+  for (unsigned t = 1; t < n; ++t) {
+    auto worker = std::make_unique<EventWorker>(pack_, code_, options_);
+    rulec_context &ctx = worker->evaluator().context();
+    ctx.literals.setMemo(options_.literalMemo);
+    ctx.now = *options_.now;
+    ctx.streaming = options_.streaming;
+    extraWorkers_.push_back(std::move(worker));
+  }
+  pool_ = std::make_unique<ThreadPool>(n);
+  if (!profiles_.empty())
+    setProfile(true);
+}
+
+bool Scanner::setProfile(bool on) {
+  profiles_.clear();
+  std::vector<EventWorker *> all = {&worker_};
+  for (const auto &w : extraWorkers_)
+    all.push_back(w.get());
+  for (EventWorker *w : all) {
+    if (on)
+      profiles_.push_back(std::make_unique<RuleProfile>());
+    if (!w->evaluator().setProfile(on ? profiles_.back().get() : nullptr))
+      return false;
+  }
+  return true;
+}
+
+RuleProfile Scanner::profile() const {
+  RuleProfile sum;
+  for (const auto &p : profiles_)
+    sum.add(*p);
+  return sum;
 }
 
 bool Scanner::needsTwoPasses() const { return !options_.streaming && !pack_.sets.empty(); }
@@ -117,34 +168,6 @@ void Scanner::message(uint64_t count, const std::string &where, const std::strin
     diag_ << where << ": note: further messages of this kind are not shown; the summary counts them\n";
 }
 
-bool Scanner::eventTime(uint32_t logType, int64_t &nanos) const {
-  for (uint32_t slot : timeFieldSlots_[logType]) {
-    const rulec_value &v = evaluator_.slots()[slot];
-    switch (v.kind) {
-    case RULEC_STRING:
-      if (parseTimestamp(std::string_view(v.payload.s, v.len), nanos))
-        return true;
-      break;
-    // Epoch seconds outside int64 nanoseconds (about years 1677-2262) are not
-    // times, like such timestamps in strings (an overflow found by fuzz_events).
-    case RULEC_INT:
-      if (__builtin_mul_overflow(v.payload.i, kNanosPerSecond, &nanos))
-        break;
-      return true;
-    case RULEC_DOUBLE: {
-      const double n = v.payload.d * kNanosPerSecond;
-      if (!(n > -9.2e18 && n < 9.2e18)) // also NaN
-        break;
-      nanos = static_cast<int64_t>(n);
-      return true;
-    }
-    default:
-      break;
-    }
-  }
-  return false;
-}
-
 void Scanner::feedOversized(uint64_t bytes, const std::string &source, uint64_t lineNo) {
   if (phase_ == Phase::BuildSets)
     return; // the set pass is silent
@@ -153,51 +176,88 @@ void Scanner::feedOversized(uint64_t bytes, const std::string &source, uint64_t 
 }
 
 void Scanner::feed(std::string_view line, const std::string &source, uint64_t lineNo, bool padded) {
-  if (line.find_first_not_of(" \t\r") == std::string_view::npos)
+  worker_.evaluate(line, padded, single_,
+                   phase_ == Phase::BuildSets ? EventWorker::Payloads::None : EventWorker::Payloads::Lazy);
+  apply(single_, &worker_, source, lineNo);
+}
+
+void Scanner::feedBatch(const std::vector<BatchEvent> &batch) {
+  if (!pool_ || phase_ == Phase::BuildSets) {
+    for (const BatchEvent &e : batch) {
+      if (e.oversizedBytes)
+        feedOversized(e.oversizedBytes, *e.source, e.lineNo);
+      else
+        feed(e.text, *e.source, e.lineNo, true);
+    }
+    return;
+  }
+  if (outcomes_.size() < batch.size())
+    outcomes_.resize(batch.size());
+  const unsigned n = threads();
+  const std::function<void(unsigned)> job = [&](unsigned t) {
+    EventWorker &worker = t == 0 ? worker_ : *extraWorkers_[t - 1];
+    // Contiguous shares: each worker's memo sees runs of the stream.
+    const size_t from = batch.size() * t / n, to = batch.size() * (t + 1) / n;
+    for (size_t i = from; i < to; ++i)
+      if (!batch[i].oversizedBytes)
+        worker.evaluate(batch[i].text, true, outcomes_[i], EventWorker::Payloads::All);
+  };
+  pool_->run(job);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].oversizedBytes)
+      feedOversized(batch[i].oversizedBytes, *batch[i].source, batch[i].lineNo);
+    else
+      apply(outcomes_[i], nullptr, *batch[i].source, batch[i].lineNo);
+  }
+}
+
+void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std::string &source, uint64_t lineNo) {
+  if (outcome.kind == EventOutcome::Kind::Blank)
     return; // blank lines are not events
   const bool counting = phase_ != Phase::BuildSets; // the set pass is silent
   if (counting)
     ++stats_.lines;
   // Built only for a message or an alert: most events need neither.
   auto where = [&] { return source + ":" + std::to_string(lineNo); };
-  std::string error;
-  if (!evaluator_.load(line, error, padded)) {
+  if (outcome.kind == EventOutcome::Kind::Invalid) {
     if (counting)
-      message(++stats_.invalid, where(), "error: " + error);
+      message(++stats_.invalid, where(), "error: " + outcome.error);
     return;
   }
   if (counting)
     ++stats_.events;
-
-  uint32_t logType = defaultLogType_;
-  const rulec_value &pantherType = evaluator_.slots()[evaluator_.extraSlot(kPantherLogTypeExtra)];
-  const rulec_value &table = evaluator_.slots()[evaluator_.extraSlot(kTableExtra)];
-  const rulec_value &named = pantherType.kind == RULEC_STRING ? pantherType : table;
-  if (named.kind == RULEC_STRING) {
-    logType = pack_.logTypeIndex(std::string(named.payload.s, named.len));
-  } else if (options_.defaultLogType.empty()) {
-    if (counting)
-      message(++stats_.noLogType, where(),
-              "warning: event has no p_log_type or Type and no --log-type was given; no rule ran");
+  if (outcome.kind == EventOutcome::Kind::NoLogType) {
+    if (counting && ++stats_.noLogType == 1) {
+      const std::string shapes = shapesText(pack_);
+      std::string types;
+      for (const std::string &name : pack_.logTypes)
+        types += (types.empty() ? "" : ", ") + name;
+      diag_ << where() << ": warning: event has no p_log_type or Type"
+            << (shapes.empty() ? "" : " and the shape of no log type the pack recognises (" + shapes + ")")
+            << "; no rule ran. Name its log type with --log-type (this pack reads: " << types
+            << "); the summary counts such events\n";
+    }
     return;
   }
-  if (logType == RULEC_NO_LOG_TYPE)
+  if (outcome.kind == EventOutcome::Kind::OtherType)
     return; // a log type no rule of the pack reads
 
-  // Without windows (alerts, summarize, streaming sets) time is never read.
-  int64_t time = lastTime_;
-  if (needsTime_ && !eventTime(logType, time)) {
+  int64_t time = outcome.time;
+  if (worker_.needsTime() && !outcome.hasTime) {
     if (counting) {
       std::string fields;
-      for (const std::string &f : timeFieldNames_[logType])
+      for (const std::string &f : worker_.timeFields(outcome.logType))
         fields += (fields.empty() ? "'" : "' or '") + f;
       message(++stats_.noTime, where(), "warning: no event time in field " + fields + "'; using the previous event's time");
     }
     time = lastTime_;
+  } else if (!worker_.needsTime()) {
+    time = lastTime_; // never read
   }
   lastTime_ = time;
 
-  for (uint32_t r : evaluator_.evaluate(logType)) {
+  for (const MatchOutcome &m : outcome.matches) {
+    const uint32_t r = m.rule;
     const RuleInfo &rule = pack_.rules[r];
     if (rule.kind == RuleKind::SetBuilder) {
       if (phase_ != Phase::Output)
@@ -208,24 +268,35 @@ void Scanner::feed(std::string_view line, const std::string &source, uint64_t li
       continue;
     ++stats_.matches;
     ++stats_.ruleMatches[r];
-    if (!rule.feeds.empty())
-      feedCorrelations(rule, time, where());
+    if (!rule.feeds.empty()) {
+      const std::vector<std::string> refs = {where()};
+      for (size_t f = 0; f < rule.feeds.size() && f < m.feeds.size(); ++f)
+        correlator_.add(rule.feeds[f], m.feeds[f].group, m.feeds[f].value, time, refs);
+    }
     if (rule.kind == RuleKind::Query) {
       if (rule.createAlert)
-        emitRow(r);
+        emitRow(r, m.row);
       else
         ++stats_.signals;
       continue;
     }
     if (rule.kind == RuleKind::Aggregate) {
-      aggregator_.add(r, evaluator_, time);
+      aggregator_.add(r, loaded->evaluator(), time);
       continue;
     }
     if (!rule.createAlert) {
       ++stats_.signals;
       continue;
     }
-    alerter_.onMatch(r, dedupString(rule, evaluator_), time, where(), [&](Alert &alert) { describe(alert); });
+    alerter_.onMatch(r, m.dedup, time, where(), [&](Alert &alert) {
+      if (loaded)
+        loaded->describe(r, alert.title, alert.severity, alert.contextJson);
+      else {
+        alert.title = m.title;
+        alert.severity = m.severity;
+        alert.contextJson = m.contextJson;
+      }
+    });
   }
   if (phase_ == Phase::BuildSets)
     return;
@@ -237,57 +308,26 @@ void Scanner::feed(std::string_view line, const std::string &source, uint64_t li
   stats_.evicted = alerter_.evictions() + correlator_.evictions();
 }
 
-/// The match's group-by values (and value_count field) for each correlation
-/// the rule feeds. A missing or null field has no value.
-void Scanner::feedCorrelations(const RuleInfo &rule, int64_t time, const std::string &where) {
-  auto json = [&](uint32_t slot) -> std::optional<std::string> {
-    const rulec_value &v = evaluator_.slots()[slot];
-    if (v.kind == RULEC_MISSING || v.kind == RULEC_NULL)
-      return std::nullopt;
-    return std::string(simdjson::minify(evaluator_.elements()[slot]));
-  };
-  const std::vector<std::string> refs = {where};
-  for (const CorrelationFeed &feed : rule.feeds) {
-    const CorrelationSpec::Input &input = pack_.correlations[feed.correlation].inputs[feed.input];
-    std::vector<std::optional<std::string>> group;
-    for (uint32_t slot : input.groupBy)
-      group.push_back(json(slot));
-    std::optional<std::string> value;
-    if (input.valueField >= 0)
-      value = json(static_cast<uint32_t>(input.valueField));
-    correlator_.add(feed, group, value, time, refs);
-  }
-}
-
 /// A summarize group's row, run as an event of the post-summarize rule's
 /// log type.
 void Scanner::feedRow(uint32_t logType, const std::string &row, int64_t time) {
+  EventEvaluator &evaluator = worker_.evaluator();
   std::string error;
-  if (!evaluator_.load(row, error))
+  if (!evaluator.load(row, error))
     return; // rows are JSON the Aggregator wrote
-  for (uint32_t r : evaluator_.evaluate(logType)) {
+  for (uint32_t r : evaluator.evaluate(logType)) {
     const RuleInfo &rule = pack_.rules[r];
     if (rule.kind == RuleKind::Query)
-      emitRow(r);
+      emitRow(r, queryRow(evaluator, rule, r));
     else if (rule.kind == RuleKind::Aggregate)
-      aggregator_.add(r, evaluator_, time); // summarize after summarize
+      aggregator_.add(r, evaluator, time); // summarize after summarize
   }
 }
 
-/// Title, severity and context of a new alert, from the loaded event.
-void Scanner::describe(Alert &alert) const {
-  const RuleInfo &rule = pack_.rules[alert.rule];
-  alert.title = alertTitle(rule, evaluator_);
-  alert.severity = evaluator_.severity(rule, alert.rule);
-  alert.contextJson = alertContextJson(rule, evaluator_);
-}
-
-/// The column's value as a set member: strings as they are, numbers and
-/// bools as their text; null and dynamic values are not members.
 void Scanner::addToSet(uint32_t r, int64_t time) {
   const RuleInfo &rule = pack_.rules[r];
-  rulec_context &ctx = evaluator_.context();
-  rulec_value v = evaluator_.column(rule, r, 0);
+  rulec_context &ctx = worker_.evaluator().context();
+  rulec_value v = worker_.evaluator().column(rule, r, 0);
   if (v.kind != RULEC_STRING) {
     if (v.kind != RULEC_INT && v.kind != RULEC_DOUBLE && v.kind != RULEC_BOOL)
       return;
@@ -299,37 +339,38 @@ void Scanner::addToSet(uint32_t r, int64_t time) {
   ctx.sets[rule.set].insert(std::string_view(v.payload.s, v.len), time);
 }
 
-void Scanner::emitRow(uint32_t r) {
+void Scanner::emitRow(uint32_t r, std::string row) {
   const RuleInfo &rule = pack_.rules[r];
   if (rule.take >= 0 && rowCounts_[r] >= rule.take)
     return;
-  std::string row = "{";
-  auto add = [&](std::string_view name, const std::string &json) {
-    if (row.size() > 1)
-      row += ',';
-    appendJsonString(row, name);
-    row += ':';
-    row += json;
-  };
-  if (rule.wholeEvent) {
-    // The event's own columns, then the extended ones (which replace same names).
-    simdjson::dom::object event = evaluator_.root().get_object().value_unsafe();
-    for (auto field : event) {
-      bool replaced = std::count(rule.hiddenFields.begin(), rule.hiddenFields.end(), field.key) > 0;
-      for (const ContextEntry &c : rule.columns)
-        replaced |= c.name == field.key;
-      if (!replaced)
-        add(field.key, simdjson::minify(field.value));
-    }
-  }
-  for (uint32_t c = 0; c < rule.columns.size(); ++c)
-    add(rule.columns[c].name, columnJson(evaluator_, rule, r, c));
-  row += '}';
   if (rule.distinct && !distinctRows_[r].insert(row).second)
     return;
   ++rowCounts_[r];
   ++stats_.rows;
   rows_(rule, row);
+}
+
+LiteralMatcher::Counts Scanner::literalCounts() const {
+  LiteralMatcher::Counts sum = worker_.evaluator().context().literals.counts();
+  for (const auto &w : extraWorkers_) {
+    sum.scans += w->evaluator().context().literals.counts().scans;
+    sum.candidates += w->evaluator().context().literals.counts().candidates;
+  }
+  return sum;
+}
+
+uint64_t Scanner::memoLookups() const {
+  uint64_t n = worker_.evaluator().context().literals.memo().lookups();
+  for (const auto &w : extraWorkers_)
+    n += w->evaluator().context().literals.memo().lookups();
+  return n;
+}
+
+uint64_t Scanner::memoHits() const {
+  uint64_t n = worker_.evaluator().context().literals.memo().hits();
+  for (const auto &w : extraWorkers_)
+    n += w->evaluator().context().literals.memo().hits();
+  return n;
 }
 
 void Scanner::setMaxGroups(size_t n) {
@@ -357,7 +398,7 @@ void Scanner::saveState(bytes::Writer &w) const {
   w.vec(distinctRows_, [](bytes::Writer &w, const std::unordered_set<std::string> &rows) {
     w.vec(std::vector<std::string>(rows.begin(), rows.end()));
   });
-  const rulec_context &ctx = evaluator_.context();
+  const rulec_context &ctx = worker_.evaluator().context();
   w.vec(ctx.sets, [](bytes::Writer &w, const StringSet &set) {
     w.u32(static_cast<uint32_t>(set.members().size()));
     for (const auto &[member, time] : set.members()) {
@@ -399,7 +440,7 @@ void Scanner::loadState(bytes::Reader &r) {
     return;
   for (size_t i = 0; i < distinct.size(); ++i)
     distinctRows_[i] = std::unordered_set<std::string>(distinct[i].begin(), distinct[i].end());
-  rulec_context &ctx = evaluator_.context();
+  rulec_context &ctx = worker_.evaluator().context();
   for (size_t i = 0; i < sets.size(); ++i)
     for (const Member &m : sets[i])
       ctx.sets[i].insert(m.value, m.time);

@@ -1,28 +1,32 @@
-//===- Scanner.h - A stream of JSON-lines events through a pack -----------===//
+//===- Scanner.h - A stream of events through a pack ----------------------===//
 //
-// For each line: parse, find the log type (the event's `p_log_type`, else its
-// `Type` (Log Analytics), else the stream's default), read the event time,
-// run the pack, and act on every match by the rule's kind (PackInfo.h):
+// For each event an EventWorker parses it, finds its log type and time and
+// runs the pack (EventWorker.h); the Scanner applies the outcome in event
+// order and acts on every match by the rule's kind (PackInfo.h):
 // Panther rules go to the Alerter with their dedup string; KQL queries print
 // result rows; KQL let-tables add to their sets; KQL summarize rules fold into
 // the Aggregator, whose rows run back through the pack; rules named by Sigma
 // correlations feed the Correlator. A line that is not a JSON
 // object is counted and reported with its line number; the stream goes on.
-// See docs/runtime.md and docs/kql.md.
+// A batch of events may be evaluated on several threads, each worker with its
+// own evaluation context, and applied in order: the same alerts and rows as
+// one thread. See docs/runtime.md and docs/kql.md.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "state/Aggregator.h"
+#include "EventEvaluator.h"
+#include "EventWorker.h"
 #include "packs/ByteCodec.h"
+#include "packs/PackInfo.h"
+#include "state/Aggregator.h"
 #include "state/Alerter.h"
 #include "state/Correlator.h"
-#include "EventEvaluator.h"
-#include "packs/PackInfo.h"
 
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -64,6 +68,8 @@ struct ScanStats {
   std::vector<uint64_t> ruleMatches; ///< per pack rule: its matches (set builders not counted)
 };
 
+class ThreadPool;
+
 class Scanner {
 public:
   /// At most this many messages per kind of problem go to `diag`; the
@@ -79,10 +85,22 @@ public:
 
   Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
           RowSink rows, Correlator::Sink correlations, std::ostream &diag);
+  ~Scanner();
 
   /// Whether the input must be fed twice (batch mode with let-table sets).
   bool needsTwoPasses() const;
   void setPhase(Phase phase) { phase_ = phase; }
+
+  /// Times each rule (EventEvaluator::setProfile), in every worker; false
+  /// when the pack exports no rule table. profile() sums the workers'.
+  bool setProfile(bool on);
+  RuleProfile profile() const;
+
+  /// Evaluates batches (feedBatch) on `n` threads, each with its own
+  /// evaluation context. Packs with KQL let-table sets or summarize keep one:
+  /// their state lives in the evaluation context. threads() tells.
+  void setThreads(unsigned n);
+  unsigned threads() const { return 1 + static_cast<unsigned>(extraWorkers_.size()); }
 
   /// Feeds one line of a JSON-lines stream; `source:lineNo` names it.
   /// `padded`: as for EventEvaluator::load.
@@ -91,13 +109,28 @@ public:
   /// them): an invalid line, as feed() would report it.
   void feedOversized(uint64_t bytes, const std::string &source, uint64_t lineNo);
 
+  /// Events of a batch, in stream order; each text is followed by
+  /// SIMDJSON_PADDING readable bytes.
+  struct BatchEvent {
+    std::string_view text;
+    const std::string *source;
+    uint64_t lineNo;
+    uint64_t oversizedBytes; ///< non-zero: a line too large to read (text empty)
+  };
+  /// Feeds a batch: evaluated on threads() threads, applied in order, as
+  /// feeding each event would.
+  void feedBatch(const std::vector<BatchEvent> &batch);
+
   /// End of input: emits the alerts of every open window.
   void finish();
 
   const ScanStats &stats() const { return stats_; }
-  /// The prefilter's counts (LiteralMatcher.h).
-  const LiteralMatcher::Counts &literalCounts() const { return evaluator_.context().literals.counts(); }
-  const LiteralMemo &literalMemo() const { return evaluator_.context().literals.memo(); }
+  /// The prefilter's counts (LiteralMatcher.h), over all workers.
+  LiteralMatcher::Counts literalCounts() const;
+  /// Field values the literal memo looked up and had matched before, over
+  /// all workers (LiteralMemo.h).
+  uint64_t memoLookups() const;
+  uint64_t memoHits() const;
 
   /// Bounds the open windows and correlation groups (each; 0: no bound).
   void setMaxGroups(size_t n);
@@ -110,22 +143,26 @@ public:
   void loadState(bytes::Reader &r);
 
 private:
-  bool eventTime(uint32_t logType, int64_t &nanos) const;
-  void describe(Alert &alert) const;
+  /// Applies one evaluated event in stream order. `loaded`: the worker that
+  /// still holds the event (one thread), which let-table sets, summarize
+  /// and alert descriptions read; null when it has moved on.
+  void apply(const EventOutcome &outcome, EventWorker *loaded, const std::string &source, uint64_t lineNo);
   void addToSet(uint32_t rule, int64_t time);
   void feedRow(uint32_t logType, const std::string &row, int64_t time);
-  void emitRow(uint32_t rule);
-  void feedCorrelations(const RuleInfo &rule, int64_t time, const std::string &where);
+  /// Counts and sends a row (within `take`, and once when the rule keeps
+  /// rows distinct).
+  void emitRow(uint32_t rule, std::string row);
   void message(uint64_t count, const std::string &where, const std::string &what);
 
   const PackInfo &pack_;
   ScanOptions options_;
-  uint32_t defaultLogType_;
-  /// Some rule keeps a time window: events without a time are reported.
-  const bool needsTime_;
-  std::vector<std::vector<std::string>> timeFieldNames_; ///< per log type
-  std::vector<std::vector<uint32_t>> timeFieldSlots_;    ///< per log type, extra slots
-  EventEvaluator evaluator_;
+  NativePack code_;
+  EventWorker worker_;
+  std::vector<std::unique_ptr<EventWorker>> extraWorkers_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::vector<EventOutcome> outcomes_; ///< of the batch being fed
+  std::vector<std::unique_ptr<RuleProfile>> profiles_; ///< per worker, when profiling
+  EventOutcome single_;                ///< of feed()'s event
   Alerter alerter_;
   Aggregator aggregator_;
   Correlator correlator_;

@@ -26,10 +26,16 @@ Commands define(CLI::App &app, Flags &flags) {
   run->add_option("--pack", flags.run.pack, "a pack from `rulec compile` instead of rule files");
   run->add_option("--cache", flags.run.cache,
                   "keep the compiled pack in DIR: a later run over the same rule files loads it instead of compiling");
-  run->add_option("--events", flags.run.events, "JSON-lines event files ('-' for stdin)")
+  run->add_option("--events", flags.run.events,
+                  "event files: JSON lines ('-' for stdin), Windows event logs (.evtx, told by their header), or "
+                  "folders of them (recursively: .evtx, .json, .jsonl and .ndjson files)")
       ->required();
   run->add_option("--log-type", flags.run.logType,
-                  "log type of events that have no p_log_type field");
+                  "log type of events that have no p_log_type or Type field and no shape the pack recognises "
+                  "(Sigma's Windows events need none)");
+  run->add_option("--threads", flags.run.threads,
+                  "threads that evaluate events, each with its own context; the same alerts and rows as one "
+                  "(default: the cores this process may use, for files; 1 for stdin)");
   run->add_option("--time-field", flags.run.timeField,
                   "dotted path of the event time field (default: per log type)");
   run->add_flag("--strict", flags.run.strict, "refuse to run if any rule has an error");
@@ -40,6 +46,9 @@ Commands define(CLI::App &app, Flags &flags) {
                   "ndjson (one JSON object per line) or json (concatenated, possibly pretty-printed documents)")
       ->check(CLI::IsMember({"ndjson", "json"}));
   run->add_flag("--timing", flags.run.timing, "print load and scan times and throughput on stderr");
+  run->add_option("--profile-rules", flags.run.profileRules,
+                  "time each rule (its code and the helpers it calls) and print the N that took longest, with "
+                  "their runs and matches, on stderr (docs/cli.md)");
   run->add_flag("--no-literal-memo", flags.run.noLiteralMemo,
                 "match every field value against the literal sets anew, even one seen before (for measurements)");
   run->add_option("--state", flags.run.state,

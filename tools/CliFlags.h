@@ -47,6 +47,8 @@ struct RunFlags {
   uint64_t killAfter = 0;     ///< testing: SIGKILL itself after this many input lines
   std::string cache;          ///< --cache DIR: compiled packs of earlier runs
   std::string lateness;       ///< --allowed-lateness, e.g. 5m
+  unsigned threads = 0;       ///< --threads; 0: the cores of the affinity mask (files), 1 (stdin)
+  unsigned profileRules = 0;  ///< --profile-rules N: the N rules that took longest, on stderr
 };
 
 struct CompileFlags {

@@ -6,10 +6,20 @@
 #include "events/JsonDocuments.h"
 #include "output/JsonString.h"
 #include "events/LineReader.h"
+#include "EventInputs.h"
 #include "Scanner.h"
 #include "state/StateFile.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+#include <deque>
+#include <sched.h>
+#include <simdjson.h>
+#include <thread>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -89,6 +99,93 @@ struct EventInput {
   std::string source;
   std::vector<Event> events;
 };
+
+/// Events gathered for Scanner::feedBatch: their texts copied into one
+/// buffer, each followed by simdjson's padding (parsed in place).
+class EventBatch {
+public:
+  void add(std::string_view text, uint64_t oversizedBytes, const std::string &source, uint64_t position) {
+    if (sources_.empty() || sources_.back() != source)
+      sources_.push_back(source);
+    offsets_.push_back(buffer_.size());
+    events_.push_back({std::string_view(nullptr, text.size()), &sources_.back(), position, oversizedBytes});
+    buffer_.append(text);
+    buffer_.append(simdjson::SIMDJSON_PADDING, ' ');
+  }
+  bool full() const { return events_.size() >= kEvents || buffer_.size() >= kBytes; }
+  /// The events, their texts in the buffer (which no longer grows).
+  const std::vector<Scanner::BatchEvent> &events() {
+    for (size_t i = 0; i < events_.size(); ++i)
+      events_[i].text = std::string_view(buffer_.data() + offsets_[i], events_[i].text.size());
+    return events_;
+  }
+  void clear() {
+    buffer_.clear();
+    offsets_.clear();
+    events_.clear();
+    while (sources_.size() > 1)
+      sources_.pop_front();
+  }
+
+private:
+  /// A batch is a few milliseconds of work: threads wait for the slowest
+  /// share at its end, and the main thread reads the next one meanwhile.
+  static constexpr size_t kEvents = 4096, kBytes = size_t(16) << 20;
+  std::string buffer_;
+  std::vector<size_t> offsets_;
+  std::vector<Scanner::BatchEvent> events_;
+  std::deque<std::string> sources_; ///< a deque: the events point at them
+};
+
+/// The cores this process may run on (its affinity mask: `taskset -c 0` is one).
+unsigned availableCores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// The time-stamp counter EventEvaluator's profile counts in.
+uint64_t ticks() {
+#if defined(__x86_64__)
+  return __rdtsc();
+#else
+  return static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
+}
+
+/// --profile-rules N: the N rules whose code took longest, with the shared
+/// cost of literal matching, in seconds of the scan (the counter's ticks
+/// over the scan's wall time give the rate).
+void printProfile(const Scanner &scanner, const PackInfo &info, unsigned top, double scanSeconds, uint64_t scanTicks) {
+  const RuleProfile p = scanner.profile();
+  const double perTick = scanTicks ? scanSeconds / static_cast<double>(scanTicks) : 0;
+  const uint64_t events = std::max<uint64_t>(1, scanner.stats().events);
+  uint64_t ruleTicks = 0;
+  std::vector<uint32_t> order;
+  for (uint32_t r = 0; r < info.rules.size() && r < p.cycles.size(); ++r) {
+    ruleTicks += p.cycles[r];
+    if (p.runs[r])
+      order.push_back(r);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return p.cycles[a] > p.cycles[b]; });
+  std::fprintf(stderr,
+               "rulec: profile: %.3f s of a %.3f s scan (%u thread%s) in rules, %.3f s in literal matching and the "
+               "prefilter (%.2f us an event); the rest reads, parses and applies events\n",
+               ruleTicks * perTick, scanSeconds, scanner.threads(), scanner.threads() > 1 ? "s, summed" : "",
+               p.scanCycles * perTick, p.scanCycles * perTick / events * 1e6);
+  std::fprintf(stderr, "rulec: profile: %9s %6s %9s %8s %8s  %s\n", "seconds", "share", "runs", "us/run", "matches",
+               "rule");
+  for (size_t i = 0; i < order.size() && i < top; ++i) {
+    const uint32_t r = order[i];
+    const double s = p.cycles[r] * perTick;
+    std::fprintf(stderr, "rulec: profile: %9.4f %5.1f%% %9llu %8.3f %8llu  %s (%s)\n", s,
+                 ruleTicks ? 100.0 * static_cast<double>(p.cycles[r]) / static_cast<double>(ruleTicks) : 0.0,
+                 static_cast<unsigned long long>(p.runs[r]), s / static_cast<double>(p.runs[r]) * 1e6,
+                 static_cast<unsigned long long>(scanner.stats().ruleMatches[r]), info.rules[r].id.c_str(),
+                 info.rules[r].sourceFile.c_str());
+  }
+}
 
 /// "30s", "5m", "2h", "1d" as nanoseconds.
 bool parseDuration(const std::string &text, int64_t &nanos) {
@@ -227,85 +324,67 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
     if (flags.killAfter && consumed == flags.killAfter)
       ::raise(SIGKILL); // a crash at a known point, for the restart test
   };
-  // A blank line over the size limit is still a blank line, not an event.
-  auto isOversized = [](const LineReader::Line &l) { return l.oversized() && !l.blank; };
+  EventInputs inputs(flags.events, flags.format, std::cerr);
+  // Threads: the cores this process may use, for files (stdin is read as it
+  // comes: one thread, no batches); one with saved state, whose checkpoints
+  // fall between events.
+  unsigned threads = flags.threads ? flags.threads : availableCores();
+  if (inputs.readsStdin() && !flags.threads)
+    threads = 1;
+  if (!flags.state.empty())
+    threads = 1;
+  scanner.setThreads(threads);
+  if (flags.profileRules && !scanner.setProfile(true)) {
+    std::cerr << "rulec: error: --profile-rules: the pack exports no rule table (compile it again with this rulec)\n";
+    return kUsage;
+  }
+  const Clock::time_point scanStart = Clock::now();
+  const uint64_t ticksStart = ticks();
+  if (flags.threads > 1 && scanner.threads() == 1)
+    std::cerr << "rulec: note: --threads " << flags.threads
+              << (flags.state.empty() ? ": this pack keeps KQL let-table sets or summarize state in its evaluation "
+                                        "context; one thread evaluates"
+                                      : ": with --state one thread evaluates")
+              << "\n";
 
   // Streams are read as they come unless batch mode needs a first pass.
   const bool twoPasses = scanner.needsTwoPasses();
-  std::vector<EventInput> buffered;
-  bool unreadable = false;
-  auto readFailed = [&](const std::string &source, const std::string &why) {
-    std::cerr << "rulec: error: cannot read events file '" << source << "': " << why << "\n";
-    unreadable = true;
-  };
-  // A source's events: its lines, or (--events-format json) its documents.
-  auto readEvents = [&](int fd, const std::string &source, std::vector<EventInput::Event> &events) {
-    if (flags.format == "ndjson") {
-      LineReader reader(fd, EventEvaluator::kMaxEventBytes);
-      uint64_t lineNo = 0;
-      for (LineReader::Line l; reader.next(l);)
-        events.push_back({std::string(l.text), l.size, ++lineNo, isOversized(l)});
-      if (!reader.error().empty())
-        readFailed(source, reader.error());
-      return;
-    }
-    std::string text;
-    char chunk[1 << 16];
-    for (ssize_t n; (n = ::read(fd, chunk, sizeof chunk)) != 0;) {
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0) {
-        readFailed(source, std::strerror(errno));
-        break;
-      }
-      text.append(chunk, static_cast<size_t>(n));
-    }
-    for (const JsonDocument &doc : splitJsonDocuments(text))
-      events.push_back({std::string(doc.text), doc.text.size(), doc.line, false});
-  };
-  auto forEachInput = [&](const std::function<void(const std::string &, int fd)> &use) {
-    for (const std::string &path : flags.events) {
-      if (path == "-") {
-        use("<stdin>", STDIN_FILENO);
-        continue;
-      }
-      const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) {
-        std::cerr << "rulec: error: cannot read events file '" << path << "'\n";
-        unreadable = true;
-        continue;
-      }
-      use(path, fd);
-      ::close(fd);
-    }
-  };
-  if (twoPasses || flags.format == "json") {
-    forEachInput([&](const std::string &source, int fd) {
-      buffered.push_back({source, {}});
-      readEvents(fd, source, buffered.back().events);
+  if (twoPasses) {
+    // Let-table sets: every event twice, so the inputs are kept.
+    std::vector<EventInput> buffered;
+    inputs.read([&](std::string_view text, uint64_t size, bool oversized, bool, const std::string &source,
+                    uint64_t position) {
+      if (buffered.empty() || buffered.back().source != source)
+        buffered.push_back({source, {}});
+      buffered.back().events.push_back({std::string(oversized ? std::string_view() : text), size, position, oversized});
     });
-    const auto phases = twoPasses ? std::vector<Scanner::Phase>{Scanner::Phase::BuildSets, Scanner::Phase::Output}
-                                  : std::vector<Scanner::Phase>{Scanner::Phase::All};
-    for (auto phase : phases) {
+    for (auto phase : {Scanner::Phase::BuildSets, Scanner::Phase::Output}) {
       scanner.setPhase(phase);
       for (const EventInput &input : buffered)
         for (const EventInput::Event &e : input.events) {
-          if (phase == phases.back())
+          if (phase == Scanner::Phase::Output)
             feed(e.text, e.size, e.oversized, false, input.source, e.line);
           else if (!e.oversized) // the set pass is silent
             scanner.feed(e.text, input.source, e.line);
         }
     }
-  } else {
-    forEachInput([&](const std::string &source, int fd) {
-      LineReader reader(fd, EventEvaluator::kMaxEventBytes);
-      uint64_t lineNo = 0;
-      for (LineReader::Line l; reader.next(l);)
-        feed(l.text, l.size, isOversized(l), true, source, ++lineNo);
-      if (!reader.error().empty())
-        readFailed(source, reader.error());
+  } else if (scanner.threads() > 1) {
+    // Batches of events, evaluated on the threads and applied in order.
+    EventBatch batch;
+    inputs.read([&](std::string_view text, uint64_t size, bool oversized, bool, const std::string &source,
+                    uint64_t position) {
+      bytes += size + 1;
+      ++consumed;
+      batch.add(oversized ? std::string_view() : text, oversized ? size : 0, source, position);
+      if (batch.full())
+        scanner.feedBatch(batch.events()), batch.clear();
     });
+    scanner.feedBatch(batch.events());
+  } else {
+    inputs.read([&](std::string_view text, uint64_t size, bool oversized, bool padded, const std::string &source,
+                    uint64_t position) { feed(text, size, oversized, padded, source, position); });
   }
+  const bool unreadable = inputs.stats().unreadable;
   if (!flags.keepOpen)
     scanner.finish();
   stateFailed |= !checkpoint();
@@ -337,15 +416,19 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
       std::cerr << "rulec: timing: load = rule files " << seconds(started, pack.parsed) << " s + pack "
                 << seconds(pack.parsed, pack.compiledAt) << " s + runtime context " << seconds(pack.compiledAt, ready)
                 << " s\n";
-    const LiteralMatcher::Counts &c = scanner.literalCounts();
+    const LiteralMatcher::Counts c = scanner.literalCounts();
     if (c.scans)
       std::cerr << "rulec: prefilter: " << static_cast<double>(c.candidates) / c.scans << " of " << info.rules.size()
                 << " rules ran per event\n";
-    const LiteralMemo &memo = scanner.literalMemo();
-    if (memo.lookups())
-      std::cerr << "rulec: literal memo: " << 100.0 * static_cast<double>(memo.hits()) / memo.lookups() << "% of "
-                << memo.lookups() << " field values looked up were matched before\n";
+    if (scanner.memoLookups())
+      std::cerr << "rulec: literal memo: " << 100.0 * static_cast<double>(scanner.memoHits()) / scanner.memoLookups()
+                << "% of " << scanner.memoLookups() << " field values looked up were matched before\n";
+    if (scanner.threads() > 1)
+      std::cerr << "rulec: timing: " << scanner.threads() << " threads\n";
   }
+
+  if (flags.profileRules)
+    printProfile(scanner, info, flags.profileRules, seconds(scanStart, Clock::now()), ticks() - ticksStart);
 
   const ScanStats &s = scanner.stats();
   std::cerr << "rulec: " << s.lines << " events read, " << s.invalid << " invalid, " << s.matches
@@ -358,7 +441,10 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
       {s.ungrouped, "correlation inputs without group-by value"},
       {s.noLogType, "without log type"},
       {s.noTime, "without event time"},
-      {s.evicted, "windows closed early (--max-groups)"}};
+      {s.evicted, "windows closed early (--max-groups)"},
+      {inputs.stats().evtxDamagedRecords, "damaged EVTX records"},
+      {inputs.stats().evtxDamagedChunks, "damaged EVTX chunks"},
+      {inputs.stats().evtxRecovered, "EVTX records recovered from slack space (not evaluated)"}};
   for (const auto &[count, what] : others)
     if (count)
       std::cerr << ", " << count << " " << what;
@@ -367,7 +453,9 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
     return kUsage;
   if (pack.ruleErrors)
     return kRuleErrors;
-  return s.invalid ? kBadEvents : kOk;
+  // Damaged EVTX records are bad events as invalid lines are; records
+  // recovered from slack space are a note, not damage.
+  return s.invalid || inputs.stats().evtxDamagedRecords || inputs.stats().evtxDamagedChunks ? kBadEvents : kOk;
 }
 
 

@@ -211,7 +211,7 @@ int runRun(const RunFlags &flags) {
     }
   }
   const PackInfo &info = jit ? jit->info() : loaded->info();
-  const NativePack native = jit ? NativePack{jit->eval(), jit->severity(), jit->column()} : loaded->native();
+  const NativePack native = jit ? jit->native() : loaded->native();
   ReadyPack pack{.info = info,
                  .native = native,
                  .ruleErrors = diags.hasErrors() || cachedRuleErrors,
@@ -271,7 +271,7 @@ int runTest(const std::vector<std::string> &paths) {
     std::cerr << "rulec: error: native compilation failed: " << error << "\n";
     return kRuleErrors;
   }
-  EventEvaluator evaluator(pack->info(), NativePack{pack->eval(), pack->severity(), pack->column()});
+  EventEvaluator evaluator(pack->info(), pack->native());
   unsigned passed = 0, failed = 0, tested = 0;
   for (const TestedRule &rule : fe.tests) {
     const uint32_t r = rule.packRule;

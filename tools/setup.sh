@@ -9,6 +9,7 @@ packages=(
   libyaml-cpp-dev libcli11-dev libsimdjson-dev
   libre2-dev pkg-config              # RE2: linear-time regular expressions (KQL matches regex)
   libevtx-dev libbfio-dev            # libevtx: EVTX files (runtime/events/EvtxReader.h); its header needs libbfio's
+  libhyperscan-dev                   # Hyperscan: one scan for a pack's Sigma keywords (runtime/matching/KeywordScanner.h)
   libjemalloc-dev                    # the CLI's allocator (tools/CMakeLists.txt)
   libssl-dev                         # OpenSSL's SHA-256: `rulec run --cache` keys (tools/CacheKey.h)
   libgtest-dev libgmock-dev

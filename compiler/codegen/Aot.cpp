@@ -83,11 +83,11 @@ void addManifest(Module &module, const ir::Pack &pack, const std::string &source
   };
   Constant *infoBytes = privateConstant(ConstantDataArray::getRaw(info, info.size(), Type::getInt8Ty(ctx)), "pack.info");
   Constant *hash = privateConstant(ConstantDataArray::getString(ctx, sourceHash, /*AddNull=*/true), "pack.hash");
-  auto *type = StructType::get(ctx, {i32, i32, ptr, ptr, ptr, ptr, ptr});
+  auto *type = StructType::get(ctx, {i32, i32, ptr, ptr, ptr, ptr, ptr, ptr});
   Constant *init = ConstantStruct::get(
       type, {ConstantInt::get(i32, RULEC_ABI_VERSION), ConstantInt::get(i32, info.size()), infoBytes, hash,
              module.getFunction(codegen::kEvalSymbol), module.getFunction(codegen::kSeveritySymbol),
-             module.getFunction(codegen::kColumnSymbol)});
+             module.getFunction(codegen::kColumnSymbol), module.getNamedGlobal(RULEC_PACK_RULES_SYMBOL)});
   new GlobalVariable(module, type, true, GlobalValue::ExternalLinkage, init, RULEC_PACK_MANIFEST_SYMBOL);
 }
 

@@ -71,6 +71,8 @@ public:
     setMatch_ = helper("rulec_rt_set_match", i32, {ptrTy_, i32, ptrTy_, i32, i32});
     regexMatch_ = helper("rulec_rt_regex_match", i32, {ptrTy_, i32, ptrTy_, i32});
     keyword_ = helper("rulec_rt_keyword", i32, {ptrTy_, i32});
+    keywordContains_ = helper("rulec_rt_keyword_contains", i32, {ptrTy_, i32});
+    keywordMayOccur_ = helper("rulec_rt_keyword_may_occur", i32, {ptrTy_, i32});
     sigmaRule_ = helper("rulec_rt_sigma_rule", i32, {ptrTy_, ptrTy_, ptrTy_, i32});
     scan_ = Function::Create(FunctionType::get(ptrTy_, {ptrTy_, ptrTy_, i32}, false), Function::ExternalLinkage,
                              "rulec_rt_scan", *module_);
@@ -721,7 +723,17 @@ private:
       return andThen(any, run);
     }
     case ir::Op::TimeCmp: return timeTest(e);
-    case ir::Op::Keyword: return callTrue(keyword_, {rtCtx_, b_.getInt32(e.index)});
+    case ir::Op::Keyword: {
+      auto run = [&]() -> Value * { return callTrue(keyword_, {rtCtx_, b_.getInt32(e.index)}); };
+      if (e.atoms.empty())
+        return run();
+      // Every match holds one of its atoms: the keyword scan says which may occur.
+      Value *any = b_.getFalse();
+      for (const LiteralRef &atom : e.atoms)
+        any = b_.CreateOr(any, callTrue(keywordMayOccur_, {rtCtx_, b_.getInt32(atom.index)}));
+      return andThen(any, run);
+    }
+    case ir::Op::KeywordContains: return callTrue(keywordContains_, {rtCtx_, b_.getInt32(e.index)});
     }
     return b_.getFalse();
   }
@@ -921,6 +933,7 @@ private:
       return insn(RULEC_SIGMA_FIELDS, e.slot, e.slot2,
                   static_cast<uint32_t>(e.cmp) - static_cast<uint32_t>(ir::Op::Eq));
     case ir::Op::Keyword: return insn(RULEC_SIGMA_KEYWORD, 0, e.index, 0);
+    case ir::Op::KeywordContains: return insn(RULEC_SIGMA_KEYWORD_CONTAINS, 0, e.index, 0);
     default:
       report_fatal_error("rulec codegen: an op a Sigma rule program cannot hold");
     }
@@ -942,7 +955,9 @@ private:
     out->setName("matched");
     std::vector<Constant *> fns(ruleFns.begin(), ruleFns.end());
     Constant *init = ConstantArray::get(ArrayType::get(ptrTy_, fns.size()), fns);
-    auto *table = new GlobalVariable(*module_, init->getType(), true, GlobalValue::PrivateLinkage, init, "rules");
+    // Exported: `rulec run --profile-rules` calls the rules itself, to time each.
+    auto *table = new GlobalVariable(*module_, init->getType(), true, GlobalValue::ExternalLinkage, init,
+                                     RULEC_PACK_RULES_SYMBOL);
 
     BasicBlock *entry = BasicBlock::Create(ctx_, "entry", fn_);
     BasicBlock *loop = newBlock("loop"), *body = newBlock("candidate"), *hit = newBlock("hit");
@@ -1057,6 +1072,7 @@ private:
   Function *ipClass_ = nullptr, *ipInNet_ = nullptr, *netHasIp_ = nullptr;
   Function *compareFields_ = nullptr, *has_ = nullptr, *now_ = nullptr, *datetime_ = nullptr;
   Function *setMatch_ = nullptr, *regexMatch_ = nullptr, *call_ = nullptr, *keyword_ = nullptr;
+  Function *keywordContains_ = nullptr, *keywordMayOccur_ = nullptr;
   Function *sigmaRule_ = nullptr, *scan_ = nullptr;
   std::vector<uint32_t> needleBases_; ///< the first needle bit of each literal set
   Function *fn_ = nullptr;

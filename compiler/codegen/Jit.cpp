@@ -160,12 +160,16 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   auto column = (*jit)->lookup(codegen::kColumnSymbol);
   if (!column)
     return fail(column.takeError());
+  auto rules = (*jit)->lookup(RULEC_PACK_RULES_SYMBOL);
+  if (!rules)
+    return fail(rules.takeError());
 
   std::unique_ptr<JitPack> out(new JitPack());
   out->column_ = column->toPtr<rulec_pack_column_fn>();
   out->info_ = pack.info();
   out->eval_ = eval->toPtr<rulec_pack_eval_fn>();
   out->severity_ = severity->toPtr<rulec_pack_severity_fn>();
+  out->rules_ = rules->toPtr<const rulec_pack_rule_fn *>();
   out->jit_ = std::move(*jit);
   return out;
 }

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "EventEvaluator.h"
 #include "ir/IR.h"
 #include "packs/PackInfo.h"
 #include "rulec/abi.h"
@@ -38,6 +39,8 @@ public:
   rulec_pack_eval_fn eval() const { return eval_; }
   rulec_pack_severity_fn severity() const { return severity_; }
   rulec_pack_column_fn column() const { return column_; }
+  /// The entry points, for an EventEvaluator.
+  NativePack native() const { return {eval_, severity_, column_, rules_}; }
 
 private:
   JitPack() = default;
@@ -46,6 +49,7 @@ private:
   rulec_pack_eval_fn eval_ = nullptr;
   rulec_pack_severity_fn severity_ = nullptr;
   rulec_pack_column_fn column_ = nullptr;
+  const rulec_pack_rule_fn *rules_ = nullptr;
 };
 
 /// The optimized LLVM module of `pack` for the host: what the JIT compiles

@@ -167,6 +167,7 @@ std::string opName(const Expr &e) {
   }
   case Op::Regex: return "matches";
   case Op::Keyword: return "keyword";
+  case Op::KeywordContains: return "keyword.icontains";
   case Op::AnyElement: return "any";
   case Op::AllElements: return "all";
   case Op::OneElement: return "one";
@@ -210,6 +211,7 @@ PackInfo Pack::info() const {
   PackInfo out;
   out.fields = fields;
   out.logTypes = logTypes;
+  out.logTypeShapes = logTypeShapes;
   out.sets = sets;
   out.regexes = regexes;
   out.regexGate = regexGate;
@@ -238,6 +240,9 @@ static void printExpr(const Expr &e, const std::string &scope, int depth, std::o
     break;
   case Op::Keyword:
     os << " regex#" << e.index;
+    break;
+  case Op::KeywordContains:
+    os << " " << e.constant.repr() << ", keyword#" << e.index;
     break;
   case Op::AnyElement: case Op::AllElements: case Op::OneElement:
     os << " " << scope << e.slot << at(e.loc) << "\n";
@@ -338,8 +343,20 @@ static void printCorrelation(const Correlation &c, uint32_t index, std::ostream 
 }
 
 void print(const Pack &pack, std::ostream &os) {
-  for (uint32_t i = 0; i < pack.logTypes.size(); ++i)
-    os << "logtype #" << i << " \"" << pack.logTypes[i] << "\"\n";
+  for (uint32_t i = 0; i < pack.logTypes.size(); ++i) {
+    os << "logtype #" << i << " \"" << pack.logTypes[i] << "\"";
+    // The shapes that give an event this log type when it does not name one.
+    const char *sep = " detect: ";
+    for (const LogTypeShape &shape : pack.logTypeShapes) {
+      if (shape.logType != i)
+        continue;
+      os << sep;
+      for (size_t f = 0; f < shape.fields.size(); ++f)
+        os << (f ? " & " : "") << shape.fields[f];
+      sep = " | ";
+    }
+    os << "\n";
+  }
   printFields(pack.fields, "$", 0, os);
   for (uint32_t i = 0; i < pack.sets.size(); ++i) {
     os << "set #" << i << " \"" << pack.sets[i].name << "\"";

@@ -67,7 +67,8 @@ enum class Op : uint8_t {
   TimeCmp,  ///< the field as a datetime `cmp` (Lt..Ge, Eq) constant.i ns (+ now when `mode` is 1)
   Regex,    ///< the string matches regular expression `index`
   // Sigma.
-  Keyword,  ///< some string value anywhere in the event matches regular expression `index` (no slot)
+  Keyword,  ///< some value anywhere in the event (strings; numbers and booleans as written) matches regular expression `index` (no slot)
+  KeywordContains, ///< some value anywhere in the event holds the constant, ignoring ASCII case (no slot); `index`: its needle in the event-text set
 };
 
 struct Expr;
@@ -156,6 +157,7 @@ using Scope = std::vector<uint32_t>;
 struct Pack {
   std::vector<FieldSpec> fields;
   std::vector<std::string> logTypes;
+  std::vector<LogTypeShape> logTypeShapes; ///< PackInfo::logTypeShapes
   std::vector<Rule> rules;
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes;

@@ -69,7 +69,7 @@ std::string value(const Value &v);
 
 std::string expr(const Expr &e) {
   std::string out = "{\"op\":" + str(opName(e));
-  if (e.op > Op::ExactlyOne && e.op != Op::Keyword && !e.subject)
+  if (e.op > Op::ExactlyOne && e.op != Op::Keyword && e.op != Op::KeywordContains && !e.subject)
     out += ",\"slot\":" + std::to_string(e.slot);
   if (e.subject)
     out += ",\"subject\":" + value(*e.subject);
@@ -80,7 +80,7 @@ std::string expr(const Expr &e) {
   if (e.op == Op::InSet || e.op == Op::Regex || e.op == Op::Keyword)
     out += ",\"index\":" + std::to_string(e.index);
   if ((e.op >= Op::Eq && e.op <= Op::Ge) || e.op == Op::InNetwork || e.op == Op::NetworkHasIp || e.op == Op::Has ||
-      e.op == Op::TimeCmp)
+      e.op == Op::TimeCmp || e.op == Op::KeywordContains)
     out += ",\"constant\":" + scalar(e.constant);
   if (e.elementwise)
     out += ",\"elementwise\":true";

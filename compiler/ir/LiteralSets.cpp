@@ -1,6 +1,10 @@
 //===- LiteralSets.cpp ----------------------------------------------------===//
 #include "ir/LiteralSets.h"
 
+#include "matching/RegexGate.h"
+
+#include <algorithm>
+
 #include <map>
 
 namespace rulec::ir {
@@ -41,6 +45,10 @@ template <typename F> void forEachLeaf(Expr &e, const F &f) {
   for (auto &operand : e.operands)
     forEachLeaf(*operand, f);
 }
+
+/// Atoms of keyword regexes as short as 3 bytes still select: the keyword
+/// scan costs the same for any length.
+constexpr int kMinKeywordAtom = 3;
 
 } // namespace
 
@@ -84,6 +92,67 @@ void assignLiteralSets(Pack &pack, size_t minLeaves) {
       e.literalSet = it->second;
       e.literalIndex = needles[{e.slot, kind}].at(e.constant.s);
     });
+  assignKeywordSet(pack);
+}
+
+void assignKeywordSet(Pack &pack) {
+  std::map<std::string, uint32_t> index;
+  LiteralSet keywords;
+  keywords.slot = LiteralSet::kEventText;
+  keywords.kind = LiteralSet::Kind::Contains;
+  bool any = false;
+  uint32_t group = 0;
+  auto needle = [&](const std::string &text) {
+    auto [it, added] = index.emplace(text, static_cast<uint32_t>(keywords.needles.size()));
+    if (added) {
+      keywords.needles.push_back(text);
+      keywords.groups.push_back(group);
+    }
+    return it->second;
+  };
+  auto visit = [&](Expr &e, const auto &self) -> void {
+    if (e.op == Op::KeywordContains && e.constant.kind == Scalar::String && !e.constant.s.empty())
+      e.index = needle(e.constant.s);
+    if (e.op == Op::Keyword && e.index < pack.regexes.size()) {
+      // A keyword regex runs only when the scan finds one atom of a clause
+      // every match holds (its smallest).
+      e.atoms.clear();
+      const RegexRequirement need = regexRequirement(pack.regexes[e.index], kMinKeywordAtom);
+      if (!need.orNonAscii && !need.clauses.empty()) {
+        const auto &smallest = *std::min_element(need.clauses.begin(), need.clauses.end(),
+                                                 [](const auto &a, const auto &b) { return a.size() < b.size(); });
+        for (const std::string &atom : smallest)
+          e.atoms.push_back({0, needle(atom)}); // set fixed below
+      }
+    }
+    any = any || e.op == Op::Keyword || e.op == Op::KeywordContains;
+    for (auto &operand : e.operands)
+      self(*operand, self);
+  };
+  for (Rule &rule : pack.rules) {
+    const size_t before = keywords.needles.size();
+    visit(*rule.predicate, visit);
+    for (auto &severity : rule.severityPredicates)
+      visit(*severity, visit);
+    if (keywords.needles.size() > before)
+      ++group;
+  }
+  if (!any)
+    return;
+  const uint32_t set = static_cast<uint32_t>(pack.literalSets.size());
+  for (Rule &rule : pack.rules) {
+    auto fix = [&](Expr &e, const auto &self) -> void {
+      if (e.op == Op::Keyword)
+        for (LiteralRef &atom : e.atoms)
+          atom.set = set;
+      for (auto &operand : e.operands)
+        self(*operand, self);
+    };
+    fix(*rule.predicate, fix);
+    for (auto &severity : rule.severityPredicates)
+      fix(*severity, fix);
+  }
+  pack.literalSets.push_back(std::move(keywords));
 }
 
 } // namespace rulec::ir

@@ -22,4 +22,12 @@ inline constexpr size_t kMinLiteralSetLeaves = 8;
 
 void assignLiteralSets(Pack &pack, size_t minLeaves = kMinLiteralSetLeaves);
 
+/// The event-text set (LiteralSet::kEventText): every keyword.icontains
+/// needle of the pack, each leaf's `index` its needle, and the atoms that
+/// keyword regexes need (their leaves' `atoms`), in one scan group per rule
+/// (LiteralSet::groups): a rule's keywords are searched when it first asks,
+/// after its other conditions held. Keywords give the prefilter nothing.
+/// Part of assignLiteralSets.
+void assignKeywordSet(Pack &pack);
+
 } // namespace rulec::ir

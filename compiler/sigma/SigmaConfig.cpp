@@ -45,6 +45,32 @@ std::vector<std::string> strings(const YAML::Node &n) {
       out.push_back(item.Scalar());
   return out;
 }
+/// A source of a category or service: a search map alone, or `when:` with
+/// the source's `fieldMap`, `valueMap`, `prefixMap` and `unsupported` fields.
+SourceVariant parseVariant(const YAML::Node &n, const std::string &file, DiagnosticEngine &diags) {
+  SourceVariant v;
+  if (!n.IsMap() || !n["when"]) {
+    parseSearchMap(n, file, v.when, diags);
+    return v;
+  }
+  if (!checkMap(n, {"when", "fieldMap", "valueMap", "prefixMap", "unsupported"}, "a category or service source",
+                file, diags))
+    return v;
+  parseSearchMap(n["when"], file, v.when, diags);
+  if (const YAML::Node map = n["fieldMap"])
+    for (const auto &kv : map)
+      v.fieldMap[kv.first.Scalar()] = kv.second.Scalar();
+  if (const YAML::Node map = n["valueMap"])
+    for (const auto &field : map)
+      for (const auto &kv : field.second)
+        v.valueMap[field.first.Scalar()][kv.first.Scalar()] = kv.second.Scalar();
+  if (const YAML::Node map = n["prefixMap"])
+    for (const auto &field : map)
+      for (const auto &kv : field.second)
+        v.prefixMap[field.first.Scalar()].emplace_back(kv.first.Scalar(), kv.second.Scalar());
+  v.unsupported = strings(n["unsupported"]);
+  return v;
+}
 } // namespace
 
 const ProductConfig *Config::find(const std::string &product) const {
@@ -64,7 +90,7 @@ bool Config::load(const std::string &yaml, const std::string &name, Config &out,
         !root.IsMap())
       return false;
     for (const YAML::Node &entry : root["logsources"]) {
-      if (!checkMap(entry, {"product", "logType", "fields", "fieldMap", "categories", "services"},
+      if (!checkMap(entry, {"product", "logType", "detect", "fields", "fieldMap", "categories", "services"},
                     "a logsources entry", name, diags))
         continue;
       if (!entry["product"]) {
@@ -79,15 +105,30 @@ bool Config::load(const std::string &yaml, const std::string &name, Config &out,
       p.fieldTemplates = strings(entry["fields"]);
       if (p.fieldTemplates.empty())
         p.fieldTemplates = {"{field}"};
+      if (const YAML::Node detect = entry["detect"]) {
+        if (!detect.IsSequence())
+          diags.error(DiagCode::WrongType,
+                      {std::make_shared<const std::string>(name), detect.Mark().line + 1, detect.Mark().column + 1},
+                      "detect must be a list of field lists");
+        else
+          for (const YAML::Node &alternative : detect)
+            p.detect.push_back(strings(alternative));
+      }
       if (const YAML::Node map = entry["fieldMap"])
         for (const auto &kv : map)
           p.fieldMap[kv.first.Scalar()] = strings(kv.second);
-      for (const auto &[key, table] : {std::pair<const char *, std::map<std::string, std::vector<FieldItem>> *>{
+      for (const auto &[key, table] : {std::pair<const char *, std::map<std::string, std::vector<SourceVariant>> *>{
                                            "categories", &p.categories},
                                        {"services", &p.services}})
         if (const YAML::Node section = entry[key])
-          for (const auto &kv : section)
-            parseSearchMap(kv.second, name, (*table)[kv.first.Scalar()], diags);
+          for (const auto &kv : section) {
+            std::vector<SourceVariant> &variants = (*table)[kv.first.Scalar()];
+            if (kv.second.IsSequence())
+              for (const YAML::Node &v : kv.second)
+                variants.push_back(parseVariant(v, name, diags));
+            else
+              variants.push_back(parseVariant(kv.second, name, diags));
+          }
       out.products.push_back(std::move(p));
     }
     if (const YAML::Node map = root["placeholders"])

@@ -20,12 +20,33 @@
 
 namespace rulec::sigma {
 
+/// One kind of event a category or service stands for: the search that
+/// selects it, and how a rule's fields and values read there (pySigma's
+/// field-mapping and value transformations, per source). Sysmon's
+/// process_creation is EventID 1 with Sysmon's names; Security 4688 is
+/// another source of the same category, with its own names (docs/sigma.md).
+struct SourceVariant {
+  std::vector<FieldItem> when;                       ///< a search map, ANDed
+  std::map<std::string, std::string> fieldMap;       ///< Sigma field -> this source's field name
+  /// Per Sigma field: whole values replaced (keys compared ignoring ASCII case).
+  std::map<std::string, std::map<std::string, std::string>> valueMap;
+  /// Per Sigma field: a leading text replaced (compared ignoring ASCII case).
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> prefixMap;
+  /// A rule testing one of these fields gets no match from this source
+  /// (the field has no counterpart there).
+  std::vector<std::string> unsupported;
+};
+
 struct ProductConfig {
   std::string product;
   std::string logType;
   std::vector<std::string> fieldTemplates;                 ///< "Event.EventData.{field}", ...
   std::map<std::string, std::vector<std::string>> fieldMap; ///< Sigma name -> paths, in order
-  std::map<std::string, std::vector<FieldItem>> categories, services;
+  /// Per category or service: its sources (an event of any of them is one).
+  std::map<std::string, std::vector<SourceVariant>> categories, services;
+  /// How an event that does not name its log type shows it is this
+  /// product's: alternatives, each a list of dotted paths it must all have.
+  std::vector<std::vector<std::string>> detect;
 };
 
 struct Config {

@@ -1,6 +1,8 @@
 //===- SigmaLowering.cpp --------------------------------------------------===//
 #include "sigma/SigmaLowering.h"
 
+#include "sigma/SigmaRegex.h"
+
 #include "matching/IpAddress.h"
 #include "support/RegexCheck.h"
 #include "rulec/abi.h"
@@ -9,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 
 namespace rulec::sigma {
@@ -226,6 +229,27 @@ std::string patternRegex(const Pattern &p, bool caseInsensitive, bool anchored) 
   return re;
 }
 
+/// The JSON number or boolean whose text a whole-value string equals: the
+/// specification compares values as strings, so `Initiated: 'true'` matches
+/// the boolean true and `DestinationPort: '443'` the number 443 (evtx_dump
+/// writes both typed). Only the canonical text: '0443' is not 443's text.
+std::optional<Scalar> typedText(const std::string &text, bool cased) {
+  std::string folded = text;
+  if (!cased)
+    std::transform(folded.begin(), folded.end(), folded.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (folded == "true" || folded == "false")
+    return Scalar::makeBool(folded == "true");
+  const size_t digits = text.size() - (text.size() && text[0] == '-');
+  if (digits == 0 || digits > 18 || (digits > 1 && text[text.size() - digits] == '0'))
+    return std::nullopt;
+  for (size_t i = text.size() - digits; i < text.size(); ++i)
+    if (text[i] < '0' || text[i] > '9')
+      return std::nullopt;
+  if (text == "-0")
+    return std::nullopt;
+  return Scalar::makeInt(std::stoll(text));
+}
+
 struct Modifiers {
   bool contains = false, startswith = false, endswith = false, all = false, cased = false, neq = false;
   bool re = false, reI = false, reM = false, reS = false, cidr = false, exists = false, fieldref = false;
@@ -309,13 +333,13 @@ public:
                                 : rule_.logsource.product.empty() ? "sigma"
                                                                   : rule_.logsource.product;
     out.info.logTypes = {pack_.internLogType(logType)};
-    std::vector<IrPtr> all;
-    addLogsourceCondition(all);
-    std::vector<IrPtr> conditions;
-    for (const auto &c : rule_.conditions)
-      conditions.push_back(condition(*c));
-    all.push_back(IrExpr::makeNary(Op::Or, std::move(conditions), rule_.loc));
-    out.predicate = IrExpr::makeNary(Op::And, std::move(all), rule_.loc);
+    if (product_)
+      for (const std::vector<std::string> &fields : product_->detect) {
+        const LogTypeShape shape{out.info.logTypes[0], fields};
+        if (std::find(pack_.logTypeShapes.begin(), pack_.logTypeShapes.end(), shape) == pack_.logTypeShapes.end())
+          pack_.logTypeShapes.push_back(shape);
+      }
+    out.predicate = predicate();
     return out;
   }
 
@@ -324,27 +348,163 @@ private:
     throw Unsupported{loc, std::move(message)};
   }
 
-  void addLogsourceCondition(std::vector<IrPtr> &out) {
-    if (!product_)
-      return;
-    for (const auto &[name, table] : {std::pair<const std::string &, const std::map<std::string, std::vector<FieldItem>> &>{
-                                          rule_.logsource.category, product_->categories},
-                                      {rule_.logsource.service, product_->services}}) {
-      if (name.empty())
+  /// One way the rule's events can come: a source of its category and one
+  /// of its service (either may be absent: null).
+  struct Combo {
+    const SourceVariant *category = nullptr, *service = nullptr;
+  };
+
+  /// The sources of the rule's category (or service) in the configuration;
+  /// {null} when it names none (no condition, docs/sigma.md).
+  std::vector<const SourceVariant *> sourcesOf(const std::string &name,
+                                               const std::map<std::string, std::vector<SourceVariant>> &table) {
+    std::vector<const SourceVariant *> out;
+    auto it = name.empty() ? table.end() : table.find(name);
+    if (it != table.end())
+      for (const SourceVariant &v : it->second)
+        out.push_back(&v);
+    if (out.empty())
+      out.push_back(nullptr);
+    return out;
+  }
+
+  /// Every field name the rule's searches test (and fieldref names).
+  std::set<std::string> usedFields() const {
+    std::set<std::string> out;
+    for (const Search &s : rule_.searches)
+      for (const auto &items : s.alternatives)
+        for (const FieldItem &item : items) {
+          if (item.field.empty())
+            continue;
+          out.insert(item.field);
+          if (std::find(item.modifiers.begin(), item.modifiers.end(), "fieldref") != item.modifiers.end())
+            for (const Scalar &v : item.values)
+              if (v.kind == Scalar::String)
+                out.insert(v.s);
+        }
+    return out;
+  }
+
+  /// The rule's predicate: its condition on the events of each source of its
+  /// logsource. Sources that read the rule's fields alike share one copy of
+  /// the condition (`or` of their selections); a source with no counterpart
+  /// of a field the rule tests is left out (pySigma fails such a rule for
+  /// that pipeline; here the other sources still run it).
+  IrPtr predicate() {
+    std::vector<Combo> combos;
+    if (product_)
+      for (const SourceVariant *c : sourcesOf(rule_.logsource.category, product_->categories))
+        for (const SourceVariant *s : sourcesOf(rule_.logsource.service, product_->services))
+          combos.push_back({c, s});
+    else
+      combos.push_back({});
+    const std::set<std::string> used = usedFields();
+    std::vector<std::pair<std::string, std::vector<Combo>>> groups; // by how they read the fields
+    std::vector<std::string> unsupported;
+    for (const Combo &combo : combos) {
+      std::string signature, missing;
+      for (const std::string &f : used) {
+        for (const SourceVariant *v : {combo.category, combo.service})
+          if (v && std::find(v->unsupported.begin(), v->unsupported.end(), f) != v->unsupported.end())
+            missing = f;
+        signature += mappedName(combo, f) + '\0' + std::to_string(reinterpret_cast<uintptr_t>(valueMapOf(combo, f))) +
+                     '\0' + std::to_string(reinterpret_cast<uintptr_t>(prefixMapOf(combo, f))) + '\0';
+      }
+      if (!missing.empty()) {
+        unsupported.push_back(missing);
         continue;
-      auto it = table.find(name);
-      if (it == table.end())
-        continue; // not configured: no condition (docs/sigma.md)
-      std::vector<IrPtr> items;
-      for (const FieldItem &item : it->second)
-        items.push_back(fieldItem(item));
-      out.push_back(IrExpr::makeNary(Op::And, std::move(items), rule_.logsource.loc));
+      }
+      auto it = std::find_if(groups.begin(), groups.end(), [&](const auto &g) { return g.first == signature; });
+      if (it == groups.end())
+        groups.push_back({signature, {combo}});
+      else
+        it->second.push_back(combo);
     }
+    if (groups.empty())
+      fail(rule_.logsource.loc, "field '" + unsupported.front() + "' has no counterpart in any source of this "
+                                "logsource in the Sigma configuration");
+    std::vector<IrPtr> alternatives;
+    for (const auto &[signature, members] : groups) {
+      std::vector<IrPtr> all;
+      std::vector<IrPtr> selections;
+      for (const Combo &combo : members) {
+        std::vector<IrPtr> both;
+        for (const SourceVariant *v : {combo.category, combo.service})
+          if (v) {
+            std::vector<IrPtr> items;
+            for (const FieldItem &item : v->when)
+              items.push_back(fieldItem(item));
+            both.push_back(IrExpr::makeNary(Op::And, std::move(items), rule_.logsource.loc));
+          }
+        if (members.size() == 1) {
+          for (IrPtr &e : both)
+            all.push_back(std::move(e));
+        } else {
+          selections.push_back(IrExpr::makeNary(Op::And, std::move(both), rule_.logsource.loc));
+        }
+      }
+      if (!selections.empty())
+        all.push_back(IrExpr::makeNary(Op::Or, std::move(selections), rule_.logsource.loc));
+      combo_ = members.front();
+      std::vector<IrPtr> conditions;
+      for (const auto &c : rule_.conditions)
+        conditions.push_back(condition(*c));
+      combo_ = {};
+      all.push_back(IrExpr::makeNary(Op::Or, std::move(conditions), rule_.loc));
+      alternatives.push_back(IrExpr::makeNary(Op::And, std::move(all), rule_.loc));
+    }
+    return alternatives.size() == 1 ? std::move(alternatives[0])
+                                    : IrExpr::makeNary(Op::Or, std::move(alternatives), rule_.logsource.loc);
+  }
+
+  /// `name` as the source of `combo` calls it.
+  static std::string mappedName(const Combo &combo, const std::string &name) {
+    for (const SourceVariant *v : {combo.category, combo.service})
+      if (v)
+        if (auto it = v->fieldMap.find(name); it != v->fieldMap.end())
+          return it->second;
+    return name;
+  }
+  static const std::map<std::string, std::string> *valueMapOf(const Combo &combo, const std::string &name) {
+    for (const SourceVariant *v : {combo.category, combo.service})
+      if (v)
+        if (auto it = v->valueMap.find(name); it != v->valueMap.end())
+          return &it->second;
+    return nullptr;
+  }
+  static const std::vector<std::pair<std::string, std::string>> *prefixMapOf(const Combo &combo,
+                                                                             const std::string &name) {
+    for (const SourceVariant *v : {combo.category, combo.service})
+      if (v)
+        if (auto it = v->prefixMap.find(name); it != v->prefixMap.end())
+          return &it->second;
+    return nullptr;
+  }
+
+  /// A value of field `name` as the current source writes it (valueMap,
+  /// then prefixMap; ASCII case is ignored, as Sigma compares).
+  Scalar mappedValue(const std::string &name, const Scalar &v) const {
+    if (v.kind != Scalar::String)
+      return v;
+    auto folded = [](std::string s) {
+      std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+      return s;
+    };
+    if (const auto *values = valueMapOf(combo_, name))
+      for (const auto &[from, to] : *values)
+        if (folded(from) == folded(v.s))
+          return Scalar::makeString(to);
+    if (const auto *prefixes = prefixMapOf(combo_, name))
+      for (const auto &[from, to] : *prefixes)
+        if (v.s.size() >= from.size() && folded(v.s.substr(0, from.size())) == folded(from))
+          return Scalar::makeString(to + v.s.substr(from.size()));
+    return v;
   }
 
   // --- fields ----------------------------------------------------------------
 
-  uint32_t field(const std::string &name) { return slotOf(product_, config_, pack_, name); }
+  /// The slot of a rule's field, as the current source names it.
+  uint32_t field(const std::string &name) { return slotOf(product_, config_, pack_, mappedName(combo_, name)); }
 
   // --- items ------------------------------------------------------------------
 
@@ -553,7 +713,7 @@ private:
     }
     if (m.re) {
       std::string flags = std::string(m.reI ? "i" : "") + (m.reM ? "m" : "") + (m.reS ? "s" : "");
-      return regexLeaf(slot, (flags.empty() ? "" : "(?" + flags + ")") + v.s, loc);
+      return regexLeaf(slot, (flags.empty() ? "" : "(?" + flags + ")") + pcreToRe2(v.s, m.reM), loc);
     }
     std::vector<IrPtr> ops;
     for (const std::string &s : variants(v.s, m, item)) {
@@ -568,6 +728,9 @@ private:
         if (!(piece.kind == Piece::Any && !merged.empty() && merged.back().kind == Piece::Any))
           merged.push_back(std::move(piece));
       ops.push_back(patternLeaf(slot, merged, m.cased, loc));
+      if (merged.size() == 1 && merged[0].kind == Piece::Text)
+        if (std::optional<Scalar> typed = typedText(merged[0].text, m.cased))
+          ops.push_back(constantLeaf(Op::Eq, slot, *typed, loc));
     }
     return ops.size() == 1 ? std::move(ops[0]) : IrExpr::makeNary(Op::Or, std::move(ops), loc);
   }
@@ -579,7 +742,7 @@ private:
     const uint32_t slot = field(item.field);
     std::vector<IrPtr> ops;
     for (const Scalar &v : item.values)
-      ops.push_back(value(slot, v, m, item));
+      ops.push_back(value(slot, mappedValue(item.field, v), m, item));
     IrPtr e = IrExpr::makeNary(m.all ? Op::And : Op::Or, std::move(ops), item.loc);
     if (markElementwise(*e, slot))
       pack_.internField({slot}, {}, KeyMatch::Exact); // the element itself: lists are read element by element
@@ -609,13 +772,29 @@ private:
   }
 
   /// Keywords: each value is searched (case-insensitively, as a substring
-  /// with its own wildcards) in every string value of the event.
+  /// with its own wildcards) in every value of the event: strings, and
+  /// numbers and booleans as the event writes them. A plain text (no inner
+  /// wildcard, ASCII case folding) is a keyword.icontains leaf, which one
+  /// scan of the event's text answers for all of a pack's keywords
+  /// (runtime/matching/KeywordScanner.h); any other is a regex.
   IrPtr keywords(const FieldItem &item, const Modifiers &m) {
     std::vector<IrPtr> ops;
     for (const Scalar &v : item.values) {
       const std::string text = v.kind == Scalar::String ? v.s : v.pythonStr();
-      for (const std::string &s : variants(text, m, item))
+      for (const std::string &s : variants(text, m, item)) {
+        Pattern p = parsePattern(s);
+        while (!p.empty() && p.front().kind == Piece::Any)
+          p.erase(p.begin());
+        while (!p.empty() && p.back().kind == Piece::Any)
+          p.pop_back();
+        if (!m.cased && p.size() == 1 && p[0].kind == Piece::Text && foldsAsAscii(p[0].text)) {
+          IrPtr e = IrExpr::makeLeaf(Op::KeywordContains, 0, item.loc);
+          e->constant = Scalar::makeString(lower(p[0].text));
+          ops.push_back(std::move(e));
+          continue;
+        }
         ops.push_back(regexLeaf(0, patternRegex(parsePattern(s), !m.cased, false), item.loc, true));
+      }
     }
     IrPtr e = IrExpr::makeNary(m.all ? Op::And : Op::Or, std::move(ops), item.loc);
     return m.neq ? IrExpr::makeNot(std::move(e), item.loc) : std::move(e);
@@ -694,6 +873,7 @@ private:
   const Config &config_;
   ir::Pack &pack_;
   const ProductConfig *product_ = nullptr;
+  Combo combo_; ///< the source whose names the rule's fields take now (none: as written)
 };
 
 } // namespace
@@ -703,7 +883,8 @@ uint32_t fieldSlot(const Rule &rule, const Config &config, ir::Pack &pack, const
 }
 
 bool lowerRule(const Rule &rule, const Config &config, ir::Pack &pack, DiagnosticEngine &diags) {
-  const size_t fields = pack.fields.size(), regexes = pack.regexes.size(), logTypes = pack.logTypes.size();
+  const size_t fields = pack.fields.size(), regexes = pack.regexes.size(), logTypes = pack.logTypes.size(),
+               shapes = pack.logTypeShapes.size();
   try {
     ir::Rule out = Lowering(rule, config, pack).run();
     pack.rules.push_back(std::move(out));
@@ -713,6 +894,7 @@ bool lowerRule(const Rule &rule, const Config &config, ir::Pack &pack, Diagnosti
     pack.fields.resize(fields);
     pack.regexes.resize(regexes);
     pack.logTypes.resize(logTypes);
+    pack.logTypeShapes.resize(shapes);
     return false;
   }
 }

@@ -55,7 +55,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever the layout below or the eval signature changes. */
-#define RULEC_ABI_VERSION 5u
+#define RULEC_ABI_VERSION 6u
 
 /** The runtime's per-thread evaluation context (runtime/EvalContext.h). */
 typedef struct rulec_context rulec_context;
@@ -94,6 +94,12 @@ typedef int32_t (*rulec_pack_severity_fn)(const rulec_value *slots, uint32_t rul
                                           rulec_context *ctx);
 typedef void (*rulec_pack_column_fn)(const rulec_value *slots, uint32_t rule, uint32_t column,
                                      rulec_value *out, rulec_context *ctx);
+/** One rule of the pack: non-zero when it matches the event (its needles
+ *  are rulec_rt_scan's). rulec_pack_eval calls the candidates through the
+ *  table RULEC_PACK_RULES_SYMBOL exports (one entry per rule); a runtime
+ *  that times each rule (`rulec run --profile-rules`) calls them itself. */
+typedef uint8_t (*rulec_pack_rule_fn)(const rulec_value *slots, rulec_context *ctx, const uint64_t *needles);
+#define RULEC_PACK_RULES_SYMBOL "rulec_pack_rules"
 
 /** What an ahead-of-time compiled pack (`rulec compile -o pack.so`) exports
  *  under the symbol RULEC_PACK_MANIFEST_SYMBOL: its ABI version (checked
@@ -109,6 +115,7 @@ typedef struct rulec_pack_manifest {
   rulec_pack_eval_fn eval;
   rulec_pack_severity_fn severity;
   rulec_pack_column_fn column;
+  const rulec_pack_rule_fn *rules; /**< one per rule of the metadata */
 } rulec_pack_manifest;
 
 /* Helpers the generated code may call. Strings are (pointer, length) pairs;
@@ -170,7 +177,8 @@ enum rulec_sigma_op {
                               RULEC_SIGMA_IN_NETWORK (constant: the network's text);
                               `elementwise`: a list passes when some element does */
   RULEC_SIGMA_FIELDS,    /**< push `slot` `elementwise` (an rulec_compare) slot `arg` */
-  RULEC_SIGMA_KEYWORD    /**< push rulec_rt_keyword(ctx, arg) */
+  RULEC_SIGMA_KEYWORD,   /**< push rulec_rt_keyword(ctx, arg) */
+  RULEC_SIGMA_KEYWORD_CONTAINS /**< push rulec_rt_keyword_contains(ctx, arg) */
 };
 #define RULEC_SIGMA_REGEX 100u
 #define RULEC_SIGMA_IN_NETWORK 101u
@@ -241,9 +249,18 @@ const rulec_event_scan *rulec_rt_scan(rulec_context *ctx, const rulec_value *slo
 
 /** `s matches regex` the pack's regular expression number `regex` (RE2). */
 int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n);
-/** Sigma keywords: whether any string value of the current event matches
- *  regular expression `regex`. */
+/** Sigma keywords: whether any value of the current event (a string, or a
+ *  number or boolean as the event writes it) matches regular expression
+ *  `regex`. */
 int rulec_rt_keyword(rulec_context *ctx, uint32_t regex);
+
+/** Sigma keywords of the pack's event-text literal set (needle `keyword`):
+ *  whether some value of the event holds it, ignoring ASCII case (exact),
+ *  and whether it may (the keyword scan's answer, which may say yes for a
+ *  keyword no value holds, never no for one a value holds). The event's
+ *  keywords are scanned once, at the first question or in rulec_rt_scan. */
+int rulec_rt_keyword_contains(rulec_context *ctx, uint32_t keyword);
+int rulec_rt_keyword_may_occur(rulec_context *ctx, uint32_t keyword);
 
 /** Computed values (KQL scalar functions): `out` gets `fn` of the `argc`
  *  values `args`. Strings it makes live in the context's scratch memory,

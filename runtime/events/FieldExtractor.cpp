@@ -11,6 +11,7 @@ namespace rulec {
 FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
     : nodes_(1), elementTables_(fields.size()), elementWidth_(fields.size(), 0) {
   size_t maxEdges = 0;
+  std::vector<std::map<std::pair<std::string, int>, uint32_t>> children(1);
   for (uint32_t slot = 0; slot < fields.size(); ++slot) {
     if (!fields[slot].elements.empty()) {
       elementTables_[slot] = std::make_unique<FieldExtractor>(fields[slot].elements);
@@ -18,14 +19,18 @@ FieldExtractor::FieldExtractor(const std::vector<FieldSpec> &fields)
     }
     const FieldSpec &f = fields[slot];
     if (f.alternatives.empty())
-      insert(f.path, f.keyMatch, {slot, 0});
+      insert(f.path, f.keyMatch, {slot, 0}, children);
     for (size_t k = 0; k < f.alternatives.size() && k < 254; ++k)
-      insert(f.alternatives[k], f.keyMatch, {slot, static_cast<uint8_t>(k + 1)});
+      insert(f.alternatives[k], f.keyMatch, {slot, static_cast<uint8_t>(k + 1)}, children);
   }
   for (Node &node : nodes_) {
-    for (Edge &edge : node.edges)
+    for (uint32_t e = 0; e < node.edges.size(); ++e) {
+      Edge &edge = node.edges[e];
       if (!collectTargets(edge.child, edge.below))
         edge.below.clear();
+      if (edge.step.isIndex || edge.step.isWildcard)
+        node.stepEdges.push_back(e);
+    }
     if (std::all_of(node.edges.begin(), node.edges.end(),
                     [](const Edge &e) { return e.step.isIndex || e.step.isWildcard; }))
       continue;
@@ -58,19 +63,22 @@ bool FieldExtractor::collectTargets(uint32_t node, std::vector<Target> &out) con
   return true;
 }
 
-void FieldExtractor::insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target) {
+void FieldExtractor::insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target,
+                            std::vector<std::map<std::pair<std::string, int>, uint32_t>> &children) {
   uint32_t node = 0;
   for (const PathStep &step : path) {
-    uint32_t next = UINT32_MAX;
-    for (const Edge &e : nodes_[node].edges)
-      if (e.step == step && e.keyMatch == keyMatch)
-        next = e.child;
-    if (next == UINT32_MAX) {
-      next = static_cast<uint32_t>(nodes_.size());
-      nodes_[node].edges.push_back({step, keyMatch, next, {}});
+    // The edge's identity: its key, or its index, or the wildcard; and its key match.
+    const std::string id = step.isWildcard ? std::string("\x01*", 2)
+                           : step.isIndex  ? std::string("\x02", 1) + std::to_string(step.index)
+                                           : "\x03" + step.key;
+    auto [it, added] = children[node].emplace(std::make_pair(id, static_cast<int>(keyMatch)), 0);
+    if (added) {
+      it->second = static_cast<uint32_t>(nodes_.size());
+      nodes_[node].edges.push_back({step, keyMatch, it->second, {}});
       nodes_.emplace_back();
+      children.emplace_back();
     }
-    node = next;
+    node = it->second;
   }
   nodes_[node].slots.push_back(target);
 }
@@ -125,11 +133,13 @@ void toRulecValue(simdjson::dom::element value, rulec_value &out) {
   toRulecValue(tape, index, out);
 }
 
-void FieldExtractor::extract(simdjson::dom::element root, rulec_value *slots,
-                             simdjson::dom::element *elements, ValueArena &arena) const {
+void FieldExtractor::extract(simdjson::dom::element root, rulec_value *slots, simdjson::dom::element *elements,
+                             ValueArena &arena, std::vector<uint32_t> *filled) const {
   size_t index;
   const Tape tape = Tape::of(root, index);
+  filled_ = filled;
   walk(0, tape, index, slots, elements, arena);
+  filled_ = nullptr;
 }
 
 void FieldExtractor::readElements(uint32_t slot, const Tape &tape, size_t array, rulec_value &out,
@@ -183,8 +193,7 @@ void FieldExtractor::Layout::grow() {
   values.push_back(0);
 }
 
-void FieldExtractor::learnKey(const Node &node, size_t position, std::string_view key) const {
-  Layout &layout = node.layout;
+void FieldExtractor::learnKey(const Node &node, Layout &layout, size_t position, std::string_view key) const {
   layout.length[position] = static_cast<uint32_t>(key.size());
   shapeWords(key.data(), key.size(), layout.head[position], layout.tail[position]);
   if (key.size() > 16)
@@ -209,9 +218,29 @@ bool FieldExtractor::decided(const Edge &edge, const rulec_value *slots) const {
          });
 }
 
+FieldExtractor::Layout &FieldExtractor::layoutFor(const Node &node, const Tape &tape, size_t object) const {
+  const uint32_t members = tape.count(object);
+  uint32_t length = UINT32_MAX;
+  uint64_t head = 0, tail = 0;
+  if (members) {
+    const std::string_view first = tape.string(object + 1);
+    length = static_cast<uint32_t>(first.size());
+    shapeWords(first.data(), first.size(), head, tail);
+  }
+  for (Layout &layout : node.layouts)
+    if (layout.members == members && !layout.length.empty() && layout.length[0] == length && layout.head[0] == head)
+      return layout;
+  if (node.layouts.size() < kLayouts)
+    return node.layouts.emplace_back();
+  Layout &reused = node.layouts[node.nextLayout];
+  node.nextLayout = (node.nextLayout + 1) % kLayouts;
+  reused = Layout{};
+  return reused;
+}
+
 void FieldExtractor::walkKeys(const Node &node, const Tape &tape, size_t object, rulec_value *slots,
                               simdjson::dom::element *elements, ValueArena &arena) const {
-  Layout &layout = node.layout;
+  Layout &layout = layoutFor(node, tape, object);
   bool changed = false;
   size_t position = 0;
   // A member is its key's word, then its value's. This loop runs for every
@@ -224,7 +253,7 @@ void FieldExtractor::walkKeys(const Node &node, const Tape &tape, size_t object,
     shapeWords(key.data(), key.size(), head, tail);
     if (key.size() != layout.length[position] || head != layout.head[position] || tail != layout.tail[position] ||
         (key.size() > 16 && std::memcmp(key.data() + 8, layout.middle[position].data(), key.size() - 16) != 0)) {
-      learnKey(node, position, key);
+      learnKey(node, layout, position, key);
       changed = true;
     }
     layout.values[position] = member + 1;
@@ -233,17 +262,22 @@ void FieldExtractor::walkKeys(const Node &node, const Tape &tape, size_t object,
   if (changed || position != layout.members) {
     // Choose each edge's member: the first of the best rank.
     layout.members = static_cast<uint32_t>(position);
-    std::fill(rank_.begin(), rank_.begin() + static_cast<ptrdiff_t>(node.edges.size()), 0);
     for (uint32_t p = 0; p < position; ++p)
-      for (const auto &[e, rank] : layout.hits[p])
+      for (const auto &[e, rank] : layout.hits[p]) {
+        if (!rank_[e])
+          ranked_.push_back(e);
         if (rank > rank_[e]) {
           rank_[e] = rank;
           position_[e] = p;
         }
+      }
+    std::sort(ranked_.begin(), ranked_.end()); // edges in order, as a walk of all edges took them
     layout.chosen.clear();
-    for (uint32_t e = 0; e < node.edges.size(); ++e)
-      if (rank_[e])
-        layout.chosen.push_back({e, position_[e]});
+    for (uint32_t e : ranked_) {
+      layout.chosen.push_back({e, position_[e]});
+      rank_[e] = 0;
+    }
+    ranked_.clear();
   }
   for (const auto &[e, p] : layout.chosen)
     if (!decided(node.edges[e], slots))
@@ -263,6 +297,8 @@ void FieldExtractor::walk(uint32_t nodeIndex, const Tape &tape, size_t value, ru
     rulec_value &out = slots[t.slot];
     if (t.rank && out.kind != RULEC_MISSING && out.reserved[0] <= t.rank)
       continue;
+    if (filled_ && out.kind == RULEC_MISSING)
+      filled_->push_back(t.slot);
     toRulecValue(tape, value, out);
     out.reserved[0] = t.rank;
     if (elements)
@@ -274,9 +310,8 @@ void FieldExtractor::walk(uint32_t nodeIndex, const Tape &tape, size_t value, ru
   if (node.keys && type == '{' &&
       !std::all_of(node.edges.begin(), node.edges.end(), [&](const Edge &e) { return decided(e, slots); }))
     walkKeys(node, tape, value, slots, elements, arena);
-  for (const Edge &edge : node.edges) {
-    if (!edge.step.isIndex && !edge.step.isWildcard)
-      continue; // matched by walkKeys
+  for (uint32_t e : node.stepEdges) {
+    const Edge &edge = node.edges[e];
     if (decided(edge, slots))
       continue; // its alternatives are all decided already
     if (type != '{' && type != '[')

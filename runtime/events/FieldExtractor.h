@@ -20,7 +20,9 @@
 
 #include <simdjson.h>
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace rulec {
@@ -29,10 +31,12 @@ class FieldExtractor {
 public:
   explicit FieldExtractor(const std::vector<FieldSpec> &fields);
 
-  /// Fills `slots` (one per field) from `root`; `elements`, when given, gets
-  /// each slot's JSON value. Element blocks come from `arena`.
+  /// Fills `slots` (one per field, RULEC_MISSING before) from `root`;
+  /// `elements`, when given, gets each slot's JSON value. Element blocks come
+  /// from `arena`. `filled`, when given, gets the slots it filled, so that the
+  /// caller can reset just those (a large pack has thousands of slots).
   void extract(simdjson::dom::element root, rulec_value *slots, simdjson::dom::element *elements,
-               ValueArena &arena) const;
+               ValueArena &arena, std::vector<uint32_t> *filled = nullptr) const;
 
 private:
   struct Target {
@@ -53,12 +57,16 @@ private:
   static constexpr size_t kSkipTargets = 16;
 
   /// The key edges of a node are matched in one pass over an object's
-  /// members. Events of one source repeat their keys in the same order, so
-  /// the pass remembers the last object's keys: while each member's key is
-  /// the one seen at its position last time, the edges' members are where
-  /// they were, and no key is looked up (a lookup normalizes the key for the
+  /// members. Events of one kind repeat their keys in the same order, so
+  /// the pass remembers the keys of the objects it saw: while each member's
+  /// key is the one seen at its position, the edges' members are where they
+  /// were, and no key is looked up (a lookup normalizes the key for the
   /// loose forms and hashes it). Only when a key differs are its edges found
-  /// again (KeyIndex), and the edges' members chosen anew.
+  /// again (KeyIndex), and the edges' members chosen anew. A node keeps
+  /// kLayouts layouts, found by the object's member count and first key:
+  /// a Windows log interleaves a few dozen EventData layouts (Sysmon's event
+  /// IDs, Security's), and one remembered layout was relearned at most
+  /// events (17% of the SigmaHQ pack's time on real logs).
   ///
   /// A key is remembered reduced for a cheap equality test: its length, its
   /// first and last 8 bytes (4, or three bytes, for shorter keys) and, for
@@ -79,25 +87,36 @@ private:
     std::vector<std::pair<uint32_t, uint32_t>> chosen;
     void grow();
   };
+  static constexpr size_t kLayouts = 32;
   struct Node {
     std::vector<Edge> edges;
+    std::vector<uint32_t> stepEdges; ///< the index and wildcard edges (not matched by key)
     std::vector<Target> slots;     ///< fields whose path ends here
     std::unique_ptr<KeyIndex> keys; ///< null without key edges
-    mutable Layout layout;
+    mutable std::vector<Layout> layouts;
+    mutable uint32_t nextLayout = 0; ///< the one a new layout replaces when all are taken
   };
-  /// Remembers `key` at `position`, with the edges it matches.
-  void learnKey(const Node &node, size_t position, std::string_view key) const;
+  /// The remembered layout of objects like `object` (same member count and
+  /// first key), or a fresh one to learn.
+  Layout &layoutFor(const Node &node, const Tape &tape, size_t object) const;
+  /// Remembers `key` at `position` of `layout`, with the edges it matches.
+  void learnKey(const Node &node, Layout &layout, size_t position, std::string_view key) const;
   /// Walks the key edges of `node` over the members of `object`.
   void walkKeys(const Node &node, const Tape &tape, size_t object, rulec_value *slots,
                 simdjson::dom::element *elements, ValueArena &arena) const;
   bool decided(const Edge &edge, const rulec_value *slots) const;
   mutable std::vector<char> keyBuffer_; ///< a member key in a looser form
-  mutable std::vector<uint8_t> rank_;       ///< per edge, while choosing members
+  mutable std::vector<uint32_t> *filled_ = nullptr; ///< extract()'s, while it runs
+  mutable std::vector<uint8_t> rank_;       ///< per edge, while choosing members (0 between choices)
   mutable std::vector<uint32_t> position_;  ///< ... and the member chosen
+  mutable std::vector<uint32_t> ranked_;    ///< the edges with a rank
   /// Objects with more members are not remembered (Layout).
   static constexpr size_t kRememberedMembers = 4096;
 
-  void insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target);
+  /// Adds a path; `children`: per node, its edges by (step, key match), for
+  /// building without a search of every edge.
+  void insert(const std::vector<PathStep> &path, KeyMatch keyMatch, Target target,
+              std::vector<std::map<std::pair<std::string, int>, uint32_t>> &children);
   /// Collects the targets below `node` into `out`; false when one is not an
   /// alternative or there are more than kSkipTargets.
   bool collectTargets(uint32_t node, std::vector<Target> &out) const;

@@ -138,8 +138,30 @@ bool foldEqual(const char *a, const char *b, uint32_t n) {
 }
 
 bool foldContains(const char *s, uint32_t n, const char *needle, uint32_t m) {
-  for (uint32_t i = 0; i + m <= n; ++i)
-    if (foldEqual(s + i, needle, m))
+  if (m == 0)
+    return true;
+  if (m > n)
+    return false;
+  // Candidates are the positions holding the needle's first byte in either
+  // case, found 16 at a time (Sigma list elements can be kilobytes of script,
+  // tested for a hundred needles in turn); each is compared whole.
+  const unsigned char first = lower(static_cast<unsigned char>(needle[0]));
+  const unsigned char other = (first >= 'a' && first <= 'z') ? static_cast<unsigned char>(first - 'a' + 'A') : first;
+  const uint32_t lastStart = n - m; // the last position a match may start at
+  uint32_t i = 0;
+  const __m128i a = _mm_set1_epi8(static_cast<char>(first)), b = _mm_set1_epi8(static_cast<char>(other));
+  for (; i + 16 <= n && i <= lastStart; i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(s + i));
+    unsigned mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, a), _mm_cmpeq_epi8(block, b))));
+    for (; mask; mask &= mask - 1) {
+      const uint32_t p = i + static_cast<uint32_t>(__builtin_ctz(mask));
+      if (p <= lastStart && foldEqual(s + p, needle, m))
+        return true;
+    }
+  }
+  for (; i <= lastStart; ++i)
+    if (lower(static_cast<unsigned char>(s[i])) == first && foldEqual(s + i, needle, m))
       return true;
   return false;
 }

@@ -67,44 +67,6 @@ extern "C" int rulec_rt_set_match(rulec_context *ctx, uint32_t set, const char *
   return ctx->sets[set].match(std::string_view(s, n), mode, since);
 }
 
-namespace {
-/// Depth-first over the event's values; stops at the first string that matches.
-bool anyStringMatches(simdjson::dom::element v, const re2::RE2 &re, int depth) {
-  using simdjson::dom::element_type;
-  switch (v.type()) {
-  case element_type::STRING: {
-    std::string_view s = v.get_string().value_unsafe();
-    return re2::RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), re);
-  }
-  case element_type::ARRAY: {
-    if (depth > 64)
-      return false;
-    simdjson::dom::array array = v.get_array().value_unsafe(); // a local: a range-for over the temporary result would dangle
-    for (simdjson::dom::element item : array)
-      if (anyStringMatches(item, re, depth + 1))
-        return true;
-    return false;
-  }
-  case element_type::OBJECT: {
-    if (depth > 64)
-      return false;
-    simdjson::dom::object object = v.get_object().value_unsafe(); // a local, as above
-    for (auto field : object)
-      if (anyStringMatches(field.value, re, depth + 1))
-        return true;
-    return false;
-  }
-  default:
-    return false;
-  }
-}
-} // namespace
-
-extern "C" int rulec_rt_keyword(rulec_context *ctx, uint32_t regex) {
-  const re2::RE2 &re = ctx->regex(regex);
-  return re.ok() && anyStringMatches(ctx->event, re, 0);
-}
-
 extern "C" int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const char *s, uint32_t n) {
   const re2::RE2 &re = ctx->regex(regex);
   return re.ok() && ctx->regexGate.mayMatch(regex, std::string_view(s, n)) &&

@@ -61,6 +61,19 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
   std::map<uint32_t, size_t> fieldOf; // slot -> index in fields
   for (uint32_t s = 0; s < pack.literalSets.size(); ++s) {
     const LiteralSet &spec = pack.literalSets[s];
+    if (spec.slot == LiteralSet::kEventText) {
+      if (out->keywords || spec.kind != LiteralSet::Kind::Contains) {
+        error = "literal set " + std::to_string(s) + " is a second or malformed event-text set";
+        return nullptr;
+      }
+      out->keywords = KeywordScanner::build(spec.needles, spec.groups, error);
+      if (!out->keywords) {
+        error = "literal set " + std::to_string(s) + ": " + error;
+        return nullptr;
+      }
+      out->keywordBase = bases[s];
+      continue;
+    }
     if (spec.slot >= pack.fields.size()) {
       error = "literal set " + std::to_string(s) + " tests a field the pack lacks";
       return nullptr;
@@ -84,6 +97,9 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
     out->fields[it->second].sets.push_back(std::move(m));
   }
 
+  out->fieldOfSlot.assign(pack.fields.size(), -1);
+  for (uint32_t f = 0; f < out->fields.size(); ++f)
+    out->fieldOfSlot[out->fields[f].slot] = static_cast<int32_t>(f);
   for (Field &field : out->fields) {
     field.memoize = field.sets.size() > 1; // a fold and several lookups or walks
     for (const Matcher &m : field.sets) {
@@ -131,6 +147,10 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
         const uint32_t entry = r << 2 | c;
         if (who.empty() || who.back() != entry)
           who.push_back(entry);
+        if (spec.slot == LiteralSet::kEventText) {
+          error = "rule " + std::to_string(r) + " requires a keyword (keywords are not prefiltered)";
+          return nullptr;
+        }
         setBit(out->fields[fieldOf.at(spec.slot)].listRules, r);
       }
     }
@@ -146,6 +166,11 @@ std::shared_ptr<const LiteralDatabases> LiteralDatabases::build(const PackInfo &
 LiteralMatcher::LiteralMatcher(std::shared_ptr<const LiteralDatabases> dbs)
     : dbs_(std::move(dbs)), needles_(dbs_->needleWords + 1, 0), candidateBits_(dbs_->ruleWords, 0),
       candidates_(dbs_->rules + 1, RULEC_NO_RULE), held_(dbs_->rules, 0), memo_(dbs_->fields.size()) {
+  if (dbs_->keywords) {
+    keywordScratch_ = std::make_unique<KeywordScanner::Scratch>(*dbs_->keywords);
+    keywordChecked_.assign(dbs_->keywords->size(), 0);
+    groupScanned_.assign(dbs_->keywords->groups(), 0);
+  }
   touched_.reserve(dbs_->rules);
   result_.candidates = candidates_.data();
   result_.needles = needles_.data();
@@ -160,7 +185,7 @@ const char *LiteralMatcher::fold(std::string_view s, bool &nonAscii) {
 
 void LiteralMatcher::found(uint32_t bit) {
   const LiteralDatabases &dbs = *dbs_;
-  needles_[bit >> 6] |= uint64_t(1) << (bit & 63);
+  setNeedle(bit);
   for (uint32_t k = dbs.needleClauseStart[bit]; k < dbs.needleClauseStart[bit + 1]; ++k) {
     const uint32_t rule = dbs.needleClauses[k] >> 2;
     if (!held_[rule])
@@ -169,24 +194,93 @@ void LiteralMatcher::found(uint32_t bit) {
   }
 }
 
-const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t logType) {
+bool LiteralMatcher::keywordMayOccur(uint32_t i) {
+  const KeywordScanner *keywords = dbs_->keywords.get();
+  if (!keywords || i >= keywords->size())
+    return false;
+  const uint32_t group = keywords->groupOf(i);
+  if (!groupScanned_[group]) {
+    const uint32_t base = dbs_->keywordBase;
+    const bool exact = keywords->scan(group, text_, root_, *keywordScratch_, [&](uint32_t k) {
+      const uint32_t bit = base + k;
+      setNeedle(bit); // the rules are running: only the bit
+    });
+    groupScanned_[group] = exact ? 2 : 1;
+    groupsScanned_.push_back(group);
+  }
+  const uint32_t bit = dbs_->keywordBase + i;
+  return needles_[bit >> 6] >> (bit & 63) & 1;
+}
+
+bool LiteralMatcher::keywordOccurs(uint32_t i) {
+  if (!keywordMayOccur(i))
+    return false;
+  if (groupScanned_[dbs_->keywords->groupOf(i)] == 2)
+    return true;
+  if (!keywordChecked_[i]) {
+    keywordChecked_[i] = dbs_->keywords->occurs(i, text_, root_) ? 1 : 2;
+    keywordsChecked_.push_back(i);
+  }
+  return keywordChecked_[i] == 1;
+}
+
+const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t logType, std::string_view text,
+                                             simdjson::dom::element root, const std::vector<uint32_t> *filled) {
   const LiteralDatabases &dbs = *dbs_;
+  text_ = text;
+  root_ = root;
+  for (uint32_t g : groupsScanned_)
+    groupScanned_[g] = 0;
+  groupsScanned_.clear();
+  for (uint32_t i : keywordsChecked_)
+    keywordChecked_[i] = 0;
+  keywordsChecked_.clear();
   if (logType >= dbs.logTypeRules.size()) {
     candidates_[0] = RULEC_NO_RULE;
     return &result_;
   }
-  std::fill(needles_.begin(), needles_.end(), 0);
+  for (uint32_t w : dirtyWords_) // the last event's needles (a pack may have 30,000)
+    needles_[w] = 0;
+  dirtyWords_.clear();
   std::copy(dbs.unfiltered.begin(), dbs.unfiltered.end(), candidateBits_.begin());
-  for (size_t f = 0; f < dbs.fields.size(); ++f) {
-    const LiteralDatabases::Field &field = dbs.fields[f];
-    const rulec_value &v = slots[field.slot];
+  if (filled) { // the event's fields: a few dozen of the pack's hundreds
+    for (uint32_t slot : *filled)
+      if (slot < dbs.fieldOfSlot.size() && dbs.fieldOfSlot[slot] >= 0)
+        matchField(static_cast<uint32_t>(dbs.fieldOfSlot[slot]), slots);
+  } else {
+    for (uint32_t f = 0; f < dbs.fields.size(); ++f)
+      matchField(f, slots);
+  }
+  // A rule runs when each of its clauses held.
+  for (uint32_t rule : touched_) {
+    if (held_[rule] == dbs.allClauses[rule])
+      setBit(candidateBits_, rule);
+    held_[rule] = 0;
+  }
+  touched_.clear();
+  const std::vector<uint64_t> &ofType = dbs.logTypeRules[logType];
+  uint32_t n = 0;
+  for (uint32_t w = 0; w < dbs.ruleWords; ++w)
+    for (uint64_t word = candidateBits_[w] & ofType[w]; word; word &= word - 1)
+      candidates_[n++] = w * 64 + static_cast<uint32_t>(__builtin_ctzll(word));
+  candidates_[n] = RULEC_NO_RULE;
+  ++counts_.scans;
+  counts_.candidates += n;
+  return &result_;
+}
+
+void LiteralMatcher::matchField(uint32_t f, const rulec_value *slots) {
+  const LiteralDatabases &dbs = *dbs_;
+  const LiteralDatabases::Field &field = dbs.fields[f];
+  const rulec_value &v = slots[field.slot];
+  {
     if (v.kind == RULEC_ARRAY) { // Sigma lists match element by element: run them all
       for (uint32_t w = 0; w < dbs.ruleWords; ++w)
         candidateBits_[w] |= field.listRules[w];
-      continue;
+      return;
     }
     if (v.kind != RULEC_STRING)
-      continue; // no needle is in a missing or non-string field
+      return; // no needle is in a missing or non-string field
     const std::string_view text(v.payload.s, v.len);
     const bool memoize = memoOn_ && field.memoize && text.size() <= LiteralMemo::kMaxText;
     const bool remember = memoize && memo_.active(f);
@@ -197,7 +291,7 @@ const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t 
       if (const uint32_t *bit = memo_.find(f, text, hash, last)) {
         for (; bit != last; ++bit)
           found(*bit);
-        continue;
+        return;
       }
     } else if (memoize) {
       memo_.skipped(f);
@@ -217,22 +311,6 @@ const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t 
     if (remember)
       memo_.store(f, text, hash, foundInField_);
   }
-  // A rule runs when each of its clauses held.
-  for (uint32_t rule : touched_) {
-    if (held_[rule] == dbs.allClauses[rule])
-      setBit(candidateBits_, rule);
-    held_[rule] = 0;
-  }
-  touched_.clear();
-  const std::vector<uint64_t> &ofType = dbs.logTypeRules[logType];
-  uint32_t n = 0;
-  for (uint32_t w = 0; w < dbs.ruleWords; ++w)
-    for (uint64_t word = candidateBits_[w] & ofType[w]; word; word &= word - 1)
-      candidates_[n++] = w * 64 + static_cast<uint32_t>(__builtin_ctzll(word));
-  candidates_[n] = RULEC_NO_RULE;
-  ++counts_.scans;
-  counts_.candidates += n;
-  return &result_;
 }
 
 } // namespace rulec

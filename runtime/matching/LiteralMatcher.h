@@ -17,6 +17,7 @@
 
 #include "matching/AffixTable.h"
 #include "matching/EqualsTable.h"
+#include "matching/KeywordScanner.h"
 #include "matching/LiteralMemo.h"
 #include "packs/PackInfo.h"
 #include "matching/SubstringScanner.h"
@@ -89,6 +90,12 @@ public:
   std::vector<uint8_t> allClauses;                  ///< per rule: the bits of all its clauses
   std::vector<uint64_t> unfiltered;                 ///< rules without a requirement
   std::vector<std::vector<uint64_t>> logTypeRules;  ///< per log type: its rules
+  std::vector<int32_t> fieldOfSlot;                 ///< per pack slot: its index in `fields`, or -1
+
+  /// The event-text set (Sigma keywords), if the pack has one: its scanner
+  /// and its first bit. Keywords are scanned when a rule asks, not here.
+  std::unique_ptr<KeywordScanner> keywords;
+  uint32_t keywordBase = 0;
 };
 
 class LiteralMatcher {
@@ -98,8 +105,15 @@ public:
   LiteralMatcher &operator=(const LiteralMatcher &) = delete;
 
   /// Matches the eager sets against the event and picks the candidate rules
-  /// of `logType` (rulec_rt_scan).
-  const rulec_event_scan *scan(const rulec_value *slots, uint32_t logType);
+  /// of `logType` (rulec_rt_scan). `text` and `root`: the event as JSON and
+  /// parsed, for keywords.
+  const rulec_event_scan *scan(const rulec_value *slots, uint32_t logType, std::string_view text,
+                               simdjson::dom::element root, const std::vector<uint32_t> *filled = nullptr);
+
+  /// Keyword `i` of the event-text set (rulec_rt_keyword_contains /
+  /// _may_occur): exactly, or as the scan found it.
+  bool keywordOccurs(uint32_t i);
+  bool keywordMayOccur(uint32_t i);
 
   /// What the prefilter did (`rulec run --timing` prints it).
   struct Counts {
@@ -114,8 +128,16 @@ public:
   const LiteralMemo &memo() const { return memo_; }
 
 private:
+  /// Matches field `f` (of LiteralDatabases::fields) of the event.
+  void matchField(uint32_t f, const rulec_value *slots);
   /// Needle `bit` is in the event: sets its bit and counts the clauses it meets.
   void found(uint32_t bit);
+  void setNeedle(uint32_t bit) {
+    uint64_t &word = needles_[bit >> 6];
+    if (!word)
+      dirtyWords_.push_back(bit >> 6);
+    word |= uint64_t(1) << (bit & 63);
+  }
 
   /// `s` folded to ASCII lower case into fold_, padded for the scanners;
   /// `nonAscii` tells whether it has a byte >= 0x80.
@@ -123,6 +145,7 @@ private:
 
   std::shared_ptr<const LiteralDatabases> dbs_;
   std::vector<uint64_t> needles_;
+  std::vector<uint32_t> dirtyWords_; ///< words of needles_ this event set
   std::vector<uint64_t> candidateBits_;
   std::vector<uint32_t> candidates_;
   std::vector<uint8_t> held_;      ///< per rule: its clauses met by this event's needles
@@ -133,6 +156,15 @@ private:
   LiteralMemo memo_;
   bool memoOn_ = true;
   std::vector<uint32_t> foundInField_; ///< the needle bits of the value being matched
+
+  std::unique_ptr<KeywordScanner::Scratch> keywordScratch_;
+  std::string_view text_;
+  simdjson::dom::element root_;
+  /// Per scan group, this event: 0 not scanned, 1 scanned, 2 scanned exactly.
+  std::vector<uint8_t> groupScanned_;
+  std::vector<uint32_t> groupsScanned_;
+  std::vector<uint8_t> keywordChecked_; ///< per keyword: 0 unknown, 1 occurs, 2 absent (this event)
+  std::vector<uint32_t> keywordsChecked_;
 };
 
 } // namespace rulec

@@ -1,4 +1,8 @@
-//===- SigmaHelpers.cpp - Sigma rules on events with list fields ----------===//
+//===- SigmaHelpers.cpp - Sigma rules on events with lists; keywords ------===//
+//
+// Keyword searches (rulec_rt_keyword*, include/rulec/abi.h) look in every
+// value of the event; plain keywords through the pack's one keyword scan
+// (KeywordScanner.h), others as regexes over each value.
 //
 // rulec_rt_sigma_rule (include/rulec/abi.h): a Sigma rule's predicate as a
 // postfix program, run when one of the rule's fields holds a list. Each
@@ -10,7 +14,9 @@
 // rule tests a value, so the code of every leaf stays free of loops.
 //
 //===----------------------------------------------------------------------===//
+#include "EvalContext.h"
 #include "matching/IpAddress.h"
+#include "matching/KeywordScanner.h"
 #include "rulec/abi.h"
 
 #include <string_view>
@@ -87,7 +93,64 @@ extern "C" int rulec_rt_sigma_rule(rulec_context *ctx, const rulec_value *slots,
     case RULEC_SIGMA_TEST: stack.push_back(test(ctx, v, program, insn)); break;
     case RULEC_SIGMA_FIELDS: stack.push_back(rulec_rt_compare_fields(&v, &slots[insn.arg], insn.elementwise)); break;
     case RULEC_SIGMA_KEYWORD: stack.push_back(rulec_rt_keyword(ctx, insn.arg)); break;
+    case RULEC_SIGMA_KEYWORD_CONTAINS: stack.push_back(rulec_rt_keyword_contains(ctx, insn.arg)); break;
     }
   }
   return !stack.empty() && stack.back();
+}
+
+namespace {
+/// Depth-first over the event's string values; stops at the first match.
+bool anyStringMatches(simdjson::dom::element v, const re2::RE2 &re, int depth) {
+  using simdjson::dom::element_type;
+  switch (v.type()) {
+  case element_type::STRING: {
+    std::string_view s = v.get_string().value_unsafe();
+    return re2::RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), re);
+  }
+  case element_type::ARRAY: {
+    if (depth > 64)
+      return false;
+    simdjson::dom::array array = v.get_array().value_unsafe(); // a local: a range-for over the temporary result would dangle
+    for (simdjson::dom::element item : array)
+      if (anyStringMatches(item, re, depth + 1))
+        return true;
+    return false;
+  }
+  case element_type::OBJECT: {
+    if (depth > 64)
+      return false;
+    simdjson::dom::object object = v.get_object().value_unsafe(); // a local, as above
+    for (auto field : object)
+      if (anyStringMatches(field.value, re, depth + 1))
+        return true;
+    return false;
+  }
+  default:
+    return false;
+  }
+}
+} // namespace
+
+// Keywords search every value: strings, and numbers and booleans as the
+// event's text writes them (docs/sigma.md "Keywords").
+extern "C" int rulec_rt_keyword(rulec_context *ctx, uint32_t regex) {
+  const re2::RE2 &re = ctx->regex(regex);
+  if (!re.ok())
+    return 0;
+  if (anyStringMatches(ctx->event, re, 0))
+    return 1;
+  bool found = false;
+  rulec::forEachScalarToken(ctx->eventText, [&](std::string_view token) {
+    found = found || re2::RE2::PartialMatch(re2::StringPiece(token.data(), token.size()), re);
+  });
+  return found;
+}
+
+extern "C" int rulec_rt_keyword_contains(rulec_context *ctx, uint32_t keyword) {
+  return ctx->literals.keywordOccurs(keyword);
+}
+
+extern "C" int rulec_rt_keyword_may_occur(rulec_context *ctx, uint32_t keyword) {
+  return ctx->literals.keywordMayOccur(keyword);
 }

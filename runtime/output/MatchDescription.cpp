@@ -4,6 +4,7 @@
 #include "output/JsonString.h"
 #include "output/TitleRenderer.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace rulec {
@@ -63,6 +64,45 @@ std::string alertContextJson(const RuleInfo &rule, const EventEvaluator &event) 
       out += simdjson::minify(event.elements()[c.slot]);
   }
   return out + '}';
+}
+
+std::string queryRow(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleIndex) {
+  std::string row;
+  if (rule.wholeEvent && rule.columns.empty() && rule.hiddenFields.empty()) {
+    // The event itself (Sigma rows): its own text without insignificant
+    // white space, a SIMD pass instead of serializing the parsed event.
+    const std::string_view text = event.context().eventText;
+    row.resize(text.size());
+    size_t length = 0;
+    if (simdjson::minify(text.data(), text.size(), row.data(), length) == simdjson::SUCCESS) {
+      row.resize(length);
+      return row;
+    }
+    row.clear();
+  }
+  row = "{";
+  auto add = [&](std::string_view name, const std::string &json) {
+    if (row.size() > 1)
+      row += ',';
+    appendJsonString(row, name);
+    row += ':';
+    row += json;
+  };
+  if (rule.wholeEvent) {
+    // The event's own columns, then the extended ones (which replace same names).
+    simdjson::dom::object object = event.root().get_object().value_unsafe();
+    for (auto field : object) {
+      bool replaced = std::count(rule.hiddenFields.begin(), rule.hiddenFields.end(), field.key) > 0;
+      for (const ContextEntry &c : rule.columns)
+        replaced |= c.name == field.key;
+      if (!replaced)
+        add(field.key, simdjson::minify(field.value));
+    }
+  }
+  for (uint32_t c = 0; c < rule.columns.size(); ++c)
+    add(rule.columns[c].name, columnJson(event, rule, ruleIndex, c));
+  row += '}';
+  return row;
 }
 
 } // namespace rulec

@@ -26,6 +26,11 @@ std::string alertTitle(const RuleInfo &rule, const EventEvaluator &event);
 /// and infinities, which JSON lacks, are null).
 std::string columnJson(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleIndex, uint32_t column);
 
+/// A KQL query's (or Sigma rule's) result row for the loaded event: its
+/// columns, or the whole event (with its extended columns, without the
+/// projected-away ones).
+std::string queryRow(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleIndex);
+
 /// A computed value as JSON (strings quoted; arrays and objects, which
 /// computed values never are, as null).
 std::string valueJson(const rulec_value &v);

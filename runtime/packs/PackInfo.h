@@ -225,9 +225,16 @@ struct LiteralSet {
     /// folding, runtime/matching/RegexGate.h).
     NonAscii,
   };
+  /// The field it tests, or kEventText: the event's values, all of them
+  /// (Sigma keywords, runtime/matching/KeywordScanner.h; kind Contains).
   uint32_t slot = 0;
+  static constexpr uint32_t kEventText = UINT32_MAX;
   Kind kind = Kind::Contains;
   std::vector<std::string> needles;
+  /// kEventText: per needle, its scan group, searched together when one of
+  /// them is first asked for in an event (the keywords of one rule; the
+  /// rule asks only when its other conditions held). Else empty.
+  std::vector<uint32_t> groups;
 
   /// Whether an icontains needle is worth a place in the per-event scan: 4
   /// bytes or more, or any non-ASCII byte (the scan skips those needles in
@@ -257,9 +264,19 @@ struct RegexGatePlan {
   bool operator==(const RegexGatePlan &) const = default;
 };
 
+/// How an event without `p_log_type` or `Type` shows its log type: it has
+/// every one of `fields` (dotted paths; a Sigma configuration's `detect`).
+struct LogTypeShape {
+  uint32_t logType = 0;
+  std::vector<std::string> fields;
+  bool operator==(const LogTypeShape &) const = default;
+};
+
 struct PackInfo {
   std::vector<FieldSpec> fields;
   std::vector<std::string> logTypes;
+  /// Tried in order on events that do not name their log type.
+  std::vector<LogTypeShape> logTypeShapes;
   std::vector<RuleInfo> rules;
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes; ///< RE2 patterns, by the index the code passes

@@ -46,7 +46,7 @@ std::unique_ptr<LoadedPack> LoadedPack::open(const std::string &path, std::strin
     error = "pack '" + path + "' lacks an entry point";
     return nullptr;
   }
-  pack->native_ = {manifest->eval, manifest->severity, manifest->column};
+  pack->native_ = {manifest->eval, manifest->severity, manifest->column, manifest->rules};
   pack->sourceHash_ = manifest->source_hash ? manifest->source_hash : "";
   return pack;
 }

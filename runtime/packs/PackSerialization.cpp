@@ -237,16 +237,22 @@ void writeLiteralSet(Writer &w, const LiteralSet &l) {
   w.u32(l.slot);
   w.enumeration(l.kind);
   w.vec(l.needles);
+  w.vec(l.groups, [](Writer &w, uint32_t g) { w.u32(g); });
 }
 void readLiteralSet(Reader &r, LiteralSet &l) {
   r.u32(l.slot, "slot");
   r.enumeration(l.kind, LiteralSet::Kind::NonAscii, "kind");
   r.vec(l.needles, "needles");
+  r.vec(l.groups, "groups", [](Reader &r, uint32_t &g) { r.u32(g, ""); }, 4);
 }
 
 void writePackInfo(Writer &w, const PackInfo &p) {
   w.vec(p.fields, writeFieldSpec);
   w.vec(p.logTypes);
+  w.vec(p.logTypeShapes, [](Writer &w, const LogTypeShape &s) {
+    w.u32(s.logType);
+    w.vec(s.fields);
+  });
   w.vec(p.rules, writeRuleInfo);
   w.vec(p.sets, writeSetSpec);
   w.vec(p.regexes);
@@ -261,6 +267,10 @@ void writePackInfo(Writer &w, const PackInfo &p) {
 void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.fields, "fields", [](Reader &r, FieldSpec &f) { readFieldSpec(r, f, 1); });
   r.vec(p.logTypes, "logTypes");
+  r.vec(p.logTypeShapes, "logTypeShapes", [](Reader &r, LogTypeShape &s) {
+    r.u32(s.logType, "logType");
+    r.vec(s.fields, "fields");
+  }, 8);
   r.vec(p.rules, "rules", readRuleInfo);
   r.vec(p.sets, "sets", readSetSpec);
   r.vec(p.regexes, "regexes");
@@ -298,6 +308,9 @@ bool deserializePack(std::string_view bytes, PackInfo &out, std::string &error) 
   }
   PackInfo pack;
   readPackInfo(r, pack);
+  for (const LogTypeShape &shape : pack.logTypeShapes)
+    if (r.ok() && shape.logType >= pack.logTypes.size())
+      r.fail("names a log type the pack does not have", r.offset(), "logTypeShapes");
   r.finish();
   if (!r.ok()) {
     error = r.error();

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <unistd.h>
 
 using namespace rulec;
 
@@ -23,7 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string writeTemp(const std::string &name, const std::string &text) {
-  const fs::path dir = fs::path(::testing::TempDir()) / "rulec-frontend";
+  // Per process: ctest runs the tests of this file in parallel processes.
+  const fs::path dir = fs::path(::testing::TempDir()) / ("rulec-frontend-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path file = dir / name;
   std::ofstream(file, std::ios::binary) << text;

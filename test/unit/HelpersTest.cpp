@@ -49,6 +49,41 @@ TEST(Helpers, IcontainsAgreesWithItsDefinition) {
   EXPECT_LT(found, 15000u);
 }
 
+// The same for the field-to-field and Sigma-list form (rulec_rt_compare_fields
+// with RULEC_CMP_ICONTAINS), whose needle may hold upper case too.
+TEST(Helpers, CompareFieldsIcontainsAgreesWithItsDefinition) {
+  const std::string alphabet = "aAbBzZ@`[{\\|^~ -\x80\xE2";
+  std::mt19937 rng(5);
+  auto randomString = [&](size_t len) {
+    std::string s;
+    for (size_t i = 0; i < len; ++i)
+      s += alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+    return s;
+  };
+  auto value = [](const std::string &s) {
+    rulec_value v{};
+    v.kind = RULEC_STRING;
+    v.len = static_cast<uint32_t>(s.size());
+    v.payload.s = s.data();
+    return v;
+  };
+  size_t found = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    const std::string s = randomString(std::uniform_int_distribution<size_t>(0, 90)(rng));
+    std::string needle = randomString(std::uniform_int_distribution<size_t>(0, 4)(rng));
+    if (iter % 3 == 0 && s.size() > 5)
+      needle = s.substr(std::uniform_int_distribution<size_t>(0, s.size() - 1)(rng),
+                        std::uniform_int_distribution<size_t>(1, 5)(rng));
+    const bool expected = lowerAscii(s).find(lowerAscii(needle)) != std::string::npos;
+    const rulec_value a = value(s), b = value(needle);
+    ASSERT_EQ(rulec_rt_compare_fields(&a, &b, RULEC_CMP_ICONTAINS) != 0, expected)
+        << "haystack '" << s << "' needle '" << needle << "'";
+    found += expected;
+  }
+  EXPECT_GT(found, 5000u);
+  EXPECT_LT(found, 15000u);
+}
+
 TEST(Helpers, IeqAgreesWithItsDefinition) {
   // Every byte value at every position of a 40-byte string (the 16-byte path
   // and the tail): folded, it equals the needle only where lowerAscii says.

@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 using namespace rulec;
 
@@ -24,7 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string writeTemp(const std::string &name, const std::string &text) {
-  const fs::path file = fs::path(::testing::TempDir()) / ("rulec-limits-" + name);
+  // Per process: ctest runs the tests of this file in parallel processes.
+  const fs::path file = fs::path(::testing::TempDir()) / ("rulec-limits-" + std::to_string(::getpid()) + "-" + name);
   std::ofstream(file, std::ios::binary) << text;
   return file.string();
 }

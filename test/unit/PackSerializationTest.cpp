@@ -114,18 +114,22 @@ void expectSame(const LiteralRef &a, const LiteralRef &b, const std::string &at)
   SAME(set); SAME(index);
 }
 void expectSame(const LiteralSet &a, const LiteralSet &b, const std::string &at) {
-  const auto &[slot, kind, needles] = a;
-  SAME(slot); SAME(kind); SAME(needles);
+  const auto &[slot, kind, needles, groups] = a;
+  SAME(slot); SAME(kind); SAME(needles); SAME(groups);
 }
 void expectSame(const RegexGatePlan &a, const RegexGatePlan &b, const std::string &at) {
   const auto &[kind, orNonAscii, clauses] = a;
   SAME(kind); SAME(orNonAscii); SAME(clauses);
 }
+void expectSame(const LogTypeShape &a, const LogTypeShape &b, const std::string &at) {
+  const auto &[logType, fields] = a;
+  SAME(logType); SAME(fields);
+}
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
-  const auto &[fields, logTypes, rules, sets, regexes, regexGate, correlations, literalSets] = a;
-  SAME(fields); SAME(logTypes); SAME(rules); SAME(sets); SAME(regexes); SAME(regexGate); SAME(correlations);
-  SAME(literalSets);
+  const auto &[fields, logTypes, logTypeShapes, rules, sets, regexes, regexGate, correlations, literalSets] = a;
+  SAME(fields); SAME(logTypes); SAME(logTypeShapes); SAME(rules); SAME(sets); SAME(regexes); SAME(regexGate);
+  SAME(correlations); SAME(literalSets);
 }
 
 #undef SAME
@@ -204,6 +208,7 @@ PackInfo fullPack() {
   p.fields = {top, deepest};
 
   p.logTypes = {"AWS.CloudTrail", "", "SecurityEvent"};
+  p.logTypeShapes = {{2, {"Event.System.EventID"}}, {2, {"EventID", "Channel"}}, {0, {}}};
   uint32_t n = 0;
   for (RuleKind kind : {RuleKind::Alert, RuleKind::Query, RuleKind::SetBuilder, RuleKind::Aggregate})
     p.rules.push_back(fullRule(kind, n++));
@@ -233,7 +238,8 @@ PackInfo fullPack() {
   }
   p.literalSets = {{7, LiteralSet::Kind::Contains, {"whoami", "-enc", "\xE2\x80\x93" "c", std::string("nul\0byte", 8)}},
                    {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}},
-                   {3, LiteralSet::Kind::EndsWith, {"\\whoami.exe"}}};
+                   {3, LiteralSet::Kind::EndsWith, {"\\whoami.exe"}},
+                   {LiteralSet::kEventText, LiteralSet::Kind::Contains, {"mimikatz", "sekurlsa::", "x"}, {0, 1, 1}}};
   return p;
 }
 
@@ -296,8 +302,8 @@ TEST(PackSerialization, RoundTripsEveryField) {
 
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
-  EXPECT_EQ(bytes.size(), 8u + 4u + 8 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\7\0\0\0", 12));
+  EXPECT_EQ(bytes.size(), 8u + 4u + 9 * 4u);
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\11\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -387,10 +393,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 7)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 9)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 7)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 9)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -409,10 +415,12 @@ TEST(PackSerialization, RejectsEveryTruncation) {
             "pack metadata truncated at byte 16 reading logTypes: length 1, only 2 bytes left");
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 26)),
             "pack metadata truncated at byte 20 reading logTypes[0]: length 3, only 2 bytes left");
-  EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 40)),
-            "pack metadata truncated at byte 39 reading regexGate");
+  EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 30)),
+            "pack metadata truncated at byte 27 reading logTypeShapes");
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 44)),
-            "pack metadata truncated at byte 43 reading correlations");
+            "pack metadata truncated at byte 43 reading regexGate");
+  EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 48)),
+            "pack metadata truncated at byte 47 reading correlations");
 }
 
 TEST(PackSerialization, TruncationNamesTheField) {
@@ -433,17 +441,26 @@ TEST(PackSerialization, RejectsHugeLengths) {
   std::string vecCount = bytes;
   vecCount[19] = '\xff'; // the log type count becomes 0xff000001
   EXPECT_EQ(deserializeError(vecCount),
-            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 31 bytes left");
+            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 35 bytes left");
   std::string strLength = bytes;
   for (int i = 20; i < 24; ++i)
     strLength[i] = '\xff';
   EXPECT_EQ(deserializeError(strLength),
-            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 27 bytes left");
+            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 31 bytes left");
+}
+
+TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
+  PackInfo p = smallPack();
+  p.logTypeShapes = {{0, {"Event.System.EventID"}}};
+  expectRoundTrip(p);
+  p.logTypeShapes.push_back({1, {"EventID"}});
+  EXPECT_EQ(deserializeError(serializePack(p)),
+            "pack metadata names a log type the pack does not have at byte 106 reading logTypeShapes");
 }
 
 TEST(PackSerialization, RejectsTrailingBytes) {
   std::string bytes = serializePack(smallPack()) + "xyz";
-  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 51");
+  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 55");
 }
 
 TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {
@@ -452,7 +469,7 @@ TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {
   p.rules.push_back(RuleInfo{});
   std::string bytes = serializePack(p);
   // fields: count 12, path count 16, isIndex 20, isWildcard 21, key 22..26,
-  // index 27..34, keyMatch 35; then elements, log types; rules[0].kind at 52.
+  // index 27..34, keyMatch 35; then elements, log types, log-type shapes; rules[0].kind at 56.
   ASSERT_EQ(bytes[35], 2);
   bytes[35] = 3;
   EXPECT_EQ(deserializeError(bytes), "pack metadata has an invalid keyMatch 3 at byte 35 reading fields[0].keyMatch");
@@ -460,9 +477,9 @@ TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {
   bytes[20] = 2;
   EXPECT_EQ(deserializeError(bytes), "pack metadata has an invalid bool 2 at byte 20 reading fields[0].path[0].isIndex");
   bytes[20] = 0;
-  ASSERT_EQ(bytes[52], 0);
-  bytes[52] = 4;
-  EXPECT_EQ(deserializeError(bytes), "pack metadata has an invalid kind 4 at byte 52 reading rules[0].kind");
+  ASSERT_EQ(bytes[56], 0);
+  bytes[56] = 4;
+  EXPECT_EQ(deserializeError(bytes), "pack metadata has an invalid kind 4 at byte 56 reading rules[0].kind");
 }
 
 TEST(PackSerialization, CapsFieldNesting) {

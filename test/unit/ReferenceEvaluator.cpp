@@ -206,7 +206,7 @@ bool referenceEval(const ir::Expr &e, const rulec_value *slots, const std::vecto
   static const rulec_value kMissing{};
   // Operators carry no slot (and a slot-less pack passes no slots).
   std::deque<std::string> storage; // computed strings; values point into it
-  rulec_value v = (e.op <= Op::ExactlyOne || e.op == Op::Keyword) ? kMissing
+  rulec_value v = (e.op <= Op::ExactlyOne || e.op == Op::Keyword || e.op == Op::KeywordContains) ? kMissing
                   : e.subject             ? evalValue(*e.subject, slots, table, ctx, storage)
                                           : slots[e.slot];
   if (e.elementwise && v.kind == RULEC_ARRAY) { // Sigma: some element passes
@@ -279,6 +279,8 @@ bool evalWith(const ir::Expr &e, const rulec_value &v, const rulec_value *slots,
     return v.kind == RULEC_STRING && re2::RE2::PartialMatch(str(v), ctx->regex(e.index));
   case Op::Keyword:
     return rulec_rt_keyword(const_cast<rulec_context *>(ctx), e.index);
+  case Op::KeywordContains:
+    return rulec_rt_keyword_contains(const_cast<rulec_context *>(ctx), e.index);
   case Op::TimeCmp: {
     int64_t t;
     if (v.kind != RULEC_STRING || !parseTimestamp(str(v), t))

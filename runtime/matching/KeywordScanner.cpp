@@ -1,0 +1,207 @@
+//===- KeywordScanner.cpp -------------------------------------------------===//
+#include "matching/KeywordScanner.h"
+
+#include "matching/AsciiFold.h"
+
+#include <hs.h>
+
+#include <cstdio>
+
+namespace rulec {
+
+namespace {
+
+/// How JSON writes `needle` inside a string when it escapes only what it
+/// must: `"`, `\` and control characters (RFC 8259 section 7).
+std::string jsonEscaped(const std::string &needle) {
+  std::string out;
+  for (char c : needle) {
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out;
+}
+
+/// The ids of the two extra literals of every group's database: `\u` and
+/// `\/`, the escapes jsonEscaped does not produce. Their matches are checked
+/// for being escapes (an odd run of backslashes before the letter: `\\u`
+/// in "C:\\Users" is not one); one that is stops the scan, and the group is
+/// then searched value by value.
+constexpr unsigned kEscapeU = 0xFFFFFFF0u, kEscapeSlash = 0xFFFFFFF1u;
+
+struct ScanState {
+  std::string_view text;
+  std::vector<uint32_t> *hits;
+  bool escaped = false;
+};
+
+int onMatch(unsigned int id, unsigned long long, unsigned long long to, unsigned int, void *context) {
+  auto *state = static_cast<ScanState *>(context);
+  if (id < kEscapeU) {
+    state->hits->push_back(id); // once: HS_FLAG_SINGLEMATCH
+    return 0;
+  }
+  // `to` is just past the letter; the backslashes end right before it.
+  size_t backslashes = 0;
+  for (size_t i = static_cast<size_t>(to) - 1; i > 0 && state->text[i - 1] == '\\'; --i)
+    ++backslashes;
+  if (backslashes % 2 == 0)
+    return 0; // an escaped backslash, then a plain letter
+  state->escaped = true;
+  return 1; // stop: the scan cannot be trusted
+}
+
+/// Calls f(text) for each string value under `v` (not keys), depth first.
+template <typename F> bool forEachString(simdjson::dom::element v, const F &f, int depth = 0) {
+  using simdjson::dom::element_type;
+  switch (v.type()) {
+  case element_type::STRING:
+    return f(v.get_string().value_unsafe());
+  case element_type::ARRAY: {
+    if (depth > 64)
+      return false;
+    simdjson::dom::array array = v.get_array().value_unsafe();
+    for (simdjson::dom::element item : array)
+      if (forEachString(item, f, depth + 1))
+        return true;
+    return false;
+  }
+  case element_type::OBJECT: {
+    if (depth > 64)
+      return false;
+    simdjson::dom::object object = v.get_object().value_unsafe();
+    for (auto field : object)
+      if (forEachString(field.value, f, depth + 1))
+        return true;
+    return false;
+  }
+  default:
+    return false;
+  }
+}
+
+/// Whether folded `needle` is in `text` ignoring ASCII case.
+bool containsFolded(std::string_view text, const std::string &needle, std::string &buffer) {
+  if (text.size() < needle.size())
+    return false;
+  buffer.resize(text.size());
+  foldAscii(text.data(), text.size(), buffer.data());
+  return std::string_view(buffer).find(needle) != std::string_view::npos;
+}
+
+} // namespace
+
+std::unique_ptr<KeywordScanner> KeywordScanner::build(const std::vector<std::string> &needles,
+                                                      const std::vector<uint32_t> &groups, std::string &error) {
+  if (!groups.empty() && groups.size() != needles.size()) {
+    error = "keyword groups do not fit the keywords";
+    return nullptr;
+  }
+  std::unique_ptr<KeywordScanner> out(new KeywordScanner);
+  out->needles_ = needles;
+  for (uint32_t i = 0; i < needles.size(); ++i) {
+    if (needles[i].empty()) {
+      error = "keyword " + std::to_string(i) + " is empty";
+      return nullptr;
+    }
+    const uint32_t g = groups.empty() ? 0 : groups[i];
+    if (g > needles.size()) {
+      error = "keyword " + std::to_string(i) + " has group " + std::to_string(g) + " of at most " +
+              std::to_string(needles.size());
+      return nullptr;
+    }
+    while (out->groups_.size() <= g)
+      out->groups_.push_back(std::make_unique<Group>());
+    out->groups_[g]->keywords.push_back(i);
+    out->groupOf_.push_back(g);
+  }
+  return out;
+}
+
+KeywordScanner::~KeywordScanner() {
+  for (const auto &g : groups_)
+    hs_free_database(g->db);
+}
+
+const KeywordScanner::Group &KeywordScanner::compiled(uint32_t group) const {
+  const Group &g = *groups_[group];
+  std::call_once(g.compiled, [&] {
+    std::vector<std::string> escaped;
+    for (uint32_t i : g.keywords)
+      escaped.push_back(jsonEscaped(needles_[i]));
+    std::vector<const char *> expressions;
+    std::vector<size_t> lengths;
+    std::vector<unsigned> flags, ids(g.keywords.begin(), g.keywords.end());
+    for (const std::string &e : escaped) {
+      expressions.push_back(e.data());
+      lengths.push_back(e.size());
+      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+    }
+    static const char *const escapes[] = {"\\u", "\\/"};
+    for (const char *e : escapes) {
+      expressions.push_back(e);
+      lengths.push_back(2);
+      flags.push_back(0); // every occurrence: each is checked
+    }
+    ids.push_back(kEscapeU);
+    ids.push_back(kEscapeSlash);
+    hs_compile_error_t *compileError = nullptr;
+    if (g.keywords.empty() ||
+        hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(), lengths.data(),
+                             static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &g.db,
+                             &compileError) != HS_SUCCESS) {
+      hs_free_compile_error(compileError);
+      g.db = nullptr;
+    }
+  });
+  return g;
+}
+
+KeywordScanner::Scratch::Scratch(const KeywordScanner &scanner) : fits_(scanner.groups(), 0) {}
+
+KeywordScanner::Scratch::~Scratch() { hs_free_scratch(scratch_); }
+
+bool KeywordScanner::scanInto(uint32_t group, std::string_view text, simdjson::dom::element root,
+                              Scratch &scratch) const {
+  const Group &g = compiled(group);
+  if (g.db && !scratch.fits_[group])
+    scratch.fits_[group] = hs_alloc_scratch(g.db, &scratch.scratch_) == HS_SUCCESS; // grows it for this database
+  if (g.db && scratch.fits_[group]) {
+    ScanState state{text, &scratch.hits_};
+    hs_scan(g.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.scratch_, onMatch, &state);
+    if (!state.escaped)
+      return false;
+    scratch.hits_.clear();
+  }
+  for (uint32_t i : g.keywords)
+    if (occurs(i, text, root))
+      scratch.hits_.push_back(i);
+  return true;
+}
+
+bool KeywordScanner::occurs(uint32_t i, std::string_view text, simdjson::dom::element root) const {
+  const std::string &needle = needles_[i];
+  std::string buffer;
+  if (forEachString(root, [&](std::string_view s) { return containsFolded(s, needle, buffer); }))
+    return true;
+  bool found = false;
+  forEachScalarToken(text, [&](std::string_view token) { found = found || containsFolded(token, needle, buffer); });
+  return found;
+}
+
+} // namespace rulec

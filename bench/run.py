@@ -57,10 +57,10 @@ def log(msg):
 # ------------------------------------------------------------------------------------ helpers
 
 
-def run_measured(cmd, stdout=subprocess.DEVNULL, check=True, env=None):
-    """Runs cmd pinned to core 0 under /usr/bin/time. Returns (wall s, peak RSS MB, stderr)."""
+def run_measured(cmd, stdout=subprocess.DEVNULL, check=True, env=None, pin=None):
+    """Runs cmd pinned to core 0 (or `pin`) under /usr/bin/time. Returns (wall s, peak RSS MB, stderr)."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        full = ["/usr/bin/time", "-f", "%M", "-o", rss.name, *PIN, *cmd]
+        full = ["/usr/bin/time", "-f", "%M", "-o", rss.name, *(pin or PIN), *cmd]
         start = time.perf_counter()
         p = subprocess.run(full, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env)
         wall = time.perf_counter() - start
@@ -73,7 +73,9 @@ def run_measured(cmd, stdout=subprocess.DEVNULL, check=True, env=None):
 
 TIMING = re.compile(r"rulec: timing: (compile|load) ([0-9.e+-]+) s, scan ([0-9.e+-]+) s")
 MEMO = re.compile(r"rulec: literal memo: ([0-9.e+-]+)% of (\d+) field values")
-PARSE_ONLY = re.compile(r"(\d+) events, \d+ objects, (\d+) bytes, ([0-9.e+-]+) s")
+PARSE_ONLY = re.compile(r"(\d+) events, \d+ objects, (\d+) bytes(?: of EVTX)?, ([0-9.e+-]+) s")
+SAMPLES = CORPUS / "evtx-samples"
+REAL_REPEAT = 10  # the real logs, read this many times (5,231 records each time)
 
 
 def file_stats(path):
@@ -203,15 +205,16 @@ class Bench:
         ]
 
     # -------------------------------------------------------------- rulec
-    def rulec_run(self, rule_args, events, log_type, counts_out=None, pack_so=None, extra=()):
+    def rulec_run(self, rule_args, events, log_type, counts_out=None, pack_so=None, extra=(), pin=None):
         cmd = [self.rulec, "run"]
         cmd += ["--pack", str(pack_so)] if pack_so else list(map(str, rule_args))
-        cmd += ["--events", str(events), "--timing", *extra]
+        files = events if isinstance(events, list) else [events]
+        cmd += ["--events", *map(str, files), "--timing", *extra]
         if log_type:
             cmd += ["--log-type", log_type]
         if counts_out:
             cmd += ["--match-counts", str(counts_out)]
-        wall, rss, err = run_measured(cmd, check=False)
+        wall, rss, err = run_measured(cmd, check=False, pin=pin)
         m = TIMING.search(err)
         if not m:
             raise RuntimeError(f"no timing line from rulec: {' '.join(cmd)}\n{err[-3000:]}")
@@ -219,9 +222,11 @@ class Bench:
         return dict(setup=float(m.group(2)), scan=float(m.group(3)), rss=rss, wall=wall,
                     memo=float(memo.group(1)) if memo else None)
 
-    def parse_only(self, path):
-        """One run of rulec-parse-only on the file (the limit)."""
-        p = subprocess.run([*PIN, self.parse_only_bin, str(path)], capture_output=True, text=True, check=True)
+    def parse_only(self, path, extra=()):
+        """One run of rulec-parse-only on the file or files (the limit)."""
+        files = path if isinstance(path, list) else [path]
+        p = subprocess.run([*PIN, self.parse_only_bin, *extra, *map(str, files)], capture_output=True, text=True,
+                           check=True)
         m = PARSE_ONLY.search(p.stdout)
         return dict(events=int(m.group(1)), bytes=int(m.group(2)), scan=float(m.group(3)))
 
@@ -386,6 +391,104 @@ class Bench:
                 f"setup {res['setup']:.2f} s, {sum(got):,} matches, agrees with rulec: {agree}")
         self.rows[name] = rows
 
+    # -------------------------------------------------------------- real logs
+    def bench_real_logs(self):
+        """The whole SigmaHQ pack over real attack logs (issues 18 and 19): their JSON renderings read
+        REAL_REPEAT times, and the .evtx files themselves as many times; rulec on one core (JIT, AOT,
+        AOT without the literal memo) and on two threads, parse-only, and libevtx's XML rendering for
+        scale. Every rulec row must give the same per-rule match counts."""
+        name = "sigma-all-real"
+        repeat = 2 if self.args.quick else REAL_REPEAT
+        jsonl = sorted(SAMPLES.rglob("*.jsonl"))
+        evtx = sorted(SAMPLES.rglob("*.evtx"))
+        if not jsonl:
+            log(f"== {name}: skipped ({SAMPLES} is missing)")
+            return
+        rules = CORPUS / "sigma" / "rules"
+        log(f"== {name}: all SigmaHQ rules over {SAMPLES.name} ({len(evtx)} logs), read {repeat} times")
+        events = self.work / f"evtx-samples-x{repeat}.jsonl"
+        with open(events, "wb") as out:
+            for _ in range(repeat):
+                for f in jsonl:
+                    out.write(f.read_bytes())
+        evtx_files = evtx * repeat
+        n, nbytes = self.file_info(events)
+        evtx_bytes = sum(f.stat().st_size for f in evtx_files)
+        so = self.work / f"pack-{name}.so"
+        wall, rss, _ = run_measured([self.rulec, "compile", str(rules), "-o", str(so)])
+        info = dict(title=f"all {sum(1 for _ in rules.rglob('*.yml')):,} SigmaHQ rules (every logsource) over "
+                    f"{SAMPLES.name}: {len(evtx)} real attack logs, {n // repeat:,} records, read {repeat} times",
+                    events=n, bytes=nbytes, kind="real Windows logs", aot_compile=wall, aot_compile_rss=rss,
+                    evtx_bytes=evtx_bytes, ops={})
+        counts = {k: self.work / f"counts-{name}-{k}.json" for k in ("jit", "aot", "fresh", "two", "evtx", "evtx2")}
+        two = ["taskset", "-c", "0,1"]
+        engines = {
+            "jit": lambda: self.rulec_run([rules], events, None, counts_out=counts["jit"], extra=["--threads", "1"]),
+            "aot": lambda: self.rulec_run(None, events, None, counts_out=counts["aot"], pack_so=so,
+                                          extra=["--threads", "1"]),
+            "fresh": lambda: self.rulec_run(None, events, None, counts_out=counts["fresh"], pack_so=so,
+                                            extra=["--threads", "1", "--no-literal-memo"]),
+            "two": lambda: self.rulec_run(None, events, None, counts_out=counts["two"], pack_so=so,
+                                          extra=["--threads", "2"], pin=two),
+            "limit": lambda: self.parse_only(events),
+            "evtx": lambda: self.rulec_run(None, evtx_files, None, counts_out=counts["evtx"], pack_so=so,
+                                           extra=["--threads", "1"]),
+            "evtx2": lambda: self.rulec_run(None, evtx_files, None, counts_out=counts["evtx2"], pack_so=so,
+                                            extra=["--threads", "2"], pin=two),
+            "evtx-limit": lambda: self.parse_only(evtx_files),
+        }
+        runs = {k: [] for k in engines}
+        for _ in range(max(self.reps, 3)):
+            for k, fn in engines.items():
+                runs[k].append(fn())
+        runs["libevtx"] = [self.parse_only(evtx, extra=["--libevtx"])]
+        best = {k: min(v, key=lambda r: r["scan"]) for k, v in runs.items()}
+        reference = [(c["id"], c["matches"]) for c in json.load(open(counts["jit"]))]
+        agree = {}
+        for k in ("aot", "fresh", "two", "evtx", "evtx2"):
+            agree[k] = reference == [(c["id"], c["matches"]) for c in json.load(open(counts[k]))]
+            if not agree[k]:
+                self.failures.append(f"{name}: rulec {k} and JIT disagree on per-rule match counts")
+        info["matches"] = sum(c for _, c in reference)
+        info["rules"] = len(reference)
+        info["memo"] = best["aot"]["memo"]
+        info["jit_compile"] = best["jit"]["setup"]
+        info["aot_load"] = best["aot"]["setup"]
+        info["jit_rss"] = max(r["rss"] for r in runs["jit"])
+        info["aot_rss"] = max(r["rss"] for r in runs["aot"])
+        self.packinfo[name] = info
+        yes = lambda k: "yes" if agree[k] else "NO"  # noqa: E731
+        lim = best["limit"]
+        rows = [
+            dict(engine="parse-only (limit)", events=n, bytes=nbytes, scan=lim["scan"], setup=None, rss=None, agree="-"),
+            dict(engine="rulec JIT", events=n, bytes=nbytes, scan=best["jit"]["scan"], setup=best["jit"]["setup"],
+                 rss=info["jit_rss"], agree="reference"),
+            dict(engine="rulec AOT", events=n, bytes=nbytes, scan=best["aot"]["scan"], setup=best["aot"]["setup"],
+                 rss=info["aot_rss"], agree=yes("aot")),
+            dict(engine="rulec AOT, no literal memo", events=n, bytes=nbytes, scan=best["fresh"]["scan"],
+                 setup=best["fresh"]["setup"], rss=best["fresh"]["rss"], agree=yes("fresh")),
+            dict(engine="rulec AOT, 2 threads (2 cores)", events=n, bytes=nbytes, scan=best["two"]["scan"],
+                 setup=best["two"]["setup"], rss=best["two"]["rss"], agree=yes("two")),
+        ]
+        self.rows[name] = rows
+        ev = evtx_bytes
+        evtx_rows = [
+            dict(engine="parse-only EVTX (decode to JSON + parse: the limit)", events=best["evtx-limit"]["events"],
+                 bytes=ev, scan=best["evtx-limit"]["scan"], setup=None, rss=None, agree="-"),
+            dict(engine="rulec AOT on .evtx", events=n, bytes=ev, scan=best["evtx"]["scan"],
+                 setup=best["evtx"]["setup"], rss=best["evtx"]["rss"], agree=yes("evtx")),
+            dict(engine="rulec AOT on .evtx, 2 threads (2 cores)", events=n, bytes=ev, scan=best["evtx2"]["scan"],
+                 setup=best["evtx2"]["setup"], rss=best["evtx2"]["rss"], agree=yes("evtx2")),
+            dict(engine="libevtx's XML rendering, no JSON, no rules (for scale; the files once)",
+                 events=best["libevtx"]["events"], bytes=best["libevtx"]["bytes"], scan=best["libevtx"]["scan"],
+                 setup=None, rss=None, agree="-"),
+        ]
+        self.evtx_rows = evtx_rows
+        log(f"  {info['matches']:,} matches; JSON: parse-only {lim['scan']:.3f} s, AOT {best['aot']['scan']:.3f} s, "
+            f"no memo {best['fresh']['scan']:.3f} s, 2 threads {best['two']['scan']:.3f} s; EVTX: parse-only "
+            f"{best['evtx-limit']['scan']:.3f} s, AOT {best['evtx']['scan']:.3f} s, 2 threads "
+            f"{best['evtx2']['scan']:.3f} s")
+
     # -------------------------------------------------------------- compile time
     def compile_times(self):
         sizes = [100, 300] if self.args.quick else [100, 1000, 3000]
@@ -496,12 +599,19 @@ class Bench:
                      + (f"Literal memo: {info['memo']:.1f}% of the field values rulec matched against literal sets "
                         "had been matched before (`rulec run --timing`; the no-memo row matches every value anew). "
                         if info.get('memo') is not None else "")
-                     + "Ops in the pack: "
-                     + ", ".join(f"`{op}` {n:,}" for op, n in sorted(info["ops"].items(), key=lambda x: -x[1]))
-                     + ".")
+                     + ("Ops in the pack: "
+                        + ", ".join(f"`{op}` {n:,}" for op, n in sorted(info["ops"].items(), key=lambda x: -x[1]))
+                        + "." if info["ops"] else ""))
             L.append("")
             L += self.table(rows)
             L.append("")
+            if name == "sigma-all-real" and getattr(self, "evtx_rows", None):
+                L.append("The same logs read as .evtx files (runtime/events/EvtxReader.h), with the same rules; MB/s "
+                         "of EVTX input (files are mostly empty chunk space: the records' data is about a quarter "
+                         "of it); the % column is against parse-only EVTX:")
+                L.append("")
+                L += self.table(self.evtx_rows, lim_name="parse-only EVTX", ref_name="rulec AOT on .evtx")
+                L.append("")
         L.append("## Compile time, load time, memory")
         L.append("")
         L.append("| what | time | peak RSS |")
@@ -539,10 +649,10 @@ class Bench:
     def rate(self, row):
         return row["events"] / row["scan"]
 
-    def table(self, rows):
-        lim = next(r for r in rows if r["engine"].startswith("parse-only"))
-        jit = next(r for r in rows if r["engine"] == "rulec JIT")
-        out = ["| engine | events | scan s | events/s | MB/s | % of parse-only | rulec JIT vs this | setup s | "
+    def table(self, rows, lim_name="parse-only", ref_name="rulec JIT"):
+        lim = next(r for r in rows if r["engine"].startswith(lim_name))
+        jit = next(r for r in rows if r["engine"] == ref_name)
+        out = [f"| engine | events | scan s | events/s | MB/s | % of {lim_name} | {ref_name} vs this | setup s | "
                "peak RSS | agrees with rulec |",
                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for r in rows:
@@ -592,6 +702,14 @@ class Bench:
             c = self.cache_start
             out.append((f"second start with the object cache < 100 ms ({c['rules']:,} rules, whole process)",
                         f"{c['wall'] * 1000:.0f} ms (load {c['load'] * 1000:.0f} ms)", c["wall"] < 0.1))
+        real = "sigma-all-real"
+        if real in self.rows:
+            for engine in ("rulec AOT", "rulec AOT, no literal memo"):
+                p = pct(real, engine)
+                out.append((f"whole SigmaHQ pack on real logs ≥ 30% of parse-only, one core ({engine})", f"{p:.1f}%",
+                            p >= 30))
+            x = self.rate(row(real, "rulec AOT, 2 threads (2 cores)")) / self.rate(row(real, "rulec AOT"))
+            out.append(("2 threads ≥ 1.7× one (whole SigmaHQ pack, real logs)", f"{x:.2f}×", x >= 1.7))
         if big in self.packinfo:
             ms = self.packinfo[big]["aot_load"] * 1000
             out.append((f"AOT pack load < 10 ms ({self.packinfo[big]['rules']:,}-rule pack)", f"{ms:.1f} ms", ms < 10))
@@ -606,7 +724,8 @@ def main():
     ap.add_argument("--work", help="work folder (default: $TMPDIR/rulec-bench[-quick])")
     ap.add_argument("--out", help="results file (default bench/RESULTS.md; with --quick WORK/RESULTS-quick.md)")
     ap.add_argument("--peers", nargs="*", choices=PEERS, help="only these peers")
-    ap.add_argument("--packs", nargs="*", help="only these packs (sigma-1 sigma-100 sigma-1183 netskope kql-signin)")
+    ap.add_argument("--packs", nargs="*", help="only these packs (sigma-1 sigma-100 sigma-1183 netskope kql-signin "
+                    "sigma-all-real)")
     ap.add_argument("--skip-selftest", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the event files in the work folder")
     args = ap.parse_args()
@@ -633,6 +752,8 @@ def main():
         if args.packs and pack["name"] not in args.packs:
             continue
         b.bench_pack(pack)
+    if not args.packs or "sigma-all-real" in args.packs:
+        b.bench_real_logs()
     log("== compile time")
     b.compile_times()
     monitor.stop.set()

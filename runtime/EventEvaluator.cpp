@@ -20,10 +20,10 @@ static std::vector<FieldSpec> concat(std::vector<FieldSpec> a, const std::vector
   return a;
 }
 
-EventEvaluator::EventEvaluator(const PackInfo &pack, NativePack code,
-                               std::vector<FieldSpec> extraFields)
+EventEvaluator::EventEvaluator(const PackInfo &pack, NativePack code, std::vector<FieldSpec> extraFields,
+                               std::shared_ptr<const LiteralDatabases> literals)
     : code_(code), packFieldCount_(static_cast<uint32_t>(pack.fields.size())),
-      extractor_(concat(pack.fields, extraFields)), ctx_(pack),
+      extractor_(concat(pack.fields, extraFields)), ctx_(pack, std::move(literals)),
       slots_(pack.fields.size() + extraFields.size()),
       elements_(pack.fields.size() + extraFields.size()),
       matchBuffer_(pack.rules.size() + 1) {

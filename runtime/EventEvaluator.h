@@ -51,7 +51,10 @@ public:
 
   /// `extraFields` are read into slots after the pack's own (for the runtime's
   /// use: log type, event time); the pack's code never sees them.
-  EventEvaluator(const PackInfo &pack, NativePack code, std::vector<FieldSpec> extraFields = {});
+  /// `literals`: the pack's literal indexes, shared by the evaluators of
+  /// one pack (null: built here).
+  EventEvaluator(const PackInfo &pack, NativePack code, std::vector<FieldSpec> extraFields = {},
+                 std::shared_ptr<const LiteralDatabases> literals = nullptr);
 
   /// Parses one JSON document. Returns false, with a reason, unless it is a
   /// JSON object. `padded`: SIMDJSON_PADDING readable bytes follow `json`

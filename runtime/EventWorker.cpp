@@ -104,11 +104,12 @@ std::string shapesText(const PackInfo &pack) {
   return out;
 }
 
-EventWorker::EventWorker(const PackInfo &pack, NativePack code, const ScanOptions &options)
+EventWorker::EventWorker(const PackInfo &pack, NativePack code, const ScanOptions &options,
+                         std::shared_ptr<const LiteralDatabases> literals)
     : pack_(pack), hasDefault_(!options.defaultLogType.empty()),
       defaultLogType_(options.defaultLogType.empty() ? RULEC_NO_LOG_TYPE : pack.logTypeIndex(options.defaultLogType)),
       needsTime_(needsEventTime(pack, options)), timeFieldNames_(timeFieldsOf(pack, options)),
-      evaluator_(pack, code, extraFields(pack, timeFieldNames_, shapeSlots_, timeFieldSlots_)) {}
+      evaluator_(pack, code, extraFields(pack, timeFieldNames_, shapeSlots_, timeFieldSlots_), std::move(literals)) {}
 
 bool EventWorker::eventTime(uint32_t logType, int64_t &nanos) const {
   for (uint32_t slot : timeFieldSlots_[logType]) {
@@ -186,8 +187,7 @@ void EventWorker::evaluate(std::string_view text, bool padded, EventOutcome &out
   // Without windows (alerts, summarize, streaming sets) time is never read.
   out.hasTime = needsTime_ && eventTime(logType, out.time);
   for (uint32_t r : evaluator_.evaluate(logType)) {
-    MatchOutcome &m = out.matches.emplace_back();
-    m.rule = r;
+    MatchOutcome &m = out.addMatch(r);
     const RuleInfo &rule = pack_.rules[r];
     if (payloads == Payloads::None || rule.kind == RuleKind::SetBuilder || rule.kind == RuleKind::Aggregate)
       continue; // the Scanner reads those from the evaluator
@@ -202,7 +202,7 @@ void EventWorker::evaluate(std::string_view text, bool padded, EventOutcome &out
     if (!rule.createAlert)
       continue;
     if (rule.kind == RuleKind::Query) {
-      m.row = queryRow(evaluator_, rule, r);
+      queryRow(evaluator_, rule, r, m.row);
     } else if (rule.kind == RuleKind::Alert) {
       m.dedup = dedupString(rule, evaluator_);
       if (payloads == Payloads::All)

@@ -54,18 +54,37 @@ struct EventOutcome {
   uint32_t logType = 0;
   bool hasTime = false; ///< else it takes the previous event's (Scanner)
   int64_t time = 0;
+  /// The first `matchCount` are this event's; the rest keep their strings'
+  /// memory for the next event (an outcome is reused event after event:
+  /// freeing and allocating rows made the kernel clear pages at every batch).
   std::vector<MatchOutcome> matches;
+  size_t matchCount = 0;
+  MatchOutcome &addMatch(uint32_t rule) {
+    if (matchCount == matches.size())
+      matches.emplace_back();
+    MatchOutcome &m = matches[matchCount++];
+    m.rule = rule;
+    m.dedup.clear();
+    m.title.clear();
+    m.severity.clear();
+    m.contextJson.clear();
+    m.row.clear();
+    m.feeds.clear();
+    return m;
+  }
   void clear() {
     kind = Kind::Blank;
     error.clear();
     hasTime = false;
-    matches.clear();
+    matchCount = 0;
   }
 };
 
 class EventWorker {
 public:
-  EventWorker(const PackInfo &pack, NativePack code, const ScanOptions &options);
+  /// `literals`: another worker's literal indexes, to share (null: built).
+  EventWorker(const PackInfo &pack, NativePack code, const ScanOptions &options,
+              std::shared_ptr<const LiteralDatabases> literals = nullptr);
 
   /// What evaluate() takes from the event for its matches: nothing (a pass
   /// that only fills let-table sets); what applying needs, with an alert's

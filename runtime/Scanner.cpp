@@ -33,13 +33,17 @@ bool needsOneContext(const PackInfo &pack) {
 
 } // namespace
 
-/// Runs job(0) .. job(n - 1) on n threads, job(0) on the caller's: the
-/// Scanner's workers, each on its share of a batch. The threads wait between
-/// batches.
+/// The Scanner's threads: they evaluate a batch's events, a chunk at a time
+/// (taken in turn, so that threads finish a batch together whatever its
+/// events cost), each with its own EventWorker, while the Scanner's thread
+/// applies the batch before and the caller reads the next. The caller's
+/// thread helps with the chunks left when it comes to wait.
 class ThreadPool {
 public:
-  explicit ThreadPool(unsigned n) {
-    for (unsigned t = 1; t < n; ++t)
+  using Job = std::function<void(unsigned thread, size_t chunk)>;
+
+  ThreadPool(unsigned threads) {
+    for (unsigned t = 1; t < threads; ++t)
       threads_.emplace_back([this, t] { loop(t); });
   }
   ~ThreadPool() {
@@ -51,44 +55,61 @@ public:
     for (std::thread &t : threads_)
       t.join();
   }
-  void run(const std::function<void(unsigned)> &job) {
+  /// Starts `chunks` chunks of `job` on the pool's threads.
+  void start(Job job, size_t chunks) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      job_ = &job;
-      pending_ = static_cast<unsigned>(threads_.size());
+      job_ = std::move(job);
+      chunks_ = chunks;
+      next_ = 0;
+      done_ = 0;
       ++generation_;
     }
     wake_.notify_all();
-    job(0);
+  }
+  /// Runs the chunks no thread took yet on the caller's (thread 0), then
+  /// waits for the others.
+  void finish() {
+    work(0);
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return pending_ == 0; });
+    finished_.wait(lock, [&] { return done_ == chunks_; });
   }
 
 private:
+  void work(unsigned t) {
+    while (true) {
+      size_t chunk;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (next_ == chunks_)
+          return;
+        chunk = next_++;
+      }
+      job_(t, chunk);
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (++done_ == chunks_)
+        finished_.notify_all();
+    }
+  }
   void loop(unsigned t) {
     uint64_t seen = 0;
     while (true) {
-      const std::function<void(unsigned)> *job;
       {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
         if (stop_)
           return;
         seen = generation_;
-        job = job_;
       }
-      (*job)(t);
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--pending_ == 0)
-        done_.notify_one();
+      work(t);
     }
   }
 
   std::vector<std::thread> threads_;
   std::mutex mutex_;
-  std::condition_variable wake_, done_;
-  const std::function<void(unsigned)> *job_ = nullptr;
-  unsigned pending_ = 0;
+  std::condition_variable wake_, finished_;
+  Job job_;
+  size_t chunks_ = 0, next_ = 0, done_ = 0;
   uint64_t generation_ = 0;
   bool stop_ = false;
 };
@@ -126,7 +147,8 @@ void Scanner::setThreads(unsigned n) {
   if (n <= 1 || needsOneContext(pack_))
     return;
   for (unsigned t = 1; t < n; ++t) {
-    auto worker = std::make_unique<EventWorker>(pack_, code_, options_);
+    auto worker =
+        std::make_unique<EventWorker>(pack_, code_, options_, worker_.evaluator().context().literals.databases());
     rulec_context &ctx = worker->evaluator().context();
     ctx.literals.setMemo(options_.literalMemo);
     ctx.now = *options_.now;
@@ -191,23 +213,43 @@ void Scanner::feedBatch(const std::vector<BatchEvent> &batch) {
     }
     return;
   }
-  if (outcomes_.size() < batch.size())
-    outcomes_.resize(batch.size());
-  const unsigned n = threads();
-  const std::function<void(unsigned)> job = [&](unsigned t) {
-    EventWorker &worker = t == 0 ? worker_ : *extraWorkers_[t - 1];
-    // Contiguous shares: each worker's memo sees runs of the stream.
-    const size_t from = batch.size() * t / n, to = batch.size() * (t + 1) / n;
-    for (size_t i = from; i < to; ++i)
-      if (!batch[i].oversizedBytes)
-        worker.evaluate(batch[i].text, true, outcomes_[i], EventWorker::Payloads::All);
-  };
-  pool_->run(job);
+  // The batch before this one: evaluated (this thread helps), then applied
+  // while the threads evaluate this one.
+  const bool previous = pending_ != nullptr;
+  if (previous)
+    pool_->finish();
+  std::swap(outcomes_, nextOutcomes_);
+  if (nextOutcomes_.size() < batch.size())
+    nextOutcomes_.resize(batch.size());
+  const std::vector<BatchEvent> *before = pending_;
+  pending_ = &batch;
+  std::vector<EventOutcome> &out = nextOutcomes_;
+  pool_->start(
+      [this, &batch, &out](unsigned t, size_t chunk) {
+        EventWorker &worker = t == 0 ? worker_ : *extraWorkers_[t - 1];
+        for (size_t i = chunk * kChunk; i < std::min(batch.size(), (chunk + 1) * kChunk); ++i)
+          if (!batch[i].oversizedBytes)
+            worker.evaluate(batch[i].text, true, out[i], EventWorker::Payloads::All);
+      },
+      (batch.size() + kChunk - 1) / kChunk);
+  if (previous)
+    applyBatch(*before, outcomes_);
+}
+
+void Scanner::drainBatches() {
+  if (!pending_)
+    return;
+  pool_->finish();
+  applyBatch(*pending_, nextOutcomes_);
+  pending_ = nullptr;
+}
+
+void Scanner::applyBatch(const std::vector<BatchEvent> &batch, const std::vector<EventOutcome> &outcomes) {
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].oversizedBytes)
       feedOversized(batch[i].oversizedBytes, *batch[i].source, batch[i].lineNo);
     else
-      apply(outcomes_[i], nullptr, *batch[i].source, batch[i].lineNo);
+      apply(outcomes[i], nullptr, *batch[i].source, batch[i].lineNo);
   }
 }
 
@@ -256,7 +298,8 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
   }
   lastTime_ = time;
 
-  for (const MatchOutcome &m : outcome.matches) {
+  for (size_t k = 0; k < outcome.matchCount; ++k) {
+    const MatchOutcome &m = outcome.matches[k];
     const uint32_t r = m.rule;
     const RuleInfo &rule = pack_.rules[r];
     if (rule.kind == RuleKind::SetBuilder) {
@@ -318,7 +361,7 @@ void Scanner::feedRow(uint32_t logType, const std::string &row, int64_t time) {
   for (uint32_t r : evaluator.evaluate(logType)) {
     const RuleInfo &rule = pack_.rules[r];
     if (rule.kind == RuleKind::Query)
-      emitRow(r, queryRow(evaluator, rule, r));
+      emitRow(r, (queryRow(evaluator, rule, r, rowBuffer_), rowBuffer_));
     else if (rule.kind == RuleKind::Aggregate)
       aggregator_.add(r, evaluator, time); // summarize after summarize
   }
@@ -339,7 +382,7 @@ void Scanner::addToSet(uint32_t r, int64_t time) {
   ctx.sets[rule.set].insert(std::string_view(v.payload.s, v.len), time);
 }
 
-void Scanner::emitRow(uint32_t r, std::string row) {
+void Scanner::emitRow(uint32_t r, const std::string &row) {
   const RuleInfo &rule = pack_.rules[r];
   if (rule.take >= 0 && rowCounts_[r] >= rule.take)
     return;
@@ -449,6 +492,7 @@ void Scanner::loadState(bytes::Reader &r) {
 }
 
 void Scanner::finish() {
+  drainBatches();
   aggregator_.flush();
   alerter_.flush();
   correlator_.flush();

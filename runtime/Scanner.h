@@ -118,8 +118,12 @@ public:
     uint64_t oversizedBytes; ///< non-zero: a line too large to read (text empty)
   };
   /// Feeds a batch: evaluated on threads() threads, applied in order, as
-  /// feeding each event would.
+  /// feeding each event would. With several threads the batch is applied at
+  /// the next feedBatch(), drainBatches() or finish(), while the threads
+  /// evaluate the next batch: it must stay valid until then (alternate two).
   void feedBatch(const std::vector<BatchEvent> &batch);
+  /// Applies the batch feedBatch() left pending (stats() is then complete).
+  void drainBatches();
 
   /// End of input: emits the alerts of every open window.
   void finish();
@@ -151,7 +155,8 @@ private:
   void feedRow(uint32_t logType, const std::string &row, int64_t time);
   /// Counts and sends a row (within `take`, and once when the rule keeps
   /// rows distinct).
-  void emitRow(uint32_t rule, std::string row);
+  void emitRow(uint32_t rule, const std::string &row);
+  std::string rowBuffer_; ///< feedRow's rows
   void message(uint64_t count, const std::string &where, const std::string &what);
 
   const PackInfo &pack_;
@@ -160,7 +165,11 @@ private:
   EventWorker worker_;
   std::vector<std::unique_ptr<EventWorker>> extraWorkers_;
   std::unique_ptr<ThreadPool> pool_;
-  std::vector<EventOutcome> outcomes_; ///< of the batch being fed
+  /// Events a pool thread takes at a time.
+  static constexpr size_t kChunk = 64;
+  void applyBatch(const std::vector<BatchEvent> &batch, const std::vector<EventOutcome> &outcomes);
+  const std::vector<BatchEvent> *pending_ = nullptr; ///< the batch being evaluated, applied next
+  std::vector<EventOutcome> outcomes_, nextOutcomes_; ///< the previous batch's, the pending one's
   std::vector<std::unique_ptr<RuleProfile>> profiles_; ///< per worker, when profiling
   EventOutcome single_;                ///< of feed()'s event
   Alerter alerter_;

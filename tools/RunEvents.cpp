@@ -266,8 +266,23 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
       [&](const CorrelationAlert &a) { out.line(correlationAlertToJson(a, info.correlations[a.correlation])); },
       std::cerr);
   scanner.setMaxGroups(flags.maxGroups);
-  // The scanner holds the evaluation context (literal indexes, regexes): its
-  // construction is part of loading the pack.
+  // Each thread has an evaluation context of its own (literal indexes are shared).
+  EventInputs inputs(flags.events, flags.format, std::cerr);
+  // Threads: the cores this process may use, for files (stdin is read as it
+  // comes: one thread, no batches); one with saved state, whose checkpoints
+  // fall between events.
+  unsigned threads = flags.threads ? flags.threads : availableCores();
+  if (inputs.readsStdin() && !flags.threads)
+    threads = 1;
+  if (!flags.state.empty())
+    threads = 1;
+  scanner.setThreads(threads);
+  if (flags.profileRules && !scanner.setProfile(true)) {
+    std::cerr << "rulec: error: --profile-rules: the pack exports no rule table (compile it again with this rulec)\n";
+    return kUsage;
+  }
+  // The scanner holds the evaluation contexts (literal indexes, regexes):
+  // their construction is part of loading the pack.
   const Clock::time_point ready = Clock::now();
 
   // Saved state: resume after the events it covers (same inputs), or go on
@@ -324,20 +339,6 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
     if (flags.killAfter && consumed == flags.killAfter)
       ::raise(SIGKILL); // a crash at a known point, for the restart test
   };
-  EventInputs inputs(flags.events, flags.format, std::cerr);
-  // Threads: the cores this process may use, for files (stdin is read as it
-  // comes: one thread, no batches); one with saved state, whose checkpoints
-  // fall between events.
-  unsigned threads = flags.threads ? flags.threads : availableCores();
-  if (inputs.readsStdin() && !flags.threads)
-    threads = 1;
-  if (!flags.state.empty())
-    threads = 1;
-  scanner.setThreads(threads);
-  if (flags.profileRules && !scanner.setProfile(true)) {
-    std::cerr << "rulec: error: --profile-rules: the pack exports no rule table (compile it again with this rulec)\n";
-    return kUsage;
-  }
   const Clock::time_point scanStart = Clock::now();
   const uint64_t ticksStart = ticks();
   if (flags.threads > 1 && scanner.threads() == 1)
@@ -369,17 +370,24 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
         }
     }
   } else if (scanner.threads() > 1) {
-    // Batches of events, evaluated on the threads and applied in order.
-    EventBatch batch;
+    // Batches of events, evaluated on the threads and applied in order; two
+    // of them, as the scanner evaluates one while this reads the other.
+    EventBatch batches[2];
+    int filling = 0;
     inputs.read([&](std::string_view text, uint64_t size, bool oversized, bool, const std::string &source,
                     uint64_t position) {
       bytes += size + 1;
       ++consumed;
+      EventBatch &batch = batches[filling];
       batch.add(oversized ? std::string_view() : text, oversized ? size : 0, source, position);
-      if (batch.full())
-        scanner.feedBatch(batch.events()), batch.clear();
+      if (batch.full()) {
+        scanner.feedBatch(batch.events());
+        filling ^= 1;
+        batches[filling].clear(); // the scanner is done with it: it applied it
+      }
     });
-    scanner.feedBatch(batch.events());
+    scanner.feedBatch(batches[filling].events());
+    scanner.drainBatches();
   } else {
     inputs.read([&](std::string_view text, uint64_t size, bool oversized, bool padded, const std::string &source,
                     uint64_t position) { feed(text, size, oversized, padded, source, position); });

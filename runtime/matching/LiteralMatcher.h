@@ -126,6 +126,8 @@ public:
   /// on by default). Off, every value is folded and matched.
   void setMemo(bool on) { memoOn_ = on; }
   const LiteralMemo &memo() const { return memo_; }
+  /// The read-only indexes, for other threads' matchers of the same pack.
+  const std::shared_ptr<const LiteralDatabases> &databases() const { return dbs_; }
 
 private:
   /// Matches field `f` (of LiteralDatabases::fields) of the event.

@@ -66,8 +66,7 @@ std::string alertContextJson(const RuleInfo &rule, const EventEvaluator &event) 
   return out + '}';
 }
 
-std::string queryRow(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleIndex) {
-  std::string row;
+void queryRow(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleIndex, std::string &row) {
   if (rule.wholeEvent && rule.columns.empty() && rule.hiddenFields.empty()) {
     // The event itself (Sigma rows): its own text without insignificant
     // white space, a SIMD pass instead of serializing the parsed event.
@@ -76,9 +75,8 @@ std::string queryRow(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleI
     size_t length = 0;
     if (simdjson::minify(text.data(), text.size(), row.data(), length) == simdjson::SUCCESS) {
       row.resize(length);
-      return row;
+      return;
     }
-    row.clear();
   }
   row = "{";
   auto add = [&](std::string_view name, const std::string &json) {
@@ -102,7 +100,6 @@ std::string queryRow(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleI
   for (uint32_t c = 0; c < rule.columns.size(); ++c)
     add(rule.columns[c].name, columnJson(event, rule, ruleIndex, c));
   row += '}';
-  return row;
 }
 
 } // namespace rulec

@@ -29,7 +29,8 @@ std::string columnJson(EventEvaluator &event, const RuleInfo &rule, uint32_t rul
 /// A KQL query's (or Sigma rule's) result row for the loaded event: its
 /// columns, or the whole event (with its extended columns, without the
 /// projected-away ones).
-std::string queryRow(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleIndex);
+/// `row` gets it (its memory reused).
+void queryRow(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleIndex, std::string &row);
 
 /// A computed value as JSON (strings quoted; arrays and objects, which
 /// computed values never are, as null).

@@ -554,7 +554,7 @@ class Bench:
     def report(self, started, finished, monitor):
         L = []
         a = self.args
-        L.append("# rulec benchmark results (issue 7)")
+        L.append("# rulec benchmark results (issues 7, 18, 19)")
         L.append("")
         L.append(f"Written by `python3 bench/run.py{' --quick' if a.quick else ''}"
                  f"{'' if a.events == FULL_EVENTS or a.quick else f' --events {a.events}'}` "

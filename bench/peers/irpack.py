@@ -17,7 +17,7 @@ LEAF_OPS = {
     "ieq.str", "contains.str", "icontains.str", "startswith.str", "istartswith.str",
     "endswith.str", "iendswith.str",
     "lt.num", "le.num", "gt.num", "ge.num",
-    "matches", "keyword",
+    "matches", "keyword", "keyword.icontains",
 }
 FIELD_OPS = {c + ".field" for c in ("eq", "ieq", "contains", "icontains", "startswith", "istartswith",
                                    "endswith", "iendswith", "lt", "le", "gt", "ge")}

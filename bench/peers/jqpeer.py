@@ -19,8 +19,11 @@ Semantics (docs/ir.md), as generated here:
 - `eq.*` as Python's ==: numbers by value, booleans as 0/1; strings only equal strings;
 - `ascii_downcase` is ASCII-only, as the IR's folding; `contains`/`startswith`/`endswith`;
 - regexes: RE2 translated by re2syntax.to_oniguruma for `test` (jq's Oniguruma);
-- or-element leaves test each element of a list; `keyword` is `any(.. | strings; test(re))`.
-Limits (not in the generated events): jq 1.6 numbers are doubles (precision above 2^53);
+- or-element leaves test each element of a list; `keyword` is `any(.. | keytext; test(re))`,
+  `keyword.icontains` the same with `ascii_downcase | contains(s)`: `keytext` is every string,
+  number and boolean of the event as text (numbers as jq's `tostring` prints them).
+Limits (not in the generated events): jq 1.6 numbers are doubles (precision above 2^53), and a
+keyword sees a number as `tostring` prints it (`1.0` as `1`);
 duplicate keys keep the last value; `contains` stops at a NUL character inside a string (jq 1.6);
 keyword search has no depth limit (rulec stops at 64 levels).
 """
@@ -39,6 +42,7 @@ def jqs(v):
 
 
 PRELUDE = r'''
+def keytext: if type == "string" then . elif type == "number" or type == "boolean" then tostring else empty end;
 def fold($mode): if $mode == "loose" then (split(" ") | join("") | ascii_downcase) else ascii_downcase end;
 def kstep($k; $fk; $mode):
   if type == "object" then
@@ -181,7 +185,10 @@ class _Gen:
             parts = [self.expr(o, table, used, lowered) for o in e["operands"]]
             return "([" + ", ".join(parts) + "] | map(select(.)) | length == 1)"
         if op == "keyword":
-            return f"any(.e | .. | strings; test({self.regex(e['index'])}))"
+            return f"any(.e | .. | keytext; test({self.regex(e['index'])}))"
+        if op == "keyword.icontains":
+            needle = jqs(irpack.constant_value(e["constant"]))
+            return f"any(.e | .. | keytext; ascii_downcase | contains({needle}))"
         slot = e["slot"]
         v = f".v{slot}"
         used.add(slot)

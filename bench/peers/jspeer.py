@@ -17,8 +17,10 @@ Semantics (docs/ir.md), as generated here:
 - `eq.*` as Python's ==: numbers by value, booleans as 0/1, never a string;
 - ASCII-only case folding (String.toLowerCase only on pure-ASCII strings);
 - regexes: RE2 translated by re2syntax.to_javascript, compiled with the `u` flag;
-- or-element leaves test each element of a list; `keyword` walks every string of the event.
-Limits (not in the generated events): JSON numbers beyond 2^53 lose precision in JSON.parse;
+- or-element leaves test each element of a list; `keyword` and `keyword.icontains` walk every
+  string, number and boolean of the event (numbers as String() prints them).
+Limits (not in the generated events): JSON numbers beyond 2^53 lose precision in JSON.parse, and
+a keyword sees a number as String() prints it (`1.0` as `1`, `4.5e3` as `4500`);
 duplicate keys keep the last value (rulec: the first); integer-like keys iterate first.
 """
 
@@ -154,7 +156,11 @@ class _Gen:
         if op == "keyword":
             if prefix != "v":
                 raise irpack.Refused(f"{PEER}: keyword inside an element predicate is not implemented")
-            return f"anyString(e, {self.regex(e['index'])}, 0)"
+            return f"anyValue(e, (t) => {self.regex(e['index'])}.test(t), 0)"
+        if op == "keyword.icontains":
+            if prefix != "v":
+                raise irpack.Refused(f"{PEER}: keyword inside an element predicate is not implemented")
+            return f"anyValue(e, (t) => al(t).includes({json.dumps(irpack.constant_value(e['constant']))}), 0)"
         slot = e["slot"]
         slots.add(slot)
         v, lo = f"{prefix}{slot}", f"{prefix}l{slot}"
@@ -332,16 +338,18 @@ function fieldCmp(cmp, a, b) {
     default: return a.endsWith(b);
   }
 }
-function anyString(x, re, depth) {
-  if (typeof x === 'string') return re.test(x);
+// Keywords: test every string of the event, and every number and boolean as text.
+function anyValue(x, test, depth) {
+  if (typeof x === 'string') return test(x);
+  if (isNum(x)) return test(String(x));
   if (Array.isArray(x)) {
     if (depth > 64) return false;
-    for (const v of x) if (anyString(v, re, depth + 1)) return true;
+    for (const v of x) if (anyValue(v, test, depth + 1)) return true;
     return false;
   }
   if (isObj(x)) {
     if (depth > 64) return false;
-    for (const k of Object.keys(x)) if (anyString(x[k], re, depth + 1)) return true;
+    for (const k of Object.keys(x)) if (anyValue(x[k], test, depth + 1)) return true;
   }
   return false;
 }

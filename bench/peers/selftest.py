@@ -5,7 +5,8 @@
 
 The rules in selftest/ exercise what is easy to get wrong: Sigma's loose keys (case, spaces),
 field alternatives and wildcards, typed equality (1 / 1.0 / true / "1"), null and missing
-fields under `not`, or-element on lists, keywords in nested values (not keys), field
+fields under `not`, or-element on lists, keywords in nested values (not keys; numbers and
+booleans as text), field
 references, RE2 regexes whose meaning differs in other engines (`$` before a final newline,
 ASCII `\\b` and `\\w`, case folding of ß / ſ / K, `(?m)`, `(?s)`), Panther's case-insensitive keys,
 `[N]` / `[-1]`, list Contains, element predicates, ASCII-only IEquals. Each event is one line
@@ -112,7 +113,11 @@ def events():
           sysmon({"Extra": ["x", {"y": "Running MIMIKATZ now"}]}),
           sysmon({"mimikatz": 1}),                                       # keys are not searched
           sysmon({"Extra": "SEKURLSA::logonpasswords"}),
-          sysmon({"Extra": "sekurlsa:"})]
+          sysmon({"Extra": "sekurlsa:"}),
+          sysmon({"Extra": 4711}), sysmon({"Extra": 147110}), sysmon({"Extra": 4711.5}),  # numbers as text
+          sysmon({"Flag": True}), sysmon({"Flag": False}), sysmon({"Extra": None}),
+          sysmon({"Extra": "LSA-Secrets DUMP"}), sysmon({"Extra": ["lsa", "dump"]}),     # regex keyword
+          sysmon({"4711": "key"})]
     # Sigma rule 4: field references, exists, cased, gt
     E += [sysmon({"User": "bob", "ParentUser": "BOB"}),
           sysmon({"User": "bob", "ParentUser": "bobby"}),

@@ -23,11 +23,14 @@ with json_type(raw, path) (NULL: missing; 'null' for JSON null) and json_extract
 Each leaf is written to be 0 or 1, never NULL, so that NOT is two-valued; long AND/OR lists are
 balanced trees (SQLite limits expression depth to 1,000). or-element leaves use json_each over
 a list; element ops (any/all/one) run their predicate per element in a json_each subquery.
+Keywords are json_tree over the event's strings, numbers and booleans (numbers as CAST prints
+them).
 
 Limits (not in the generated events): a key containing a double quote cannot be named in a
 SQLite JSON path (such keys are never found by the loose fallback; a rule naming one is
 refused); strings with NUL characters; duplicate keys (json_extract: the first, as rulec);
-keyword search has no depth limit (rulec stops at 64 levels).
+keyword search has no depth limit (rulec stops at 64 levels), and sees a number as CAST prints
+it (`4.5e3` as `4500.0`).
 """
 
 import re
@@ -37,6 +40,12 @@ import time
 from . import irpack, re2syntax
 
 PEER = "sqlite"
+
+
+# Keywords search every string, number and boolean of the event as text (numbers as SQLite's
+# CAST prints them).
+KEYTEXT_TYPES = "type IN ('text', 'integer', 'real', 'true', 'false')"
+KEYTEXT = "(CASE type WHEN 'text' THEN atom WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(atom AS TEXT) END)"
 
 
 def q(s):
@@ -207,8 +216,10 @@ class _Gen:
         if op == "exactly_one":
             return "((" + ") + (".join(self.expr(o, table, used, lowered) for o in e["operands"]) + ") = 1)"
         if op == "keyword":
-            return (f"EXISTS (SELECT 1 FROM json_tree(raw) WHERE type = 'text'"
-                    f" AND regexp({self.regex(e['index'])}, atom))")
+            return f"EXISTS (SELECT 1 FROM json_tree(raw) WHERE {KEYTEXT_TYPES} AND regexp({self.regex(e['index'])}, {KEYTEXT}))"
+        if op == "keyword.icontains":
+            needle = q(irpack.constant_value(e["constant"]))
+            return f"EXISTS (SELECT 1 FROM json_tree(raw) WHERE {KEYTEXT_TYPES} AND instr(lower({KEYTEXT}), {needle}) > 0)"
         slot = e["slot"]
         used.add(slot)
         t, v, p = f"t{slot}", f"v{slot}", f"p{slot}"

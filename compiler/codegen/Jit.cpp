@@ -90,6 +90,31 @@ std::unique_ptr<Module> buildOptimizedModule(const ir::Pack &pack, LLVMContext &
   return module;
 }
 
+const std::vector<RuntimeHelper> &runtimeHelpers() {
+  auto helper = [](const char *name, auto *fn) { return RuntimeHelper{name, reinterpret_cast<void *>(fn)}; };
+  static const std::vector<RuntimeHelper> helpers = {
+      helper("rulec_rt_ieq", &rulec_rt_ieq),
+      helper("rulec_rt_contains", &rulec_rt_contains),
+      helper("rulec_rt_icontains", &rulec_rt_icontains),
+      helper("rulec_rt_ip_class", &rulec_rt_ip_class),
+      helper("rulec_rt_ip_in_net", &rulec_rt_ip_in_net),
+      helper("rulec_rt_net_contains_ip", &rulec_rt_net_contains_ip),
+      helper("rulec_rt_compare_fields", &rulec_rt_compare_fields),
+      helper("rulec_rt_sigma_rule", &rulec_rt_sigma_rule),
+      helper("rulec_rt_has", &rulec_rt_has),
+      helper("rulec_rt_now", &rulec_rt_now),
+      helper("rulec_rt_datetime", &rulec_rt_datetime),
+      helper("rulec_rt_set_match", &rulec_rt_set_match),
+      helper("rulec_rt_regex_match", &rulec_rt_regex_match),
+      helper("rulec_rt_scan", &rulec_rt_scan),
+      helper("rulec_rt_keyword", &rulec_rt_keyword),
+      helper("rulec_rt_keyword_contains", &rulec_rt_keyword_contains),
+      helper("rulec_rt_keyword_may_occur", &rulec_rt_keyword_may_occur),
+      helper("rulec_rt_call", &rulec_rt_call),
+  };
+  return helpers;
+}
+
 std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &error) {
   auto fail = [&](Error e) -> std::unique_ptr<JitPack> {
     error = toString(std::move(e));
@@ -105,25 +130,8 @@ std::unique_ptr<JitPack> JitPack::compile(const ir::Pack &pack, std::string &err
   orc::JITDylib &main = (*jit)->getMainJITDylib();
   orc::MangleAndInterner mangle((*jit)->getExecutionSession(), (*jit)->getDataLayout());
   orc::SymbolMap runtime;
-  auto bind = [&](const char *name, auto *fn) {
-    runtime[mangle(name)] = {orc::ExecutorAddr::fromPtr(fn), JITSymbolFlags::Exported};
-  };
-  bind("rulec_rt_ieq", &rulec_rt_ieq);
-  bind("rulec_rt_contains", &rulec_rt_contains);
-  bind("rulec_rt_icontains", &rulec_rt_icontains);
-  bind("rulec_rt_ip_class", &rulec_rt_ip_class);
-  bind("rulec_rt_ip_in_net", &rulec_rt_ip_in_net);
-  bind("rulec_rt_net_contains_ip", &rulec_rt_net_contains_ip);
-  bind("rulec_rt_compare_fields", &rulec_rt_compare_fields);
-  bind("rulec_rt_sigma_rule", &rulec_rt_sigma_rule);
-  bind("rulec_rt_has", &rulec_rt_has);
-  bind("rulec_rt_now", &rulec_rt_now);
-  bind("rulec_rt_datetime", &rulec_rt_datetime);
-  bind("rulec_rt_set_match", &rulec_rt_set_match);
-  bind("rulec_rt_regex_match", &rulec_rt_regex_match);
-  bind("rulec_rt_scan", &rulec_rt_scan);
-  bind("rulec_rt_keyword", &rulec_rt_keyword);
-  bind("rulec_rt_call", &rulec_rt_call);
+  for (const RuntimeHelper &h : runtimeHelpers())
+    runtime[mangle(h.name)] = {orc::ExecutorAddr::fromPtr(h.address), JITSymbolFlags::Exported};
   if (Error e = main.define(orc::absoluteSymbols(std::move(runtime))))
     return fail(std::move(e));
   auto process = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(

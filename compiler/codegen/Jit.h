@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class LLVMContext;
@@ -51,6 +52,16 @@ private:
   rulec_pack_column_fn column_ = nullptr;
   const rulec_pack_rule_fn *rules_ = nullptr;
 };
+
+/// A runtime helper generated code calls, bound by name as an absolute symbol.
+struct RuntimeHelper {
+  const char *name;
+  void *address;
+};
+
+/// Every rulec_rt_* helper the JIT binds: all that codegen declares (a unit
+/// test checks), so JIT code never depends on what the process exports.
+const std::vector<RuntimeHelper> &runtimeHelpers();
 
 /// The optimized LLVM module of `pack` for the host: what the JIT compiles
 /// and what `--emit=llvm` prints.

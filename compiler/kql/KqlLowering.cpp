@@ -64,18 +64,6 @@ struct Pipeline {
   bool sealed = false;   ///< after take: later operators would change meaning
 };
 
-struct Unsupported {
-  SourceLocation loc;
-  std::string message;
-  DiagCode code = DiagCode::Unsupported;
-};
-
-/// Throws the error checkRegex (RegexCheck.h) finds in `pattern`, if any.
-void requireRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern) {
-  if (auto problem = checkRegex(pattern, badPattern))
-    throw Unsupported{loc, problem->message, problem->code};
-}
-
 class Lowering {
 public:
   Lowering(const sentinel::Rule &rule, ir::Pack &pack) : rule_(rule), pack_(pack) {}

@@ -22,18 +22,6 @@ using ir::Op;
 using IrExpr = ir::Expr;
 using IrPtr = std::unique_ptr<ir::Expr>;
 
-struct Unsupported {
-  SourceLocation loc;
-  std::string message;
-  DiagCode code = DiagCode::Unsupported;
-};
-
-/// Throws the error checkRegex (RegexCheck.h) finds in `pattern`, if any.
-void requireRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern) {
-  if (auto problem = checkRegex(pattern, badPattern))
-    throw Unsupported{loc, problem->message, problem->code};
-}
-
 /// A value after Sigma's escapes: literal text and the * / ? wildcards.
 struct Piece {
   enum Kind { Text, Any, One } kind = Text;

@@ -21,4 +21,9 @@ std::optional<RegexProblem> checkRegex(const std::string &pattern, const std::st
   return RegexProblem{DiagCode::Unsupported, badPattern + re.error()};
 }
 
+void requireRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern) {
+  if (auto problem = checkRegex(pattern, badPattern))
+    throw Unsupported{loc, problem->message, problem->code};
+}
+
 } // namespace rulec

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "support/Diagnostics.h"
+#include "support/SourceLocation.h"
 
 #include <optional>
 #include <string>
@@ -22,5 +23,16 @@ struct RegexProblem {
 /// Nothing when `pattern` compiles; else why not. A pattern over the memory
 /// bound says so; any other bad pattern is `badPattern` + RE2's message.
 std::optional<RegexProblem> checkRegex(const std::string &pattern, const std::string &badPattern);
+
+/// What the KQL and Sigma lowerings throw at a construct they cannot
+/// compile; each catches it once per rule and reports it as the rule's error.
+struct Unsupported {
+  SourceLocation loc;
+  std::string message;
+  DiagCode code = DiagCode::Unsupported;
+};
+
+/// Throws the problem checkRegex finds in `pattern`, if any, at `loc`.
+void requireRegex(const std::string &pattern, const SourceLocation &loc, const std::string &badPattern);
 
 } // namespace rulec

@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "events/BinXml.h"
 
+#include "events/LittleEndian.h"
+
 #include <algorithm>
 #include <bit>
 #include <charconv>
@@ -25,25 +27,7 @@
 
 namespace rulec::evtx {
 
-static_assert(std::endian::native == std::endian::little, "EVTX fields are read in place as little-endian");
-
 namespace {
-
-uint16_t rd16(const uint8_t *p) {
-  uint16_t v;
-  std::memcpy(&v, p, 2);
-  return v;
-}
-uint32_t rd32(const uint8_t *p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-uint64_t rd64(const uint8_t *p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
 
 /// memcpy that takes a null pointer with a zero size (which memcpy may not).
 inline void copyBytes(void *d, const void *s, size_t n) {

@@ -7,6 +7,7 @@
 #include "events/EvtxReader.h"
 
 #include "events/BinXml.h"
+#include "events/LittleEndian.h"
 
 #include <libevtx.h>
 
@@ -24,16 +25,8 @@ namespace rulec {
 
 namespace {
 
-uint32_t rd32(const uint8_t *p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-uint64_t rd64(const uint8_t *p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
+using evtx::rd32;
+using evtx::rd64;
 
 /// CRC-32 (IEEE 802.3, as zlib), eight bytes a step: a chunk's 64 KiB cost
 /// ~40 us byte by byte, a fifth of that here.

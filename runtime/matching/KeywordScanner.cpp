@@ -2,38 +2,20 @@
 #include "matching/KeywordScanner.h"
 
 #include "matching/AsciiFold.h"
+#include "matching/EventValues.h"
+#include "output/JsonString.h"
 
 #include <hs.h>
-
-#include <cstdio>
 
 namespace rulec {
 
 namespace {
 
 /// How JSON writes `needle` inside a string when it escapes only what it
-/// must: `"`, `\` and control characters (RFC 8259 section 7).
+/// must.
 std::string jsonEscaped(const std::string &needle) {
   std::string out;
-  for (char c : needle) {
-    switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\b': out += "\\b"; break;
-    case '\f': out += "\\f"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-        out += buf;
-      } else {
-        out += c;
-      }
-    }
-  }
+  appendJsonEscaped(out, needle);
   return out;
 }
 
@@ -64,35 +46,6 @@ int onMatch(unsigned int id, unsigned long long, unsigned long long to, unsigned
     return 0; // an escaped backslash, then a plain letter
   state->escaped = true;
   return 1; // stop: the scan cannot be trusted
-}
-
-/// Calls f(text) for each string value under `v` (not keys), depth first.
-template <typename F> bool forEachString(simdjson::dom::element v, const F &f, int depth = 0) {
-  using simdjson::dom::element_type;
-  switch (v.type()) {
-  case element_type::STRING:
-    return f(v.get_string().value_unsafe());
-  case element_type::ARRAY: {
-    if (depth > 64)
-      return false;
-    simdjson::dom::array array = v.get_array().value_unsafe();
-    for (simdjson::dom::element item : array)
-      if (forEachString(item, f, depth + 1))
-        return true;
-    return false;
-  }
-  case element_type::OBJECT: {
-    if (depth > 64)
-      return false;
-    simdjson::dom::object object = v.get_object().value_unsafe();
-    for (auto field : object)
-      if (forEachString(field.value, f, depth + 1))
-        return true;
-    return false;
-  }
-  default:
-    return false;
-  }
 }
 
 /// Whether folded `needle` is in `text` ignoring ASCII case.
@@ -197,11 +150,7 @@ bool KeywordScanner::scanInto(uint32_t group, std::string_view text, simdjson::d
 bool KeywordScanner::occurs(uint32_t i, std::string_view text, simdjson::dom::element root) const {
   const std::string &needle = needles_[i];
   std::string buffer;
-  if (forEachString(root, [&](std::string_view s) { return containsFolded(s, needle, buffer); }))
-    return true;
-  bool found = false;
-  forEachScalarToken(text, [&](std::string_view token) { found = found || containsFolded(token, needle, buffer); });
-  return found;
+  return anyEventValue(root, text, [&](std::string_view value) { return containsFolded(value, needle, buffer); });
 }
 
 } // namespace rulec

@@ -101,30 +101,4 @@ private:
   std::vector<std::unique_ptr<Group>> groups_;
 };
 
-/// Calls f(token) for each number and boolean literal of JSON `text` (outside
-/// strings), as written.
-template <typename F> void forEachScalarToken(std::string_view text, F &&f) {
-  bool inString = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-      continue;
-    }
-    if (c == '"') {
-      inString = true;
-    } else if (c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f') {
-      size_t end = i + 1;
-      while (end < text.size() && text[end] != ',' && text[end] != '}' && text[end] != ']' && text[end] != ' ' &&
-             text[end] != '\t' && text[end] != '\r' && text[end] != '\n' && text[end] != ':')
-        ++end;
-      f(text.substr(i, end - i));
-      i = end - 1;
-    }
-  }
-}
-
 } // namespace rulec

@@ -16,7 +16,7 @@
 //===----------------------------------------------------------------------===//
 #include "EvalContext.h"
 #include "matching/IpAddress.h"
-#include "matching/KeywordScanner.h"
+#include "matching/EventValues.h"
 #include "rulec/abi.h"
 
 #include <string_view>
@@ -99,52 +99,15 @@ extern "C" int rulec_rt_sigma_rule(rulec_context *ctx, const rulec_value *slots,
   return !stack.empty() && stack.back();
 }
 
-namespace {
-/// Depth-first over the event's string values; stops at the first match.
-bool anyStringMatches(simdjson::dom::element v, const re2::RE2 &re, int depth) {
-  using simdjson::dom::element_type;
-  switch (v.type()) {
-  case element_type::STRING: {
-    std::string_view s = v.get_string().value_unsafe();
-    return re2::RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), re);
-  }
-  case element_type::ARRAY: {
-    if (depth > 64)
-      return false;
-    simdjson::dom::array array = v.get_array().value_unsafe(); // a local: a range-for over the temporary result would dangle
-    for (simdjson::dom::element item : array)
-      if (anyStringMatches(item, re, depth + 1))
-        return true;
-    return false;
-  }
-  case element_type::OBJECT: {
-    if (depth > 64)
-      return false;
-    simdjson::dom::object object = v.get_object().value_unsafe(); // a local, as above
-    for (auto field : object)
-      if (anyStringMatches(field.value, re, depth + 1))
-        return true;
-    return false;
-  }
-  default:
-    return false;
-  }
-}
-} // namespace
-
 // Keywords search every value: strings, and numbers and booleans as the
 // event's text writes them (docs/sigma.md "Keywords").
 extern "C" int rulec_rt_keyword(rulec_context *ctx, uint32_t regex) {
   const re2::RE2 &re = ctx->regex(regex);
   if (!re.ok())
     return 0;
-  if (anyStringMatches(ctx->event, re, 0))
-    return 1;
-  bool found = false;
-  rulec::forEachScalarToken(ctx->eventText, [&](std::string_view token) {
-    found = found || re2::RE2::PartialMatch(re2::StringPiece(token.data(), token.size()), re);
+  return rulec::anyEventValue(ctx->event, ctx->eventText, [&](std::string_view value) {
+    return re2::RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), re);
   });
-  return found;
 }
 
 extern "C" int rulec_rt_keyword_contains(rulec_context *ctx, uint32_t keyword) {

@@ -5,12 +5,13 @@
 
 namespace rulec {
 
-void appendJsonString(std::string &out, std::string_view s) {
-  out += '"';
+void appendJsonEscaped(std::string &out, std::string_view s) {
   for (unsigned char c : s) {
     switch (c) {
     case '"': out += "\\\""; break;
     case '\\': out += "\\\\"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
     case '\n': out += "\\n"; break;
     case '\r': out += "\\r"; break;
     case '\t': out += "\\t"; break;
@@ -24,6 +25,11 @@ void appendJsonString(std::string &out, std::string_view s) {
       }
     }
   }
+}
+
+void appendJsonString(std::string &out, std::string_view s) {
+  out += '"';
+  appendJsonEscaped(out, s);
   out += '"';
 }
 

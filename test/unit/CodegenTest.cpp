@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <set>
 
 using namespace rulec;
 using namespace rulec::ir;
@@ -530,6 +531,29 @@ TEST(Codegen, HugeJunctionsAgreeWithReference) {
     EXPECT_GT(matches[r], 0u) << "rule " << r;
     EXPECT_LT(matches[r], static_cast<uint32_t>(events)) << "rule " << r;
   }
+}
+
+/// Every helper generated code declares is one the JIT binds: JIT code must
+/// not depend on what the process happens to export (the fuzz targets export
+/// nothing, and a keyword pack failed to link there).
+TEST(Codegen, JitBindsEveryHelperCodegenDeclares) {
+  RandomAllOps gen(5);
+  Pack pack = gen.pack(3);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> module = codegen::generate(pack, llvmContext);
+  std::set<std::string> bound;
+  for (const RuntimeHelper &h : runtimeHelpers()) {
+    EXPECT_NE(h.address, nullptr) << h.name;
+    bound.insert(h.name);
+  }
+  size_t declared = 0;
+  for (const llvm::Function &f : *module) {
+    if (!f.isDeclaration() || !f.getName().starts_with("rulec_rt_"))
+      continue;
+    ++declared;
+    EXPECT_TRUE(bound.count(f.getName().str())) << f.getName().str() << " is not bound in Jit.cpp runtimeHelpers()";
+  }
+  EXPECT_GE(declared, 15u); // codegen declares them all up front
 }
 
 } // namespace

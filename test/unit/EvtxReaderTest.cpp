@@ -908,37 +908,25 @@ TEST(EvtxReaderConventions, DataElements) {
     w.sub(value, 0x01);
     w.end();
   };
-  const Read one = readOne(
-      [&](ChunkWriter &w) {
-        w.fragment();
-        w.open("Event");
-        w.closeStart();
-        w.open("EventData");
-        w.closeStart();
-        data(w, 1, 0);
-        data(w, 2, 1);
-        data(w, 0, 2);
-        w.end();
-        w.end();
-        w.eof();
-      },
-      {str("a"), str(""), str("u")});
+  // Event/EventData holding three Data elements of the given kinds.
+  auto eventData = [&](int first, int second, int third) {
+    return [&, first, second, third](ChunkWriter &w) {
+      w.fragment();
+      w.open("Event");
+      w.closeStart();
+      w.open("EventData");
+      w.closeStart();
+      data(w, first, 0);
+      data(w, second, 1);
+      data(w, third, 2);
+      w.end();
+      w.end();
+      w.eof();
+    };
+  };
+  const Read one = readOne(eventData(1, 2, 0), {str("a"), str(""), str("u")});
   expectJson(one, R"({"Event":{"EventData":{"One":"a","Two":"","Data":{"#text":"u"}}}})");
-  const Read many = readOne(
-      [&](ChunkWriter &w) {
-        w.fragment();
-        w.open("Event");
-        w.closeStart();
-        w.open("EventData");
-        w.closeStart();
-        data(w, 0, 0);
-        data(w, 0, 1);
-        data(w, 0, 2);
-        w.end();
-        w.end();
-        w.eof();
-      },
-      {str("a"), str("b"), str("c")});
+  const Read many = readOne(eventData(0, 0, 0), {str("a"), str("b"), str("c")});
   expectJson(many, R"({"Event":{"EventData":{"Data":{"#text":["a","b","c"]}}}})");
   // An empty string is no text (null), but "" for a named Data; evtx_dump's
   // own rendering keeps it as text.
@@ -1236,8 +1224,9 @@ TEST(EvtxReaderConventions, LimitsMakeDamagedRecords) {
     EXPECT_EQ(r.stats.damagedRecords, 1u);
     ASSERT_EQ(r.problems.size(), 1u);
     EXPECT_EQ(r.problems[0].rfind("record 1 at offset 0x1200: ", 0), 0u) << r.problems[0];
-    if (why != "templates nested too deeply") // or too many tokens: whichever comes first
+    if (why != "templates nested too deeply") { // or too many tokens: whichever comes first
       EXPECT_NE(r.problems[0].find(why), std::string::npos) << r.problems[0];
+    }
   }
 }
 
@@ -1412,8 +1401,9 @@ TEST(EvtxReaderDamage, RecordSize) {
       got.insert(rec.json);
     const size_t lost = recordsOf(file, 0).size() + 2;
     for (size_t i = 0; i < original.records.size(); ++i)
-      if (i != lost)
+      if (i != lost) {
         EXPECT_EQ(got.count(original.records[i].json), 1u) << i;
+      }
   }
 }
 
@@ -1444,9 +1434,10 @@ TEST(EvtxReaderDamage, RandomByteFlips) {
       continue;
     expectConsistent(r);
     expectUntouchedRecords(file, original, r, chunks);
-    if (flips == 1) // every record is either rendered or reported
+    if (flips == 1) { // every record is either rendered or reported
       EXPECT_EQ(r.stats.records + r.stats.damagedRecords, original.records.size())
           << ::testing::PrintToString(r.problems);
+    }
   }
 }
 

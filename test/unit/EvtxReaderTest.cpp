@@ -705,6 +705,23 @@ public:
   /// The offset of the definition being written.
   size_t defining() const { return defining_; }
 
+  /// An event fragment: the template <Event>%index</Event> (a string
+  /// substitution) instantiated with `values`.
+  void substitutedEvent(uint16_t index, const std::vector<Value> &values) {
+    fragment();
+    instance(
+        [&] {
+          fragment();
+          open("Event");
+          closeStart();
+          sub(index, 0x01);
+          end();
+          eof();
+        },
+        values);
+    eof();
+  }
+
   /// A template instance: the definition (written by `body`) in place, or
   /// at `definition` when given; then the values.
   /// Returns the definition's offset.
@@ -1094,20 +1111,7 @@ TEST(EvtxReaderConventions, SubstitutionsReferencesAndNesting) {
 
 TEST(EvtxReaderConventions, LimitsMakeDamagedRecords) {
   // Each record breaks one limit; the record after it still renders.
-  const auto good = [](ChunkWriter &w) {
-    w.fragment();
-    w.instance(
-        [&] {
-          w.fragment();
-          w.open("Event");
-          w.closeStart();
-          w.sub(0, 0x01);
-          w.end();
-          w.eof();
-        },
-        {str("ok")});
-    w.eof();
-  };
+  const auto good = [](ChunkWriter &w) { w.substitutedEvent(0, {str("ok")}); };
   const std::vector<std::pair<std::string, std::function<void(ChunkWriter &)>>> cases = {
       {"templates nested too deeply", // a template that instantiates itself, eight times
        [](ChunkWriter &w) {
@@ -1177,20 +1181,7 @@ TEST(EvtxReaderConventions, LimitsMakeDamagedRecords) {
          w.eof();
        }},
       {"substitution of a value the template instance lacks",
-       [](ChunkWriter &w) {
-         w.fragment();
-         w.instance(
-             [&] {
-               w.fragment();
-               w.open("Event");
-               w.closeStart();
-               w.sub(5, 0x01);
-               w.end();
-               w.eof();
-             },
-             {str("x")});
-         w.eof();
-       }},
+       [](ChunkWriter &w) { w.substitutedEvent(5, {str("x")}); }},
       {"name outside the chunk",
        [](ChunkWriter &w) {
          w.fragment();

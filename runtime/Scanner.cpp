@@ -393,27 +393,26 @@ void Scanner::emitRow(uint32_t r, const std::string &row) {
   rows_(rule, row);
 }
 
+/// f(worker) summed over every thread's worker.
+template <typename F> uint64_t Scanner::sumOverWorkers(F &&f) const {
+  uint64_t n = f(worker_);
+  for (const auto &w : extraWorkers_)
+    n += f(*w);
+  return n;
+}
+
 LiteralMatcher::Counts Scanner::literalCounts() const {
-  LiteralMatcher::Counts sum = worker_.evaluator().context().literals.counts();
-  for (const auto &w : extraWorkers_) {
-    sum.scans += w->evaluator().context().literals.counts().scans;
-    sum.candidates += w->evaluator().context().literals.counts().candidates;
-  }
-  return sum;
+  auto counts = [](const EventWorker &w) { return w.evaluator().context().literals.counts(); };
+  return {sumOverWorkers([&](const EventWorker &w) { return counts(w).scans; }),
+          sumOverWorkers([&](const EventWorker &w) { return counts(w).candidates; })};
 }
 
 uint64_t Scanner::memoLookups() const {
-  uint64_t n = worker_.evaluator().context().literals.memo().lookups();
-  for (const auto &w : extraWorkers_)
-    n += w->evaluator().context().literals.memo().lookups();
-  return n;
+  return sumOverWorkers([](const EventWorker &w) { return w.evaluator().context().literals.memo().lookups(); });
 }
 
 uint64_t Scanner::memoHits() const {
-  uint64_t n = worker_.evaluator().context().literals.memo().hits();
-  for (const auto &w : extraWorkers_)
-    n += w->evaluator().context().literals.memo().hits();
-  return n;
+  return sumOverWorkers([](const EventWorker &w) { return w.evaluator().context().literals.memo().hits(); });
 }
 
 void Scanner::setMaxGroups(size_t n) {

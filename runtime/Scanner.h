@@ -158,6 +158,7 @@ private:
   void emitRow(uint32_t rule, const std::string &row);
   std::string rowBuffer_; ///< feedRow's rows
   void message(uint64_t count, const std::string &where, const std::string &what);
+  template <typename F> uint64_t sumOverWorkers(F &&f) const;
 
   const PackInfo &pack_;
   ScanOptions options_;

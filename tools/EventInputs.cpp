@@ -105,7 +105,7 @@ void EventInputs::readJsonLines(int fd, const std::string &source, const Deliver
   uint64_t lineNo = 0;
   // A blank line over the size limit is still a blank line, not an event.
   for (LineReader::Line l; reader.next(l);)
-    deliver(l.text, l.size, l.oversized() && !l.blank, true, source, ++lineNo);
+    deliver({l.text, l.size, l.oversized() && !l.blank, true, &source, ++lineNo, &reader});
   if (!reader.error().empty())
     failed(source, reader.error());
 }
@@ -123,7 +123,7 @@ void EventInputs::readJsonDocuments(int fd, const std::string &source, const Del
     text.append(chunk, static_cast<size_t>(n));
   }
   for (const JsonDocument &doc : splitJsonDocuments(text))
-    deliver(doc.text, doc.text.size(), false, false, source, doc.line);
+    deliver({doc.text, doc.text.size(), false, false, &source, doc.line, nullptr});
 }
 
 void EventInputs::readEvtx(const std::string &path, const Deliver &deliver) {
@@ -143,7 +143,7 @@ void EventInputs::readEvtx(const std::string &path, const Deliver &deliver) {
   std::string_view json;
   uint64_t recordId = 0;
   while (reader.next(json, recordId, problem))
-    deliver(json, json.size(), false, true, path, recordId);
+    deliver({json, json.size(), false, true, &path, recordId, nullptr});
   const EvtxStats &s = reader.stats();
   stats_.evtxRecords += s.records;
   stats_.evtxDamagedRecords += s.damagedRecords;

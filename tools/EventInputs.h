@@ -21,6 +21,10 @@
 #include <string_view>
 #include <vector>
 
+namespace rulec {
+class LineReader;
+}
+
 namespace rulec::cli {
 
 class EventInputs {
@@ -28,8 +32,19 @@ public:
   /// One event: its text (`padded`: SIMDJSON_PADDING readable bytes follow),
   /// its size in the input, whether it was too large to read (then `text`
   /// is empty), where it comes from.
-  using Deliver = std::function<void(std::string_view text, uint64_t size, bool oversized, bool padded,
-                                     const std::string &source, uint64_t position)>;
+  struct Event {
+    std::string_view text;
+    uint64_t size = 0;
+    bool oversized = false;
+    bool padded = false;
+    const std::string *source = nullptr;
+    uint64_t position = 0;
+    /// JSON lines: the reader whose buffer `text` is in, which a caller that
+    /// keeps the text past the call may hold instead of copying it. Null:
+    /// `text` is valid during the call only.
+    const LineReader *lines = nullptr;
+  };
+  using Deliver = std::function<void(const Event &)>;
 
   struct Stats {
     uint64_t evtxFiles = 0, evtxRecords = 0, evtxDamagedRecords = 0, evtxDamagedChunks = 0, evtxRecovered = 0;

@@ -100,28 +100,46 @@ struct EventInput {
   std::vector<Event> events;
 };
 
-/// Events gathered for Scanner::feedBatch: their texts copied into one
-/// buffer, each followed by simdjson's padding (parsed in place).
+/// Events gathered for Scanner::feedBatch. JSON lines stay in the reader's
+/// buffers, which the batch holds until it is cleared (no copy: the main
+/// thread's copying was the serial part of a two-thread run); other events
+/// (EVTX records, JSON documents) are copied into one buffer, each followed
+/// by simdjson's padding (parsed in place).
 class EventBatch {
 public:
-  void add(std::string_view text, uint64_t oversizedBytes, const std::string &source, uint64_t position) {
-    if (sources_.empty() || sources_.back() != source)
-      sources_.push_back(source);
-    offsets_.push_back(buffer_.size());
-    events_.push_back({std::string_view(nullptr, text.size()), &sources_.back(), position, oversizedBytes});
-    buffer_.append(text);
-    buffer_.append(simdjson::SIMDJSON_PADDING, ' ');
+  void add(const EventInputs::Event &e) {
+    if (sources_.empty() || sources_.back() != *e.source)
+      sources_.push_back(*e.source);
+    const std::string_view text = e.oversized ? std::string_view() : e.text;
+    bytes_ += text.size();
+    if (e.lines && e.padded) {
+      if (e.lines->buffer() != lastHeld_) {
+        held_.push_back(e.lines->hold());
+        lastHeld_ = e.lines->buffer();
+      }
+      copiedAt_.push_back(kHeld);
+      events_.push_back({text, &sources_.back(), e.position, e.oversized ? e.size : 0});
+      return;
+    }
+    copiedAt_.push_back(copied_.size());
+    events_.push_back({std::string_view(nullptr, text.size()), &sources_.back(), e.position, e.oversized ? e.size : 0});
+    copied_.append(text);
+    copied_.append(simdjson::SIMDJSON_PADDING, ' ');
   }
-  bool full() const { return events_.size() >= kEvents || buffer_.size() >= kBytes; }
-  /// The events, their texts in the buffer (which no longer grows).
+  bool full() const { return events_.size() >= kEvents || bytes_ >= kBytes; }
+  /// The events, copied texts pointing into the buffer (which no longer grows).
   const std::vector<Scanner::BatchEvent> &events() {
     for (size_t i = 0; i < events_.size(); ++i)
-      events_[i].text = std::string_view(buffer_.data() + offsets_[i], events_[i].text.size());
+      if (copiedAt_[i] != kHeld)
+        events_[i].text = std::string_view(copied_.data() + copiedAt_[i], events_[i].text.size());
     return events_;
   }
   void clear() {
-    buffer_.clear();
-    offsets_.clear();
+    copied_.clear();
+    copiedAt_.clear();
+    held_.clear();
+    lastHeld_ = nullptr;
+    bytes_ = 0;
     events_.clear();
     while (sources_.size() > 1)
       sources_.pop_front();
@@ -130,9 +148,13 @@ public:
 private:
   /// A batch is a few milliseconds of work: threads wait for the slowest
   /// share at its end, and the main thread reads the next one meanwhile.
-  static constexpr size_t kEvents = 4096, kBytes = size_t(16) << 20;
-  std::string buffer_;
-  std::vector<size_t> offsets_;
+  static constexpr size_t kEvents = 1024, kBytes = size_t(16) << 20;
+  static constexpr size_t kHeld = SIZE_MAX; ///< copiedAt_: the text is in a held buffer
+  std::string copied_;
+  std::vector<size_t> copiedAt_;
+  std::vector<std::shared_ptr<const void>> held_; ///< the reader buffers the held texts are in
+  const void *lastHeld_ = nullptr;
+  size_t bytes_ = 0; ///< the events' texts, held or copied
   std::vector<Scanner::BatchEvent> events_;
   std::deque<std::string> sources_; ///< a deque: the events point at them
 };
@@ -353,11 +375,11 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
   if (twoPasses) {
     // Let-table sets: every event twice, so the inputs are kept.
     std::vector<EventInput> buffered;
-    inputs.read([&](std::string_view text, uint64_t size, bool oversized, bool, const std::string &source,
-                    uint64_t position) {
-      if (buffered.empty() || buffered.back().source != source)
-        buffered.push_back({source, {}});
-      buffered.back().events.push_back({std::string(oversized ? std::string_view() : text), size, position, oversized});
+    inputs.read([&](const EventInputs::Event &e) {
+      if (buffered.empty() || buffered.back().source != *e.source)
+        buffered.push_back({*e.source, {}});
+      buffered.back().events.push_back(
+          {std::string(e.oversized ? std::string_view() : e.text), e.size, e.position, e.oversized});
     });
     for (auto phase : {Scanner::Phase::BuildSets, Scanner::Phase::Output}) {
       scanner.setPhase(phase);
@@ -374,12 +396,11 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
     // of them, as the scanner evaluates one while this reads the other.
     EventBatch batches[2];
     int filling = 0;
-    inputs.read([&](std::string_view text, uint64_t size, bool oversized, bool, const std::string &source,
-                    uint64_t position) {
-      bytes += size + 1;
+    inputs.read([&](const EventInputs::Event &e) {
+      bytes += e.size + 1;
       ++consumed;
       EventBatch &batch = batches[filling];
-      batch.add(oversized ? std::string_view() : text, oversized ? size : 0, source, position);
+      batch.add(e);
       if (batch.full()) {
         scanner.feedBatch(batch.events());
         filling ^= 1;
@@ -389,8 +410,8 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
     scanner.feedBatch(batches[filling].events());
     scanner.drainBatches();
   } else {
-    inputs.read([&](std::string_view text, uint64_t size, bool oversized, bool padded, const std::string &source,
-                    uint64_t position) { feed(text, size, oversized, padded, source, position); });
+    inputs.read(
+        [&](const EventInputs::Event &e) { feed(e.text, e.size, e.oversized, e.padded, *e.source, e.position); });
   }
   const bool unreadable = inputs.stats().unreadable;
   if (!flags.keepOpen)

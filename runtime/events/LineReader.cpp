@@ -22,7 +22,23 @@ bool blank(const char *p, size_t n) {
 } // namespace
 
 LineReader::LineReader(int fd, size_t maxLine)
-    : fd_(fd), maxLine_(maxLine), buffer_(new char[kChunk + kPadding]()), capacity_(kChunk) {}
+    : fd_(fd), maxLine_(maxLine), buffer_(freeBuffer(kChunk)), capacity_(kChunk) {}
+
+std::shared_ptr<char[]> LineReader::freeBuffer(size_t capacity) {
+  // Free buffers of another size are no use: the capacity only grows.
+  spares_.erase(std::remove_if(spares_.begin(), spares_.end(),
+                               [&](const Spare &b) { return b.data.use_count() == 1 && b.capacity != capacity; }),
+                spares_.end());
+  for (const Spare &spare : spares_)
+    if (spare.data.use_count() == 1)
+      return spare.data;
+  spares_.push_back({std::shared_ptr<char[]>(new char[capacity + kPadding]()), capacity});
+  return spares_.back().data;
+}
+
+bool LineReader::held() const {
+  return buffer_.use_count() > 2; // this and spares_
+}
 
 bool LineReader::fill() {
   while (true) {
@@ -41,20 +57,23 @@ bool LineReader::fill() {
 }
 
 void LineReader::makeRoom() {
-  if (begin_ > 0) {
-    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
-    end_ -= begin_;
-    begin_ = 0;
+  // A partial line that fills the buffer (it is at most maxLine_ bytes, or
+  // next() would have skipped it) needs a larger one, up to room for one
+  // more byte; lines someone holds stay where they are.
+  const size_t unread = end_ - begin_;
+  const size_t capacity =
+      unread < capacity_ ? capacity_ : std::max(std::min(capacity_ * 2, maxLine_ + 1), capacity_ + 1);
+  if (capacity == capacity_ && !held()) {
+    if (begin_ > 0)
+      std::memmove(buffer_.get(), buffer_.get() + begin_, unread);
+  } else {
+    std::shared_ptr<char[]> next = freeBuffer(capacity);
+    std::memcpy(next.get(), buffer_.get() + begin_, unread);
+    buffer_ = std::move(next);
+    capacity_ = capacity;
   }
-  if (end_ < capacity_)
-    return;
-  // A partial line fills the buffer (it is at most maxLine_ bytes, or
-  // next() would have skipped it): grow, up to room for one more byte.
-  const size_t grown = std::max(std::min(capacity_ * 2, maxLine_ + 1), capacity_ + 1);
-  std::unique_ptr<char[]> bigger(new char[grown + kPadding]());
-  std::memcpy(bigger.get(), buffer_.get(), end_);
-  buffer_ = std::move(bigger);
-  capacity_ = grown;
+  end_ = unread;
+  begin_ = 0;
 }
 
 bool LineReader::next(Line &line) {
@@ -85,6 +104,8 @@ bool LineReader::next(Line &line) {
   // Count the oversized line's bytes up to its newline, reading over them.
   uint64_t size = end_ - begin_;
   bool isBlank = blank(buffer_.get() + begin_, end_ - begin_);
+  if (held())
+    buffer_ = freeBuffer(capacity_);
   begin_ = end_ = searched_ = 0;
   while (fill()) {
     const char *data = buffer_.get();

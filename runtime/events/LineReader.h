@@ -17,6 +17,11 @@
 // so one huge line costs neither memory nor the lines after it. The reader
 // returns what read(2) has, so a pipe's events are processed as they come.
 //
+// A caller that evaluates lines later (on other threads, in batches) holds
+// the buffer they are in (hold()) instead of copying them: while it is
+// held the reader reads on into another buffer, one that no one holds any
+// more or a new one, and moves only the unread partial line there.
+//
 // bench/parse_only.cpp (the benchmark's limit) reads through this class too,
 // so the limit and `rulec run` read events the same way.
 //
@@ -28,6 +33,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rulec {
 
@@ -59,16 +65,32 @@ public:
   /// The read error that ended the input (errno text), if any.
   const std::string &error() const { return error_; }
 
+  /// Holds the buffer the last line is in: while the result lives, that
+  /// line's text (and its padding) stays valid and unchanged.
+  std::shared_ptr<const void> hold() const { return buffer_; }
+  /// The buffer the last line is in (lines in the same one need one hold()).
+  const void *buffer() const { return buffer_.get(); }
+
 private:
   /// Reads more after end_; false at the end of the input or on an error.
   bool fill();
-  /// Makes room at the end: moves the unread bytes to the front, or grows.
+  /// Makes room at the end: moves the unread bytes to the front (of another
+  /// buffer while this one is held), or grows.
   void makeRoom();
+  /// Someone holds buffer_ (hold()): it must not change.
+  bool held() const;
+  /// A buffer of `capacity` data bytes no one else holds (a spare or new).
+  std::shared_ptr<char[]> freeBuffer(size_t capacity);
 
   int fd_;
   size_t maxLine_;
-  std::unique_ptr<char[]> buffer_;
-  size_t capacity_ = 0; ///< data bytes; the allocation has kPadding more
+  /// Every buffer: the one in use, those held, free ones of its capacity.
+  struct Spare {
+    std::shared_ptr<char[]> data;
+    size_t capacity;
+  };
+  std::vector<Spare> spares_;
+  std::shared_ptr<char[]> buffer_;  size_t capacity_ = 0; ///< data bytes; the allocation has kPadding more
   size_t begin_ = 0;    ///< first unread byte
   size_t end_ = 0;      ///< end of the data read
   size_t searched_ = 0; ///< bytes from begin_ known to hold no newline

@@ -83,6 +83,8 @@ std::unique_ptr<KeywordScanner> KeywordScanner::build(const std::vector<std::str
     out->groups_[g]->keywords.push_back(i);
     out->groupOf_.push_back(g);
   }
+  for (const auto &g : out->groups_)
+    out->compile(*g);
   return out;
 }
 
@@ -91,38 +93,34 @@ KeywordScanner::~KeywordScanner() {
     hs_free_database(g->db);
 }
 
-const KeywordScanner::Group &KeywordScanner::compiled(uint32_t group) const {
-  const Group &g = *groups_[group];
-  std::call_once(g.compiled, [&] {
-    std::vector<std::string> escaped;
-    for (uint32_t i : g.keywords)
-      escaped.push_back(jsonEscaped(needles_[i]));
-    std::vector<const char *> expressions;
-    std::vector<size_t> lengths;
-    std::vector<unsigned> flags, ids(g.keywords.begin(), g.keywords.end());
-    for (const std::string &e : escaped) {
-      expressions.push_back(e.data());
-      lengths.push_back(e.size());
-      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-    }
-    static const char *const escapes[] = {"\\u", "\\/"};
-    for (const char *e : escapes) {
-      expressions.push_back(e);
-      lengths.push_back(2);
-      flags.push_back(0); // every occurrence: each is checked
-    }
-    ids.push_back(kEscapeU);
-    ids.push_back(kEscapeSlash);
-    hs_compile_error_t *compileError = nullptr;
-    if (g.keywords.empty() ||
-        hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(), lengths.data(),
-                             static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &g.db,
-                             &compileError) != HS_SUCCESS) {
-      hs_free_compile_error(compileError);
-      g.db = nullptr;
-    }
-  });
-  return g;
+void KeywordScanner::compile(Group &g) const {
+  std::vector<std::string> escaped;
+  for (uint32_t i : g.keywords)
+    escaped.push_back(jsonEscaped(needles_[i]));
+  std::vector<const char *> expressions;
+  std::vector<size_t> lengths;
+  std::vector<unsigned> flags, ids(g.keywords.begin(), g.keywords.end());
+  for (const std::string &e : escaped) {
+    expressions.push_back(e.data());
+    lengths.push_back(e.size());
+    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+  }
+  static const char *const escapes[] = {"\\u", "\\/"};
+  for (const char *e : escapes) {
+    expressions.push_back(e);
+    lengths.push_back(2);
+    flags.push_back(0); // every occurrence: each is checked
+  }
+  ids.push_back(kEscapeU);
+  ids.push_back(kEscapeSlash);
+  hs_compile_error_t *compileError = nullptr;
+  if (g.keywords.empty() ||
+      hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(), lengths.data(),
+                           static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &g.db,
+                           &compileError) != HS_SUCCESS) {
+    hs_free_compile_error(compileError);
+    g.db = nullptr;
+  }
 }
 
 KeywordScanner::Scratch::Scratch(const KeywordScanner &scanner) : fits_(scanner.groups(), 0) {}
@@ -131,7 +129,7 @@ KeywordScanner::Scratch::~Scratch() { hs_free_scratch(scratch_); }
 
 bool KeywordScanner::scanInto(uint32_t group, std::string_view text, simdjson::dom::element root,
                               Scratch &scratch) const {
-  const Group &g = compiled(group);
+  const Group &g = *groups_[group];
   if (g.db && !scratch.fits_[group])
     scratch.fits_[group] = hs_alloc_scratch(g.db, &scratch.scratch_) == HS_SUCCESS; // grows it for this database
   if (g.db && scratch.fits_[group]) {

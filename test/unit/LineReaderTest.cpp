@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <future>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -144,4 +145,58 @@ TEST(LineReader, ReadErrorEndsTheInputWithItsReason) {
   LineReader::Line line;
   EXPECT_FALSE(reader.next(line));
   EXPECT_FALSE(reader.error().empty());
+}
+
+// A caller that holds the buffers (batches evaluated on other threads) sees
+// every held line unchanged at the end, across refills, a line that needs a
+// larger buffer and an oversized one; once released, buffers are reused.
+TEST(LineReader, HeldLinesStayValidAndReleasedBuffersAreReused) {
+  std::mt19937 random(7);
+  std::string text;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 20000; ++i) {
+    std::string line(random() % 200, 'a' + static_cast<char>(i % 26));
+    if (i == 5000)
+      line.assign(700 << 10, 'L'); // needs a larger buffer than 256 KiB
+    if (i == 9000)
+      line.assign(3 << 20, 'O'); // over the limit: skipped
+    line += std::to_string(i);
+    text += line + "\n";
+    expected.push_back(line);
+  }
+  TempFile file(text);
+  LineReader reader(file.fd(), 2 << 20);
+  struct Held {
+    std::string_view text;
+    size_t index;
+  };
+  std::vector<Held> held;
+  std::vector<std::shared_ptr<const void>> holds;
+  std::set<const void *> before, after; // the buffers lines were in, before and after the release
+  size_t i = 0;
+  for (LineReader::Line line; reader.next(line); ++i) {
+    ASSERT_LT(i, expected.size());
+    ASSERT_EQ(line.size, expected[i].size());
+    if (line.oversized())
+      continue;
+    if (holds.empty() || holds.back().get() != reader.buffer())
+      holds.push_back(reader.hold());
+    (i <= 12000 ? before : after).insert(reader.buffer());
+    held.push_back({line.text, i});
+    if (i == 12000) { // lines up to here are checked, then released
+      for (const Held &h : held)
+        ASSERT_EQ(h.text, expected[h.index]) << "held line " << h.index << " changed";
+      held.clear();
+      holds.clear();
+    }
+  }
+  EXPECT_EQ(i, expected.size());
+  for (const Held &h : held)
+    ASSERT_EQ(h.text, expected[h.index]) << "held line " << h.index << " changed";
+  // After the release, lines come in buffers released (not new ones only).
+  size_t reused = 0;
+  for (const void *b : after)
+    reused += before.count(b);
+  EXPECT_GT(reused, 0u);
+  EXPECT_GT(after.size(), 1u);
 }

@@ -109,6 +109,9 @@ int rulec_engine_new(const rulec_pack *pack, const rulec_engine_options *options
           e->emit(RULEC_OUTPUT_CORRELATION, correlationAlertToJson(a, info.correlations[a.correlation]));
         },
         engine->diag);
+    // Rows of the pack's KQL datatable/print/range sources (their sets, their
+    // rows) come before any event, as in a file run.
+    engine->scanner->feedSources();
     *out = engine.release();
     return RULEC_OK;
   } catch (const std::exception &ex) {

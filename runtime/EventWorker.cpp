@@ -157,7 +157,8 @@ void EventWorker::describe(uint32_t r, std::string &title, std::string &severity
   contextJson = alertContextJson(rule, evaluator_);
 }
 
-void EventWorker::evaluate(std::string_view text, bool padded, EventOutcome &out, Payloads payloads) {
+void EventWorker::evaluate(std::string_view text, bool padded, EventOutcome &out, Payloads payloads,
+                           uint32_t knownLogType) {
   out.clear();
   if (text.find_first_not_of(" \t\r") == std::string_view::npos)
     return; // blank lines are not events
@@ -170,7 +171,9 @@ void EventWorker::evaluate(std::string_view text, bool padded, EventOutcome &out
   const rulec_value &pantherType = evaluator_.slots()[evaluator_.extraSlot(kPantherLogTypeExtra)];
   const rulec_value &table = evaluator_.slots()[evaluator_.extraSlot(kTableExtra)];
   const rulec_value &named = pantherType.kind == RULEC_STRING ? pantherType : table;
-  if (named.kind == RULEC_STRING) {
+  if (knownLogType != RULEC_NO_LOG_TYPE) {
+    logType = knownLogType;
+  } else if (named.kind == RULEC_STRING) {
     logType = pack_.logTypeIndex(std::string(named.payload.s, named.len));
   } else if (const uint32_t shaped = logTypeByShape(); shaped != RULEC_NO_LOG_TYPE) {
     logType = shaped;

@@ -94,7 +94,10 @@ public:
   enum class Payloads : uint8_t { None, Lazy, All };
 
   /// Evaluates one event into `out`. `padded`: as for EventEvaluator::load.
-  void evaluate(std::string_view text, bool padded, EventOutcome &out, Payloads payloads);
+  /// `logType`: the event's log type when the caller knows it (a KQL
+  /// source's rows); RULEC_NO_LOG_TYPE: the event names or shows it.
+  void evaluate(std::string_view text, bool padded, EventOutcome &out, Payloads payloads,
+                uint32_t logType = RULEC_NO_LOG_TYPE);
 
   /// An alert's title, severity and context from the loaded event.
   void describe(uint32_t rule, std::string &title, std::string &severity, std::string &contextJson) const;

@@ -203,6 +203,16 @@ void Scanner::feed(std::string_view line, const std::string &source, uint64_t li
   apply(single_, &worker_, source, lineNo);
 }
 
+void Scanner::feedSources() {
+  for (const SourceRows &source : pack_.sources)
+    for (size_t i = 0; i < source.rows.size(); ++i) {
+      worker_.evaluate(source.rows[i], false, single_,
+                       phase_ == Phase::BuildSets ? EventWorker::Payloads::None : EventWorker::Payloads::Lazy,
+                       source.logType);
+      apply(single_, &worker_, source.name, i + 1);
+    }
+}
+
 void Scanner::feedBatch(const std::vector<BatchEvent> &batch) {
   if (!pool_ || phase_ == Phase::BuildSets) {
     for (const BatchEvent &e : batch) {

@@ -105,6 +105,10 @@ public:
   /// Feeds one line of a JSON-lines stream; `source:lineNo` names it.
   /// `padded`: as for EventEvaluator::load.
   void feed(std::string_view line, const std::string &source, uint64_t lineNo, bool padded = false);
+  /// Runs the rows of the pack's KQL sources (PackInfo::sources: datatable,
+  /// print, range) as events of their log types: at the start of each pass,
+  /// before any input.
+  void feedSources();
   /// A line of `bytes` bytes that was too large to read (LineReader skips
   /// them): an invalid line, as feed() would report it.
   void feedOversized(uint64_t bytes, const std::string &source, uint64_t lineNo);

@@ -6,7 +6,7 @@ namespace rulec::cli {
 namespace {
 
 struct Commands {
-  CLI::App *check, *run, *compile, *test;
+  CLI::App *check, *run, *compile, *test, *query;
 };
 
 /// Defines rulec's options on `app`, parsed into `flags`.
@@ -30,6 +30,7 @@ Commands define(CLI::App &app, Flags &flags) {
                   "event files: JSON lines ('-' for stdin), Windows event logs (.evtx, told by their header), or "
                   "folders of them (recursively: .evtx, .json, .jsonl and .ndjson files)")
       ->required();
+  run->add_flag("--rows-only", flags.run.rowsOnly, "print each KQL result row as its bare JSON object (as `rulec query` does)");
   run->add_option("--log-type", flags.run.logType,
                   "log type of events that have no p_log_type or Type field and no shape the pack recognises "
                   "(Sigma's Windows events need none)");
@@ -80,7 +81,12 @@ Commands define(CLI::App &app, Flags &flags) {
   CLI::App *test = app.add_subcommand("test", "run each rule's Tests through the compiled code");
   test->add_option("rules", flags.testRules, "rule files or directories")->required();
 
-  return {check, run, compile, test};
+  CLI::App *query = app.add_subcommand(
+      "query", "run one KQL query that needs no events (datatable, print, range): its rows as JSON lines");
+  query->add_option("file", flags.queryFile, "the query (.kql)")->required();
+  query->add_option("--now", flags.run.now, "the query's now() for ago(), e.g. 2024-01-01T00:00:00Z (default: the clock)");
+
+  return {check, run, compile, test, query};
 }
 
 } // namespace
@@ -93,7 +99,13 @@ bool parse(int argc, char **argv, Flags &flags, Command &command, int &exitCode)
     command = *commands.check ? Command::Check
               : *commands.run ? Command::Run
               : *commands.compile ? Command::Compile
+              : *commands.query ? Command::Run
                                   : Command::Test;
+    if (*commands.query) { // a run of one query over no events, printing bare rows
+      flags.run.rules = {flags.queryFile};
+      flags.run.rowsOnly = true;
+      flags.run.threads = 1;
+    }
     return true;
   } catch (const CLI::ParseError &e) {
     exitCode = app.exit(e) == 0 ? kOk : kUsage;

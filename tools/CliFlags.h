@@ -49,6 +49,7 @@ struct RunFlags {
   std::string lateness;       ///< --allowed-lateness, e.g. 5m
   unsigned threads = 0;       ///< --threads; 0: the cores of the affinity mask (files), 1 (stdin)
   unsigned profileRules = 0;  ///< --profile-rules N: the N rules that took longest, on stderr
+  bool rowsOnly = false;      ///< rows as their bare JSON objects (`rulec query`, --rows-only)
 };
 
 struct CompileFlags {
@@ -66,6 +67,7 @@ struct Flags {
   RunFlags run;
   CompileFlags compile;
   std::vector<std::string> testRules;
+  std::string queryFile; ///< `rulec query FILE`
 };
 
 enum class Command { Check, Run, Compile, Test };

@@ -284,7 +284,7 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
   OutputStream out;
   Scanner scanner(
       info, native, options, [&](const Alert &a) { out.line(alertToJson(a, info.rules[a.rule])); },
-      [&](const RuleInfo &rule, const std::string &row) { out.line(rowToJson(rule, row)); },
+      [&](const RuleInfo &rule, const std::string &row) { out.line(flags.rowsOnly ? row : rowToJson(rule, row)); },
       [&](const CorrelationAlert &a) { out.line(correlationAlertToJson(a, info.correlations[a.correlation])); },
       std::cerr);
   scanner.setMaxGroups(flags.maxGroups);
@@ -372,6 +372,8 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
 
   // Streams are read as they come unless batch mode needs a first pass.
   const bool twoPasses = scanner.needsTwoPasses();
+  if (!twoPasses && skip == 0)
+    scanner.feedSources(); // rows of KQL datatable/print/range, before any input
   if (twoPasses) {
     // Let-table sets: every event twice, so the inputs are kept.
     std::vector<EventInput> buffered;
@@ -383,6 +385,8 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
     });
     for (auto phase : {Scanner::Phase::BuildSets, Scanner::Phase::Output}) {
       scanner.setPhase(phase);
+      if (skip == 0) // a resumed run fed them before its state was saved
+        scanner.feedSources();
       for (const EventInput &input : buffered)
         for (const EventInput::Event &e : input.events) {
           if (phase == Scanner::Phase::Output)

@@ -220,6 +220,7 @@ PackInfo Pack::info() const {
   for (const Correlation &c : correlations)
     out.correlations.push_back(c.spec);
   out.literalSets = literalSets;
+  out.sources = sources;
   return out;
 }
 

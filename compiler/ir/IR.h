@@ -168,6 +168,7 @@ struct Pack {
   std::vector<RegexGatePlan> regexGate; ///< PackInfo::regexGate (planRegexGate)
   std::vector<Correlation> correlations;
   std::vector<LiteralSet> literalSets;
+  std::vector<SourceRows> sources; ///< PackInfo::sources
 
   /// The field table of `scope`.
   std::vector<FieldSpec> &table(const Scope &scope);

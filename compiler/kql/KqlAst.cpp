@@ -150,6 +150,18 @@ std::string operatorText(const Operator &op) {
     out += " " + toString(*op.predicate);
   if (!op.assignments.empty())
     out += " " + assignmentsText(op.assignments);
+  if (op.name == "datatable") {
+    out += " (";
+    for (size_t i = 0; i < op.columns.size(); ++i)
+      out += (i ? ", " : "") + op.columns[i] + ":" + op.columnTypes[i];
+    out += ") [";
+    for (size_t i = 0; i < op.values.size(); ++i)
+      out += (i ? ", " : "") + toString(*op.values[i]);
+    return out + "]";
+  }
+  if (op.name == "range")
+    return out + " " + op.columns[0] + " from " + toString(*op.values[0]) + " to " + toString(*op.values[1]) +
+           " step " + toString(*op.values[2]);
   for (size_t i = 0; i < op.columns.size(); ++i)
     out += (i ? ", " : " ") + op.columns[i];
   if (op.name == "take" || op.name == "limit" || op.name == "top")
@@ -224,8 +236,10 @@ void dumpOperator(const Operator &op, int depth, std::ostream &os) {
   else if (op.name == "take" || op.name == "limit" || op.name == "top")
     os << " " << op.count;
   for (size_t i = 0; i < op.columns.size(); ++i)
-    os << (i ? ", " : " ") << op.columns[i];
+    os << (i ? ", " : " ") << op.columns[i] << (i < op.columnTypes.size() ? ":" + op.columnTypes[i] : "");
   os << at(op.loc) << "\n";
+  for (const ExprPtr &v : op.values)
+    dumpExpr(*v, depth + 1, os);
   if (op.predicate)
     dumpExpr(*op.predicate, depth + 1, os);
   dumpAssignments("assign", op.assignments, {}, depth + 1, os);

@@ -8,7 +8,7 @@
 //
 // Operators rulec parses in full: where, extend, project, project-away,
 // project-rename, project-keep, distinct, take, limit, summarize, top, sort,
-// order, count. Every other operator (join, union, parse, mv-expand, ...)
+// order, count, and the sources print, datatable and range. Every other operator (join, union, parse, mv-expand, ...)
 // is parsed generically: its name, location and raw argument text up to the
 // next top-level `|`, so that a query using it still parses and lowering can
 // name it in its error.
@@ -88,7 +88,10 @@ struct Operator {
   std::vector<Assignment> assignments;   ///< extend, project, project-rename (name = old), summarize aggregates
   std::vector<Assignment> by;            ///< summarize ... by ...; distinct columns; sort/order/top by
   std::vector<bool> descending;          ///< sort/order/top: per `by` entry (default desc as in Kusto)
-  std::vector<std::string> columns;      ///< project-away, project-keep (names; wildcards kept as written)
+  std::vector<std::string> columns;      ///< project-away, project-keep (names; wildcards kept as written);
+                                         ///< datatable: its columns; range: the column
+  std::vector<std::string> columnTypes;  ///< datatable: each column's type, lower case as written
+  std::vector<ExprPtr> values;           ///< datatable: the cells, row after row; range: from, to, step
   int64_t count = 0;                     ///< take, limit, top
 };
 

@@ -1,12 +1,18 @@
 //===- KqlLowering.cpp ----------------------------------------------------===//
 #include "kql/KqlLowering.h"
 
+#include "events/EventTime.h"
+#include "kql/KqlConstants.h"
+#include "output/JsonString.h"
+
 #include "support/RegexCheck.h"
 #include "rulec/abi.h"
 
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -156,8 +162,142 @@ private:
       p.table = t.source;
       p.tableLoc = t.loc;
     }
-    for (const Operator &op : t.ops)
-      lowerOperator(op, p);
+    size_t first = 0;
+    if (t.source.empty() && !t.ops.empty() && !t.ops[0].generic &&
+        (t.ops[0].name == "print" || t.ops[0].name == "datatable" || t.ops[0].name == "range")) {
+      lowerSource(t.ops[0], p);
+      first = 1;
+    }
+    for (size_t i = first; i < t.ops.size(); ++i)
+      lowerOperator(t.ops[i], p);
+  }
+
+  /// A constant for a row's cell, or nothing (now-relative times are not).
+  std::optional<std::pair<Literal::Type, Scalar>> cellConstant(const Expr &e) {
+    auto k = constant(e);
+    if (!k || (k->type == Literal::DateTime && k->relativeToNow))
+      return std::nullopt;
+    return std::make_pair(k->type, k->value);
+  }
+
+  /// `print`, `datatable` and `range`: rows made without events, which the
+  /// runtime runs through the pack as events of a table of their own before
+  /// any input (PackInfo::sources). A datatable's and a range's rows are
+  /// their columns; print's one row is empty and its columns are computed
+  /// over it, as a project would.
+  void lowerSource(const Operator &op, Pipeline &p) {
+    SourceRows source;
+    const std::string table = "__" + op.name + ":" + rule_.id + "#" + std::to_string(sources_++);
+    source.logType = pack_.internLogType(table);
+    source.name = op.name + " at " + (op.loc.file ? *op.loc.file : std::string("<query>")) + ":" +
+                  std::to_string(op.loc.line) + ":" + std::to_string(op.loc.column);
+    auto key = [](const std::string &name) {
+      std::string out;
+      appendJsonString(out, name);
+      return out + ":";
+    };
+    std::set<std::string> names;
+    auto fold = [&](const Expr &e) { return cellConstant(e); };
+    if (op.name == "datatable") {
+      const size_t width = op.columns.size();
+      for (size_t c = 0; c < width; ++c) {
+        static const std::set<std::string> kTypes = {"bool", "boolean", "int", "long", "real", "double", "decimal",
+                                                     "string", "date", "datetime", "time", "timespan", "guid",
+                                                     "uniqueid", "dynamic"};
+        if (!kTypes.count(op.columnTypes[c]))
+          fail(op.loc, "unknown column type '" + op.columnTypes[c] + "' in the datatable schema");
+        if (!names.insert(op.columns[c]).second)
+          fail(op.loc, "the datatable column '" + op.columns[c] + "' is declared twice");
+      }
+      if (op.values.size() % width)
+        fail(op.loc, "the datatable has " + std::to_string(op.values.size()) + " values, not a multiple of its " +
+                         std::to_string(width) + " columns");
+      for (size_t r = 0; r < op.values.size() / width; ++r) {
+        std::string row = "{";
+        for (size_t c = 0; c < width; ++c) {
+          std::string error;
+          const Expr &cell = *op.values[r * width + c];
+          auto json = constantExprJson(cell, fold, error);
+          if (!json)
+            fail(cell.loc, "datatable values must be constants: " + error);
+          row += (c ? "," : "") + key(op.columns[c]) + *json;
+        }
+        source.rows.push_back(row + "}");
+      }
+    } else if (op.name == "range") {
+      names.insert(op.columns[0]);
+      source.rows = rangeRows(op, key(op.columns[0]));
+    } else {
+      source.rows.push_back("{}");
+    }
+    pack_.sources.push_back(std::move(source));
+    p.table = table;
+    p.tableLoc = op.loc;
+    p.restricted = true;
+    p.env = std::make_shared<Env>();
+    rowColumns_[p.env.get()] = names;
+    p.wholeEvent = true;
+    if (op.name == "print") {
+      auto env = std::make_shared<Env>();
+      std::vector<std::pair<std::string, Column>> out;
+      for (size_t i = 0; i < op.assignments.size(); ++i) {
+        const Assignment &a = op.assignments[i];
+        const std::string name = a.name.empty() ? "print_" + std::to_string(i) : a.name;
+        Column col = column(*a.value, p);
+        checkColumn(col);
+        (*env)[name] = Alias{col};
+        out.emplace_back(name, col);
+      }
+      p.env = env;
+      p.output = std::move(out);
+      p.wholeEvent = false;
+    }
+    restricted_.insert(p.env.get());
+  }
+
+  /// `range x from a to b step s`: numbers (ints, or reals when any of the
+  /// three is one), datetimes by a timespan, or timespans; `b` is included
+  /// when a step lands on it; a step away from `b` gives no rows.
+  std::vector<std::string> rangeRows(const Operator &op, const std::string &key) {
+    static constexpr size_t kMaxRows = 1'000'000;
+    auto from = cellConstant(*op.values[0]), to = cellConstant(*op.values[1]), step = cellConstant(*op.values[2]);
+    if (!from || !to || !step)
+      fail(op.loc, "range takes constant bounds and step");
+    using T = Literal::Type;
+    auto real = [](const std::pair<T, Scalar> &k) { return k.first == T::Real ? k.second.d : double(k.second.i); };
+    const T a = from->first, b = to->first, c = step->first;
+    std::vector<std::string> rows;
+    auto add = [&](T type, const Scalar &v) {
+      if (rows.size() == kMaxRows)
+        fail(op.loc, "range makes more than " + std::to_string(kMaxRows) + " rows");
+      rows.push_back("{" + key + constantJson(type, v) + "}");
+    };
+    const bool numbers = (a == T::Long || a == T::Real) && (b == T::Long || b == T::Real) && (c == T::Long || c == T::Real);
+    if (numbers && (a == T::Real || b == T::Real || c == T::Real)) {
+      const double x0 = real(*from), x1 = real(*to), dx = real(*step);
+      if (dx == 0 || !std::isfinite(dx))
+        fail(op.loc, "the range step must not be zero");
+      for (size_t k = 0;; ++k) {
+        const double x = x0 + dx * double(k);
+        if (dx > 0 ? x > x1 : x < x1)
+          break;
+        add(T::Real, Scalar::makeDouble(x));
+      }
+      return rows;
+    }
+    const bool ints = numbers, times = a == T::DateTime && b == T::DateTime && c == T::TimeSpan;
+    const bool spans = a == T::TimeSpan && b == T::TimeSpan && c == T::TimeSpan;
+    if (!ints && !times && !spans)
+      fail(op.loc, "range takes numbers, datetimes with a timespan step, or timespans");
+    const int64_t x0 = from->second.i, x1 = to->second.i, dx = step->second.i;
+    if (dx == 0)
+      fail(op.loc, "the range step must not be zero");
+    for (int64_t x = x0; dx > 0 ? x <= x1 : x >= x1;) {
+      add(a, Scalar::makeInt(x));
+      if (__builtin_add_overflow(x, dx, &x))
+        break;
+    }
+    return rows;
   }
 
   void lowerOperator(const Operator &op, Pipeline &p) {
@@ -414,9 +554,11 @@ private:
     case Expr::Name: {
       if (const Alias *a = aliasOf(c, e.name))
         return pathOf(a->def);
+      if (auto let = lets_.find(e.name); let != lets_.end() && let->second->scalar)
+        return std::nullopt; // a scalar let: a value
       if (auto rows = rowColumns_.find(c.env.get()); rows != rowColumns_.end()) {
         if (!rows->second.count(e.name))
-          fail(e.loc, "column '" + e.name + "' is not in the rows of the summarize");
+          fail(e.loc, "column '" + e.name + "' is not a column of these rows (made by summarize, datatable, print or range)");
         return std::vector<PathStep>{PathStep::makeKey(e.name)};
       }
       if (restricted_.count(c.env.get()))
@@ -526,9 +668,24 @@ private:
     if (e.kind == Expr::Name)
       if (const Alias *a = aliasOf(c, e.name))
         return value(a->def);
+    if (e.kind == Expr::Dynamic) { // dynamic([...]) / dynamic({...}): its JSON, as a dynamic value
+      std::string error;
+      auto json = constantExprJson(e, [&](const Expr &x) { return cellConstant(x); }, error);
+      if (!json)
+        fail(e.loc, "dynamic values hold constants: " + error);
+      std::vector<std::unique_ptr<ir::Value>> args;
+      args.push_back(ir::Value::makeConst(Scalar::makeString(*json)));
+      return ir::Value::makeCall(RULEC_FN_TODYNAMIC, std::move(args));
+    }
     if (auto k = constant(e)) {
       if (k->type == Literal::DateTime && k->relativeToNow)
         fail(e.loc, "ago() and now() as values are not supported (compare a column with them)");
+      // Until values carry Kusto's types, a datetime or timespan constant is
+      // the text Kusto prints for it (docs/kql.md, "The tabular plan").
+      if (k->type == Literal::DateTime)
+        return ir::Value::makeConst(Scalar::makeString(formatTimestamp(k->value.i)));
+      if (k->type == Literal::TimeSpan)
+        return ir::Value::makeConst(Scalar::makeString(formatKustoTimespan(k->value.i)));
       return ir::Value::makeConst(k->value);
     }
     if (e.kind == Expr::Member || e.kind == Expr::Index)
@@ -553,6 +710,11 @@ private:
         return ir::Value::makeCall(it->second, std::move(args));
       }
     }
+    if (e.kind == Expr::Name)
+      if (auto it = lets_.find(e.name); it != lets_.end() && it->second->scalar) {
+        LetExpansion expanding(*this, e.name, e.loc); // a computed scalar let: its expression here
+        return value(Column{it->second->scalar.get(), std::make_shared<Env>()});
+      }
     if (e.kind != Expr::Call)
       fail(e.loc, "'" + toString(e) + "' is not a supported value");
     static const std::map<std::string, std::pair<uint32_t, std::pair<size_t, size_t>>> kFunctions = {
@@ -565,8 +727,11 @@ private:
         {"substring", {RULEC_FN_SUBSTRING, {2, 3}}}, {"indexof", {RULEC_FN_INDEXOF, {2, 2}}},
     };
     const std::string fn = lower(e.name);
-    if ((fn == "parse_json" || fn == "todynamic") && e.operands.size() == 1)
-      return value(Column{e.operands[0].get(), c.env}); // without member steps, the value itself
+    if ((fn == "parse_json" || fn == "todynamic") && e.operands.size() == 1) {
+      std::vector<std::unique_ptr<ir::Value>> args;
+      args.push_back(value(Column{e.operands[0].get(), c.env}));
+      return ir::Value::makeCall(RULEC_FN_TODYNAMIC, std::move(args));
+    }
     if (fn == "iff" || fn == "iif") {
       if (e.operands.size() != 3)
         fail(e.loc, e.name + " takes a condition and two values");
@@ -854,6 +1019,16 @@ private:
       LetExpansion expanding(*this, name, loc);
       lowerTabular(*t, p);
     }
+    if (p.wholeEvent && p.output.empty())
+      if (auto rows = rowColumns_.find(p.env.get()); rows != rowColumns_.end() && rows->second.size() == 1) {
+        // Rows of one column (a datatable, a range): that column.
+        Expr &only = synthesized_.emplace_back();
+        only.kind = Expr::Name;
+        only.name = *rows->second.begin();
+        only.loc = t->loc;
+        p.output.emplace_back(only.name, Column{&only, p.env});
+        p.wholeEvent = false;
+      }
     if (p.wholeEvent || p.output.size() != 1)
       fail(t->loc, "a table used as a set must have exactly one column (end it with distinct or project)");
     const uint32_t set = static_cast<uint32_t>(pack_.sets.size());
@@ -1072,6 +1247,8 @@ private:
   std::map<std::string, const LetStmt *> lets_;
   /// Column sets after a project or distinct: only their names exist.
   std::set<const Env *> restricted_;
+  uint32_t sources_ = 0; ///< datatable/print/range sources lowered so far
+  std::deque<Expr> synthesized_; ///< expressions lowering makes up (a one-column table's column)
   /// Column sets right after a summarize: the names of its rows, which later
   /// operators read as fields of the row.
   std::map<const Env *, std::set<std::string>> rowColumns_;

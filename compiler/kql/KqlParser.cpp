@@ -263,6 +263,7 @@ private:
   bool parseOperator(TabularExpr &t);
   bool parseFullOperator(Operator &op);
   bool parseGeneric(Operator &op);
+  bool parseSourceOperator(Operator &op);
   bool parseAssignments(std::vector<Assignment> &out, bool allowStar);
   bool parseColumnNames(std::vector<std::string> &out);
   bool parseSortKeys(Operator &op, bool single);
@@ -535,7 +536,7 @@ bool Parser::parseSource(TabularExpr &t) {
     Operator op;
     op.name = lower(first.text);
     op.loc = t.loc = loc(next());
-    if (!parseGeneric(op))
+    if (!parseSourceOperator(op))
       return false;
     t.ops.push_back(std::move(op));
     return true;
@@ -624,6 +625,60 @@ bool Parser::parseFullOperator(Operator &op) {
            parseSortKeys(op, true);
   if (n == "count")
     return true;
+  return parseGeneric(op);
+}
+
+/// `print [name =] expr, ...`, `datatable (name: type, ...) [cell, ...]`,
+/// `range name from e to e step e`; other sources stay generic.
+bool Parser::parseSourceOperator(Operator &op) {
+  if (op.name == "print")
+    return atOperatorEnd() || parseAssignments(op.assignments, false);
+  if (op.name == "range") {
+    if (!atName())
+      return expected("the column name after 'range'");
+    op.columns.push_back(next().text);
+    for (const char *word : {"from", "to", "step"}) {
+      if (!eatWord(word))
+        return expected(std::string("'") + word + "' in 'range'");
+      ExprPtr e = parseExpr();
+      if (!e)
+        return false;
+      op.values.push_back(std::move(e));
+    }
+    return true;
+  }
+  if (op.name == "datatable") {
+    if (!expectPunct("(", "after 'datatable'"))
+      return false;
+    do {
+      if (!atName())
+        return expected("a column name in the datatable schema");
+      op.columns.push_back(next().text);
+      if (!expectPunct(":", "after the column name") )
+        return false;
+      if (!atName())
+        return expected("a column type");
+      op.columnTypes.push_back(lower(next().text));
+    } while (eatPunct(","));
+    if (!expectPunct(")", "to close the datatable schema"))
+      return false;
+    if (peek().kind == TokenKind::Identifier && peek().bracketed) { // ["x"]: one string, lexed as a ['name']
+      const Token &t = next();
+      op.values.push_back(makeLiteral(Literal::String, Scalar::makeString(t.text), t));
+      return true;
+    }
+    if (!expectPunct("[", "before the datatable's values"))
+      return false;
+    while (!atPunct("]")) {
+      ExprPtr e = parseExpr();
+      if (!e)
+        return false;
+      op.values.push_back(std::move(e));
+      if (!eatPunct(","))
+        break;
+    }
+    return expectPunct("]", "to close the datatable's values");
+  }
   return parseGeneric(op);
 }
 

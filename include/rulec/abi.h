@@ -55,7 +55,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever the layout below or the eval signature changes. */
-#define RULEC_ABI_VERSION 6u
+#define RULEC_ABI_VERSION 7u
 
 /** The runtime's per-thread evaluation context (runtime/EvalContext.h). */
 typedef struct rulec_context rulec_context;
@@ -71,7 +71,8 @@ enum rulec_kind {
   RULEC_DOUBLE = 4,  /**< payload.d */
   RULEC_STRING = 5,  /**< payload.s, len bytes of UTF-8 */
   RULEC_ARRAY = 6,   /**< len elements; payload.elems when the field has an element table */
-  RULEC_OBJECT = 7   /**< len members */
+  RULEC_OBJECT = 7,  /**< len members */
+  RULEC_JSON = 8     /**< a computed Kusto dynamic array or object: payload.s, its JSON text of len bytes */
 };
 
 /** One field value of one event: 16 bytes, laid out as LLVM's
@@ -284,7 +285,8 @@ int rulec_rt_keyword_may_occur(rulec_context *ctx, uint32_t keyword);
 #define RULEC_FN_MOD 15u      /**< a % b */
 #define RULEC_FN_SPLIT_AT 16u /**< split(s, sep)[i]: the i-th piece (negative from the end) */
 #define RULEC_FN_JSON_GET 17u /**< parse_json(s).k1[k2]...: keys (strings) and indexes (ints) */
-#define RULEC_FN_COUNT 18u    /**< number of functions */
+#define RULEC_FN_TODYNAMIC 18u /**< todynamic(x), parse_json(x), dynamic(...): JSON text to a dynamic value */
+#define RULEC_FN_COUNT 19u    /**< number of functions */
 void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, const rulec_value *const *args,
                    rulec_value *out);
 

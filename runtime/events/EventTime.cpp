@@ -155,6 +155,22 @@ std::string formatTimestamp(int64_t nanos) {
   return out + "Z";
 }
 
+std::string formatKustoTimespan(int64_t nanos) {
+  const bool negative = nanos < 0;
+  uint64_t ticks = (negative ? 0 - static_cast<uint64_t>(nanos) : static_cast<uint64_t>(nanos)) / 100;
+  const uint64_t fraction = ticks % 10'000'000, totalSeconds = ticks / 10'000'000;
+  const uint64_t days = totalSeconds / 86400, rem = totalSeconds % 86400;
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%s", negative ? "-" : "");
+  if (days)
+    n += std::snprintf(buf + n, sizeof buf - n, "%llu.", static_cast<unsigned long long>(days));
+  n += std::snprintf(buf + n, sizeof buf - n, "%02llu:%02llu:%02llu", static_cast<unsigned long long>(rem / 3600),
+                     static_cast<unsigned long long>(rem / 60 % 60), static_cast<unsigned long long>(rem % 60));
+  if (fraction)
+    n += std::snprintf(buf + n, sizeof buf - n, ".%07llu", static_cast<unsigned long long>(fraction));
+  return std::string(buf, n);
+}
+
 std::string formatSpan(int64_t nanos) {
   if (nanos == 0)
     return "0s";

@@ -29,6 +29,10 @@ std::string formatTimestamp(int64_t nanos);
 /// 1d2h; 0s for zero.
 std::string formatSpan(int64_t nanos);
 
+/// A span as Kusto prints a timespan value: [-][d.]hh:mm:ss[.fffffff]
+/// (100 ns ticks; finer nanoseconds are dropped).
+std::string formatKustoTimespan(int64_t nanos);
+
 /// The fields that may hold a log type's event time, in order, when none is
 /// given on the command line: `timestamp` for Netskope.Audit; else Panther's
 /// standard `p_event_time`, then Log Analytics' `TimeGenerated`, then the

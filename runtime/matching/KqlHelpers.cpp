@@ -96,7 +96,7 @@ rulec_value stringValue(rulec_context *ctx, std::string_view text) {
 bool textOf(const rulec_value &in, std::string &out) {
   char buf[64];
   switch (in.kind) {
-  case RULEC_STRING: out.assign(in.payload.s, in.len); return true;
+  case RULEC_STRING: case RULEC_JSON: out.assign(in.payload.s, in.len); return true;
   case RULEC_MISSING: case RULEC_NULL: out.clear(); return true;
   case RULEC_BOOL: out = in.payload.i ? "true" : "false"; return true;
   case RULEC_INT: {
@@ -183,7 +183,7 @@ rulec_value arithmetic(uint32_t fn, const rulec_value &a, const rulec_value &b) 
 /// in the JSON text of `s`; nested arrays and objects come back as their
 /// JSON text.
 rulec_value jsonGet(rulec_context *ctx, uint32_t argc, const rulec_value *const *args) {
-  if (argc == 0 || args[0]->kind != RULEC_STRING)
+  if (argc == 0 || (args[0]->kind != RULEC_STRING && args[0]->kind != RULEC_JSON))
     return nullValue();
   simdjson::dom::element node;
   if (ctx->json.parse(args[0]->payload.s, args[0]->len).get(node))
@@ -220,6 +220,24 @@ rulec_value jsonGet(rulec_context *ctx, uint32_t argc, const rulec_value *const 
   case simdjson::dom::element_type::NULL_VALUE: return nullValue();
   default: return stringValue(ctx, simdjson::minify(node));
   }
+}
+
+/// todynamic(x) / parse_json(x): a string of JSON text becomes the value it
+/// holds (an array or object as RULEC_JSON); a string that is not JSON stays
+/// the string, as Kusto keeps it; other values are themselves.
+rulec_value toDynamic(rulec_context *ctx, const rulec_value &a) {
+  if (a.kind != RULEC_STRING)
+    return a;
+  simdjson::dom::element node;
+  if (ctx->json.parse(a.payload.s, a.len).get(node))
+    return a;
+  if (node.type() != simdjson::dom::element_type::ARRAY && node.type() != simdjson::dom::element_type::OBJECT) {
+    const rulec_value *whole[] = {&a};
+    return jsonGet(ctx, 1, whole);
+  }
+  rulec_value out = stringValue(ctx, simdjson::minify(node));
+  out.kind = RULEC_JSON;
+  return out;
 }
 
 } // namespace
@@ -344,6 +362,9 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
   }
   case RULEC_FN_JSON_GET:
     *out = jsonGet(ctx, argc, args);
+    return;
+  case RULEC_FN_TODYNAMIC:
+    *out = toDynamic(ctx, a);
     return;
   default:
     return;

@@ -33,6 +33,7 @@ std::string valueJson(const rulec_value &v) {
   case RULEC_STRING: appendJsonString(out, std::string_view(v.payload.s, v.len)); return out;
   case RULEC_BOOL: return v.payload.i ? "true" : "false";
   case RULEC_INT: return std::to_string(v.payload.i);
+  case RULEC_JSON: return std::string(v.payload.s, v.len);
   case RULEC_DOUBLE:
     if (!std::isfinite(v.payload.d))
       return "null";

@@ -272,6 +272,16 @@ struct LogTypeShape {
   bool operator==(const LogTypeShape &) const = default;
 };
 
+/// Rows a KQL source makes without events (`datatable`, `print`, `range`):
+/// JSON objects the runtime runs through the pack as events of `logType`
+/// before any input (docs/kql.md, "The tabular plan").
+struct SourceRows {
+  uint32_t logType = 0;
+  std::string name; ///< where the rows come from, for messages: "datatable at q.kql:1:9"
+  std::vector<std::string> rows;
+  bool operator==(const SourceRows &) const = default;
+};
+
 struct PackInfo {
   std::vector<FieldSpec> fields;
   std::vector<std::string> logTypes;
@@ -284,6 +294,7 @@ struct PackInfo {
   std::vector<RegexGatePlan> regexGate;
   std::vector<CorrelationSpec> correlations;
   std::vector<LiteralSet> literalSets;
+  std::vector<SourceRows> sources;
 
   /// Index of a log type by name, or RULEC_NO_LOG_TYPE.
   uint32_t logTypeIndex(const std::string &name) const;

@@ -263,6 +263,11 @@ void writePackInfo(Writer &w, const PackInfo &p) {
   });
   w.vec(p.correlations, writeCorrelationSpec);
   w.vec(p.literalSets, writeLiteralSet);
+  w.vec(p.sources, [](Writer &w, const SourceRows &s) {
+    w.u32(s.logType);
+    w.str(s.name);
+    w.vec(s.rows);
+  });
 }
 void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.fields, "fields", [](Reader &r, FieldSpec &f) { readFieldSpec(r, f, 1); });
@@ -281,6 +286,11 @@ void readPackInfo(Reader &r, PackInfo &p) {
   }, 6);
   r.vec(p.correlations, "correlations", readCorrelationSpec);
   r.vec(p.literalSets, "literalSets", readLiteralSet);
+  r.vec(p.sources, "sources", [](Reader &r, SourceRows &s) {
+    r.u32(s.logType, "logType");
+    r.str(s.name, "name");
+    r.vec(s.rows, "rows");
+  }, 12);
 }
 
 } // namespace
@@ -311,6 +321,9 @@ bool deserializePack(std::string_view bytes, PackInfo &out, std::string &error) 
   for (const LogTypeShape &shape : pack.logTypeShapes)
     if (r.ok() && shape.logType >= pack.logTypes.size())
       r.fail("names a log type the pack does not have", r.offset(), "logTypeShapes");
+  for (const SourceRows &source : pack.sources)
+    if (r.ok() && source.logType >= pack.logTypes.size())
+      r.fail("names a log type the pack does not have", r.offset(), "sources");
   r.finish();
   if (!r.ok()) {
     error = r.error();

@@ -125,11 +125,16 @@ void expectSame(const LogTypeShape &a, const LogTypeShape &b, const std::string 
   const auto &[logType, fields] = a;
   SAME(logType); SAME(fields);
 }
+void expectSame(const SourceRows &a, const SourceRows &b, const std::string &at) {
+  const auto &[logType, name, rows] = a;
+  SAME(logType); SAME(name); SAME(rows);
+}
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
-  const auto &[fields, logTypes, logTypeShapes, rules, sets, regexes, regexGate, correlations, literalSets] = a;
+  const auto &[fields, logTypes, logTypeShapes, rules, sets, regexes, regexGate, correlations, literalSets, sources] =
+      a;
   SAME(fields); SAME(logTypes); SAME(logTypeShapes); SAME(rules); SAME(sets); SAME(regexes); SAME(regexGate);
-  SAME(correlations); SAME(literalSets);
+  SAME(correlations); SAME(literalSets); SAME(sources);
 }
 
 #undef SAME
@@ -240,12 +245,13 @@ PackInfo fullPack() {
                    {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}},
                    {3, LiteralSet::Kind::EndsWith, {"\\whoami.exe"}},
                    {LiteralSet::kEventText, LiteralSet::Kind::Contains, {"mimikatz", "sekurlsa::", "x"}, {0, 1, 1}}};
+  p.sources = {{2, "datatable at q.kql:1:1", {"{\"a\":1}", "{}", ""}}, {0, "", {}}};
   return p;
 }
 
 /// A pack with one log type "abc": header (12), 0 fields (12..15), 1 log
-/// type (16..19), its length (20..23) and bytes (24..26), then six empty
-/// vectors (27..50).
+/// type (16..19), its length (20..23) and bytes (24..26), then seven empty
+/// vectors (27..54).
 PackInfo smallPack() {
   PackInfo p;
   p.logTypes = {"abc"};
@@ -302,8 +308,8 @@ TEST(PackSerialization, RoundTripsEveryField) {
 
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
-  EXPECT_EQ(bytes.size(), 8u + 4u + 9 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\11\0\0\0", 12));
+  EXPECT_EQ(bytes.size(), 8u + 4u + 10 * 4u);
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\12\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -393,10 +399,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 9)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 10)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 9)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 10)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -441,12 +447,12 @@ TEST(PackSerialization, RejectsHugeLengths) {
   std::string vecCount = bytes;
   vecCount[19] = '\xff'; // the log type count becomes 0xff000001
   EXPECT_EQ(deserializeError(vecCount),
-            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 35 bytes left");
+            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 39 bytes left");
   std::string strLength = bytes;
   for (int i = 20; i < 24; ++i)
     strLength[i] = '\xff';
   EXPECT_EQ(deserializeError(strLength),
-            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 31 bytes left");
+            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 35 bytes left");
 }
 
 TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
@@ -455,12 +461,20 @@ TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
   expectRoundTrip(p);
   p.logTypeShapes.push_back({1, {"EventID"}});
   EXPECT_EQ(deserializeError(serializePack(p)),
-            "pack metadata names a log type the pack does not have at byte 106 reading logTypeShapes");
+            "pack metadata names a log type the pack does not have at byte 110 reading logTypeShapes");
+}
+
+TEST(PackSerialization, RejectsSourcesOfUnknownLogTypes) {
+  PackInfo p = smallPack();
+  p.sources = {{0, "print", {"{}"}}};
+  expectRoundTrip(p);
+  p.sources.push_back({1, "range", {}});
+  EXPECT_NE(deserializeError(serializePack(p)).find("names a log type the pack does not have"), std::string::npos);
 }
 
 TEST(PackSerialization, RejectsTrailingBytes) {
   std::string bytes = serializePack(smallPack()) + "xyz";
-  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 55");
+  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 59");
 }
 
 TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {

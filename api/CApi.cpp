@@ -11,6 +11,7 @@
 #include "CApiPack.h"
 #include "packs/PackLoader.h"
 #include "Scanner.h"
+#include "state/TableOperators.h"
 #include "rulec/abi.h"
 
 #include <cstdlib>
@@ -100,6 +101,8 @@ int rulec_engine_new(const rulec_pack *pack, const rulec_engine_options *options
       scan.now = options->now_ns;
     scan.streaming = true; // a push API cannot read its input twice
     const PackInfo &info = *pack->info;
+    if (std::string why; TableOperators::needsWholeInput(info, why))
+      return fail(error, RULEC_ERR_ARGUMENT, "rulec_engine_new: " + why);
     rulec_engine *e = engine.get();
     engine->scanner = std::make_unique<Scanner>(
         info, pack->native, scan,

@@ -123,6 +123,7 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
                  sink(a);
                }),
       aggregator_(pack, [this](uint32_t logType, const std::string &row, int64_t time) { feedRow(logType, row, time); }),
+      operators_(pack, [this](uint32_t logType, const std::string &row, int64_t time) { feedRow(logType, row, time); }),
       correlator_(pack,
                   [this, sink = std::move(correlations)](const CorrelationAlert &a) {
                     ++stats_.correlations;
@@ -328,7 +329,7 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
     }
     if (rule.kind == RuleKind::Query) {
       if (rule.createAlert)
-        emitRow(r, m.row);
+        emitRow(r, m.row, time);
       else
         ++stats_.signals;
       continue;
@@ -371,7 +372,7 @@ void Scanner::feedRow(uint32_t logType, const std::string &row, int64_t time) {
   for (uint32_t r : evaluator.evaluate(logType)) {
     const RuleInfo &rule = pack_.rules[r];
     if (rule.kind == RuleKind::Query)
-      emitRow(r, (queryRow(evaluator, rule, r, rowBuffer_), rowBuffer_));
+      emitRow(r, (queryRow(evaluator, rule, r, rowBuffer_), rowBuffer_), time);
     else if (rule.kind == RuleKind::Aggregate)
       aggregator_.add(r, evaluator, time); // summarize after summarize
   }
@@ -392,13 +393,17 @@ void Scanner::addToSet(uint32_t r, int64_t time) {
   ctx.sets[rule.set].insert(std::string_view(v.payload.s, v.len), time);
 }
 
-void Scanner::emitRow(uint32_t r, const std::string &row) {
+void Scanner::emitRow(uint32_t r, const std::string &row, int64_t time) {
   const RuleInfo &rule = pack_.rules[r];
   if (rule.take >= 0 && rowCounts_[r] >= rule.take)
     return;
   if (rule.distinct && !distinctRows_[r].insert(row).second)
     return;
   ++rowCounts_[r];
+  if (rule.toOperator >= 0) { // a stage of the query's plan: on to its operator
+    operators_.add(static_cast<uint32_t>(rule.toOperator), rule.operatorInput, row, time);
+    return;
+  }
   ++stats_.rows;
   rows_(rule, row);
 }
@@ -436,7 +441,7 @@ bool Scanner::canSaveState(std::string &why) const {
       why = "the state of KQL summarize (rule '" + rule.id + "') is not saved yet";
       return false;
     }
-  return true;
+  return !TableOperators::needsWholeInput(pack_, why);
 }
 
 void Scanner::saveState(bytes::Writer &w) const {
@@ -502,7 +507,21 @@ void Scanner::loadState(bytes::Reader &r) {
 
 void Scanner::finish() {
   drainBatches();
-  aggregator_.flush();
+  // Summarize groups and sort/join operators emit in plan order, each after
+  // every stage that feeds it (flushOrder; queries are independent).
+  std::vector<std::pair<uint32_t, int64_t>> steps; // (order, aggregate rule r as r, operator op as ~op)
+  for (uint32_t r = 0; r < pack_.rules.size(); ++r)
+    if (pack_.rules[r].kind == RuleKind::Aggregate)
+      steps.emplace_back(pack_.rules[r].aggregate.flushOrder, r);
+  for (uint32_t op = 0; op < pack_.operators.size(); ++op)
+    steps.emplace_back(pack_.operators[op].flushOrder, ~static_cast<int64_t>(op));
+  std::stable_sort(steps.begin(), steps.end(), [](auto &a, auto &b) { return a.first < b.first; });
+  for (const auto &[order, which] : steps) {
+    if (which >= 0)
+      aggregator_.flushRule(static_cast<uint32_t>(which));
+    else
+      operators_.flush(static_cast<uint32_t>(~which));
+  }
   alerter_.flush();
   correlator_.flush();
   stats_.ungrouped = correlator_.ungrouped();

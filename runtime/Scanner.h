@@ -20,6 +20,7 @@
 #include "packs/ByteCodec.h"
 #include "packs/PackInfo.h"
 #include "state/Aggregator.h"
+#include "state/TableOperators.h"
 #include "state/Alerter.h"
 #include "state/Correlator.h"
 
@@ -159,7 +160,7 @@ private:
   void feedRow(uint32_t logType, const std::string &row, int64_t time);
   /// Counts and sends a row (within `take`, and once when the rule keeps
   /// rows distinct).
-  void emitRow(uint32_t rule, const std::string &row);
+  void emitRow(uint32_t rule, const std::string &row, int64_t time);
   std::string rowBuffer_; ///< feedRow's rows
   void message(uint64_t count, const std::string &where, const std::string &what);
   template <typename F> uint64_t sumOverWorkers(F &&f) const;
@@ -179,6 +180,7 @@ private:
   EventOutcome single_;                ///< of feed()'s event
   Alerter alerter_;
   Aggregator aggregator_;
+  TableOperators operators_;
   Correlator correlator_;
   RowSink rows_;
   std::ostream &diag_;

@@ -9,6 +9,7 @@
 #include "EventInputs.h"
 #include "Scanner.h"
 #include "state/StateFile.h"
+#include "state/TableOperators.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -269,6 +270,10 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
   uint64_t bytes = 0; // event bytes read, newlines included
   ScanOptions options{flags.logType, flags.timeField, flags.mode == "stream", std::nullopt};
   options.literalMemo = !flags.noLiteralMemo;
+  if (std::string why; options.streaming && TableOperators::needsWholeInput(info, why)) {
+    std::cerr << "rulec: error: --mode stream: " << why << "\n";
+    return kUsage;
+  }
   if (!flags.now.empty()) {
     int64_t now;
     if (!parseTimestamp(flags.now, now)) {

@@ -221,6 +221,7 @@ PackInfo Pack::info() const {
     out.correlations.push_back(c.spec);
   out.literalSets = literalSets;
   out.sources = sources;
+  out.operators = operators;
   return out;
 }
 

@@ -169,6 +169,7 @@ struct Pack {
   std::vector<Correlation> correlations;
   std::vector<LiteralSet> literalSets;
   std::vector<SourceRows> sources; ///< PackInfo::sources
+  std::vector<OperatorSpec> operators; ///< PackInfo::operators
 
   /// The field table of `scope`.
   std::vector<FieldSpec> &table(const Scope &scope);

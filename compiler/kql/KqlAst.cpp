@@ -159,6 +159,15 @@ std::string operatorText(const Operator &op) {
       out += (i ? ", " : "") + toString(*op.values[i]);
     return out + "]";
   }
+  if (op.name == "union" || op.name == "join" || op.name == "lookup") {
+    if (!op.kind.empty())
+      out += " kind=" + op.kind;
+    if (!op.withSource.empty())
+      out += " withsource=" + op.withSource;
+    for (size_t i = 0; i < op.tables.size(); ++i)
+      out += (i ? ", (" : " (") + tabularText(*op.tables[i]) + ")";
+    return op.on ? out + " on " + toString(*op.on) : out;
+  }
   if (op.name == "range")
     return out + " " + op.columns[0] + " from " + toString(*op.values[0]) + " to " + toString(*op.values[1]) +
            " step " + toString(*op.values[2]);
@@ -238,8 +247,16 @@ void dumpOperator(const Operator &op, int depth, std::ostream &os) {
   for (size_t i = 0; i < op.columns.size(); ++i)
     os << (i ? ", " : " ") << op.columns[i] << (i < op.columnTypes.size() ? ":" + op.columnTypes[i] : "");
   os << at(op.loc) << "\n";
+  if (!op.kind.empty())
+    os << indent(depth + 1) << "kind " << op.kind << "\n";
+  if (!op.withSource.empty())
+    os << indent(depth + 1) << (op.name == "union" ? "withsource " : "with_itemindex ") << op.withSource << "\n";
   for (const ExprPtr &v : op.values)
     dumpExpr(*v, depth + 1, os);
+  for (const auto &t : op.tables)
+    dumpTabular(*t, depth + 1, os);
+  if (op.on)
+    dumpExpr(*op.on, depth + 1, os, "on ");
   if (op.predicate)
     dumpExpr(*op.predicate, depth + 1, os);
   dumpAssignments("assign", op.assignments, {}, depth + 1, os);

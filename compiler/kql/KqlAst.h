@@ -88,11 +88,19 @@ struct Operator {
   std::vector<Assignment> assignments;   ///< extend, project, project-rename (name = old), summarize aggregates
   std::vector<Assignment> by;            ///< summarize ... by ...; distinct columns; sort/order/top by
   std::vector<bool> descending;          ///< sort/order/top: per `by` entry (default desc as in Kusto)
+  std::vector<uint8_t> nulls;            ///< sort/order/top: per `by` entry: 0 default, 1 first, 2 last
   std::vector<std::string> columns;      ///< project-away, project-keep (names; wildcards kept as written);
                                          ///< datatable: its columns; range: the column
   std::vector<std::string> columnTypes;  ///< datatable: each column's type, lower case as written
   std::vector<ExprPtr> values;           ///< datatable: the cells, row after row; range: from, to, step
-  int64_t count = 0;                     ///< take, limit, top
+  int64_t count = 0;                     ///< take, limit, top; mv-expand's limit (-1: none)
+  /// union: its tables; join, lookup: the right side (one).
+  std::vector<std::unique_ptr<TabularExpr>> tables;
+  /// join/lookup: `kind=`; union: `kind=`; mv-expand: `kind=`/`bagexpansion=`
+  /// (lower case, "" when not given).
+  std::string kind;
+  std::string withSource;                ///< union: `withsource=` column; mv-expand: `with_itemindex=` column
+  ExprPtr on;                            ///< join/lookup: the `on` conditions, `and`-joined, as written
 };
 
 struct TabularExpr {

@@ -4,6 +4,7 @@
 #include "events/EventTime.h"
 #include "kql/KqlConstants.h"
 #include "output/JsonString.h"
+#include "state/TableOperators.h"
 
 #include "support/RegexCheck.h"
 #include "rulec/abi.h"
@@ -167,9 +168,207 @@ private:
         (t.ops[0].name == "print" || t.ops[0].name == "datatable" || t.ops[0].name == "range")) {
       lowerSource(t.ops[0], p);
       first = 1;
+    } else if (t.source.empty() && !t.ops.empty() && !t.ops[0].generic && t.ops[0].name == "union") {
+      unionStage(t.ops[0], nullptr, p); // union T1, T2, ... as the source
+      first = 1;
     }
     for (size_t i = first; i < t.ops.size(); ++i)
       lowerOperator(t.ops[i], p);
+  }
+
+  // --- runtime operators: the plan's stages (docs/kql.md) -------------------
+
+  std::string placeOf(const SourceLocation &loc) const {
+    return (loc.file ? *loc.file : std::string("<query>")) + ":" + std::to_string(loc.line) + ":" +
+           std::to_string(loc.column);
+  }
+
+  /// A runtime operator of this query; its rows are events of a table of
+  /// their own. Returns its index in the pack.
+  uint32_t addOperator(OperatorSpec spec, const Operator &op) {
+    spec.name = op.name + " at " + placeOf(op.loc);
+    spec.outputLogType = pack_.internLogType("__" + op.name + ":" + rule_.id + "#" + std::to_string(flushSteps_));
+    spec.flushOrder = flushSteps_++;
+    pack_.operators.push_back(std::move(spec));
+    return static_cast<uint32_t>(pack_.operators.size() - 1);
+  }
+
+  /// The pipeline so far becomes a stage: a Query rule whose rows go to
+  /// input `input` of operator `op` instead of out.
+  void stageInto(Pipeline &p, uint32_t op, uint32_t input, const SourceLocation &loc) {
+    ir::Rule stage;
+    stage.loc = loc;
+    stage.info.kind = RuleKind::Query;
+    stage.info.id = rule_.id + "/stage" + std::to_string(stages_++);
+    stage.info.sourceFile = rule_.loc.file ? *rule_.loc.file : "";
+    stage.info.logTypes = {pack_.internLogType(p.table)};
+    stage.info.distinct = p.distinct;
+    stage.info.take = p.take;
+    stage.info.wholeEvent = p.wholeEvent;
+    stage.info.hiddenFields.assign(p.hidden.begin(), p.hidden.end());
+    stage.info.toOperator = static_cast<int32_t>(op);
+    stage.info.operatorInput = input;
+    for (const auto &[name, col] : p.output)
+      addColumn(stage, name, col);
+    stage.predicate = conjunction(std::move(p.conjuncts), loc);
+    newRules_.push_back(std::move(stage));
+  }
+
+  /// The rest of the query reads operator `op`'s rows; their columns are
+  /// whatever the rows hold (a missing one reads as null).
+  void continueFrom(Pipeline &p, uint32_t op, const SourceLocation &loc) {
+    Pipeline next;
+    next.table = pack_.logTypes[pack_.operators[op].outputLogType];
+    next.tableLoc = loc;
+    p = std::move(next);
+  }
+
+  /// `sort by k [asc|desc] [nulls first|last], ...`, `top N by k`: Kusto
+  /// sorts descending by default, nulls first when ascending and last when
+  /// descending. A key that is not a column is computed into a hidden one.
+  void sortStage(const Operator &op, Pipeline &p) {
+    OperatorSpec spec;
+    spec.kind = OperatorSpec::Kind::Sort;
+    spec.limit = op.name == "top" ? op.count : -1;
+    for (size_t i = 0; i < op.by.size(); ++i) {
+      const Expr &e = *op.by[i].value;
+      std::string column = e.kind == Expr::Name ? e.name : "";
+      if (column.empty()) {
+        column = TableOperators::kHiddenSortKey + std::to_string(i);
+        Column col = column_(e, p);
+        checkColumn(col);
+        setOutput(p, column, col);
+      }
+      const bool descending = op.descending[i];
+      const uint8_t nulls = i < op.nulls.size() ? op.nulls[i] : 0;
+      spec.sortKeys.push_back({column, descending, nulls == 1 || (nulls == 0 && !descending)});
+    }
+    const uint32_t index = addOperator(std::move(spec), op);
+    stageInto(p, index, 0, op.loc);
+    continueFrom(p, index, op.loc);
+  }
+
+  /// `union [withsource=C] T1, (query), ...`, after a pipeline (`prior`, its
+  /// first input) or as the source (`prior` null). `kind=outer` (the
+  /// default) keeps every column; inner needs the tables' schemas.
+  void unionStage(const Operator &op, Pipeline *prior, Pipeline &p) {
+    if (op.kind == "inner")
+      fail(op.loc, "union kind=inner is not supported (it needs the tables' columns)");
+    if (!op.kind.empty() && op.kind != "outer")
+      fail(op.loc, "unknown union kind '" + op.kind + "'");
+    OperatorSpec spec;
+    spec.kind = OperatorSpec::Kind::Union;
+    const uint32_t index = addOperator(std::move(spec), op);
+    auto input = [&](Pipeline &branch, const std::string &sourceName) {
+      if (!op.withSource.empty()) {
+        Expr &name = synthesized_.emplace_back();
+        name.kind = Expr::Literal;
+        name.literal = {Literal::String, Scalar::makeString(sourceName)};
+        name.loc = op.loc;
+        auto env = derivedEnv(branch);
+        (*env)[op.withSource] = Alias{Column{&name, branch.env}};
+        branch.env = env;
+        setOutput(branch, op.withSource, Column{&name, branch.env});
+      }
+      stageInto(branch, index, 0, op.loc);
+    };
+    if (prior)
+      input(*prior, prior->table);
+    for (size_t i = 0; i < op.tables.size(); ++i) {
+      const TabularExpr &t = *op.tables[i];
+      if (t.source.find('*') != std::string::npos)
+        fail(t.loc, "union over a pattern of table names ('" + t.source + "') is not supported");
+      Pipeline branch;
+      lowerTabular(t, branch);
+      input(branch, !t.ops.empty() || t.source.empty() ? "union_arg" + std::to_string(i) : t.source);
+    }
+    continueFrom(p, index, op.loc);
+  }
+
+  /// `join kind=K (right) on a, $left.b == $right.c`: both sides become
+  /// stages of the operator, which joins them at the end of input.
+  void joinStage(const Operator &op, Pipeline &p) {
+    using K = OperatorSpec::JoinKind;
+    static const std::map<std::string, K> kKinds = {
+        {"", K::InnerUnique},          {"innerunique", K::InnerUnique}, {"inner", K::Inner},
+        {"leftouter", K::LeftOuter},   {"rightouter", K::RightOuter},   {"fullouter", K::FullOuter},
+        {"leftanti", K::LeftAnti},     {"anti", K::LeftAnti},           {"leftantisemi", K::LeftAnti},
+        {"rightanti", K::RightAnti},   {"rightantisemi", K::RightAnti}, {"leftsemi", K::LeftSemi},
+        {"rightsemi", K::RightSemi}};
+    auto kind = kKinds.find(op.kind);
+    if (kind == kKinds.end())
+      fail(op.loc, "unknown join kind '" + op.kind + "'");
+    OperatorSpec spec;
+    spec.kind = OperatorSpec::Kind::Join;
+    spec.joinKind = kind->second;
+    joinKeys(*op.on, spec.leftKeys, spec.rightKeys);
+    const uint32_t index = addOperator(std::move(spec), op);
+    stageInto(p, index, 0, op.loc);
+    Pipeline right;
+    lowerTabular(*op.tables[0], right);
+    stageInto(right, index, 1, op.tables[0]->loc);
+    continueFrom(p, index, op.loc);
+  }
+
+  /// The column pairs of a join's `on`: `a` (both sides), `$left.a ==
+  /// $right.b` (either order), joined by `and`.
+  void joinKeys(const Expr &e, std::vector<std::string> &left, std::vector<std::string> &right) {
+    if (e.kind == Expr::Binary && lower(e.op) == "and") {
+      joinKeys(*e.operands[0], left, right);
+      joinKeys(*e.operands[1], left, right);
+      return;
+    }
+    if (e.kind == Expr::Name) {
+      left.push_back(e.name);
+      right.push_back(e.name);
+      return;
+    }
+    auto side = [](const Expr &x) -> std::string {
+      if (x.kind == Expr::Member && x.operands[0]->kind == Expr::Name)
+        return lower(x.operands[0]->name);
+      return "";
+    };
+    if (e.kind == Expr::Binary && e.op == "==") {
+      const Expr *a = e.operands[0].get(), *b = e.operands[1].get();
+      if (side(*a) == "$right" && side(*b) == "$left")
+        std::swap(a, b);
+      if (side(*a) == "$left" && side(*b) == "$right") {
+        left.push_back(a->name);
+        right.push_back(b->name);
+        return;
+      }
+    }
+    fail(e.loc, "a join condition is a column name or '$left.a == $right.b', not '" + toString(e) + "'");
+  }
+
+  /// `mv-expand [with_itemindex=I] c, name = expr, ... [limit N]`: the
+  /// stage computes named expressions into columns, the operator expands.
+  void expandStage(const Operator &op, Pipeline &p) {
+    if (!op.kind.empty() && op.kind != "bag")
+      fail(op.loc, "mv-expand kind=" + op.kind + " is not supported (bags expand as one-entry bags)");
+    OperatorSpec spec;
+    spec.kind = OperatorSpec::Kind::MvExpand;
+    spec.limit = op.count >= 0 ? op.count : op.name == "mvexpand" ? 128 : -1; // mvexpand's old default
+    spec.itemIndex = op.withSource;
+    for (size_t i = 0; i < op.assignments.size(); ++i) {
+      const Assignment &a = op.assignments[i];
+      if (!op.columnTypes[i].empty() && op.columnTypes[i] != "dynamic")
+        fail(a.value->loc, "mv-expand ... to typeof(" + op.columnTypes[i] + ") is not supported yet");
+      // An unnamed expression takes Kusto's default name (todynamic(x): x).
+      const std::string name = !a.name.empty() ? a.name : defaultName(*a.value);
+      if (!a.name.empty() || a.value->kind != Expr::Name || aliasOf(column_(*a.value, p), name)) {
+        Column col = column_(*a.value, p);
+        checkColumn(col);
+        auto env = derivedEnv(p);
+        (*env)[name] = Alias{col};
+        p.env = env;
+        setOutput(p, name, col);
+      }
+      spec.expand.push_back(name);
+    }
+    const uint32_t index = addOperator(std::move(spec), op);
+    stageInto(p, index, 0, op.loc);
+    continueFrom(p, index, op.loc);
   }
 
   /// A constant for a row's cell, or nothing (now-relative times are not).
@@ -236,6 +435,7 @@ private:
     p.restricted = true;
     p.env = std::make_shared<Env>();
     rowColumns_[p.env.get()] = names;
+    envs_.push_back(p.env);
     p.wholeEvent = true;
     if (op.name == "print") {
       auto env = std::make_shared<Env>();
@@ -253,6 +453,7 @@ private:
       p.wholeEvent = false;
     }
     restricted_.insert(p.env.get());
+    envs_.push_back(p.env);
   }
 
   /// `range x from a to b step s`: numbers (ints, or reals when any of the
@@ -302,14 +503,18 @@ private:
 
   void lowerOperator(const Operator &op, Pipeline &p) {
     lowerOperatorBody(op, p);
-    if (p.restricted)
+    if (p.restricted) {
       restricted_.insert(p.env.get());
+      envs_.push_back(p.env);
+    }
   }
 
   void lowerOperatorBody(const Operator &op, Pipeline &p) {
     if (op.generic)
       fail(op.loc, "the '" + op.name + "' operator is not supported");
-    if (p.sealed && op.name != "project" && op.name != "take" && op.name != "limit")
+    const bool operatorStage = op.name == "sort" || op.name == "order" || op.name == "top" || op.name == "union" ||
+                               op.name == "join" || op.name == "mv-expand" || op.name == "mvexpand";
+    if (p.sealed && op.name != "project" && op.name != "take" && op.name != "limit" && !operatorStage)
       fail(op.loc, "'" + op.name + "' after take/limit is not supported");
     if (op.name == "where") {
       noteRetention(*op.predicate, p);
@@ -373,6 +578,14 @@ private:
       p.env = env;
     } else if (op.name == "summarize") {
       summarize(op, p);
+    } else if (op.name == "sort" || op.name == "order" || op.name == "top") {
+      sortStage(op, p);
+    } else if (op.name == "union") {
+      unionStage(op, &p, p);
+    } else if (op.name == "join") {
+      joinStage(op, p);
+    } else if (op.name == "mv-expand" || op.name == "mvexpand") {
+      expandStage(op, p);
     } else if (op.name == "take" || op.name == "limit") {
       p.take = p.take < 0 ? op.count : std::min(p.take, op.count);
       p.sealed = true;
@@ -387,6 +600,7 @@ private:
     auto env = std::make_shared<Env>(*p.env);
     if (auto rows = rowColumns_.find(p.env.get()); rows != rowColumns_.end())
       rowColumns_[env.get()] = rows->second;
+    envs_.push_back(env);
     return env;
   }
 
@@ -483,6 +697,7 @@ private:
     stage.predicate = conjunction(std::move(p.conjuncts), op.loc);
     const std::string rows = "__summarize:" + rule_.id + "#" + std::to_string(summarizes_++);
     spec.outputLogType = pack_.internLogType(rows);
+    spec.flushOrder = flushSteps_++;
     newRules_.push_back(std::move(stage));
 
     // The rest of the query reads the rows.
@@ -492,6 +707,7 @@ private:
     next.restricted = true;
     next.env = std::make_shared<Env>();
     rowColumns_[next.env.get()] = names;
+    envs_.push_back(next.env);
     next.wholeEvent = true;
     p = std::move(next);
   }
@@ -533,6 +749,7 @@ private:
   // --- columns and constants ------------------------------------------------
 
   Column column(const Expr &e, const Pipeline &p) { return Column{&e, p.env}; }
+  Column column_(const Expr &e, const Pipeline &p) { return column(e, p); }
 
   /// Fails early on an expression that cannot be a column.
   void checkColumn(const Column &c) {
@@ -1247,7 +1464,12 @@ private:
   std::map<std::string, const LetStmt *> lets_;
   /// Column sets after a project or distinct: only their names exist.
   std::set<const Env *> restricted_;
+  /// The envs restricted_ and rowColumns_ name, kept alive: a freed one's
+  /// address, reused by a new env, made that one restricted too.
+  std::vector<std::shared_ptr<const Env>> envs_;
   uint32_t sources_ = 0; ///< datatable/print/range sources lowered so far
+  uint32_t flushSteps_ = 0; ///< summarize and operator stages so far: their plan order
+  uint32_t stages_ = 0;     ///< stage rules so far (for their ids)
   std::deque<Expr> synthesized_; ///< expressions lowering makes up (a one-column table's column)
   /// Column sets right after a summarize: the names of its rows, which later
   /// operators read as fields of the row.
@@ -1261,7 +1483,7 @@ private:
 
 bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &diags) {
   const size_t fields = pack.fields.size(), sets = pack.sets.size(), regexes = pack.regexes.size();
-  const size_t logTypes = pack.logTypes.size();
+  const size_t logTypes = pack.logTypes.size(), sources = pack.sources.size(), operators = pack.operators.size();
   Lowering lowering(rule, pack);
   try {
     lowering.run();
@@ -1271,6 +1493,8 @@ bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &di
     pack.sets.resize(sets);
     pack.regexes.resize(regexes);
     pack.logTypes.resize(logTypes);
+    pack.sources.resize(sources); // they name log types just dropped
+    pack.operators.resize(operators);
     return false;
   }
   // Set builders first: in streaming mode an event fills sets before the

@@ -246,6 +246,7 @@ private:
   /// The query text from token `from` up to (not including) token `to`.
   std::string textOf(size_t from, size_t to) const;
   bool skipBracket();
+  bool closes();
 
   // Lookahead over balanced brackets.
   size_t skipBalanced(size_t i) const;
@@ -264,6 +265,10 @@ private:
   bool parseFullOperator(Operator &op);
   bool parseGeneric(Operator &op);
   bool parseSourceOperator(Operator &op);
+  bool parseOperatorOptions(Operator &op, std::initializer_list<const char *> names);
+  bool parseUnion(Operator &op);
+  bool parseMvExpand(Operator &op);
+  bool parseJoin(Operator &op);
   bool parseAssignments(std::vector<Assignment> &out, bool allowStar);
   bool parseColumnNames(std::vector<std::string> &out);
   bool parseSortKeys(Operator &op, bool single);
@@ -347,6 +352,15 @@ std::string closerOf(const Token &opener) {
 /// Moves past the bracket at the current token and everything up to its
 /// closing bracket, for text kept raw; false if it is never closed or
 /// closed by the wrong kind.
+/// Whether the bracket at the cursor is closed (else the error says where it
+/// opened, which says more than where its contents stop parsing).
+bool Parser::closes() {
+  const size_t at = pos_;
+  const bool ok = skipBracket();
+  pos_ = at;
+  return ok;
+}
+
 bool Parser::skipBracket() {
   std::vector<size_t> open;
   do {
@@ -625,12 +639,163 @@ bool Parser::parseFullOperator(Operator &op) {
            parseSortKeys(op, true);
   if (n == "count")
     return true;
+  if (n == "union")
+    return parseUnion(op);
+  if (n == "mv-expand" || n == "mvexpand")
+    return parseMvExpand(op);
+  if (n == "join" || n == "lookup")
+    return parseJoin(op);
   return parseGeneric(op);
+}
+
+/// `name=value` options before an operator's arguments (`kind=inner`,
+/// `withsource=T`, `hint.strategy=shuffle`): value as written, lower case
+/// for kinds. Hints are read and ignored, as Kusto's results do not depend
+/// on them.
+bool Parser::parseOperatorOptions(Operator &op, std::initializer_list<const char *> names) {
+  for (;;) {
+    if (!atName())
+      return true;
+    std::string name = lower(peek().text);
+    size_t ahead = 1;
+    while (atPunct(".", ahead) && peek(ahead + 1).kind == TokenKind::Identifier) { // hint.strategy
+      name += "." + lower(peek(ahead + 1).text);
+      ahead += 2;
+    }
+    if (!atPunct("=", ahead))
+      return true;
+    const bool hint = name.rfind("hint.", 0) == 0;
+    bool known = hint;
+    for (const char *n : names)
+      known |= name == n;
+    if (!known)
+      return true; // `Name = expr` of mv-expand, not an option
+    skip(ahead + 1);
+    if (peek().kind == TokenKind::End)
+      return expected("a value after '" + name + "='");
+    const std::string value = next().text;
+    if (name == "kind" || name == "bagexpansion")
+      op.kind = lower(value);
+    else if (name == "withsource" || name == "with_itemindex")
+      op.withSource = value;
+    else if (name == "isfuzzy" && lower(value) != "true" && lower(value) != "false")
+      return expected("true or false after 'isfuzzy='");
+  }
+}
+
+/// `union [options] T, (sub-query), ...` (a table name may hold `*`).
+bool Parser::parseUnion(Operator &op) {
+  if (!parseOperatorOptions(op, {"kind", "withsource", "isfuzzy"}))
+    return false;
+  do {
+    auto t = std::make_unique<TabularExpr>();
+    t->loc = loc(peek());
+    if (atPunct("(")) {
+      if (!closes())
+        return false;
+      next();
+      if (!parsePipeline(*t) || !expectPunct(")", "to close the union's sub-query"))
+        return false;
+    } else if (atName()) {
+      std::string name = next().text;
+      while (atPunct("*") && peek().adjacent) { // Security*: a pattern of table names
+        name += "*";
+        next();
+        if (atName() && peek().adjacent)
+          name += next().text;
+      }
+      t->source = name;
+    } else {
+      return expected("a table or a parenthesized query in 'union'");
+    }
+    op.tables.push_back(std::move(t));
+  } while (eatPunct(","));
+  return true;
+}
+
+/// `mv-expand [kind=bag|array] [with_itemindex=I] [Name =] Expr [to typeof(T)], ... [limit N]`.
+bool Parser::parseMvExpand(Operator &op) {
+  op.count = -1;
+  if (!parseOperatorOptions(op, {"kind", "bagexpansion", "with_itemindex"}))
+    return false;
+  do {
+    Assignment a;
+    if (atName() && atPunct("=", 1)) {
+      a.name = peek().text;
+      a.nameLoc = loc(next());
+      next();
+    }
+    if (!(a.value = parseExpr()))
+      return false;
+    std::string type;
+    if (eatWord("to")) {
+      if (!(atWord("typeof") && atPunct("(", 1)))
+        return expected("'typeof(type)' after 'to'");
+      skip(2);
+      if (!atName())
+        return expected("a type in typeof()");
+      type = lower(next().text);
+      if (!expectPunct(")", "to close typeof("))
+        return false;
+    }
+    op.assignments.push_back(std::move(a));
+    op.columnTypes.push_back(type);
+  } while (eatPunct(","));
+  if (eatWord("limit")) {
+    if (peek().kind != TokenKind::Integer)
+      return expected("a row count after 'limit'");
+    op.count = next().intValue;
+  }
+  return true;
+}
+
+/// `join [kind=K] [hints] Right on Conditions` (and `lookup`): Right is a
+/// table or let name, or a parenthesized query.
+bool Parser::parseJoin(Operator &op) {
+  if (!parseOperatorOptions(op, {"kind"}))
+    return false;
+  auto t = std::make_unique<TabularExpr>();
+  t->loc = loc(peek());
+  if (atPunct("(")) {
+    if (!closes())
+      return false;
+    next();
+    if (!parsePipeline(*t) || !expectPunct(")", "to close the " + op.name + "'s right side"))
+      return false;
+  } else if (atName()) {
+    t->source = next().text;
+  } else {
+    return expected("the right side of '" + op.name + "': a table or a parenthesized query");
+  }
+  op.tables.push_back(std::move(t));
+  if (!eatWord("on"))
+    return expected("'on' and the " + op.name + "'s keys");
+  ExprPtr all;
+  do {
+    ExprPtr c = parseExpr();
+    if (!c)
+      return false;
+    if (!all) {
+      all = std::move(c);
+    } else {
+      auto both = std::make_unique<Expr>();
+      both->kind = Expr::Binary;
+      both->op = "and";
+      both->loc = all->loc;
+      both->operands.push_back(std::move(all));
+      both->operands.push_back(std::move(c));
+      all = std::move(both);
+    }
+  } while (eatPunct(","));
+  op.on = std::move(all);
+  return true;
 }
 
 /// `print [name =] expr, ...`, `datatable (name: type, ...) [cell, ...]`,
 /// `range name from e to e step e`; other sources stay generic.
 bool Parser::parseSourceOperator(Operator &op) {
+  if (op.name == "union")
+    return parseUnion(op);
   if (op.name == "print")
     return atOperatorEnd() || parseAssignments(op.assignments, false);
   if (op.name == "range") {
@@ -738,10 +903,18 @@ bool Parser::parseSortKeys(Operator &op, bool single) {
     const bool ascending = eatWord("asc");
     if (!ascending)
       eatWord("desc");
-    if (eatWord("nulls") && !eatWord("first") && !eatWord("last"))
-      return expected("'first' or 'last' after 'nulls'");
+    uint8_t nulls = 0;
+    if (eatWord("nulls")) {
+      if (eatWord("first"))
+        nulls = 1;
+      else if (eatWord("last"))
+        nulls = 2;
+      else
+        return expected("'first' or 'last' after 'nulls'");
+    }
     op.by.push_back(std::move(key));
     op.descending.push_back(!ascending);
+    op.nulls.push_back(nulls);
   } while (!single && eatPunct(","));
   return true;
 }

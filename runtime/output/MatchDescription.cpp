@@ -87,19 +87,29 @@ void queryRow(EventEvaluator &event, const RuleInfo &rule, uint32_t ruleIndex, s
     row += ':';
     row += json;
   };
+  std::vector<uint8_t> placed(rule.columns.size(), 0);
   if (rule.wholeEvent) {
-    // The event's own columns, then the extended ones (which replace same names).
+    // The event's own columns, an extended one in the place of the column
+    // it replaces (as Kusto's extend does), then the new ones.
     simdjson::dom::object object = event.root().get_object().value_unsafe();
     for (auto field : object) {
-      bool replaced = std::count(rule.hiddenFields.begin(), rule.hiddenFields.end(), field.key) > 0;
-      for (const ContextEntry &c : rule.columns)
-        replaced |= c.name == field.key;
-      if (!replaced)
+      if (std::count(rule.hiddenFields.begin(), rule.hiddenFields.end(), field.key) > 0)
+        continue;
+      int32_t replacing = -1;
+      for (uint32_t c = 0; c < rule.columns.size(); ++c)
+        if (rule.columns[c].name == field.key)
+          replacing = static_cast<int32_t>(c);
+      if (replacing < 0) {
         add(field.key, simdjson::minify(field.value));
+      } else if (!placed[replacing]) {
+        placed[replacing] = 1;
+        add(field.key, columnJson(event, rule, ruleIndex, static_cast<uint32_t>(replacing)));
+      }
     }
   }
   for (uint32_t c = 0; c < rule.columns.size(); ++c)
-    add(rule.columns[c].name, columnJson(event, rule, ruleIndex, c));
+    if (!placed[c])
+      add(rule.columns[c].name, columnJson(event, rule, ruleIndex, c));
   row += '}';
 }
 

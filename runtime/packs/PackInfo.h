@@ -105,6 +105,41 @@ struct AggregateSpec {
   bool binIsTime = true;
   std::vector<Aggregate> aggregates;
   uint32_t outputLogType = 0;
+  uint32_t flushOrder = 0; ///< as OperatorSpec::flushOrder
+};
+
+/// A runtime operator of a KQL query's plan (docs/kql.md, "The tabular
+/// plan"): the rows of the Query rules whose `toOperator` names it come in
+/// (each on its input: a join's left is 0, its right 1), its rows go out as
+/// events of `outputLogType`, through the rules of the operators after it.
+struct OperatorSpec {
+  enum class Kind : uint8_t {
+    Sort,     ///< sort / order / top: every row, sorted at the end of input (`limit`: top N)
+    Union,    ///< union: rows pass through as they come
+    MvExpand, ///< mv-expand: one row per element of `expand` columns' arrays
+    Join,     ///< join / lookup: at the end of input, by `leftKeys` / `rightKeys`
+  };
+  enum class JoinKind : uint8_t { InnerUnique, Inner, LeftOuter, RightOuter, FullOuter, LeftAnti, RightAnti, LeftSemi, RightSemi };
+  struct SortKey {
+    std::string column;
+    bool descending = true; ///< Kusto's default
+    bool nullsFirst = false;
+    bool operator==(const SortKey &) const = default;
+  };
+  Kind kind = Kind::Sort;
+  std::string name;            ///< for messages: "sort at q.kql:3:3"
+  uint32_t outputLogType = 0;
+  /// Its place among its query's summarize and operator stages, in plan
+  /// order: at the end of input they emit in this order, each after all
+  /// that feed it.
+  uint32_t flushOrder = 0;
+  std::vector<SortKey> sortKeys; ///< Sort
+  int64_t limit = -1;            ///< Sort: top N; MvExpand: at most N rows per row
+  std::vector<std::string> expand; ///< MvExpand: the array columns, expanded side by side
+  std::string itemIndex;           ///< MvExpand: with_itemindex's column ("" none)
+  JoinKind joinKind = JoinKind::InnerUnique;
+  std::vector<std::string> leftKeys, rightKeys; ///< Join: equal in pairs
+  bool operator==(const OperatorSpec &) const = default;
 };
 
 /// A set a KQL let-table fills, read by `in` / `has_any` in other queries.
@@ -201,6 +236,8 @@ struct RuleInfo {
   int64_t take = -1;                 ///< Query: at most this many rows; -1 unlimited
   uint32_t set = 0;                  ///< SetBuilder: the set it fills
   AggregateSpec aggregate;           ///< Aggregate
+  int32_t toOperator = -1;           ///< Query: its rows go to this operator, not out
+  uint32_t operatorInput = 0;        ///< Query with toOperator: which input (a join's right is 1)
   /// Correlations its matches count in (Sigma rules named in `rules`).
   std::vector<CorrelationFeed> feeds;
   /// Prefilter (compiler/ir/Prefilter.h): the rule can only match an event that
@@ -295,6 +332,7 @@ struct PackInfo {
   std::vector<CorrelationSpec> correlations;
   std::vector<LiteralSet> literalSets;
   std::vector<SourceRows> sources;
+  std::vector<OperatorSpec> operators;
 
   /// Index of a log type by name, or RULEC_NO_LOG_TYPE.
   uint32_t logTypeIndex(const std::string &name) const;

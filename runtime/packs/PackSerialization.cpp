@@ -95,6 +95,7 @@ void writeAggregateSpec(Writer &w, const AggregateSpec &s) {
   w.boolean(s.binIsTime);
   w.vec(s.aggregates, writeAggregate);
   w.u32(s.outputLogType);
+  w.u32(s.flushOrder);
 }
 void readAggregateSpec(Reader &r, AggregateSpec &s) {
   r.vec(s.keys, "keys");
@@ -103,6 +104,7 @@ void readAggregateSpec(Reader &r, AggregateSpec &s) {
   r.boolean(s.binIsTime, "binIsTime");
   r.vec(s.aggregates, "aggregates", readAggregate);
   r.u32(s.outputLogType, "outputLogType");
+  r.u32(s.flushOrder, "flushOrder");
 }
 
 void writeSetSpec(Writer &w, const SetSpec &s) {
@@ -195,6 +197,8 @@ void writeRuleInfo(Writer &w, const RuleInfo &rule) {
   w.i64(rule.take);
   w.u32(rule.set);
   writeAggregateSpec(w, rule.aggregate);
+  w.i64(rule.toOperator);
+  w.u32(rule.operatorInput);
   w.vec(rule.feeds, writeCorrelationFeed);
   w.vec(rule.requirements, [](Writer &w, const std::vector<LiteralRef> &clause) {
     w.vec(clause, [](Writer &w, const LiteralRef &l) {
@@ -224,6 +228,12 @@ void readRuleInfo(Reader &r, RuleInfo &rule) {
   r.i64(rule.take, "take");
   r.u32(rule.set, "set");
   r.member(rule.aggregate, "aggregate", readAggregateSpec);
+  int64_t toOperator = -1;
+  r.i64(toOperator, "toOperator");
+  if (r.ok() && (toOperator < -1 || toOperator > INT32_MAX))
+    r.fail("is out of range", r.offset(), "toOperator");
+  rule.toOperator = static_cast<int32_t>(toOperator);
+  r.u32(rule.operatorInput, "operatorInput");
   r.vec(rule.feeds, "feeds", readCorrelationFeed);
   r.vec(rule.requirements, "requirements", [](Reader &r, std::vector<LiteralRef> &clause) {
     r.vec(clause, "clause", [](Reader &r, LiteralRef &l) {
@@ -268,6 +278,23 @@ void writePackInfo(Writer &w, const PackInfo &p) {
     w.str(s.name);
     w.vec(s.rows);
   });
+  w.vec(p.operators, [](Writer &w, const OperatorSpec &o) {
+    w.enumeration(o.kind);
+    w.str(o.name);
+    w.u32(o.outputLogType);
+    w.u32(o.flushOrder);
+    w.vec(o.sortKeys, [](Writer &w, const OperatorSpec::SortKey &k) {
+      w.str(k.column);
+      w.boolean(k.descending);
+      w.boolean(k.nullsFirst);
+    });
+    w.i64(o.limit);
+    w.vec(o.expand);
+    w.str(o.itemIndex);
+    w.enumeration(o.joinKind);
+    w.vec(o.leftKeys);
+    w.vec(o.rightKeys);
+  });
 }
 void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.fields, "fields", [](Reader &r, FieldSpec &f) { readFieldSpec(r, f, 1); });
@@ -291,6 +318,23 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.str(s.name, "name");
     r.vec(s.rows, "rows");
   }, 12);
+  r.vec(p.operators, "operators", [](Reader &r, OperatorSpec &o) {
+    r.enumeration(o.kind, OperatorSpec::Kind::Join, "kind");
+    r.str(o.name, "name");
+    r.u32(o.outputLogType, "outputLogType");
+    r.u32(o.flushOrder, "flushOrder");
+    r.vec(o.sortKeys, "sortKeys", [](Reader &r, OperatorSpec::SortKey &k) {
+      r.str(k.column, "column");
+      r.boolean(k.descending, "descending");
+      r.boolean(k.nullsFirst, "nullsFirst");
+    }, 6);
+    r.i64(o.limit, "limit");
+    r.vec(o.expand, "expand");
+    r.str(o.itemIndex, "itemIndex");
+    r.enumeration(o.joinKind, OperatorSpec::JoinKind::RightSemi, "joinKind");
+    r.vec(o.leftKeys, "leftKeys");
+    r.vec(o.rightKeys, "rightKeys");
+  }, 40);
 }
 
 } // namespace
@@ -324,6 +368,13 @@ bool deserializePack(std::string_view bytes, PackInfo &out, std::string &error) 
   for (const SourceRows &source : pack.sources)
     if (r.ok() && source.logType >= pack.logTypes.size())
       r.fail("names a log type the pack does not have", r.offset(), "sources");
+  for (const OperatorSpec &op : pack.operators)
+    if (r.ok() && op.outputLogType >= pack.logTypes.size())
+      r.fail("names a log type the pack does not have", r.offset(), "operators");
+  for (const RuleInfo &rule : pack.rules)
+    if (r.ok() && rule.toOperator >= 0 &&
+        (static_cast<size_t>(rule.toOperator) >= pack.operators.size() || rule.operatorInput > 1))
+      r.fail("names an operator the pack does not have", r.offset(), "rules");
   r.finish();
   if (!r.ok()) {
     error = r.error();

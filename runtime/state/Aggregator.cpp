@@ -203,16 +203,23 @@ void Aggregator::advance(int64_t watermark) {
 }
 
 void Aggregator::flush() {
-  for (uint32_t r = 0; r < groups_.size(); ++r) {
-    std::vector<const Group *> all;
-    for (const auto &[key, group] : groups_[r])
-      all.push_back(&group);
-    std::sort(all.begin(), all.end(), [](auto a, auto b) { return a->order < b->order; });
-    for (const Group *g : all)
-      emit(r, *g);
-    groups_[r].clear();
-  }
+  for (uint32_t r = 0; r < groups_.size(); ++r)
+    flushRule(r);
   closing_.clear();
+}
+
+void Aggregator::flushRule(uint32_t r) {
+  if (r >= groups_.size())
+    return;
+  std::vector<const Group *> all;
+  for (const auto &[key, group] : groups_[r])
+    all.push_back(&group);
+  std::sort(all.begin(), all.end(), [](auto a, auto b) { return a->order < b->order; });
+  for (const Group *g : all)
+    emit(r, *g);
+  groups_[r].clear();
+  for (auto it = closing_.begin(); it != closing_.end();)
+    it = std::get<2>(*it) == r ? closing_.erase(it) : std::next(it);
 }
 
 } // namespace rulec

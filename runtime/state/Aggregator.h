@@ -42,6 +42,9 @@ public:
 
   /// End of input: emit every group, in the order the groups started.
   void flush();
+  /// End of input for Aggregate rule `rule` alone (the Scanner flushes in
+  /// plan order, between a query's other operators).
+  void flushRule(uint32_t rule);
 
 private:
   struct State {

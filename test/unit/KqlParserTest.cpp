@@ -390,25 +390,25 @@ TEST(KqlParser, TabularOperators) {
 }
 
 TEST(KqlParser, GenericOperators) {
-  auto q = parseOk("T | join kind=inner (U | where x) on Id | where y");
+  auto q = parseOk("T | mv-apply x = y on (where x > 1) | where y");
   ASSERT_TRUE(q);
   const auto &ops = q->body->ops;
   ASSERT_EQ(ops.size(), 2u);
-  EXPECT_EQ(ops[0].name, "join");
+  EXPECT_EQ(ops[0].name, "mv-apply");
   EXPECT_TRUE(ops[0].generic);
-  EXPECT_EQ(ops[0].rawArgs, "kind=inner (U | where x) on Id");
+  EXPECT_EQ(ops[0].rawArgs, "x = y on (where x > 1)");
   EXPECT_EQ(ops[0].loc.column, 5);
   EXPECT_EQ(ops[1].name, "where");
   EXPECT_FALSE(ops[1].generic);
   EXPECT_EQ(sexpr(*ops[1].predicate), "y");
 
-  auto more = parseOk("T | mv-expand x to typeof(string) | make-series n = count() on t step 1h "
+  auto more = parseOk("T | evaluate bag_unpack(x) | make-series n = count() on t step 1h "
                       "| parse s with * 'a|b' v ']' * | extend (a, b) = f(x) | take n | getschema "
                       "| take 1 + 1 | count as N");
   ASSERT_TRUE(more);
   const auto &m = more->body->ops;
   ASSERT_EQ(m.size(), 8u);
-  EXPECT_EQ(m[0].name, "mv-expand");
+  EXPECT_EQ(m[0].name, "evaluate");
   EXPECT_EQ(m[1].name, "make-series");
   EXPECT_EQ(m[2].rawArgs, "s with * 'a|b' v ']' *"); // '|' and ']' inside strings do not count
   EXPECT_EQ(m[3].name, "extend");                    // a tuple assignment stays generic
@@ -418,13 +418,44 @@ TEST(KqlParser, GenericOperators) {
   EXPECT_EQ(m[7].rawArgs, "as N");
   for (const Operator &op : m)
     EXPECT_TRUE(op.generic) << op.name;
+}
+
+// join, lookup, union and mv-expand are read in full: their options (hints
+// read and dropped), tables, keys, expansions.
+TEST(KqlParser, PlanOperators) {
+  auto q = parseOk("T | join kind = leftouter hint.strategy=shuffle (U | where x) on Id, $left.a == $right.b "
+                   "| mv-expand with_itemindex=I x, n = pack_array(1, 2) to typeof(dynamic) limit 3 "
+                   "| union withsource=Src A, (B | take 1) | sort by x asc nulls last, y");
+  ASSERT_TRUE(q);
+  const auto &ops = q->body->ops;
+  ASSERT_EQ(ops.size(), 4u);
+  for (const Operator &op : ops)
+    EXPECT_FALSE(op.generic) << op.name;
+  EXPECT_EQ(ops[0].kind, "leftouter");
+  ASSERT_EQ(ops[0].tables.size(), 1u);
+  EXPECT_EQ(ops[0].tables[0]->source, "U");
+  EXPECT_EQ(sexpr(*ops[0].on), "(and Id (== (. $left a) (. $right b)))");
+  EXPECT_EQ(ops[1].withSource, "I");
+  ASSERT_EQ(ops[1].assignments.size(), 2u);
+  EXPECT_EQ(ops[1].assignments[1].name, "n");
+  EXPECT_EQ(ops[1].columnTypes, (std::vector<std::string>{"", "dynamic"}));
+  EXPECT_EQ(ops[1].count, 3);
+  EXPECT_EQ(ops[2].withSource, "Src");
+  ASSERT_EQ(ops[2].tables.size(), 2u);
+  EXPECT_EQ(ops[2].tables[0]->source, "A");
+  EXPECT_EQ(ops[2].tables[1]->ops.size(), 1u);
+  EXPECT_EQ(ops[3].descending, (std::vector<bool>{false, true}));
+  EXPECT_EQ(ops[3].nulls, (std::vector<uint8_t>{2, 0}));
+  EXPECT_EQ(parseError("T | join (U) Id").message, "expected 'on' and the join's keys, found 'Id'");
+  EXPECT_EQ(parseError("T | union").message, "expected a table or a parenthesized query in 'union', found end of query");
+  EXPECT_EQ(parseError("T | mv-expand x to string").message, "expected 'typeof(type)' after 'to', found 'string'");
 
   // A query may start with an operator instead of a table.
   auto u = parseOk("union isfuzzy=true (A | where x), B | where y");
   ASSERT_TRUE(u);
   EXPECT_EQ(u->body->source, "");
   EXPECT_EQ(u->body->ops[0].name, "union");
-  EXPECT_EQ(u->body->ops[0].rawArgs, "isfuzzy=true (A | where x), B");
+  EXPECT_EQ(u->body->ops[0].tables.size(), 2u);
   EXPECT_EQ(u->body->ops[1].name, "where");
 }
 
@@ -593,7 +624,10 @@ TEST(KqlParser, DumpShowsEveryNodeWithItsLocation) {
         Binary ==  @3:29
           Name y  @3:27
           Literal long -1  @3:32
-    join generic "kind=inner (U) on Id"  @4:3
+    join  @4:3
+      kind inner
+      Tabular U  @4:20
+      on Name Id  @4:26
 )");
 }
 

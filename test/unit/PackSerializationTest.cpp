@@ -75,8 +75,9 @@ void expectSame(const AggregateSpec::Aggregate &a, const AggregateSpec::Aggregat
   SAME(fn); SAME(name); SAME(input); SAME(limit);
 }
 void expectSame(const AggregateSpec &a, const AggregateSpec &b, const std::string &at) {
-  const auto &[keys, binKey, binSize, binIsTime, aggregates, outputLogType] = a;
+  const auto &[keys, binKey, binSize, binIsTime, aggregates, outputLogType, flushOrder] = a;
   SAME(keys); SAME(binKey); SAME(binSize); SAME(binIsTime); SAME(aggregates); SAME(outputLogType);
+  SAME(flushOrder);
 }
 void expectSame(const SetSpec &a, const SetSpec &b, const std::string &at) {
   const auto &[name, retentionNanos] = a;
@@ -103,11 +104,11 @@ void expectSame(const CorrelationSpec &a, const CorrelationSpec &b, const std::s
 void expectSame(const RuleInfo &a, const RuleInfo &b, const std::string &at) {
   const auto &[kind, id, displayName, severity, sourceFile, threshold, dedupPeriodMinutes, createAlert, title,
                groupBy, alertContext, dynamicSeverities, logTypes, columns, wholeEvent, hiddenFields, distinct,
-               take, set, aggregate, feeds, requirements] = a;
+               take, set, aggregate, toOperator, operatorInput, feeds, requirements] = a;
   SAME(kind); SAME(id); SAME(displayName); SAME(severity); SAME(sourceFile); SAME(threshold);
   SAME(dedupPeriodMinutes); SAME(createAlert); SAME(title); SAME(groupBy); SAME(alertContext);
   SAME(dynamicSeverities); SAME(logTypes); SAME(columns); SAME(wholeEvent); SAME(hiddenFields); SAME(distinct);
-  SAME(take); SAME(set); SAME(aggregate); SAME(feeds); SAME(requirements);
+  SAME(take); SAME(set); SAME(aggregate); SAME(toOperator); SAME(operatorInput); SAME(feeds); SAME(requirements);
 }
 void expectSame(const LiteralRef &a, const LiteralRef &b, const std::string &at) {
   const auto &[set, index] = a;
@@ -129,12 +130,22 @@ void expectSame(const SourceRows &a, const SourceRows &b, const std::string &at)
   const auto &[logType, name, rows] = a;
   SAME(logType); SAME(name); SAME(rows);
 }
+void expectSame(const OperatorSpec::SortKey &a, const OperatorSpec::SortKey &b, const std::string &at) {
+  const auto &[column, descending, nullsFirst] = a;
+  SAME(column); SAME(descending); SAME(nullsFirst);
+}
+void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string &at) {
+  const auto &[kind, name, outputLogType, flushOrder, sortKeys, limit, expand, itemIndex, joinKind, leftKeys,
+               rightKeys] = a;
+  SAME(kind); SAME(name); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(expand);
+  SAME(itemIndex); SAME(joinKind); SAME(leftKeys); SAME(rightKeys);
+}
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
-  const auto &[fields, logTypes, logTypeShapes, rules, sets, regexes, regexGate, correlations, literalSets, sources] =
-      a;
+  const auto &[fields, logTypes, logTypeShapes, rules, sets, regexes, regexGate, correlations, literalSets, sources,
+               operators] = a;
   SAME(fields); SAME(logTypes); SAME(logTypeShapes); SAME(rules); SAME(sets); SAME(regexes); SAME(regexGate);
-  SAME(correlations); SAME(literalSets); SAME(sources);
+  SAME(correlations); SAME(literalSets); SAME(sources); SAME(operators);
 }
 
 #undef SAME
@@ -246,12 +257,33 @@ PackInfo fullPack() {
                    {3, LiteralSet::Kind::EndsWith, {"\\whoami.exe"}},
                    {LiteralSet::kEventText, LiteralSet::Kind::Contains, {"mimikatz", "sekurlsa::", "x"}, {0, 1, 1}}};
   p.sources = {{2, "datatable at q.kql:1:1", {"{\"a\":1}", "{}", ""}}, {0, "", {}}};
+  using O = OperatorSpec;
+  for (O::Kind kind : {O::Kind::Sort, O::Kind::Union, O::Kind::MvExpand, O::Kind::Join}) {
+    O o;
+    o.kind = kind;
+    o.name = "op " + std::to_string(p.operators.size());
+    o.outputLogType = static_cast<uint32_t>(p.operators.size() % 3);
+    o.flushOrder = kMax32 - static_cast<uint32_t>(p.operators.size());
+    o.sortKeys = {{"a", true, false}, {"", false, true}};
+    o.limit = kMin64;
+    o.expand = {"x", "y"};
+    o.itemIndex = "i";
+    o.joinKind = O::JoinKind::RightSemi;
+    o.leftKeys = {"k"};
+    o.rightKeys = {"k2", ""};
+    p.operators.push_back(o);
+  }
+  for (RuleInfo &rule : p.rules) {
+    rule.toOperator = rule.kind == RuleKind::Query ? 3 : -1;
+    rule.operatorInput = rule.kind == RuleKind::Query ? 1 : 0;
+    rule.aggregate.flushOrder = kMax32;
+  }
   return p;
 }
 
 /// A pack with one log type "abc": header (12), 0 fields (12..15), 1 log
-/// type (16..19), its length (20..23) and bytes (24..26), then seven empty
-/// vectors (27..54).
+/// type (16..19), its length (20..23) and bytes (24..26), then eight empty
+/// vectors (27..58).
 PackInfo smallPack() {
   PackInfo p;
   p.logTypes = {"abc"};
@@ -308,8 +340,8 @@ TEST(PackSerialization, RoundTripsEveryField) {
 
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
-  EXPECT_EQ(bytes.size(), 8u + 4u + 10 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\12\0\0\0", 12));
+  EXPECT_EQ(bytes.size(), 8u + 4u + 11 * 4u);
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\13\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -399,10 +431,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 10)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 11)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 10)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 11)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -447,12 +479,12 @@ TEST(PackSerialization, RejectsHugeLengths) {
   std::string vecCount = bytes;
   vecCount[19] = '\xff'; // the log type count becomes 0xff000001
   EXPECT_EQ(deserializeError(vecCount),
-            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 39 bytes left");
+            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 43 bytes left");
   std::string strLength = bytes;
   for (int i = 20; i < 24; ++i)
     strLength[i] = '\xff';
   EXPECT_EQ(deserializeError(strLength),
-            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 35 bytes left");
+            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 39 bytes left");
 }
 
 TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
@@ -461,7 +493,7 @@ TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
   expectRoundTrip(p);
   p.logTypeShapes.push_back({1, {"EventID"}});
   EXPECT_EQ(deserializeError(serializePack(p)),
-            "pack metadata names a log type the pack does not have at byte 110 reading logTypeShapes");
+            "pack metadata names a log type the pack does not have at byte 114 reading logTypeShapes");
 }
 
 TEST(PackSerialization, RejectsSourcesOfUnknownLogTypes) {
@@ -474,7 +506,7 @@ TEST(PackSerialization, RejectsSourcesOfUnknownLogTypes) {
 
 TEST(PackSerialization, RejectsTrailingBytes) {
   std::string bytes = serializePack(smallPack()) + "xyz";
-  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 59");
+  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 63");
 }
 
 TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {

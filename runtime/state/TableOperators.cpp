@@ -1,0 +1,379 @@
+//===- TableOperators.cpp -------------------------------------------------===//
+#include "state/TableOperators.h"
+
+#include "events/EventTime.h"
+#include "output/JsonString.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace rulec {
+
+namespace {
+
+/// A row's columns, in order: name and value as JSON text.
+using Columns = std::vector<std::pair<std::string, std::string>>;
+
+Columns columnsOf(simdjson::dom::parser &parser, const std::string &json) {
+  Columns out;
+  simdjson::dom::object object;
+  if (parser.parse(json).get_object().get(object))
+    return out; // rows are objects the pack's code wrote
+  for (auto field : object)
+    out.emplace_back(std::string(field.key), simdjson::minify(field.value));
+  return out;
+}
+
+std::string rowText(const Columns &columns) {
+  std::string out = "{";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i)
+      out += ',';
+    appendJsonString(out, columns[i].first);
+    out += ':';
+    out += columns[i].second;
+  }
+  return out + "}";
+}
+
+const std::string *find(const Columns &columns, const std::string &name) {
+  for (const auto &[key, value] : columns)
+    if (key == name)
+      return &value;
+  return nullptr;
+}
+
+/// A value as sort and join compare it: null, a number, an instant (a string
+/// that is a datetime), or other text (strings by their bytes; arrays and
+/// objects by their JSON).
+struct SortValue {
+  enum Kind : uint8_t { Null, Number, Instant, Text } kind = Null;
+  double number = 0;
+  int64_t integer = 0;
+  bool isInteger = false;
+  std::string text;
+
+  static SortValue of(simdjson::dom::parser &parser, const std::string *json) {
+    SortValue v;
+    if (!json || *json == "null")
+      return v;
+    simdjson::dom::element e;
+    if (parser.parse(*json).get(e)) {
+      v.kind = Text;
+      v.text = *json;
+      return v;
+    }
+    switch (e.type()) {
+    case simdjson::dom::element_type::INT64:
+      v.kind = Number;
+      v.integer = e.get_int64().value_unsafe();
+      v.isInteger = true;
+      v.number = static_cast<double>(v.integer);
+      return v;
+    case simdjson::dom::element_type::UINT64:
+      v.kind = Number;
+      v.number = static_cast<double>(e.get_uint64().value_unsafe());
+      return v;
+    case simdjson::dom::element_type::DOUBLE:
+      v.kind = Number;
+      v.number = e.get_double().value_unsafe();
+      return v;
+    case simdjson::dom::element_type::BOOL:
+      v.kind = Number;
+      v.isInteger = true;
+      v.integer = e.get_bool().value_unsafe() ? 1 : 0;
+      v.number = static_cast<double>(v.integer);
+      return v;
+    case simdjson::dom::element_type::STRING: {
+      v.text = std::string(e.get_string().value_unsafe());
+      int64_t nanos;
+      if (parseTimestamp(v.text, nanos)) {
+        v.kind = Instant;
+        v.integer = nanos;
+      } else {
+        v.kind = Text;
+      }
+      return v;
+    }
+    default:
+      v.kind = Text;
+      v.text = *json;
+      return v;
+    }
+  }
+
+  /// -1, 0, 1; values of different kinds order by kind.
+  static int compare(const SortValue &a, const SortValue &b) {
+    if (a.kind != b.kind)
+      return a.kind < b.kind ? -1 : 1;
+    switch (a.kind) {
+    case Null: return 0;
+    case Number:
+      if (a.isInteger && b.isInteger)
+        return a.integer < b.integer ? -1 : a.integer > b.integer;
+      return a.number < b.number ? -1 : a.number > b.number;
+    case Instant: return a.integer < b.integer ? -1 : a.integer > b.integer;
+    case Text: return a.text < b.text ? -1 : a.text > b.text;
+    }
+    return 0;
+  }
+};
+
+/// Which keys of one side a join compares, as one text (a null key matches nothing).
+bool joinKey(const Columns &columns, const std::vector<std::string> &keys, std::string &out) {
+  out.clear();
+  for (const std::string &k : keys) {
+    const std::string *v = find(columns, k);
+    if (!v || *v == "null")
+      return false;
+    out += *v;
+    out += '\x1f';
+  }
+  return true;
+}
+
+} // namespace
+
+TableOperators::TableOperators(const PackInfo &pack, RowSink sink)
+    : pack_(pack), sink_(std::move(sink)), rows_(pack.operators.size()) {}
+
+bool TableOperators::needsWholeInput(const PackInfo &pack, std::string &why) {
+  for (const OperatorSpec &op : pack.operators)
+    if (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join) {
+      why = op.name + " needs its whole input: it runs in batch mode only, until it is bounded by a window";
+      return true;
+    }
+  return false;
+}
+
+void TableOperators::add(uint32_t op, uint32_t input, const std::string &row, int64_t time) {
+  const OperatorSpec &spec = pack_.operators[op];
+  switch (spec.kind) {
+  case OperatorSpec::Kind::Union: sink_(spec.outputLogType, row, time); return;
+  case OperatorSpec::Kind::MvExpand: expand(spec, Row{row, time}); return;
+  case OperatorSpec::Kind::Sort:
+  case OperatorSpec::Kind::Join: rows_[op][input & 1].push_back(Row{row, time}); return;
+  }
+}
+
+void TableOperators::flush(uint32_t op) {
+  switch (pack_.operators[op].kind) {
+  case OperatorSpec::Kind::Sort: sort(op); break;
+  case OperatorSpec::Kind::Join: join(op); break;
+  default: break;
+  }
+  rows_[op][0].clear();
+  rows_[op][1].clear();
+}
+
+void TableOperators::expand(const OperatorSpec &spec, const Row &row) {
+  Columns columns = columnsOf(parser_, row.json);
+  // Each expanded column's elements (a null value is one null element).
+  std::vector<std::vector<std::string>> elements(spec.expand.size());
+  size_t rows = 0;
+  for (size_t c = 0; c < spec.expand.size(); ++c) {
+    const std::string *value = find(columns, spec.expand[c]);
+    simdjson::dom::element e;
+    simdjson::dom::array array;
+    simdjson::dom::object object;
+    if (!value || *value == "null" || parser_.parse(*value).get(e)) {
+      elements[c].push_back("null");
+    } else if (!e.get_array().get(array)) {
+      for (simdjson::dom::element item : array)
+        elements[c].push_back(simdjson::minify(item));
+    } else if (!e.get_object().get(object)) { // a bag: one-entry bags
+      for (auto field : object) {
+        std::string bag = "{";
+        appendJsonString(bag, field.key);
+        elements[c].push_back(bag + ":" + simdjson::minify(field.value) + "}");
+      }
+    } else {
+      elements[c].push_back(*value);
+    }
+    rows = std::max(rows, elements[c].size());
+  }
+  if (spec.limit >= 0)
+    rows = std::min<size_t>(rows, static_cast<size_t>(spec.limit));
+  for (size_t i = 0; i < rows; ++i) {
+    Columns out = columns;
+    for (size_t c = 0; c < spec.expand.size(); ++c) {
+      const std::string &value = i < elements[c].size() ? elements[c][i] : "null";
+      bool replaced = false;
+      for (auto &[key, v] : out)
+        if (key == spec.expand[c]) {
+          v = value;
+          replaced = true;
+        }
+      if (!replaced)
+        out.emplace_back(spec.expand[c], value);
+    }
+    if (!spec.itemIndex.empty())
+      out.emplace_back(spec.itemIndex, std::to_string(i));
+    sink_(spec.outputLogType, rowText(out), row.time);
+  }
+}
+
+void TableOperators::sort(uint32_t op) {
+  const OperatorSpec &spec = pack_.operators[op];
+  std::vector<Row> &rows = rows_[op][0];
+  struct Keyed {
+    std::vector<SortValue> keys;
+    size_t index;
+  };
+  std::vector<Keyed> keyed(rows.size());
+  simdjson::dom::parser valueParser;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Columns columns = columnsOf(parser_, rows[i].json);
+    keyed[i].index = i;
+    for (const OperatorSpec::SortKey &k : spec.sortKeys)
+      keyed[i].keys.push_back(SortValue::of(valueParser, find(columns, k.column)));
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed &a, const Keyed &b) {
+    for (size_t k = 0; k < spec.sortKeys.size(); ++k) {
+      const SortValue &x = a.keys[k], &y = b.keys[k];
+      const bool xNull = x.kind == SortValue::Null, yNull = y.kind == SortValue::Null;
+      if (xNull != yNull) // nulls first or last, whichever the direction
+        return spec.sortKeys[k].nullsFirst ? xNull : yNull;
+      const int c = SortValue::compare(x, y);
+      if (c)
+        return spec.sortKeys[k].descending ? c > 0 : c < 0;
+    }
+    return false;
+  });
+  const size_t n = spec.limit >= 0 ? std::min<size_t>(keyed.size(), static_cast<size_t>(spec.limit)) : keyed.size();
+  // Keys that were expressions were computed into hidden columns: dropped here.
+  const bool hidden = std::any_of(spec.sortKeys.begin(), spec.sortKeys.end(),
+                                  [](const auto &k) { return k.column.rfind(kHiddenSortKey, 0) == 0; });
+  for (size_t i = 0; i < n; ++i) {
+    const Row &row = rows[keyed[i].index];
+    if (!hidden) {
+      sink_(spec.outputLogType, row.json, row.time);
+      continue;
+    }
+    Columns columns = columnsOf(parser_, row.json);
+    columns.erase(std::remove_if(columns.begin(), columns.end(),
+                                 [](const auto &c) { return c.first.rfind(kHiddenSortKey, 0) == 0; }),
+                  columns.end());
+    sink_(spec.outputLogType, rowText(columns), row.time);
+  }
+}
+
+void TableOperators::join(uint32_t op) {
+  using Kind = OperatorSpec::JoinKind;
+  const OperatorSpec &spec = pack_.operators[op];
+  std::vector<Columns> left, right;
+  for (const Row &r : rows_[op][0])
+    left.push_back(columnsOf(parser_, r.json));
+  for (const Row &r : rows_[op][1])
+    right.push_back(columnsOf(parser_, r.json));
+  // Each side's column names in first-seen order: an unmatched row of an
+  // outer join has the other side's columns as nulls.
+  auto namesOf = [](const std::vector<Columns> &side) {
+    std::vector<std::string> names;
+    std::set<std::string> seen;
+    for (const Columns &row : side)
+      for (const auto &[key, value] : row)
+        if (seen.insert(key).second)
+          names.push_back(key);
+    return names;
+  };
+  const std::vector<std::string> leftNames = namesOf(left), rightNames = namesOf(right);
+  // A right column whose name the left has gets a numbered one (Key -> Key1).
+  std::map<std::string, std::string> renamed;
+  {
+    std::set<std::string> taken(leftNames.begin(), leftNames.end());
+    for (const std::string &name : rightNames) {
+      std::string out = name;
+      for (int n = 1; taken.count(out); ++n)
+        out = name + std::to_string(n);
+      taken.insert(out);
+      renamed[name] = out;
+    }
+  }
+  auto combined = [&](const Columns *l, const Columns *r) {
+    Columns out;
+    for (const std::string &name : leftNames) {
+      const std::string *v = l ? find(*l, name) : nullptr;
+      out.emplace_back(name, v ? *v : "null");
+    }
+    for (const std::string &name : rightNames) {
+      const std::string *v = r ? find(*r, name) : nullptr;
+      out.emplace_back(renamed[name], v ? *v : "null");
+    }
+    return rowText(out);
+  };
+  // The right side by key.
+  std::unordered_map<std::string, std::vector<size_t>> byKey;
+  std::string key;
+  for (size_t i = 0; i < right.size(); ++i)
+    if (joinKey(right[i], spec.rightKeys, key))
+      byKey[key].push_back(i);
+  std::vector<uint8_t> rightMatched(right.size(), 0);
+  std::set<std::string> leftKeysSeen; // innerunique: the first left row per key
+  const auto &leftRows = rows_[op][0];
+  const auto &rightRows = rows_[op][1];
+  const Kind kind = spec.joinKind;
+  for (size_t i = 0; i < left.size(); ++i) {
+    const bool hasKey = joinKey(left[i], spec.leftKeys, key);
+    if (kind == Kind::InnerUnique && (!hasKey || !leftKeysSeen.insert(key).second))
+      continue;
+    auto it = hasKey ? byKey.find(key) : byKey.end();
+    const std::vector<size_t> *matches = it == byKey.end() ? nullptr : &it->second;
+    if (matches)
+      for (size_t j : *matches)
+        rightMatched[j] = 1;
+    const int64_t time = leftRows[i].time;
+    switch (kind) {
+    case Kind::InnerUnique:
+    case Kind::Inner:
+    case Kind::LeftOuter:
+    case Kind::RightOuter:
+    case Kind::FullOuter:
+      if (matches && kind != Kind::RightOuter) {
+        for (size_t j : *matches)
+          sink_(spec.outputLogType, combined(&left[i], &right[j]), time);
+      } else if (!matches && (kind == Kind::LeftOuter || kind == Kind::FullOuter)) {
+        sink_(spec.outputLogType, combined(&left[i], nullptr), time);
+      }
+      break;
+    case Kind::LeftAnti:
+      if (!matches)
+        sink_(spec.outputLogType, leftRows[i].json, time);
+      break;
+    case Kind::LeftSemi:
+      if (matches)
+        sink_(spec.outputLogType, leftRows[i].json, time);
+      break;
+    case Kind::RightAnti:
+    case Kind::RightSemi: break; // from the right side, below
+    }
+  }
+  // Right outer: each right row with its matching left rows, in right order.
+  if (kind == Kind::RightOuter) {
+    std::unordered_map<std::string, std::vector<size_t>> leftByKey;
+    for (size_t i = 0; i < left.size(); ++i)
+      if (joinKey(left[i], spec.leftKeys, key))
+        leftByKey[key].push_back(i);
+    for (size_t j = 0; j < right.size(); ++j) {
+      auto it = joinKey(right[j], spec.rightKeys, key) ? leftByKey.find(key) : leftByKey.end();
+      if (it == leftByKey.end()) {
+        sink_(spec.outputLogType, combined(nullptr, &right[j]), rightRows[j].time);
+        continue;
+      }
+      for (size_t i : it->second)
+        sink_(spec.outputLogType, combined(&left[i], &right[j]), rightRows[j].time);
+    }
+    return;
+  }
+  for (size_t j = 0; j < right.size(); ++j) {
+    if (kind == Kind::FullOuter && !rightMatched[j])
+      sink_(spec.outputLogType, combined(nullptr, &right[j]), rightRows[j].time);
+    else if ((kind == Kind::RightAnti && !rightMatched[j]) || (kind == Kind::RightSemi && rightMatched[j]))
+      sink_(spec.outputLogType, rightRows[j].json, rightRows[j].time);
+  }
+}
+
+} // namespace rulec

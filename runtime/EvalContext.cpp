@@ -134,3 +134,10 @@ char *rulec_context::scratch(size_t n) {
   scratchUsed = offset + n;
   return scratchChunks.back().get();
 }
+
+bool rulec_context::slotJson(const rulec_value &v, std::string &out) const {
+  if ((v.kind != RULEC_ARRAY && v.kind != RULEC_OBJECT) || !slots || &v < slots || &v >= slots + slotCount)
+    return false;
+  out = simdjson::minify(elements[&v - slots]);
+  return true;
+}

@@ -113,6 +113,15 @@ struct rulec_context {
   std::string_view eventText;
   /// The slots the event filled (FieldExtractor), or null: all may be.
   const std::vector<uint32_t> *filledSlots = nullptr;
+  /// The event's slots and their parsed values: a helper given a slot that
+  /// holds an array or object (RULEC_ARRAY / RULEC_OBJECT carry no text)
+  /// reads its JSON through slotJson().
+  const rulec_value *slots = nullptr;
+  const simdjson::dom::element *elements = nullptr;
+  size_t slotCount = 0;
+  /// The JSON text of `v` when it is one of the event's array or object
+  /// slots; false for any other value.
+  bool slotJson(const rulec_value &v, std::string &out) const;
 
 private:
   mutable std::vector<std::unique_ptr<re2::RE2>> regexes_; ///< a cache: one context serves one thread

@@ -63,6 +63,9 @@ bool EventEvaluator::load(std::string_view json, std::string &error, bool padded
   ctx_.event = root;
   ctx_.eventText = json;
   ctx_.filledSlots = &filled_;
+  ctx_.slots = slots_.data();
+  ctx_.elements = elements_.data();
+  ctx_.slotCount = slots_.size();
   extractor_.extract(root, slots_.data(), elements_.data(), arena_, &filled_);
   return true;
 }

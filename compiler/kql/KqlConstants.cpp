@@ -51,7 +51,7 @@ std::string constantJson(Literal::Type type, const Scalar &value) {
     return text;
   }
   case Literal::Bool: return value.b ? "true" : "false";
-  case Literal::DateTime: return quoted(formatTimestamp(value.i));
+  case Literal::DateTime: return quoted(formatKustoDatetime(value.i));
   case Literal::TimeSpan: return quoted(formatKustoTimespan(value.i));
   case Literal::Null: return "null";
   }

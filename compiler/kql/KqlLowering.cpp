@@ -900,7 +900,7 @@ private:
       // Until values carry Kusto's types, a datetime or timespan constant is
       // the text Kusto prints for it (docs/kql.md, "The tabular plan").
       if (k->type == Literal::DateTime)
-        return ir::Value::makeConst(Scalar::makeString(formatTimestamp(k->value.i)));
+        return ir::Value::makeConst(Scalar::makeString(formatKustoDatetime(k->value.i)));
       if (k->type == Literal::TimeSpan)
         return ir::Value::makeConst(Scalar::makeString(formatKustoTimespan(k->value.i)));
       return ir::Value::makeConst(k->value);
@@ -942,8 +942,46 @@ private:
         {"toboolean", {RULEC_FN_TOBOOL, {1, 1}}},  {"strlen", {RULEC_FN_STRLEN, {1, 1}}},
         {"strcat", {RULEC_FN_STRCAT, {1, 64}}},    {"coalesce", {RULEC_FN_COALESCE, {2, 64}}},
         {"substring", {RULEC_FN_SUBSTRING, {2, 3}}}, {"indexof", {RULEC_FN_INDEXOF, {2, 2}}},
+        {"pack_array", {RULEC_FN_PACK_ARRAY, {1, 64}}}, {"bag_pack", {RULEC_FN_BAG_PACK, {0, 128}}},
+        {"pack", {RULEC_FN_BAG_PACK, {0, 128}}}, {"array_length", {RULEC_FN_ARRAY_LENGTH, {1, 1}}},
+        {"array_concat", {RULEC_FN_ARRAY_CONCAT, {1, 64}}}, {"set_union", {RULEC_FN_SET_UNION, {1, 64}}},
+        {"set_intersect", {RULEC_FN_SET_INTERSECT, {2, 64}}}, {"set_difference", {RULEC_FN_SET_DIFFERENCE, {2, 64}}},
+        {"bag_keys", {RULEC_FN_BAG_KEYS, {1, 1}}}, {"strcat_array", {RULEC_FN_STRCAT_ARRAY, {2, 2}}},
+        {"array_sort_asc", {RULEC_FN_ARRAY_SORT_ASC, {1, 1}}}, {"array_sort_desc", {RULEC_FN_ARRAY_SORT_DESC, {1, 1}}},
+        {"array_slice", {RULEC_FN_ARRAY_SLICE, {3, 3}}}, {"array_reverse", {RULEC_FN_ARRAY_REVERSE, {1, 1}}},
+        {"array_index_of", {RULEC_FN_ARRAY_INDEX_OF, {2, 2}}}, {"replace_string", {RULEC_FN_REPLACE_STRING, {3, 3}}},
+        {"reverse", {RULEC_FN_REVERSE, {1, 1}}}, {"strcmp", {RULEC_FN_STRCMP, {2, 2}}},
+        {"strrep", {RULEC_FN_STRREP, {2, 3}}}, {"base64_decode_tostring", {RULEC_FN_BASE64_DECODE, {1, 1}}},
+        {"base64_encode_tostring", {RULEC_FN_BASE64_ENCODE, {1, 1}}}, {"url_decode", {RULEC_FN_URL_DECODE, {1, 1}}},
+        {"ipv4_is_private", {RULEC_FN_IPV4_IS_PRIVATE, {1, 1}}}, {"max_of", {RULEC_FN_MAX_OF, {1, 64}}},
+        {"min_of", {RULEC_FN_MIN_OF, {1, 64}}},
     };
     const std::string fn = lower(e.name);
+    if (auto v = regexFunction(c, fn))
+      return v;
+    if (fn == "split" && (e.operands.size() == 2 || e.operands.size() == 3)) { // the whole array
+      std::vector<std::unique_ptr<ir::Value>> args;
+      for (const auto &o : e.operands)
+        args.push_back(value(Column{o.get(), c.env}));
+      if (args.size() == 2)
+        return ir::Value::makeCall(RULEC_FN_SPLIT, std::move(args));
+      std::vector<std::unique_ptr<ir::Value>> one; // split(s, sep, i): [the i-th piece]
+      one.push_back(ir::Value::makeCall(RULEC_FN_SPLIT_AT, std::move(args)));
+      return ir::Value::makeCall(RULEC_FN_PACK_ARRAY, std::move(one));
+    }
+    if (fn == "column_ifexists") {
+      auto name = e.operands.size() == 2 ? constant(*e.operands[0]) : std::nullopt;
+      if (!name || name->type != Literal::String)
+        fail(e.loc, "column_ifexists takes a column name (a string constant) and a default value");
+      // An event's column exists when the event has it (rows have no schema).
+      const uint32_t slot = field({PathStep::makeKey(name->value.s)});
+      auto v = std::make_unique<ir::Value>();
+      v->kind = ir::Value::Iff;
+      v->cond = IrExpr::makeLeaf(Op::Exists, slot, e.loc);
+      v->args.push_back(ir::Value::makeSlot(slot));
+      v->args.push_back(value(Column{e.operands[1].get(), c.env}));
+      return v;
+    }
     if ((fn == "parse_json" || fn == "todynamic") && e.operands.size() == 1) {
       std::vector<std::unique_ptr<ir::Value>> args;
       args.push_back(value(Column{e.operands[0].get(), c.env}));
@@ -971,6 +1009,65 @@ private:
     return ir::Value::makeCall(code, std::move(args));
   }
 
+  /// The index of regular expression `pattern` in the pack (checked as RE2 reads it).
+  uint32_t regexIndex(const std::string &pattern, const SourceLocation &loc) {
+    requireRegex(pattern, loc, "bad regular expression '" + pattern + "': ");
+    pack_.regexes.push_back(pattern);
+    return static_cast<uint32_t>(pack_.regexes.size() - 1);
+  }
+
+  /// extract, extract_all, replace_regex, trim, trim_start, trim_end: their
+  /// regex is a string constant the pack compiles; the helper gets its index.
+  std::unique_ptr<ir::Value> regexFunction(const Column &c, const std::string &fn) {
+    const Expr &e = *c.expr;
+    struct Shape {
+      size_t regexArg, minArgs, maxArgs;
+    };
+    static const std::map<std::string, Shape> kShapes = {
+        {"extract", {0, 3, 4}},     {"extract_all", {0, 2, 2}}, {"replace_regex", {1, 3, 3}},
+        {"trim", {0, 2, 2}},        {"trim_start", {0, 2, 2}},  {"trim_end", {0, 2, 2}}};
+    auto shape = kShapes.find(fn);
+    if (shape == kShapes.end())
+      return nullptr;
+    if (e.operands.size() < shape->second.minArgs || e.operands.size() > shape->second.maxArgs)
+      fail(e.loc, "wrong number of arguments to " + e.name);
+    const Expr &reArg = *e.operands[shape->second.regexArg];
+    auto re = constant(reArg);
+    if (!re || re->type != Literal::String)
+      fail(reArg.loc, e.name + " takes its regular expression as a string constant");
+    if (fn == "extract" && e.operands.size() == 4)
+      fail(e.operands[3]->loc, "extract's typeof() argument is not supported yet");
+    auto arg = [&](size_t i) { return value(Column{e.operands[i].get(), c.env}); };
+    auto index = [&](const std::string &pattern) {
+      return ir::Value::makeConst(Scalar::makeInt(regexIndex(pattern, reArg.loc)));
+    };
+    std::vector<std::unique_ptr<ir::Value>> args;
+    uint32_t code = 0;
+    if (fn == "extract") {
+      code = RULEC_FN_EXTRACT;
+      args.push_back(index(re->value.s));
+      args.push_back(arg(1));
+      args.push_back(arg(2));
+    } else if (fn == "extract_all") {
+      code = RULEC_FN_EXTRACT_ALL;
+      args.push_back(index(re->value.s));
+      args.push_back(arg(1));
+    } else if (fn == "replace_regex") {
+      code = RULEC_FN_REPLACE_REGEX;
+      args.push_back(arg(0));
+      args.push_back(index(re->value.s));
+      args.push_back(arg(2));
+    } else { // trim: the regex repeated, anchored at the start and at the end
+      code = fn == "trim" ? RULEC_FN_TRIM : fn == "trim_start" ? RULEC_FN_TRIM_START : RULEC_FN_TRIM_END;
+      if (fn != "trim_end")
+        args.push_back(index("^(?:" + re->value.s + ")+"));
+      if (fn != "trim_start")
+        args.push_back(index("(?:" + re->value.s + ")+$"));
+      args.push_back(arg(1));
+    }
+    return ir::Value::makeCall(code, std::move(args));
+  }
+
   /// Whether an expression is a condition (a comparison, a string test,
   /// `in`, `between`, and/or, not(), isempty(), ...) rather than a value.
   static bool isPredicate(const Expr &e) {
@@ -980,7 +1077,8 @@ private:
       return e.op != "+" && e.op != "-" && e.op != "*" && e.op != "/" && e.op != "%";
     if (e.kind == Expr::Call) {
       const std::string fn = lower(e.name);
-      return fn == "not" || fn == "isempty" || fn == "isnotempty" || fn == "isnull" || fn == "isnotnull";
+      return fn == "not" || fn == "isempty" || fn == "isnotempty" || fn == "notempty" || fn == "isnull" ||
+             fn == "isnotnull";
     }
     return false;
   }
@@ -1385,7 +1483,7 @@ private:
       const std::string fn = lower(e.name);
       if (fn == "not" && e.operands.size() == 1)
         return IrExpr::makeNot(predicate(*e.operands[0], p), e.loc);
-      if ((fn == "isempty" || fn == "isnotempty") && e.operands.size() == 1) {
+      if ((fn == "isempty" || fn == "isnotempty" || fn == "notempty") && e.operands.size() == 1) {
         // Kusto: empty is null or "" (an empty array is not empty).
         const Column c = column(*e.operands[0], p);
         std::vector<IrPtr> ops;
@@ -1393,7 +1491,7 @@ private:
         IrPtr blank = leaf(Op::Eq, c, e.loc);
         blank->constant = Scalar::makeString("");
         ops.push_back(std::move(blank));
-        return notIf(fn == "isnotempty", IrExpr::makeNary(Op::Or, std::move(ops), e.loc), e.loc);
+        return notIf(fn != "isempty", IrExpr::makeNary(Op::Or, std::move(ops), e.loc), e.loc);
       }
       if ((fn == "isnull" || fn == "isnotnull") && e.operands.size() == 1)
         return notIf(fn == "isnotnull", leaf(Op::IsNull, column(*e.operands[0], p), e.loc), e.loc);

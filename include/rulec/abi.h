@@ -286,7 +286,40 @@ int rulec_rt_keyword_may_occur(rulec_context *ctx, uint32_t keyword);
 #define RULEC_FN_SPLIT_AT 16u /**< split(s, sep)[i]: the i-th piece (negative from the end) */
 #define RULEC_FN_JSON_GET 17u /**< parse_json(s).k1[k2]...: keys (strings) and indexes (ints) */
 #define RULEC_FN_TODYNAMIC 18u /**< todynamic(x), parse_json(x), dynamic(...): JSON text to a dynamic value */
-#define RULEC_FN_COUNT 19u    /**< number of functions */
+/* Dynamic values (runtime/matching/KqlFunctions.cpp; docs/kql.md "Computed values"). */
+#define RULEC_FN_PACK_ARRAY 19u      /**< pack_array(a, ...) */
+#define RULEC_FN_BAG_PACK 20u        /**< bag_pack(k1, v1, ...), pack(...) */
+#define RULEC_FN_ARRAY_LENGTH 21u    /**< array_length(a) */
+#define RULEC_FN_ARRAY_CONCAT 22u    /**< array_concat(a, ...) */
+#define RULEC_FN_SET_UNION 23u       /**< set_union(a, ...) */
+#define RULEC_FN_SET_INTERSECT 24u   /**< set_intersect(a, ...) */
+#define RULEC_FN_SET_DIFFERENCE 25u  /**< set_difference(a, ...) */
+#define RULEC_FN_BAG_KEYS 26u        /**< bag_keys(b) */
+#define RULEC_FN_SPLIT 27u           /**< split(s, sep): the whole array */
+#define RULEC_FN_STRCAT_ARRAY 28u    /**< strcat_array(a, sep) */
+#define RULEC_FN_ARRAY_SORT_ASC 29u  /**< array_sort_asc(a) */
+#define RULEC_FN_ARRAY_SORT_DESC 30u /**< array_sort_desc(a) */
+#define RULEC_FN_ARRAY_SLICE 31u     /**< array_slice(a, start, end) */
+#define RULEC_FN_ARRAY_REVERSE 32u   /**< array_reverse(a) */
+#define RULEC_FN_ARRAY_INDEX_OF 33u  /**< array_index_of(a, v) */
+/* Strings. */
+#define RULEC_FN_REPLACE_STRING 34u  /**< replace_string(s, lookup, rewrite) */
+#define RULEC_FN_REVERSE 35u         /**< reverse(s) */
+#define RULEC_FN_STRCMP 36u          /**< strcmp(a, b) */
+#define RULEC_FN_STRREP 37u          /**< strrep(s, n [, delimiter]) */
+#define RULEC_FN_EXTRACT 38u         /**< extract(re, group, s): args[0] is the regex's index (an int) */
+#define RULEC_FN_EXTRACT_ALL 39u     /**< extract_all(re, s): args[0] the regex's index */
+#define RULEC_FN_REPLACE_REGEX 40u   /**< replace_regex(s, re, rewrite): args[1] the regex's index */
+#define RULEC_FN_TRIM 41u            /**< trim(re, s): args[0] the index of (re)+ anchored at both ends */
+#define RULEC_FN_TRIM_START 42u      /**< trim_start(re, s) */
+#define RULEC_FN_TRIM_END 43u        /**< trim_end(re, s) */
+#define RULEC_FN_BASE64_DECODE 44u   /**< base64_decode_tostring(s) */
+#define RULEC_FN_BASE64_ENCODE 45u   /**< base64_encode_tostring(s) */
+#define RULEC_FN_URL_DECODE 46u      /**< url_decode(s) */
+#define RULEC_FN_IPV4_IS_PRIVATE 47u /**< ipv4_is_private(s) */
+#define RULEC_FN_MAX_OF 48u          /**< max_of(a, ...) */
+#define RULEC_FN_MIN_OF 49u          /**< min_of(a, ...) */
+#define RULEC_FN_COUNT 50u    /**< number of functions */
 void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, const rulec_value *const *args,
                    rulec_value *out);
 

@@ -155,6 +155,18 @@ std::string formatTimestamp(int64_t nanos) {
   return out + "Z";
 }
 
+std::string formatKustoDatetime(int64_t nanos) {
+  int64_t seconds = nanos / kNanosPerSecond, frac = nanos % kNanosPerSecond;
+  if (frac < 0) {
+    frac += kNanosPerSecond;
+    --seconds;
+  }
+  std::string out = formatTimestamp(seconds * kNanosPerSecond); // whole seconds: no fraction, a Z
+  char buf[16];
+  std::snprintf(buf, sizeof buf, ".%07lld", static_cast<long long>(frac / 100));
+  return out.insert(out.size() - 1, buf);
+}
+
 std::string formatKustoTimespan(int64_t nanos) {
   const bool negative = nanos < 0;
   uint64_t ticks = (negative ? 0 - static_cast<uint64_t>(nanos) : static_cast<uint64_t>(nanos)) / 100;

@@ -29,6 +29,10 @@ std::string formatTimestamp(int64_t nanos);
 /// 1d2h; 0s for zero.
 std::string formatSpan(int64_t nanos);
 
+/// A datetime as Kusto's tostring() writes it: 2017-10-15T12:00:00.0000000Z
+/// (seven fraction digits, 100 ns ticks).
+std::string formatKustoDatetime(int64_t nanos);
+
 /// A span as Kusto prints a timespan value: [-][d.]hh:mm:ss[.fffffff]
 /// (100 ns ticks; finer nanoseconds are dropped).
 std::string formatKustoTimespan(int64_t nanos);

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "EvalContext.h"
 #include "events/EventTime.h"
+#include "matching/KqlFunctions.h"
+#include "matching/KqlValues.h"
 
 #include <algorithm>
 #include <charconv>
@@ -75,45 +77,9 @@ extern "C" int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const ch
 
 namespace {
 
-rulec_value nullValue() {
-  rulec_value v{};
-  v.kind = RULEC_NULL;
-  return v;
-}
-
-rulec_value stringValue(rulec_context *ctx, std::string_view text) {
-  char *copy = ctx->scratch(text.size() + 1);
-  std::memcpy(copy, text.data(), text.size());
-  rulec_value v{};
-  v.kind = RULEC_STRING;
-  v.len = static_cast<uint32_t>(text.size());
-  v.payload.s = copy;
-  return v;
-}
-
-/// Kusto's tostring; false for dynamic arrays and objects, which rulec does
-/// not render yet (docs/kql.md).
-bool textOf(const rulec_value &in, std::string &out) {
-  char buf[64];
-  switch (in.kind) {
-  case RULEC_STRING: case RULEC_JSON: out.assign(in.payload.s, in.len); return true;
-  case RULEC_MISSING: case RULEC_NULL: out.clear(); return true;
-  case RULEC_BOOL: out = in.payload.i ? "true" : "false"; return true;
-  case RULEC_INT: {
-    auto r = std::to_chars(buf, buf + sizeof buf, in.payload.i);
-    out.assign(buf, r.ptr);
-    return true;
-  }
-  case RULEC_DOUBLE: {
-    auto r = std::to_chars(buf, buf + sizeof buf, in.payload.d);
-    out.assign(buf, r.ptr);
-    return true;
-  }
-  default: return false;
-  }
-}
-
-bool isNull(const rulec_value &v) { return v.kind == RULEC_MISSING || v.kind == RULEC_NULL; }
+rulec_value nullValue() { return rulec::kqlvalue::null(); }
+rulec_value stringValue(rulec_context *ctx, std::string_view text) { return rulec::kqlvalue::string(ctx, text); }
+using rulec::kqlvalue::isNull;
 
 /// Byte offsets of UTF-8 code points: Kusto counts characters, not bytes.
 std::vector<size_t> characterStarts(std::string_view s) {
@@ -226,6 +192,9 @@ rulec_value jsonGet(rulec_context *ctx, uint32_t argc, const rulec_value *const 
 /// holds (an array or object as RULEC_JSON); a string that is not JSON stays
 /// the string, as Kusto keeps it; other values are themselves.
 rulec_value toDynamic(rulec_context *ctx, const rulec_value &a) {
+  std::string slot;
+  if (ctx->slotJson(a, slot)) // an event's array or object
+    return rulec::kqlvalue::string(ctx, slot, RULEC_JSON);
   if (a.kind != RULEC_STRING)
     return a;
   simdjson::dom::element node;
@@ -251,12 +220,12 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
   case RULEC_FN_TOSTRING:
     if (a.kind == RULEC_STRING)
       *out = a;
-    else if (textOf(a, text))
+    else if (rulec::kqlvalue::text(ctx, a, text))
       *out = stringValue(ctx, text);
     return;
   case RULEC_FN_TOLOWER:
   case RULEC_FN_TOUPPER:
-    if (!textOf(a, text))
+    if (!rulec::kqlvalue::text(ctx, a, text))
       return;
     for (char &c : text)
       c = static_cast<char>(fn == RULEC_FN_TOLOWER ? foldAscii(static_cast<unsigned char>(c))
@@ -300,14 +269,14 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
     }
     return;
   case RULEC_FN_STRLEN:
-    if (!textOf(a, text))
+    if (!rulec::kqlvalue::text(ctx, a, text))
       return;
     out->kind = RULEC_INT;
     out->payload.i = static_cast<int64_t>(characterStarts(text).size());
     return;
   case RULEC_FN_STRCAT:
     for (uint32_t i = 0; i < argc; ++i) {
-      if (!textOf(*args[i], piece))
+      if (!rulec::kqlvalue::text(ctx, *args[i], piece))
         return;
       text += piece;
     }
@@ -321,7 +290,7 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
       }
     return;
   case RULEC_FN_SUBSTRING: {
-    if (argc < 2 || !textOf(a, text) || args[1]->kind != RULEC_INT)
+    if (argc < 2 || !rulec::kqlvalue::text(ctx, a, text) || args[1]->kind != RULEC_INT)
       return;
     const std::vector<size_t> starts = characterStarts(text);
     const int64_t n = static_cast<int64_t>(starts.size());
@@ -334,7 +303,7 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
     return;
   }
   case RULEC_FN_INDEXOF: {
-    if (argc < 2 || !textOf(a, text) || !textOf(*args[1], piece))
+    if (argc < 2 || !rulec::kqlvalue::text(ctx, a, text) || !rulec::kqlvalue::text(ctx, *args[1], piece))
       return;
     size_t at = text.find(piece);
     out->kind = RULEC_INT;
@@ -346,7 +315,7 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
       *out = arithmetic(fn, *args[0], *args[1]);
     return;
   case RULEC_FN_SPLIT_AT: {
-    if (argc != 3 || !textOf(a, text) || !textOf(*args[1], piece) || args[2]->kind != RULEC_INT || piece.empty())
+    if (argc != 3 || !rulec::kqlvalue::text(ctx, a, text) || !rulec::kqlvalue::text(ctx, *args[1], piece) || args[2]->kind != RULEC_INT || piece.empty())
       return;
     std::vector<std::string_view> parts;
     std::string_view rest(text);
@@ -367,6 +336,7 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
     *out = toDynamic(ctx, a);
     return;
   default:
+    rulec::kqlFunction(ctx, fn, argc, args, out);
     return;
   }
 }

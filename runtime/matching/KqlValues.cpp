@@ -1,0 +1,49 @@
+//===- KqlValues.cpp ------------------------------------------------------===//
+#include "matching/KqlValues.h"
+
+#include "output/JsonString.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace rulec::kqlvalue {
+
+rulec_value string(rulec_context *ctx, std::string_view text, uint8_t kind) {
+  char *copy = ctx->scratch(text.size() + 1);
+  std::memcpy(copy, text.data(), text.size());
+  rulec_value v{};
+  v.kind = kind;
+  v.len = static_cast<uint32_t>(text.size());
+  v.payload.s = copy;
+  return v;
+}
+
+bool text(rulec_context *ctx, const rulec_value &in, std::string &out) {
+  char buf[64];
+  switch (in.kind) {
+  case RULEC_STRING: case RULEC_JSON: out.assign(in.payload.s, in.len); return true;
+  case RULEC_MISSING: case RULEC_NULL: out.clear(); return true;
+  case RULEC_BOOL: out = in.payload.i ? "true" : "false"; return true;
+  case RULEC_INT: out.assign(buf, std::to_chars(buf, buf + sizeof buf, in.payload.i).ptr); return true;
+  case RULEC_DOUBLE: out.assign(buf, std::to_chars(buf, buf + sizeof buf, in.payload.d).ptr); return true;
+  case RULEC_ARRAY: case RULEC_OBJECT: return ctx && ctx->slotJson(in, out);
+  default: return false;
+  }
+}
+
+std::string json(rulec_context *ctx, const rulec_value &in) {
+  std::string out;
+  switch (in.kind) {
+  case RULEC_STRING: appendJsonString(out, std::string_view(in.payload.s, in.len)); return out;
+  case RULEC_DOUBLE:
+    if (!std::isfinite(in.payload.d))
+      return "null";
+    [[fallthrough]];
+  case RULEC_JSON: case RULEC_BOOL: case RULEC_INT: case RULEC_ARRAY: case RULEC_OBJECT:
+    return text(ctx, in, out) ? out : "null";
+  default: return "null";
+  }
+}
+
+} // namespace rulec::kqlvalue

@@ -76,6 +76,15 @@ struct Assignment {
   ExprPtr value;
 };
 
+/// One piece of a `parse` pattern: `*`, a string (`"text"`), or a column
+/// (`Name` or `Name: type`).
+struct ParsePiece {
+  enum Kind { Star, Text, Column } kind = Star;
+  std::string text;   ///< Text: the string; Column: the name
+  std::string type;   ///< Column: the type as written, lower case ("" = string)
+  SourceLocation loc;
+};
+
 struct Operator {
   std::string name;            ///< lower case, as written: "where", "project-away", "join", ...
   SourceLocation loc;          ///< of the operator name
@@ -101,6 +110,8 @@ struct Operator {
   std::string kind;
   std::string withSource;                ///< union: `withsource=` column; mv-expand: `with_itemindex=` column
   ExprPtr on;                            ///< join/lookup: the `on` conditions, `and`-joined, as written
+  ExprPtr subject;                       ///< parse: the expression parsed
+  std::vector<ParsePiece> pattern;       ///< parse: the pattern after `with`
 };
 
 struct TabularExpr {

@@ -1,6 +1,8 @@
 //===- KqlLowering.cpp ----------------------------------------------------===//
 #include "kql/KqlLowering.h"
 
+#include <re2/re2.h>
+
 #include "events/EventTime.h"
 #include "kql/KqlConstants.h"
 #include "output/JsonString.h"
@@ -41,6 +43,14 @@ using Env = std::map<std::string, Alias>;
 struct Column {
   const Expr *expr = nullptr;
   std::shared_ptr<const Env> env;
+};
+
+/// A column `parse` makes: group `group` of pack regex `regex` in `subject`,
+/// converted by function `convert` (RULEC_FN_COUNT: none).
+struct ParsedColumn {
+  uint32_t regex = 0, group = 0;
+  Column subject;
+  uint32_t convert = 0;
 };
 
 /// A named column: the expression that defines it, in the columns of its time.
@@ -371,6 +381,96 @@ private:
     continueFrom(p, index, op.loc);
   }
 
+  /// `parse [kind=simple|relaxed|regex] s with * "text" col [: type] ...`:
+  /// one regular expression for the whole pattern (texts quoted, or as
+  /// written with kind=regex; `*` any text; a column a lazy group, in simple
+  /// mode one its type's text fits), anchored at the start, and at the end
+  /// after a last column, which takes the rest. Each column is that group,
+  /// converted to its type: extend as the pack's code computes it. When the
+  /// text does not fit the pattern every column is null; parse-where drops
+  /// the row instead.
+  void parseColumns(const Operator &op, Pipeline &p) {
+    const std::string kind = op.kind.empty() ? "simple" : op.kind;
+    if (kind != "simple" && kind != "relaxed" && kind != "regex")
+      fail(op.loc, "unknown parse kind '" + op.kind + "'");
+    std::string pattern = "(?s)^";
+    std::vector<const ParsePiece *> columns;
+    for (size_t i = 0; i < op.pattern.size(); ++i) {
+      const ParsePiece &piece = op.pattern[i];
+      if (piece.kind == ParsePiece::Star) {
+        pattern += ".*?";
+      } else if (piece.kind == ParsePiece::Text) {
+        pattern += kind == "regex" ? "(?:" + piece.text + ")" : RE2::QuoteMeta(piece.text);
+      } else {
+        static const std::set<std::string> kTypes = {"",     "string",  "long",    "int",  "real",
+                                                     "double", "bool", "boolean", "dynamic", "date", "datetime"};
+        if (!kTypes.count(piece.type))
+          fail(piece.loc, "parse into a " + piece.type + " column is not supported yet");
+        const bool integer = piece.type == "long" || piece.type == "int";
+        const bool real = piece.type == "real" || piece.type == "double";
+        // Named: with kind=regex the texts may hold groups of their own.
+        pattern += "(?P<c" + std::to_string(columns.size()) + ">";
+        // A number column matches a number (simple and regex); other
+        // columns any text: greedy with kind=regex (Kusto's default flags),
+        // lazy otherwise.
+        pattern += kind != "relaxed" && integer ? "-?\\d+)"
+                   : kind != "relaxed" && real  ? "-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)"
+                   : kind == "regex"            ? ".*)"
+                                                : ".*?)";
+        columns.push_back(&piece);
+      }
+    }
+    if (!op.pattern.empty() && op.pattern.back().kind == ParsePiece::Column)
+      pattern += "$";
+    if (columns.empty())
+      fail(op.loc, "the parse pattern names no column");
+    const uint32_t regex = regexIndex(pattern, op.loc);
+    const re2::RE2 compiled(pattern);
+    const std::map<std::string, int> &groups = compiled.NamedCapturingGroups();
+    if (op.name == "parse-where") {
+      IrPtr fits = stringLeaf(Op::Regex, column(*op.subject, p), "", op.loc);
+      fits->index = regex;
+      p.conjuncts.push_back(std::move(fits));
+    }
+    for (size_t g = 0; g < columns.size(); ++g) {
+      const ParsePiece &piece = *columns[g];
+      const std::string &t = piece.type;
+      const uint32_t convert = t == "long" || t == "int"       ? RULEC_FN_TOLONG
+                               : t == "real" || t == "double"   ? RULEC_FN_TODOUBLE
+                               : t == "bool" || t == "boolean" ? RULEC_FN_TOBOOL
+                               : t == "dynamic"                 ? RULEC_FN_TODYNAMIC
+                               : t == "date" || t == "datetime" ? RULEC_FN_TODATETIME
+                                                                : RULEC_FN_COUNT;
+      // The column is an alias like extend's; a synthesized expression
+      // stands for its value, which value() builds from parsed_.
+      Expr &name = synthesized_.emplace_back();
+      name.kind = Expr::Call;
+      name.name = "parse";
+      name.loc = piece.loc;
+      const uint32_t group = static_cast<uint32_t>(groups.at("c" + std::to_string(g)));
+      parsed_[&name] = ParsedColumn{regex, group, Column{op.subject.get(), p.env}, convert};
+      Column col{&name, p.env};
+      auto env = derivedEnv(p);
+      (*env)[piece.text] = Alias{col};
+      p.env = env;
+      setOutput(p, piece.text, col);
+    }
+  }
+
+  /// A parse column's value: group `group` of `regex` in the subject, converted.
+  std::unique_ptr<ir::Value> parsedValue(const ParsedColumn &c) {
+    std::vector<std::unique_ptr<ir::Value>> args;
+    args.push_back(ir::Value::makeConst(Scalar::makeInt(c.regex)));
+    args.push_back(ir::Value::makeConst(Scalar::makeInt(c.group)));
+    args.push_back(value(c.subject));
+    std::unique_ptr<ir::Value> v = ir::Value::makeCall(RULEC_FN_EXTRACT, std::move(args));
+    if (c.convert == RULEC_FN_COUNT)
+      return v;
+    std::vector<std::unique_ptr<ir::Value>> one;
+    one.push_back(std::move(v));
+    return ir::Value::makeCall(c.convert, std::move(one));
+  }
+
   /// A constant for a row's cell, or nothing (now-relative times are not).
   std::optional<std::pair<Literal::Type, Scalar>> cellConstant(const Expr &e) {
     auto k = constant(e);
@@ -586,6 +686,8 @@ private:
       joinStage(op, p);
     } else if (op.name == "mv-expand" || op.name == "mvexpand") {
       expandStage(op, p);
+    } else if (op.name == "parse" || op.name == "parse-where") {
+      parseColumns(op, p);
     } else if (op.name == "take" || op.name == "limit") {
       p.take = p.take < 0 ? op.count : std::min(p.take, op.count);
       p.sealed = true;
@@ -885,6 +987,8 @@ private:
     if (e.kind == Expr::Name)
       if (const Alias *a = aliasOf(c, e.name))
         return value(a->def);
+    if (auto parsed = parsed_.find(&e); parsed != parsed_.end())
+      return parsedValue(parsed->second); // a parse column (parseColumns)
     if (e.kind == Expr::Dynamic) { // dynamic([...]) / dynamic({...}): its JSON, as a dynamic value
       std::string error;
       auto json = constantExprJson(e, [&](const Expr &x) { return cellConstant(x); }, error);
@@ -954,7 +1058,7 @@ private:
         {"strrep", {RULEC_FN_STRREP, {2, 3}}}, {"base64_decode_tostring", {RULEC_FN_BASE64_DECODE, {1, 1}}},
         {"base64_encode_tostring", {RULEC_FN_BASE64_ENCODE, {1, 1}}}, {"url_decode", {RULEC_FN_URL_DECODE, {1, 1}}},
         {"ipv4_is_private", {RULEC_FN_IPV4_IS_PRIVATE, {1, 1}}}, {"max_of", {RULEC_FN_MAX_OF, {1, 64}}},
-        {"min_of", {RULEC_FN_MIN_OF, {1, 64}}},
+        {"min_of", {RULEC_FN_MIN_OF, {1, 64}}}, {"todatetime", {RULEC_FN_TODATETIME, {1, 1}}},
     };
     const std::string fn = lower(e.name);
     if (auto v = regexFunction(c, fn))
@@ -1569,6 +1673,8 @@ private:
   uint32_t flushSteps_ = 0; ///< summarize and operator stages so far: their plan order
   uint32_t stages_ = 0;     ///< stage rules so far (for their ids)
   std::deque<Expr> synthesized_; ///< expressions lowering makes up (a one-column table's column)
+  /// parse's columns, by the synthesized expression that stands for each.
+  std::map<const Expr *, ParsedColumn> parsed_;
   /// Column sets right after a summarize: the names of its rows, which later
   /// operators read as fields of the row.
   std::map<const Env *, std::set<std::string>> rowColumns_;

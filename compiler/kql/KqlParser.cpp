@@ -269,6 +269,7 @@ private:
   bool parseUnion(Operator &op);
   bool parseMvExpand(Operator &op);
   bool parseJoin(Operator &op);
+  bool parseParse(Operator &op);
   bool parseAssignments(std::vector<Assignment> &out, bool allowStar);
   bool parseColumnNames(std::vector<std::string> &out);
   bool parseSortKeys(Operator &op, bool single);
@@ -645,7 +646,43 @@ bool Parser::parseFullOperator(Operator &op) {
     return parseMvExpand(op);
   if (n == "join" || n == "lookup")
     return parseJoin(op);
+  if (n == "parse" || n == "parse-where")
+    return parseParse(op);
   return parseGeneric(op);
+}
+
+/// `parse [kind=simple|regex|relaxed] [flags=f] Expr with * "text" Col [: type] ... *`.
+bool Parser::parseParse(Operator &op) {
+  if (!parseOperatorOptions(op, {"kind", "flags"}))
+    return false;
+  if (!(op.subject = parseExpr()))
+    return false;
+  if (!eatWord("with"))
+    return expected("'with' and the pattern after the expression to parse");
+  while (!atOperatorEnd() && !isCloser(peek())) {
+    ParsePiece piece;
+    piece.loc = loc(peek());
+    if (atPunct("*")) {
+      next();
+    } else if (peek().kind == TokenKind::String) {
+      piece.kind = ParsePiece::Text;
+      piece.text = next().text;
+    } else if (atName()) {
+      piece.kind = ParsePiece::Column;
+      piece.text = next().text;
+      if (eatPunct(":")) {
+        if (!atName())
+          return expected("a column type after ':'");
+        piece.type = lower(next().text);
+      }
+    } else {
+      return expected("'*', a string or a column name in the parse pattern");
+    }
+    op.pattern.push_back(std::move(piece));
+  }
+  if (op.pattern.empty())
+    return expected("a pattern after 'with'");
+  return true;
 }
 
 /// `name=value` options before an operator's arguments (`kind=inner`,

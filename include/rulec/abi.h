@@ -319,7 +319,8 @@ int rulec_rt_keyword_may_occur(rulec_context *ctx, uint32_t keyword);
 #define RULEC_FN_IPV4_IS_PRIVATE 47u /**< ipv4_is_private(s) */
 #define RULEC_FN_MAX_OF 48u          /**< max_of(a, ...) */
 #define RULEC_FN_MIN_OF 49u          /**< min_of(a, ...) */
-#define RULEC_FN_COUNT 50u    /**< number of functions */
+#define RULEC_FN_TODATETIME 50u      /**< todatetime(x): Kusto's datetime text, or null */
+#define RULEC_FN_COUNT 51u    /**< number of functions */
 void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, const rulec_value *const *args,
                    rulec_value *out);
 

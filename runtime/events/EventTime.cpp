@@ -1,6 +1,8 @@
 //===- EventTime.cpp ------------------------------------------------------===//
 #include "events/EventTime.h"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -153,6 +155,45 @@ std::string formatTimestamp(int64_t nanos) {
     out += f;
   }
   return out + "Z";
+}
+
+bool parseKustoDatetime(std::string_view text, int64_t &nanos) {
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ')
+    text.remove_prefix(1);
+  if (parseTimestamp(text, nanos))
+    return true;
+  // Numbers separated as the form says; `form` holds Y M D h m s slots.
+  auto read = [&](const char *separators, int *parts, int count) {
+    size_t at = 0;
+    for (int i = 0; i < count; ++i) {
+      if (i && (at >= text.size() || text[at] != separators[i - 1]))
+        return false;
+      if (i)
+        ++at;
+      auto [p, ec] = std::from_chars(text.data() + at, text.data() + text.size(), parts[i]);
+      if (ec != std::errc() || p == text.data() + at)
+        return false;
+      at = static_cast<size_t>(p - text.data());
+    }
+    return at == text.size();
+  };
+  int v[6] = {0, 0, 0, 0, 0, 0};
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (read("-- :", v, 5) || read("--", v, 3)) { // YYYY-MM-DD [HH:MM]
+    year = v[0], month = v[1], day = v[2], hour = v[3], minute = v[4];
+  } else if (read("// ::", v, 6) || read("// :", v, 5) || read("//", v, 3)) { // M/D/YYYY [H:MM[:SS]]
+    month = v[0], day = v[1], year = v[2], hour = v[3], minute = v[4], second = v[5];
+  } else {
+    return false;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > static_cast<int>(kDaysInMonth[month - 1]) || hour > 23 ||
+      minute > 59 || second > 59 || year < 1 || year > 9999)
+    return false;
+  nanos = (daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hour * 3600 +
+           minute * 60 + second) * kNanosPerSecond;
+  return true;
 }
 
 std::string formatKustoDatetime(int64_t nanos) {

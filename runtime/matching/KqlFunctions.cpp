@@ -2,6 +2,7 @@
 #include "matching/KqlFunctions.h"
 
 #include "EvalContext.h"
+#include "events/EventTime.h"
 #include "matching/KqlValues.h"
 #include "output/JsonString.h"
 
@@ -520,6 +521,13 @@ void kqlFunction(rulec_context *ctx, uint32_t fn, uint32_t argc, const rulec_val
     }
     if (best)
       *out = *best;
+    return;
+  }
+  case RULEC_FN_TODATETIME: {
+    // Until values carry Kusto's types, a datetime is its tostring() text.
+    int64_t nanos;
+    if (textArg(0, text) && parseKustoDatetime(text, nanos))
+      *out = kqlvalue::string(ctx, formatKustoDatetime(nanos));
     return;
   }
   default:

@@ -120,16 +120,24 @@ struct TabularExpr {
                                          ///< the text of a call source (`table("X")`); empty
                                          ///< when an operator starts it (union, datatable, ...:
                                          ///< then ops[0], generic)
+  ExprPtr sourceCall;                    ///< a call source (`f("x")`, `table("X")`) as a Call
   std::vector<Operator> ops;
 };
 
 struct LetStmt {
   std::string name;
   SourceLocation loc;
-  ExprPtr scalar;                        ///< let x = <scalar expression>;
-  std::unique_ptr<TabularExpr> table;    ///< let T = <tabular expression>;
-  bool function = false;                 ///< let f = (args) { ... }; kept as raw text only
-  std::string rawBody;                   ///< function: the text after '='
+  ExprPtr scalar;                        ///< let x = <scalar expression>; a function's scalar body
+  std::unique_ptr<TabularExpr> table;    ///< let T = <tabular expression>; a function's tabular body
+  bool function = false;                 ///< let f = (params) { [lets] body };
+  std::string rawBody;                   ///< function: the text after '=' (for dumps)
+  struct Param {
+    std::string name;
+    std::string type;                    ///< lower case as written; "table" for a tabular parameter
+    ExprPtr defaultValue;                ///< `= value`, or null
+  };
+  std::vector<Param> params;             ///< function: its parameters
+  std::vector<LetStmt> bodyLets;         ///< function: the lets inside its body
 };
 
 struct Query {

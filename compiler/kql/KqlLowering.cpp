@@ -88,8 +88,9 @@ public:
   /// Throws Unsupported at the first construct rulec does not compile.
   void run() {
     for (const LetStmt &let : rule_.query->lets) {
-      if (let.function)
-        fail(let.loc, "let functions ('" + let.name + "') are not supported");
+      for (const LetStmt::Param &param : let.params)
+        if (param.type == "table")
+          fail(let.loc, "a let function with a tabular parameter ('" + let.name + "') is not supported");
       lets_[let.name] = &let;
     }
     Pipeline main;
@@ -163,8 +164,90 @@ private:
     std::string name_;
   };
 
+  /// A let function's call, for as long as its body is lowered: its
+  /// parameters are aliases of the arguments (or defaults) in env(), and
+  /// constants for constant() (a table name, a window); the lets inside its
+  /// body are in scope.
+  class FunctionScope {
+  public:
+    FunctionScope(Lowering &l, const LetStmt &fn, const Expr &call, const std::shared_ptr<const Env> &callerEnv)
+        : l_(l) {
+      // By depth, not by name: f(f(1)) expands f again for its argument,
+      // which is lowered inside f's body.
+      if (++l.functionDepth_ > kMaxFunctionDepth)
+        l.fail(call.loc, "'" + fn.name + "' calls itself (more than " + std::to_string(kMaxFunctionDepth) +
+                             " nested let function calls)");
+      // A parameter used twice expands its argument twice: f(f(f(...)))
+      // would grow as a power of two.
+      if (++l.functionExpansions_ > kMaxFunctionExpansions)
+        l.fail(call.loc, "let functions expand to more than " + std::to_string(kMaxFunctionExpansions) +
+                             " calls in this query");
+      if (call.operands.size() > fn.params.size())
+        l.fail(call.loc, "too many arguments to '" + fn.name + "' (it takes " + std::to_string(fn.params.size()) + ")");
+      auto env = std::make_shared<Env>(*callerEnv);
+      std::map<std::string, const Expr *> constants;
+      for (size_t i = 0; i < fn.params.size(); ++i) {
+        const LetStmt::Param &param = fn.params[i];
+        const Expr *arg = i < call.operands.size() ? call.operands[i].get() : param.defaultValue.get();
+        if (!arg)
+          l.fail(call.loc, "'" + fn.name + "' needs its argument '" + param.name + "'");
+        (*env)[param.name] = Alias{Column{arg, i < call.operands.size() ? callerEnv : std::make_shared<Env>()}};
+        constants[param.name] = arg;
+      }
+      env_ = env;
+      l.envs_.push_back(env);
+      l.params_.push_back(std::move(constants));
+      for (const LetStmt &inner : fn.bodyLets) {
+        auto it = l.lets_.find(inner.name);
+        saved_.emplace_back(inner.name, it == l.lets_.end() ? nullptr : it->second);
+        l.lets_[inner.name] = &inner;
+      }
+    }
+    ~FunctionScope() {
+      --l_.functionDepth_;
+      l_.params_.pop_back();
+      for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+        if (it->second)
+          l_.lets_[it->first] = it->second;
+        else
+          l_.lets_.erase(it->first);
+      }
+    }
+    std::shared_ptr<const Env> env() const { return env_; }
+
+  private:
+    Lowering &l_;
+    std::shared_ptr<const Env> env_;
+    std::vector<std::pair<std::string, const LetStmt *>> saved_;
+  };
+
+  /// A scalar let function called in an expression, or null.
+  const LetStmt *scalarFunction(const Expr &e) const {
+    if (e.kind != Expr::Call)
+      return nullptr;
+    auto it = lets_.find(e.name);
+    return it != lets_.end() && it->second->function && it->second->scalar ? it->second : nullptr;
+  }
+
   void lowerTabular(const TabularExpr &t, Pipeline &p) {
-    if (auto it = lets_.find(t.source); it != lets_.end()) {
+    const Expr *call = t.sourceCall.get();
+    if (auto it = lets_.find(t.source); !call && it != lets_.end() && it->second->scalar &&
+                                          it->second->scalar->kind == Expr::Call && !it->second->function)
+      call = it->second->scalar.get(); // let X = f("a"): a table when f is a tabular function
+    if (call && lower(call->name) == "table" && call->operands.size() == 1) {
+      auto name = constant(*call->operands[0]);
+      if (!name || name->type != Literal::String)
+        fail(call->loc, "table() takes a table name (a string constant)");
+      p.table = name->value.s; // table("X") is the table X
+      p.tableLoc = t.loc;
+    } else if (call) {
+      auto fn = lets_.find(call->name);
+      if (fn == lets_.end() || !fn->second->function || !fn->second->table)
+        fail(call->loc, "'" + call->name + "(...)' as a table: not a tabular let function");
+      FunctionScope scope(*this, *fn->second, *call, p.env);
+      p.env = scope.env();
+      lowerTabular(*fn->second->table, p); // the body, its parameters bound to the arguments
+    } else if (auto it = lets_.find(t.source); it != lets_.end()) {
       if (!it->second->table)
         fail(t.loc, "'" + t.source + "' is a scalar let, not a table");
       LetExpansion expanding(*this, t.source, t.loc);
@@ -533,7 +616,7 @@ private:
     p.table = table;
     p.tableLoc = op.loc;
     p.restricted = true;
-    p.env = std::make_shared<Env>();
+    p.env = std::make_shared<Env>(*p.env); // empty, or a let function's parameters
     rowColumns_[p.env.get()] = names;
     envs_.push_back(p.env);
     p.wholeEvent = true;
@@ -989,6 +1072,10 @@ private:
         return value(a->def);
     if (auto parsed = parsed_.find(&e); parsed != parsed_.end())
       return parsedValue(parsed->second); // a parse column (parseColumns)
+    if (const LetStmt *fn = scalarFunction(e)) { // the body, its parameters bound to the arguments
+      FunctionScope scope(*this, *fn, e, c.env);
+      return value(Column{fn->scalar.get(), scope.env()});
+    }
     if (e.kind == Expr::Dynamic) { // dynamic([...]) / dynamic({...}): its JSON, as a dynamic value
       std::string error;
       auto json = constantExprJson(e, [&](const Expr &x) { return cellConstant(x); }, error);
@@ -1174,9 +1261,11 @@ private:
 
   /// Whether an expression is a condition (a comparison, a string test,
   /// `in`, `between`, and/or, not(), isempty(), ...) rather than a value.
-  static bool isPredicate(const Expr &e) {
+  bool isPredicate(const Expr &e) const {
     if (e.kind == Expr::In || e.kind == Expr::Between)
       return true;
+    if (const LetStmt *fn = scalarFunction(e))
+      return isPredicate(*fn->scalar);
     if (e.kind == Expr::Binary)
       return e.op != "+" && e.op != "-" && e.op != "*" && e.op != "/" && e.op != "%";
     if (e.kind == Expr::Call) {
@@ -1217,7 +1306,17 @@ private:
         }
       return std::nullopt;
     case Expr::Name:
-      if (auto it = lets_.find(e.name); it != lets_.end() && it->second->scalar) {
+      for (size_t k = params_.size(); k-- > 0;)
+        if (auto arg = params_[k].find(e.name); arg != params_[k].end()) {
+          // A function's parameter: its argument, read in the caller's scope.
+          const Expr *value = arg->second;
+          std::vector<std::map<std::string, const Expr *>> inner(params_.begin() + static_cast<long>(k), params_.end());
+          params_.resize(k);
+          auto result = constant(*value);
+          params_.insert(params_.end(), inner.begin(), inner.end());
+          return result;
+        }
+      if (auto it = lets_.find(e.name); it != lets_.end() && it->second->scalar && !it->second->function) {
         LetExpansion expanding(*this, e.name, e.loc);
         return constant(*it->second->scalar);
       }
@@ -1584,6 +1683,12 @@ private:
       return notIf(lower(e.op) == "!between", IrExpr::makeNary(Op::And, std::move(ops), e.loc), e.loc);
     }
     case Expr::Call: {
+      if (const LetStmt *user = scalarFunction(e)) {
+        FunctionScope scope(*this, *user, e, p.env);
+        Pipeline body;
+        body.env = scope.env();
+        return predicate(*user->scalar, body);
+      }
       const std::string fn = lower(e.name);
       if (fn == "not" && e.operands.size() == 1)
         return IrExpr::makeNot(predicate(*e.operands[0], p), e.loc);
@@ -1666,6 +1771,12 @@ private:
   std::map<std::string, const LetStmt *> lets_;
   /// Column sets after a project or distinct: only their names exist.
   std::set<const Env *> restricted_;
+  /// The parameters of the let functions being expanded, innermost last.
+  std::vector<std::map<std::string, const Expr *>> params_;
+  static constexpr int kMaxFunctionDepth = 64;
+  static constexpr int kMaxFunctionExpansions = 10000;
+  int functionDepth_ = 0;
+  int functionExpansions_ = 0;
   /// The envs restricted_ and rowColumns_ name, kept alive: a freed one's
   /// address, reused by a new env, made that one restricted too.
   std::vector<std::shared_ptr<const Env>> envs_;

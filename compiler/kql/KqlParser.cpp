@@ -213,8 +213,10 @@ private:
   /// parenthesized sub-query or of the query.
   bool atOperatorEnd() const { return atOperatorEndAt(0); }
   bool atOperatorEndAt(size_t k) const {
-    return atPunct("|", k) || atPunct(";", k) || atPunct(")", k) || peek(k).kind == TokenKind::End;
+    return atPunct("|", k) || atPunct(";", k) || atPunct(")", k) || peek(k).kind == TokenKind::End ||
+           (functionBodies_ > 0 && atPunct("}", k)); // a let function's body ends at its '}'
   }
+  int functionBodies_ = 0; ///< let function bodies being parsed
 
   SourceLocation loc(const Token &t) const { return map_.at(t.line, t.column); }
   std::string describe(const Token &t) const;
@@ -270,6 +272,7 @@ private:
   bool parseMvExpand(Operator &op);
   bool parseJoin(Operator &op);
   bool parseParse(Operator &op);
+  bool parseFunction(LetStmt &let);
   bool parseAssignments(std::vector<Assignment> &out, bool allowStar);
   bool parseColumnNames(std::vector<std::string> &out);
   bool parseSortKeys(Operator &op, bool single);
@@ -493,15 +496,9 @@ bool Parser::parseLet(Query &q) {
   if (!expectPunct("=", "after 'let " + let.name + "'"))
     return false;
   if (isFunctionDefinition(pos_)) {
-    // Functions are kept as text: rulec does not expand them.
     const size_t start = pos_;
-    while (!atPunct(";") && peek().kind != TokenKind::End) {
-      if (!isOpener(peek()))
-        next();
-      else if (!skipBracket())
-        return false;
-    }
-    let.function = true;
+    if (!parseFunction(let))
+      return false;
     let.rawBody = textOf(start, pos_);
   } else if (startsTabular(pos_, true)) {
     if (!(let.table = parseTabular()))
@@ -513,6 +510,60 @@ bool Parser::parseLet(Query &q) {
     return false;
   q.lets.push_back(std::move(let));
   return true;
+}
+
+/// `[view] ([name: type [= default], ...]) { [let ...;] body }`; a tabular
+/// parameter's type is `(*)` or `(col: type, ...)`.
+bool Parser::parseFunction(LetStmt &let) {
+  let.function = true;
+  eatWord("view");
+  if (atPunct("(") && !closes())
+    return false;
+  if (!expectPunct("(", "to open the function's parameters"))
+    return false;
+  while (!atPunct(")")) {
+    LetStmt::Param param;
+    if (!atName())
+      return expected("a parameter name");
+    param.name = next().text;
+    if (!expectPunct(":", "after the parameter name"))
+      return false;
+    if (atPunct("(")) {
+      if (!skipBracket())
+        return false;
+      param.type = "table";
+    } else if (atName()) {
+      param.type = lower(next().text);
+    } else {
+      return expected("a parameter type");
+    }
+    if (eatPunct("=") && !(param.defaultValue = parseExpr()))
+      return false;
+    let.params.push_back(std::move(param));
+    if (!eatPunct(","))
+      break;
+  }
+  if (!expectPunct(")", "to close the function's parameters") || (atPunct("{") && !closes()) ||
+      !expectPunct("{", "to open the function's body"))
+    return false;
+  ++functionBodies_;
+  struct Leave {
+    int &n;
+    ~Leave() { --n; }
+  } leave{functionBodies_};
+  Query inner;
+  while (atWord("let"))
+    if (!parseLet(inner))
+      return false;
+  let.bodyLets = std::move(inner.lets);
+  if (startsTabular(pos_, false)) {
+    if (!(let.table = parseTabular()))
+      return false;
+  } else if (!(let.scalar = parseExpr())) {
+    return false;
+  }
+  eatPunct(";");
+  return expectPunct("}", "to close the function's body");
 }
 
 std::unique_ptr<TabularExpr> Parser::parseTabular() {
@@ -559,6 +610,23 @@ bool Parser::parseSource(TabularExpr &t) {
   if (!atName())
     return expected("a table name");
   const size_t start = pos_;
+  if (atPunct("(", 1) && !peek().bracketed) { // f("x"), table("X"): a call, unless .Table follows
+    const size_t end = skipBalanced(pos_ + 1);
+    if (!toks_[end].isPunct(".")) {
+      skip(1);
+      const bool closed = closes(); // an unclosed '(' says where it opened
+      pos_ = start;
+      if (!closed)
+        return false;
+      t.loc = loc(peek());
+      if (!(t.sourceCall = parseExpr()))
+        return false;
+      if (t.sourceCall->kind != Expr::Call)
+        return error(toks_[start], "expected a table or a call");
+      t.source = textOf(start, pos_);
+      return true;
+    }
+  }
   t.loc = loc(next());
   // database("db").Table and function calls keep their text.
   for (;;) {
@@ -732,6 +800,9 @@ bool Parser::parseUnion(Operator &op) {
         return false;
       next();
       if (!parsePipeline(*t) || !expectPunct(")", "to close the union's sub-query"))
+        return false;
+    } else if (atName() && atPunct("(", 1)) { // a function call: f("x")
+      if (!parseSource(*t))
         return false;
     } else if (atName()) {
       std::string name = next().text;

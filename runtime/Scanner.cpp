@@ -205,6 +205,7 @@ void Scanner::feed(std::string_view line, const std::string &source, uint64_t li
 }
 
 void Scanner::feedSources() {
+  feedingSources_ = true;
   for (const SourceRows &source : pack_.sources)
     for (size_t i = 0; i < source.rows.size(); ++i) {
       worker_.evaluate(source.rows[i], false, single_,
@@ -212,6 +213,7 @@ void Scanner::feedSources() {
                        source.logType);
       apply(single_, &worker_, source.name, i + 1);
     }
+  feedingSources_ = false;
 }
 
 void Scanner::feedBatch(const std::vector<BatchEvent> &batch) {
@@ -297,7 +299,7 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
 
   int64_t time = outcome.time;
   if (worker_.needsTime() && !outcome.hasTime) {
-    if (counting) {
+    if (counting && !feedingSources_) { // a datatable's rows have no time of their own
       std::string fields;
       for (const std::string &f : worker_.timeFields(outcome.logType))
         fields += (fields.empty() ? "'" : "' or '") + f;

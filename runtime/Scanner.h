@@ -181,6 +181,7 @@ private:
   Alerter alerter_;
   Aggregator aggregator_;
   TableOperators operators_;
+  bool feedingSources_ = false; ///< feedSources() runs: rows without an event time of their own
   Correlator correlator_;
   RowSink rows_;
   std::ostream &diag_;

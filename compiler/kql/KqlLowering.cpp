@@ -394,6 +394,11 @@ private:
     OperatorSpec spec;
     spec.kind = OperatorSpec::Kind::Join;
     spec.joinKind = kind->second;
+    if (op.name == "lookup") { // leftouter (the default) or inner; the right keys are not repeated
+      if (!op.kind.empty() && op.kind != "leftouter" && op.kind != "inner")
+        fail(op.loc, "lookup kind=" + op.kind + ": lookup is leftouter or inner");
+      spec.joinKind = op.kind == "inner" ? K::LookupInner : K::LookupLeftOuter;
+    }
     joinKeys(*op.on, spec.leftKeys, spec.rightKeys);
     const uint32_t index = addOperator(std::move(spec), op);
     stageInto(p, index, 0, op.loc);
@@ -696,7 +701,7 @@ private:
     if (op.generic)
       fail(op.loc, "the '" + op.name + "' operator is not supported");
     const bool operatorStage = op.name == "sort" || op.name == "order" || op.name == "top" || op.name == "union" ||
-                               op.name == "join" || op.name == "mv-expand" || op.name == "mvexpand";
+                               op.name == "join" || op.name == "lookup" || op.name == "mv-expand" || op.name == "mvexpand";
     if (p.sealed && op.name != "project" && op.name != "take" && op.name != "limit" && !operatorStage)
       fail(op.loc, "'" + op.name + "' after take/limit is not supported");
     if (op.name == "where") {
@@ -765,12 +770,24 @@ private:
       sortStage(op, p);
     } else if (op.name == "union") {
       unionStage(op, &p, p);
-    } else if (op.name == "join") {
+    } else if (op.name == "join" || op.name == "lookup") {
       joinStage(op, p);
     } else if (op.name == "mv-expand" || op.name == "mvexpand") {
       expandStage(op, p);
     } else if (op.name == "parse" || op.name == "parse-where") {
       parseColumns(op, p);
+    } else if (op.name == "count") { // `| count` is `| summarize Count = count()`
+      Operator &count = synthesizedOps_.emplace_back();
+      count.name = "summarize";
+      count.loc = op.loc;
+      Assignment a;
+      a.name = "Count";
+      a.value = std::make_unique<Expr>();
+      a.value->kind = Expr::Call;
+      a.value->name = "count";
+      a.value->loc = op.loc;
+      count.assignments.push_back(std::move(a));
+      summarize(count, p);
     } else if (op.name == "take" || op.name == "limit") {
       p.take = p.take < 0 ? op.count : std::min(p.take, op.count);
       p.sealed = true;
@@ -1784,6 +1801,7 @@ private:
   uint32_t flushSteps_ = 0; ///< summarize and operator stages so far: their plan order
   uint32_t stages_ = 0;     ///< stage rules so far (for their ids)
   std::deque<Expr> synthesized_; ///< expressions lowering makes up (a one-column table's column)
+  std::deque<Operator> synthesizedOps_; ///< operators it makes up (count's summarize)
   /// parse's columns, by the synthesized expression that stands for each.
   std::map<const Expr *, ParsedColumn> parsed_;
   /// Column sets right after a summarize: the names of its rows, which later

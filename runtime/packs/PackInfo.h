@@ -119,7 +119,12 @@ struct OperatorSpec {
     MvExpand, ///< mv-expand: one row per element of `expand` columns' arrays
     Join,     ///< join / lookup: at the end of input, by `leftKeys` / `rightKeys`
   };
-  enum class JoinKind : uint8_t { InnerUnique, Inner, LeftOuter, RightOuter, FullOuter, LeftAnti, RightAnti, LeftSemi, RightSemi };
+  /// The lookup kinds are leftouter and inner joins whose right key columns
+  /// are not repeated in the output (the lookup operator).
+  enum class JoinKind : uint8_t {
+    InnerUnique, Inner, LeftOuter, RightOuter, FullOuter, LeftAnti, RightAnti, LeftSemi, RightSemi,
+    LookupLeftOuter, LookupInner
+  };
   struct SortKey {
     std::string column;
     bool descending = true; ///< Kusto's default

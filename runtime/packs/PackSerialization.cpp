@@ -331,7 +331,7 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.i64(o.limit, "limit");
     r.vec(o.expand, "expand");
     r.str(o.itemIndex, "itemIndex");
-    r.enumeration(o.joinKind, OperatorSpec::JoinKind::RightSemi, "joinKind");
+    r.enumeration(o.joinKind, OperatorSpec::JoinKind::LookupInner, "joinKind");
     r.vec(o.leftKeys, "leftKeys");
     r.vec(o.rightKeys, "rightKeys");
   }, 40);

@@ -280,7 +280,15 @@ void TableOperators::join(uint32_t op) {
           names.push_back(key);
     return names;
   };
-  const std::vector<std::string> leftNames = namesOf(left), rightNames = namesOf(right);
+  const bool lookup = spec.joinKind == Kind::LookupLeftOuter || spec.joinKind == Kind::LookupInner;
+  const std::vector<std::string> leftNames = namesOf(left);
+  std::vector<std::string> rightNames = namesOf(right);
+  if (lookup) // the keys once: the left's
+    rightNames.erase(std::remove_if(rightNames.begin(), rightNames.end(),
+                                    [&](const std::string &n) {
+                                      return std::count(spec.rightKeys.begin(), spec.rightKeys.end(), n) > 0;
+                                    }),
+                     rightNames.end());
   // A right column whose name the left has gets a numbered one (Key -> Key1).
   std::map<std::string, std::string> renamed;
   {
@@ -315,7 +323,9 @@ void TableOperators::join(uint32_t op) {
   std::set<std::string> leftKeysSeen; // innerunique: the first left row per key
   const auto &leftRows = rows_[op][0];
   const auto &rightRows = rows_[op][1];
-  const Kind kind = spec.joinKind;
+  const Kind kind = spec.joinKind == Kind::LookupLeftOuter ? Kind::LeftOuter
+                    : spec.joinKind == Kind::LookupInner   ? Kind::Inner
+                                                           : spec.joinKind;
   for (size_t i = 0; i < left.size(); ++i) {
     const bool hasKey = joinKey(left[i], spec.leftKeys, key);
     if (kind == Kind::InnerUnique && (!hasKey || !leftKeysSeen.insert(key).second))

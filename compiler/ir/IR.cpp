@@ -74,9 +74,17 @@ std::unique_ptr<Value> Value::makeCall(uint32_t fn, std::vector<std::unique_ptr<
 }
 
 static const char *functionName(uint32_t fn) {
-  static const char *names[] = {"tostring", "tolower", "toupper",   "tolong",  "todouble", "tobool",
-                                "strlen",   "strcat",  "coalesce",  "substring", "indexof", "add",
-                                "sub",      "mul",     "div",       "mod",       "split_at", "json_get"};
+  static const char *names[] = {
+      "tostring",       "tolower",        "toupper",         "tolong",          "todouble",      "tobool",
+      "strlen",         "strcat",         "coalesce",        "substring",       "indexof",       "add",
+      "sub",            "mul",            "div",             "mod",             "split_at",      "json_get",
+      "todynamic",      "pack_array",     "bag_pack",        "array_length",    "array_concat",  "set_union",
+      "set_intersect",  "set_difference", "bag_keys",        "split",           "strcat_array",  "array_sort_asc",
+      "array_sort_desc", "array_slice",   "array_reverse",   "array_index_of",  "replace_string", "reverse",
+      "strcmp",         "strrep",         "extract",         "extract_all",     "replace_regex", "trim",
+      "trim_start",     "trim_end",       "base64_decode",   "base64_encode",   "url_decode",    "ipv4_is_private",
+      "max_of",         "min_of",         "todatetime"};
+  static_assert(sizeof names / sizeof names[0] == RULEC_FN_COUNT, "a name for every RULEC_FN_*");
   return fn < RULEC_FN_COUNT ? names[fn] : "?";
 }
 

@@ -861,14 +861,15 @@ private:
         {"avg", {Fn::Avg, "avg_"}},           {"make_set", {Fn::MakeSet, "set_"}},
         {"makeset", {Fn::MakeSet, "set_"}},   {"make_list", {Fn::MakeList, "list_"}},
         {"makelist", {Fn::MakeList, "list_"}}, {"take_any", {Fn::TakeAny, "any_"}},
-        {"any", {Fn::TakeAny, "any_"}},
+        {"any", {Fn::TakeAny, "any_"}},       {"arg_max", {Fn::ArgMax, "max_"}},
+        {"arg_min", {Fn::ArgMin, "min_"}},
     };
     for (const Assignment &a : op.assignments) {
       const Expr &e = *a.value;
       auto it = e.kind == Expr::Call ? kAggregates.find(lower(e.name)) : kAggregates.end();
       if (it == kAggregates.end())
         fail(e.loc, "'" + toString(e) + "' is not a supported aggregation (count, countif, dcount, min, max, sum, "
-                                         "avg, make_set, make_list, take_any)");
+                                         "avg, make_set, make_list, take_any, arg_max, arg_min)");
       AggregateSpec::Aggregate agg;
       agg.fn = it->second.first;
       const bool counts = agg.fn == Fn::Count;
@@ -877,7 +878,8 @@ private:
       if (!counts && e.operands.empty())
         fail(e.loc, e.name + "() needs an argument");
       const bool limited = agg.fn == Fn::MakeSet || agg.fn == Fn::MakeList;
-      const size_t maxArgs = agg.fn == Fn::DCount || limited ? 2 : 1;
+      const bool arg = agg.fn == Fn::ArgMax || agg.fn == Fn::ArgMin;
+      const size_t maxArgs = arg ? 64 : agg.fn == Fn::DCount || limited ? 2 : 1;
       if (!counts && e.operands.size() > maxArgs)
         fail(e.loc, "too many arguments to " + e.name + "()");
       if (limited && e.operands.size() == 2) {
@@ -892,6 +894,25 @@ private:
         agg.input = static_cast<int32_t>(column("#" + std::to_string(spec.aggregates.size()), *e.operands[0]));
       }
       agg.name = !a.name.empty() ? a.name : it->second.second + inputName;
+      if (arg) { // arg_max(x, *), arg_max(x, a, b): the best row's x (named as the column) and the rest
+        if (a.name.empty() && !inputName.empty())
+          agg.name = inputName;
+        if (e.operands.size() == 1)
+          fail(e.loc, e.name + "() takes the columns to return too: '*' or their names");
+        for (size_t k = 1; k < e.operands.size(); ++k) {
+          const Expr &carried = *e.operands[k];
+          if (carried.kind == Expr::Star) {
+            agg.carryRow = true;
+            continue;
+          }
+          const std::string carriedName = defaultName(carried);
+          addColumn(stage, carriedName, Column{&carried, p.env});
+          agg.carry.push_back(static_cast<uint32_t>(stage.info.columns.size() - 1));
+          names.insert(carriedName);
+        }
+        if (agg.carryRow && !agg.carry.empty())
+          fail(e.loc, e.name + "() takes '*' or column names, not both");
+      }
       if (!names.insert(agg.name).second)
         fail(a.value->loc, "the summarize column '" + agg.name + "' is defined twice");
       spec.aggregates.push_back(std::move(agg));

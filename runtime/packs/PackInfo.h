@@ -92,12 +92,16 @@ enum class RuleKind : uint8_t {
 /// into rows, which then run, as events of `outputLogType`, through the rule
 /// that holds the operators after the summarize.
 struct AggregateSpec {
-  enum class Fn : uint8_t { Count, CountIf, DCount, Min, Max, Sum, Avg, MakeSet, MakeList, TakeAny };
+  enum class Fn : uint8_t { Count, CountIf, DCount, Min, Max, Sum, Avg, MakeSet, MakeList, TakeAny, ArgMax, ArgMin };
   struct Aggregate {
     Fn fn = Fn::Count;
     std::string name;  ///< the row column it fills
     int32_t input = -1; ///< index into RuleInfo::columns of its argument; -1 for count()
     int64_t limit = 1048576; ///< make_set / make_list: at most this many values
+    /// arg_max / arg_min: the columns (indexes into RuleInfo::columns) the
+    /// best row brings along; `carryRow`: all of the row's (`*`).
+    std::vector<uint32_t> carry;
+    bool carryRow = false;
   };
   std::vector<uint32_t> keys;   ///< `by` columns: indexes into RuleInfo::columns, in order
   int32_t binKey = -1;          ///< which of `keys` is bin(x, size); -1: none

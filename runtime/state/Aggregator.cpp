@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace rulec {
 
@@ -85,8 +86,50 @@ void Aggregator::add(uint32_t r, EventEvaluator &event, int64_t eventTime) {
       continue;
     }
     const rulec_value v = event.column(rule, r, static_cast<uint32_t>(agg.input));
-    fold(agg, group.states[a], v, columnJson(event, rule, r, static_cast<uint32_t>(agg.input)));
+    const std::string json = columnJson(event, rule, r, static_cast<uint32_t>(agg.input));
+    State &s = group.states[a];
+    if (agg.fn != AggregateSpec::Fn::ArgMax && agg.fn != AggregateSpec::Fn::ArgMin) {
+      fold(agg, s, v, json);
+      continue;
+    }
+    // The first row stands until a value beats it (all nulls: that row, as Kusto).
+    if (!better(agg.fn == AggregateSpec::Fn::ArgMin, s, v, json) && !s.row.empty())
+      continue;
+    // The new best row: what it brings along.
+    if (agg.carryRow) {
+      s.row = simdjson::minify(event.root());
+    } else {
+      s.row = "{";
+      for (size_t i = 0; i < agg.carry.size(); ++i) {
+        if (i)
+          s.row += ',';
+        appendJsonString(s.row, rule.columns[agg.carry[i]].name);
+        s.row += ':';
+        s.row += columnJson(event, rule, r, agg.carry[i]);
+      }
+      s.row += '}';
+    }
   }
+}
+
+bool Aggregator::better(bool less, State &s, const rulec_value &v, const std::string &json) {
+  if (isNull(v))
+    return false;
+  if (isNumber(v)) {
+    const double n = number(v);
+    if (!s.bestIsNumber && !s.best.empty())
+      return false; // numbers and strings do not mix; the first kind seen wins
+    if (!s.best.empty() && !(less ? n < s.bestNumber : n > s.bestNumber))
+      return false;
+    s.best = json;
+    s.bestNumber = n;
+    s.bestIsNumber = true;
+    return true;
+  }
+  if (s.bestIsNumber || (!s.best.empty() && !(less ? json < s.best : json > s.best))) // ISO datetimes order as text
+    return false;
+  s.best = json;
+  return true;
 }
 
 void Aggregator::fold(const AggregateSpec::Aggregate &agg, State &s, const rulec_value &v, const std::string &json) {
@@ -104,27 +147,11 @@ void Aggregator::fold(const AggregateSpec::Aggregate &agg, State &s, const rulec
       s.distinct.insert(json);
     return;
   case Fn::Min:
-  case Fn::Max: {
-    if (isNull(v))
-      return;
-    const bool less = agg.fn == Fn::Min;
-    if (isNumber(v)) {
-      const double n = number(v);
-      if (!s.bestIsNumber && !s.best.empty())
-        return; // numbers and strings do not mix; the first kind seen wins
-      if (s.best.empty() || (less ? n < s.bestNumber : n > s.bestNumber)) {
-        s.best = json;
-        s.bestNumber = n;
-        s.bestIsNumber = true;
-      }
-      return;
-    }
-    if (s.bestIsNumber)
-      return;
-    if (s.best.empty() || (less ? json < s.best : json > s.best)) // ISO datetimes order as text
-      s.best = json;
+  case Fn::Max:
+  case Fn::ArgMin:
+  case Fn::ArgMax:
+    better(agg.fn == Fn::Min || agg.fn == Fn::ArgMin, s, v, json); // arg_*'s row: add()
     return;
-  }
   case Fn::Sum:
   case Fn::Avg:
     if (!isNumber(v))
@@ -156,7 +183,9 @@ void Aggregator::emit(uint32_t r, const Group &group) {
   const RuleInfo &rule = pack_.rules[r];
   const AggregateSpec &spec = rule.aggregate;
   std::string row = "{";
+  std::set<std::string> names; // in the row so far
   auto add = [&](const std::string &name, const std::string &json) {
+    names.insert(name);
     if (row.size() > 1)
       row += ',';
     appendJsonString(row, name);
@@ -173,6 +202,21 @@ void Aggregator::emit(uint32_t r, const Group &group) {
     case Fn::Count: case Fn::CountIf: add(agg.name, std::to_string(s.count)); break;
     case Fn::DCount: add(agg.name, std::to_string(s.distinct.size())); break;
     case Fn::Min: case Fn::Max: case Fn::TakeAny: add(agg.name, s.best.empty() ? "null" : s.best); break;
+    case Fn::ArgMax:
+    case Fn::ArgMin: {
+      add(agg.name, s.best.empty() ? "null" : s.best);
+      // The best row's columns, each once: not the keys nor columns already in the row.
+      simdjson::dom::parser parser;
+      simdjson::dom::object carried;
+      if (s.row.empty() || parser.parse(s.row).get_object().get(carried))
+        break;
+      for (auto field : carried) {
+        const std::string name(field.key);
+        if (!names.count(name))
+          add(name, simdjson::minify(field.value));
+      }
+      break;
+    }
     case Fn::Sum:
       add(agg.name, !s.hasNumber ? "null" : s.allInts ? std::to_string(s.intSum) : pythonFloatRepr(s.sum));
       break;

@@ -57,6 +57,7 @@ private:
     bool bestIsNumber = false;
     std::unordered_set<std::string> distinct; ///< dcount, make_set
     std::vector<std::string> values;          ///< make_set / make_list, in order
+    std::string row;                          ///< arg_max / arg_min: the best row's carried columns (a JSON object)
   };
   struct Group {
     uint64_t order = 0;          ///< creation order, for a stable output
@@ -66,6 +67,8 @@ private:
     std::vector<State> states;
   };
 
+  /// Whether `v` beats the state's best (min, max, arg_min, arg_max), which it then becomes.
+  bool better(bool less, State &state, const rulec_value &v, const std::string &json);
   void fold(const AggregateSpec::Aggregate &agg, State &state, const rulec_value &v, const std::string &json);
   void emit(uint32_t rule, const Group &group);
 

@@ -71,8 +71,8 @@ void expectSame(const ContextEntry &a, const ContextEntry &b, const std::string 
   SAME(name); SAME(slot); SAME(computed);
 }
 void expectSame(const AggregateSpec::Aggregate &a, const AggregateSpec::Aggregate &b, const std::string &at) {
-  const auto &[fn, name, input, limit] = a;
-  SAME(fn); SAME(name); SAME(input); SAME(limit);
+  const auto &[fn, name, input, limit, carry, carryRow] = a;
+  SAME(fn); SAME(name); SAME(input); SAME(limit); SAME(carry); SAME(carryRow);
 }
 void expectSame(const AggregateSpec &a, const AggregateSpec &b, const std::string &at) {
   const auto &[keys, binKey, binSize, binIsTime, aggregates, outputLogType, flushOrder] = a;
@@ -195,9 +195,11 @@ RuleInfo fullRule(RuleKind kind, uint32_t n) {
   r.aggregate.binIsTime = false;
   for (auto fn : {AggregateSpec::Fn::Count, AggregateSpec::Fn::CountIf, AggregateSpec::Fn::DCount,
                   AggregateSpec::Fn::Min, AggregateSpec::Fn::Max, AggregateSpec::Fn::Sum, AggregateSpec::Fn::Avg,
-                  AggregateSpec::Fn::MakeSet, AggregateSpec::Fn::MakeList, AggregateSpec::Fn::TakeAny}) {
+                  AggregateSpec::Fn::MakeSet, AggregateSpec::Fn::MakeList, AggregateSpec::Fn::TakeAny,
+                  AggregateSpec::Fn::ArgMax, AggregateSpec::Fn::ArgMin}) {
     int32_t i = static_cast<int32_t>(r.aggregate.aggregates.size());
-    r.aggregate.aggregates.push_back({fn, "agg" + std::to_string(i), i - 3, 0x0123456789abcdefLL + i});
+    r.aggregate.aggregates.push_back(
+        {fn, "agg" + std::to_string(i), i - 3, 0x0123456789abcdefLL + i, {kMax32, static_cast<uint32_t>(i)}, i % 2 == 1});
   }
   r.aggregate.outputLogType = 5 + n;
   r.feeds = {{1, 2}, {3, n}};
@@ -341,7 +343,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 11 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\13\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\14\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -431,10 +433,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 11)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 12)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 11)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 12)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

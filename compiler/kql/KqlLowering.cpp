@@ -559,6 +559,56 @@ private:
     return ir::Value::makeCall(c.convert, std::move(one));
   }
 
+  /// `mv-apply x = arr on (where ... | extend ... | project ...)`: Kusto runs
+  /// the sub-query over each row's expanded values and joins what it returns
+  /// to the row's other columns. A sub-query of row-by-row operators is the
+  /// expansion followed by those operators, with its `project` keeping the
+  /// row's other columns (they are not the sub-query's to drop): so it is
+  /// built. A sub-query that looks at several values at once (summarize,
+  /// top, take, sort, ...) is an error until it runs per row.
+  void applyStage(const Operator &op, Pipeline &p) {
+    expandStage(op, p);
+    std::vector<std::string> expanded;
+    for (const Assignment &a : op.assignments)
+      expanded.push_back(!a.name.empty() ? a.name : defaultName(*a.value));
+    if (!op.withSource.empty())
+      expanded.push_back(op.withSource);
+    for (const Operator &sub : op.tables[0]->ops) {
+      static const std::set<std::string> kRowByRow = {"where", "extend", "project-away", "project-rename",
+                                                      "parse", "parse-where"};
+      if (sub.generic || (!kRowByRow.count(sub.name) && sub.name != "project"))
+        fail(sub.loc, "'" + sub.name + "' in an mv-apply sub-query is not supported yet (only row-by-row operators)");
+      if (sub.name != "project") {
+        lowerOperator(sub, p);
+        continue;
+      }
+      // project: its columns as extends; of the expanded ones, only those it keeps.
+      std::set<std::string> kept;
+      for (const Assignment &a : sub.assignments) {
+        if (a.value->kind == Expr::Star)
+          fail(a.value->loc, "project * is not supported");
+        const std::string name = a.name.empty() ? defaultName(*a.value) : a.name;
+        kept.insert(name);
+        Column col = column(*a.value, p);
+        checkColumn(col);
+        auto env = derivedEnv(p);
+        (*env)[name] = Alias{col};
+        p.env = env;
+        setOutput(p, name, col);
+      }
+      for (const std::string &name : expanded)
+        if (!kept.count(name)) {
+          auto env = derivedEnv(p);
+          env->erase(name);
+          p.env = env;
+          if (p.wholeEvent)
+            p.hidden.insert(name);
+          p.output.erase(std::remove_if(p.output.begin(), p.output.end(), [&](auto &o) { return o.first == name; }),
+                         p.output.end());
+        }
+    }
+  }
+
   /// A constant for a row's cell, or nothing (now-relative times are not).
   std::optional<std::pair<Literal::Type, Scalar>> cellConstant(const Expr &e) {
     auto k = constant(e);
@@ -701,7 +751,7 @@ private:
     if (op.generic)
       fail(op.loc, "the '" + op.name + "' operator is not supported");
     const bool operatorStage = op.name == "sort" || op.name == "order" || op.name == "top" || op.name == "union" ||
-                               op.name == "join" || op.name == "lookup" || op.name == "mv-expand" || op.name == "mvexpand";
+                               op.name == "join" || op.name == "lookup" || op.name == "mv-apply" || op.name == "mv-expand" || op.name == "mvexpand";
     if (p.sealed && op.name != "project" && op.name != "take" && op.name != "limit" && !operatorStage)
       fail(op.loc, "'" + op.name + "' after take/limit is not supported");
     if (op.name == "where") {
@@ -774,6 +824,8 @@ private:
       joinStage(op, p);
     } else if (op.name == "mv-expand" || op.name == "mvexpand") {
       expandStage(op, p);
+    } else if (op.name == "mv-apply") {
+      applyStage(op, p);
     } else if (op.name == "parse" || op.name == "parse-where") {
       parseColumns(op, p);
     } else if (op.name == "count") { // `| count` is `| summarize Count = count()`

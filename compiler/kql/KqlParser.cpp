@@ -270,6 +270,7 @@ private:
   bool parseOperatorOptions(Operator &op, std::initializer_list<const char *> names);
   bool parseUnion(Operator &op);
   bool parseMvExpand(Operator &op);
+  bool parseMvApply(Operator &op);
   bool parseJoin(Operator &op);
   bool parseParse(Operator &op);
   bool parseFunction(LetStmt &let);
@@ -712,6 +713,8 @@ bool Parser::parseFullOperator(Operator &op) {
     return parseUnion(op);
   if (n == "mv-expand" || n == "mvexpand")
     return parseMvExpand(op);
+  if (n == "mv-apply")
+    return parseMvApply(op);
   if (n == "join" || n == "lookup")
     return parseJoin(op);
   if (n == "parse" || n == "parse-where")
@@ -855,6 +858,27 @@ bool Parser::parseMvExpand(Operator &op) {
     op.count = next().intValue;
   }
   return true;
+}
+
+/// `mv-apply <mv-expand's arguments> on (operators)`: the sub-query has no
+/// source; it runs over each row's expanded values.
+bool Parser::parseMvApply(Operator &op) {
+  if (!parseMvExpand(op))
+    return false;
+  if (!eatWord("on"))
+    return expected("'on' and the sub-query of 'mv-apply'");
+  if (atPunct("(") && !closes())
+    return false;
+  if (!expectPunct("(", "before the sub-query of 'mv-apply'"))
+    return false;
+  auto sub = std::make_unique<TabularExpr>();
+  sub->loc = loc(peek());
+  do {
+    if (!parseOperator(*sub))
+      return false;
+  } while (eatPunct("|"));
+  op.tables.push_back(std::move(sub));
+  return expectPunct(")", "to close the sub-query of 'mv-apply'");
 }
 
 /// `join [kind=K] [hints] Right on Conditions` (and `lookup`): Right is a

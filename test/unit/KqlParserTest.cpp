@@ -390,13 +390,13 @@ TEST(KqlParser, TabularOperators) {
 }
 
 TEST(KqlParser, GenericOperators) {
-  auto q = parseOk("T | mv-apply x = y on (where x > 1) | where y");
+  auto q = parseOk("T | partition by x (where x > 1) | where y");
   ASSERT_TRUE(q);
   const auto &ops = q->body->ops;
   ASSERT_EQ(ops.size(), 2u);
-  EXPECT_EQ(ops[0].name, "mv-apply");
+  EXPECT_EQ(ops[0].name, "partition");
   EXPECT_TRUE(ops[0].generic);
-  EXPECT_EQ(ops[0].rawArgs, "x = y on (where x > 1)");
+  EXPECT_EQ(ops[0].rawArgs, "by x (where x > 1)");
   EXPECT_EQ(ops[0].loc.column, 5);
   EXPECT_EQ(ops[1].name, "where");
   EXPECT_FALSE(ops[1].generic);

@@ -1149,7 +1149,15 @@ private:
       }
       return ir::Value::makeCall(RULEC_FN_SPLIT_AT, std::move(args));
     }
-    fail(c.expr->loc, "member access or indexing on a computed value is not supported (only on parse_json(x) and split(s, sep))");
+    // Any other computed value (extract_all(...)[0], bag_pack(...).k, a
+    // dynamic let): the steps read its JSON, as parse_json's do.
+    std::vector<std::unique_ptr<ir::Value>> args;
+    args.push_back(value(at));
+    for (const Expr *s : steps) {
+      PathStep step = s->kind == Expr::Member ? PathStep::makeKey(s->name) : indexStep(*s->operands[1]);
+      args.push_back(ir::Value::makeConst(step.isIndex ? Scalar::makeInt(step.index) : Scalar::makeString(step.key)));
+    }
+    return ir::Value::makeCall(RULEC_FN_JSON_GET, std::move(args));
   }
 
   /// The value an expression computes (docs/kql.md lists the functions).

@@ -184,7 +184,7 @@ rulec_value jsonGet(rulec_context *ctx, uint32_t argc, const rulec_value *const 
     return out;
   case simdjson::dom::element_type::BOOL: out.kind = RULEC_BOOL; out.payload.i = node.get_bool().value_unsafe(); return out;
   case simdjson::dom::element_type::NULL_VALUE: return nullValue();
-  default: return stringValue(ctx, simdjson::minify(node));
+  default: return rulec::kqlvalue::string(ctx, simdjson::minify(node), RULEC_JSON); // an array or object
   }
 }
 

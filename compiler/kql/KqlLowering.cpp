@@ -95,21 +95,9 @@ public:
     }
     Pipeline main;
     lowerTabular(*rule_.query->body, main);
-    ir::Rule out;
-    out.loc = rule_.loc;
-    out.info.kind = RuleKind::Query;
-    out.info.id = rule_.id;
+    ir::Rule out = queryRule(main, rule_.id, rule_.loc);
     out.info.displayName = rule_.name;
     out.info.severity = rule_.severity;
-    out.info.sourceFile = rule_.loc.file ? *rule_.loc.file : "";
-    out.info.logTypes = {pack_.internLogType(main.table)};
-    out.info.distinct = main.distinct;
-    out.info.take = main.take;
-    out.info.wholeEvent = main.wholeEvent;
-    out.info.hiddenFields.assign(main.hidden.begin(), main.hidden.end());
-    for (const auto &[name, col] : main.output)
-      addColumn(out, name, col);
-    out.predicate = conjunction(std::move(main.conjuncts), rule_.loc);
     newRules_.push_back(std::move(out));
   }
 
@@ -289,22 +277,28 @@ private:
   /// The pipeline so far becomes a stage: a Query rule whose rows go to
   /// input `input` of operator `op` instead of out.
   void stageInto(Pipeline &p, uint32_t op, uint32_t input, const SourceLocation &loc) {
-    ir::Rule stage;
-    stage.loc = loc;
-    stage.info.kind = RuleKind::Query;
-    stage.info.id = rule_.id + "/stage" + std::to_string(stages_++);
-    stage.info.sourceFile = rule_.loc.file ? *rule_.loc.file : "";
-    stage.info.logTypes = {pack_.internLogType(p.table)};
-    stage.info.distinct = p.distinct;
-    stage.info.take = p.take;
-    stage.info.wholeEvent = p.wholeEvent;
-    stage.info.hiddenFields.assign(p.hidden.begin(), p.hidden.end());
+    ir::Rule stage = queryRule(p, rule_.id + "/stage" + std::to_string(stages_++), loc);
     stage.info.toOperator = static_cast<int32_t>(op);
     stage.info.operatorInput = input;
-    for (const auto &[name, col] : p.output)
-      addColumn(stage, name, col);
-    stage.predicate = conjunction(std::move(p.conjuncts), loc);
     newRules_.push_back(std::move(stage));
+  }
+
+  /// The Query rule a pipeline ends in: its table, predicate and row.
+  ir::Rule queryRule(Pipeline &p, std::string id, const SourceLocation &loc) {
+    ir::Rule rule;
+    rule.loc = loc;
+    rule.info.kind = RuleKind::Query;
+    rule.info.id = std::move(id);
+    rule.info.sourceFile = rule_.loc.file ? *rule_.loc.file : "";
+    rule.info.logTypes = {pack_.internLogType(p.table)};
+    rule.info.distinct = p.distinct;
+    rule.info.take = p.take;
+    rule.info.wholeEvent = p.wholeEvent;
+    rule.info.hiddenFields.assign(p.hidden.begin(), p.hidden.end());
+    for (const auto &[name, col] : p.output)
+      addColumn(rule, name, col);
+    rule.predicate = conjunction(std::move(p.conjuncts), loc);
+    return rule;
   }
 
   /// The rest of the query reads operator `op`'s rows; their columns are
@@ -325,16 +319,16 @@ private:
     spec.limit = op.name == "top" ? op.count : -1;
     for (size_t i = 0; i < op.by.size(); ++i) {
       const Expr &e = *op.by[i].value;
-      std::string column = e.kind == Expr::Name ? e.name : "";
-      if (column.empty()) {
-        column = TableOperators::kHiddenSortKey + std::to_string(i);
-        Column col = column_(e, p);
+      std::string key = e.kind == Expr::Name ? e.name : "";
+      if (key.empty()) {
+        key = TableOperators::kHiddenSortKey + std::to_string(i);
+        Column col = column(e, p);
         checkColumn(col);
-        setOutput(p, column, col);
+        setOutput(p, key, col);
       }
       const bool descending = op.descending[i];
       const uint8_t nulls = i < op.nulls.size() ? op.nulls[i] : 0;
-      spec.sortKeys.push_back({column, descending, nulls == 1 || (nulls == 0 && !descending)});
+      spec.sortKeys.push_back({key, descending, nulls == 1 || (nulls == 0 && !descending)});
     }
     const uint32_t index = addOperator(std::move(spec), op);
     stageInto(p, index, 0, op.loc);
@@ -358,10 +352,7 @@ private:
         name.kind = Expr::Literal;
         name.literal = {Literal::String, Scalar::makeString(sourceName)};
         name.loc = op.loc;
-        auto env = derivedEnv(branch);
-        (*env)[op.withSource] = Alias{Column{&name, branch.env}};
-        branch.env = env;
-        setOutput(branch, op.withSource, Column{&name, branch.env});
+        extendColumn(branch, op.withSource, Column{&name, branch.env});
       }
       stageInto(branch, index, 0, op.loc);
     };
@@ -454,13 +445,10 @@ private:
         fail(a.value->loc, "mv-expand ... to typeof(" + op.columnTypes[i] + ") is not supported yet");
       // An unnamed expression takes Kusto's default name (todynamic(x): x).
       const std::string name = !a.name.empty() ? a.name : defaultName(*a.value);
-      if (!a.name.empty() || a.value->kind != Expr::Name || aliasOf(column_(*a.value, p), name)) {
-        Column col = column_(*a.value, p);
+      if (!a.name.empty() || a.value->kind != Expr::Name || aliasOf(column(*a.value, p), name)) {
+        Column col = column(*a.value, p);
         checkColumn(col);
-        auto env = derivedEnv(p);
-        (*env)[name] = Alias{col};
-        p.env = env;
-        setOutput(p, name, col);
+        extendColumn(p, name, col);
       }
       spec.expand.push_back(name);
     }
@@ -537,11 +525,7 @@ private:
       name.loc = piece.loc;
       const uint32_t group = static_cast<uint32_t>(groups.at("c" + std::to_string(g)));
       parsed_[&name] = ParsedColumn{regex, group, Column{op.subject.get(), p.env}, convert};
-      Column col{&name, p.env};
-      auto env = derivedEnv(p);
-      (*env)[piece.text] = Alias{col};
-      p.env = env;
-      setOutput(p, piece.text, col);
+      extendColumn(p, piece.text, Column{&name, p.env});
     }
   }
 
@@ -591,10 +575,7 @@ private:
         kept.insert(name);
         Column col = column(*a.value, p);
         checkColumn(col);
-        auto env = derivedEnv(p);
-        (*env)[name] = Alias{col};
-        p.env = env;
-        setOutput(p, name, col);
+        extendColumn(p, name, col);
       }
       for (const std::string &name : expanded)
         if (!kept.count(name)) {
@@ -675,21 +656,9 @@ private:
     rowColumns_[p.env.get()] = names;
     envs_.push_back(p.env);
     p.wholeEvent = true;
-    if (op.name == "print") {
-      auto env = std::make_shared<Env>();
-      std::vector<std::pair<std::string, Column>> out;
-      for (size_t i = 0; i < op.assignments.size(); ++i) {
-        const Assignment &a = op.assignments[i];
-        const std::string name = a.name.empty() ? "print_" + std::to_string(i) : a.name;
-        Column col = column(*a.value, p);
-        checkColumn(col);
-        (*env)[name] = Alias{col};
-        out.emplace_back(name, col);
-      }
-      p.env = env;
-      p.output = std::move(out);
-      p.wholeEvent = false;
-    }
+    if (op.name == "print")
+      projectColumns(p, op.assignments, op.name,
+                     [](size_t i, const Expr &) { return "print_" + std::to_string(i); });
     restricted_.insert(p.env.get());
     envs_.push_back(p.env);
   }
@@ -762,28 +731,13 @@ private:
         const std::string name = a.name.empty() ? defaultName(*a.value) : a.name;
         Column col = column(*a.value, p);
         checkColumn(col);
-        auto env = derivedEnv(p);
-        (*env)[name] = Alias{col};
-        p.env = env;
-        setOutput(p, name, col);
+        extendColumn(p, name, col);
       }
     } else if (op.name == "project" || op.name == "distinct") {
       const bool isDistinct = op.name == "distinct";
-      std::vector<std::pair<std::string, Column>> out;
-      auto env = std::make_shared<Env>();
-      for (const Assignment &a : isDistinct ? op.by : op.assignments) {
-        if (a.value->kind == Expr::Star)
-          fail(a.value->loc, op.name + " * is not supported");
-        const std::string name = a.name.empty() ? defaultName(*a.value) : a.name;
-        Column col = column(*a.value, p);
-        checkColumn(col);
-        (*env)[name] = Alias{col};
-        out.emplace_back(name, col);
-      }
-      p.env = env;
-      p.output = std::move(out);
+      projectColumns(p, isDistinct ? op.by : op.assignments, op.name,
+                     [&](size_t, const Expr &e) { return defaultName(e); });
       p.restricted = true;
-      p.wholeEvent = false;
       p.distinct = p.distinct || isDistinct;
     } else if (op.name == "project-away") {
       auto env = derivedEnv(p);
@@ -856,6 +810,35 @@ private:
       rowColumns_[env.get()] = rows->second;
     envs_.push_back(env);
     return env;
+  }
+
+  /// `extend name = col`: a column later operators can name, and in the row.
+  void extendColumn(Pipeline &p, const std::string &name, const Column &col) {
+    auto env = derivedEnv(p);
+    (*env)[name] = Alias{col};
+    p.env = env;
+    setOutput(p, name, col);
+  }
+
+  /// `project` (and print, distinct): these columns only, each checked; a
+  /// column without a name gets `nameOf(i)`.
+  template <typename NameOf>
+  void projectColumns(Pipeline &p, const std::vector<Assignment> &list, const std::string &opName, NameOf nameOf) {
+    std::vector<std::pair<std::string, Column>> out;
+    auto env = std::make_shared<Env>();
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Assignment &a = list[i];
+      if (a.value->kind == Expr::Star)
+        fail(a.value->loc, opName + " * is not supported");
+      const std::string name = a.name.empty() ? nameOf(i, *a.value) : a.name;
+      Column col = column(*a.value, p);
+      checkColumn(col);
+      (*env)[name] = Alias{col};
+      out.emplace_back(name, col);
+    }
+    p.env = env;
+    p.output = std::move(out);
+    p.wholeEvent = false;
   }
 
   static void setOutput(Pipeline &p, const std::string &name, const Column &col) {
@@ -1024,7 +1007,6 @@ private:
   // --- columns and constants ------------------------------------------------
 
   Column column(const Expr &e, const Pipeline &p) { return Column{&e, p.env}; }
-  Column column_(const Expr &e, const Pipeline &p) { return column(e, p); }
 
   /// Fails early on an expression that cannot be a column.
   void checkColumn(const Column &c) {

@@ -21,16 +21,22 @@ namespace {
 
 using kqlvalue::null;
 
-/// The elements (as JSON) of a dynamic array: a computed one or an event's.
-bool arrayItems(rulec_context *ctx, const rulec_value &v, std::vector<std::string> &items) {
+/// A dynamic value, parsed: a computed one (RULEC_JSON) or an event's array
+/// or object slot.
+bool parseDynamic(rulec_context *ctx, const rulec_value &v, simdjson::dom::element &e) {
   std::string text;
   if (v.kind == RULEC_JSON)
     text.assign(v.payload.s, v.len);
   else if (!ctx->slotJson(v, text))
     return false;
+  return !ctx->json.parse(text).get(e);
+}
+
+/// The elements (as JSON) of a dynamic array.
+bool arrayItems(rulec_context *ctx, const rulec_value &v, std::vector<std::string> &items) {
   simdjson::dom::element e;
   simdjson::dom::array array;
-  if (ctx->json.parse(text).get(e) || e.get_array().get(array))
+  if (!parseDynamic(ctx, v, e) || e.get_array().get(array))
     return false;
   items.clear();
   for (simdjson::dom::element item : array)
@@ -40,14 +46,9 @@ bool arrayItems(rulec_context *ctx, const rulec_value &v, std::vector<std::strin
 
 /// The properties (key, value JSON) of a dynamic bag.
 bool bagItems(rulec_context *ctx, const rulec_value &v, std::vector<std::pair<std::string, std::string>> &items) {
-  std::string text;
-  if (v.kind == RULEC_JSON)
-    text.assign(v.payload.s, v.len);
-  else if (!ctx->slotJson(v, text))
-    return false;
   simdjson::dom::element e;
   simdjson::dom::object object;
-  if (ctx->json.parse(text).get(e) || e.get_object().get(object))
+  if (!parseDynamic(ctx, v, e) || e.get_object().get(object))
     return false;
   items.clear();
   for (auto field : object)

@@ -1557,7 +1557,8 @@ private:
         std::vector<IrPtr> ops;
         ops.push_back(timeLeaf(Op::Lt, c, k, loc));
         ops.push_back(timeLeaf(Op::Gt, c, k, loc));
-        return IrExpr::makeNary(Op::Or, std::move(ops), loc); // null != t is null: false
+        ops.push_back(leaf(Op::IsNull, c, loc)); // null != t is true (Kusto's null values page)
+        return IrExpr::makeNary(Op::Or, std::move(ops), loc);
       }
       return timeLeaf(kOrder.at(op), c, k, loc);
     case Literal::Long:
@@ -1570,28 +1571,36 @@ private:
         e->constant = v;
         return e;
       }
+      // A null side: == is false, != is true (Kusto's null values page:
+      // "a null value and a non-null value yields bool(true)").
       if (k.type == Literal::Bool) {
         if (!isNe)
           fail(loc, "ordering booleans is not supported");
-        IrPtr e = leaf(Op::Eq, c, loc);
-        e->constant = Scalar::makeBool(!v.b); // null != true is null: false, so test the other bool
-        return e;
+        std::vector<IrPtr> ops;
+        IrPtr other = leaf(Op::Eq, c, loc);
+        other->constant = Scalar::makeBool(!v.b);
+        ops.push_back(std::move(other));
+        ops.push_back(leaf(Op::IsNull, c, loc));
+        return IrExpr::makeNary(Op::Or, std::move(ops), loc);
       }
       if (isNe) {
-        std::vector<IrPtr> ops; // null != 5 is null (false): x < 5 or x > 5
+        std::vector<IrPtr> ops; // x < 5 or x > 5 or x is null
         for (Op o : {Op::Lt, Op::Gt}) {
           IrPtr e = leaf(o, c, loc);
           e->constant = v;
           ops.push_back(std::move(e));
         }
+        ops.push_back(leaf(Op::IsNull, c, loc));
         return IrExpr::makeNary(Op::Or, std::move(ops), loc);
       }
       IrPtr e = leaf(kOrder.at(op), c, loc);
       e->constant = v;
       return e;
     }
-    case Literal::Null:
-      return IrExpr::makeConst(false, loc); // comparisons with null are null
+    case Literal::Null: // x == null is false or null; x != null is true for a value, null for null
+      if (isNe)
+        return IrExpr::makeNot(leaf(Op::IsNull, c, loc), loc);
+      return IrExpr::makeConst(false, loc);
     }
     return IrExpr::makeConst(false, loc);
   }

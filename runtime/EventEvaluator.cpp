@@ -30,6 +30,10 @@ EventEvaluator::EventEvaluator(const PackInfo &pack, NativePack code, std::vecto
   // The depth bound stays when the parser grows to a larger event.
   if (parser_.allocate(simdjson::SIMDJSON_PADDING, kMaxEventDepth))
     throw std::bad_alloc();
+  // Where helpers find an array or object slot's JSON (the vectors never grow).
+  ctx_.slots = slots_.data();
+  ctx_.elements = elements_.data();
+  ctx_.slotCount = slots_.size();
 }
 
 static_assert(LineReader::kPadding >= simdjson::SIMDJSON_PADDING, "LineReader's lines can be parsed in place");
@@ -63,9 +67,6 @@ bool EventEvaluator::load(std::string_view json, std::string &error, bool padded
   ctx_.event = root;
   ctx_.eventText = json;
   ctx_.filledSlots = &filled_;
-  ctx_.slots = slots_.data();
-  ctx_.elements = elements_.data();
-  ctx_.slotCount = slots_.size();
   extractor_.extract(root, slots_.data(), elements_.data(), arena_, &filled_);
   return true;
 }

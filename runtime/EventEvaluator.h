@@ -55,6 +55,9 @@ public:
   /// one pack (null: built here).
   EventEvaluator(const PackInfo &pack, NativePack code, std::vector<FieldSpec> extraFields = {},
                  std::shared_ptr<const LiteralDatabases> literals = nullptr);
+  // The context points into this object's slot vectors: it stays where it is made.
+  EventEvaluator(const EventEvaluator &) = delete;
+  EventEvaluator &operator=(const EventEvaluator &) = delete;
 
   /// Parses one JSON document. Returns false, with a reason, unless it is a
   /// JSON object. `padded`: SIMDJSON_PADDING readable bytes follow `json`

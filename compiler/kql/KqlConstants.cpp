@@ -1,5 +1,6 @@
 //===- KqlConstants.cpp ---------------------------------------------------===//
 #include "kql/KqlConstants.h"
+#include "support/AsciiLower.h"
 
 #include "events/EventTime.h"
 #include "output/JsonString.h"
@@ -14,11 +15,6 @@ namespace rulec::kql {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char &c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string quoted(const std::string &text) {
   std::string out;
@@ -73,11 +69,11 @@ std::optional<std::string> constantExprJson(const Expr &e, const ConstantFold &f
     return out + (e.dynamicIsObject ? "}" : "]");
   }
   // Typed nulls and casts of a literal: int(null), datetime(null), long(5).
-  if (e.kind == Expr::Call && e.operands.size() == 1 && isTypeName(lower(e.name))) {
+  if (e.kind == Expr::Call && e.operands.size() == 1 && isTypeName(asciiLower(e.name))) {
     const Expr &arg = *e.operands[0];
     if ((arg.kind == Expr::Literal && arg.literal.type == Literal::Null) ||
-        (arg.kind == Expr::Name && lower(arg.name) == "null"))
-      return lower(e.name) == "string" ? std::string("\"\"") : std::string("null");
+        (arg.kind == Expr::Name && asciiLower(arg.name) == "null"))
+      return asciiLower(e.name) == "string" ? std::string("\"\"") : std::string("null");
     return constantExprJson(arg, fold, error);
   }
   if (auto k = fold(e))

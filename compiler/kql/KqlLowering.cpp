@@ -1,5 +1,6 @@
 //===- KqlLowering.cpp ----------------------------------------------------===//
 #include "kql/KqlLowering.h"
+#include "support/AsciiLower.h"
 
 #include <re2/re2.h>
 
@@ -28,11 +29,6 @@ using ir::Op;
 using IrExpr = ir::Expr;
 using IrPtr = std::unique_ptr<ir::Expr>;
 
-std::string lower(std::string s) {
-  for (char &c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 struct Alias;
 /// The named columns at a point of the pipeline (extend, project, ...).
@@ -222,7 +218,7 @@ private:
     if (auto it = lets_.find(t.source); !call && it != lets_.end() && it->second->scalar &&
                                           it->second->scalar->kind == Expr::Call && !it->second->function)
       call = it->second->scalar.get(); // let X = f("a"): a table when f is a tabular function
-    if (call && lower(call->name) == "table" && call->operands.size() == 1) {
+    if (call && asciiLower(call->name) == "table" && call->operands.size() == 1) {
       auto name = constant(*call->operands[0]);
       if (!name || name->type != Literal::String)
         fail(call->loc, "table() takes a table name (a string constant)");
@@ -402,7 +398,7 @@ private:
   /// The column pairs of a join's `on`: `a` (both sides), `$left.a ==
   /// $right.b` (either order), joined by `and`.
   void joinKeys(const Expr &e, std::vector<std::string> &left, std::vector<std::string> &right) {
-    if (e.kind == Expr::Binary && lower(e.op) == "and") {
+    if (e.kind == Expr::Binary && asciiLower(e.op) == "and") {
       joinKeys(*e.operands[0], left, right);
       joinKeys(*e.operands[1], left, right);
       return;
@@ -414,7 +410,7 @@ private:
     }
     auto side = [](const Expr &x) -> std::string {
       if (x.kind == Expr::Member && x.operands[0]->kind == Expr::Name)
-        return lower(x.operands[0]->name);
+        return asciiLower(x.operands[0]->name);
       return "";
     };
     if (e.kind == Expr::Binary && e.op == "==") {
@@ -871,7 +867,7 @@ private:
     };
     for (const Assignment &a : op.by) {
       const Expr &e = *a.value;
-      if (e.kind == Expr::Call && lower(e.name) == "bin" && e.operands.size() == 2) {
+      if (e.kind == Expr::Call && asciiLower(e.name) == "bin" && e.operands.size() == 2) {
         if (spec.binKey >= 0)
           fail(e.loc, "summarize by more than one bin() is not supported");
         auto size = constant(*e.operands[1]);
@@ -901,7 +897,7 @@ private:
     };
     for (const Assignment &a : op.assignments) {
       const Expr &e = *a.value;
-      auto it = e.kind == Expr::Call ? kAggregates.find(lower(e.name)) : kAggregates.end();
+      auto it = e.kind == Expr::Call ? kAggregates.find(asciiLower(e.name)) : kAggregates.end();
       if (it == kAggregates.end())
         fail(e.loc, "'" + toString(e) + "' is not a supported aggregation (count, countif, dcount, min, max, sum, "
                                          "avg, make_set, make_list, take_any, arg_max, arg_min)");
@@ -992,13 +988,13 @@ private:
   /// A where on TimeGenerated > ago(X) bounds how long a let-table's set
   /// keeps a member in streaming mode.
   void noteRetention(const Expr &e, Pipeline &p) {
-    if (e.kind == Expr::Binary && lower(e.op) == "and") {
+    if (e.kind == Expr::Binary && asciiLower(e.op) == "and") {
       noteRetention(*e.operands[0], p);
       noteRetention(*e.operands[1], p);
       return;
     }
     if (e.kind == Expr::Binary && (e.op == ">" || e.op == ">=") && e.operands[1]->kind == Expr::Call &&
-        lower(e.operands[1]->name) == "ago" && e.operands[1]->operands.size() == 1 &&
+        asciiLower(e.operands[1]->name) == "ago" && e.operands[1]->operands.size() == 1 &&
         e.operands[1]->operands[0]->kind == Expr::Literal &&
         e.operands[1]->operands[0]->literal.type == Literal::TimeSpan)
       p.retention = std::max(p.retention, e.operands[1]->operands[0]->literal.value.i);
@@ -1088,7 +1084,7 @@ private:
     }
     std::reverse(steps.begin(), steps.end());
     const Expr *base = at.expr;
-    const std::string fn = base->kind == Expr::Call ? lower(base->name) : "";
+    const std::string fn = base->kind == Expr::Call ? asciiLower(base->name) : "";
     if ((fn == "parse_json" || fn == "todynamic") && base->operands.size() == 1) {
       std::vector<std::unique_ptr<ir::Value>> keys;
       std::vector<PathStep> path;
@@ -1227,7 +1223,7 @@ private:
         {"ipv4_is_private", {RULEC_FN_IPV4_IS_PRIVATE, {1, 1}}}, {"max_of", {RULEC_FN_MAX_OF, {1, 64}}},
         {"min_of", {RULEC_FN_MIN_OF, {1, 64}}}, {"todatetime", {RULEC_FN_TODATETIME, {1, 1}}},
     };
-    const std::string fn = lower(e.name);
+    const std::string fn = asciiLower(e.name);
     if (auto v = regexFunction(c, fn))
       return v;
     if (fn == "split" && (e.operands.size() == 2 || e.operands.size() == 3)) { // the whole array
@@ -1349,7 +1345,7 @@ private:
     if (e.kind == Expr::Binary)
       return e.op != "+" && e.op != "-" && e.op != "*" && e.op != "/" && e.op != "%";
     if (e.kind == Expr::Call) {
-      const std::string fn = lower(e.name);
+      const std::string fn = asciiLower(e.name);
       return fn == "not" || fn == "isempty" || fn == "isnotempty" || fn == "notempty" || fn == "isnull" ||
              fn == "isnotnull";
     }
@@ -1402,7 +1398,7 @@ private:
       }
       return std::nullopt;
     case Expr::Call: {
-      const std::string fn = lower(e.name);
+      const std::string fn = asciiLower(e.name);
       if (fn == "now" && e.operands.empty())
         return Constant{Literal::DateTime, Scalar::makeInt(0), true};
       if ((fn == "ago" || fn == "now") && e.operands.size() == 1)
@@ -1516,7 +1512,7 @@ private:
   }
 
   IrPtr hasLeaf(const Column &c, const std::string &term, uint32_t mode, const SourceLocation &loc) {
-    IrPtr e = stringLeaf(Op::Has, c, (mode & RULEC_HAS_CS) ? term : lower(term), loc);
+    IrPtr e = stringLeaf(Op::Has, c, (mode & RULEC_HAS_CS) ? term : asciiLower(term), loc);
     e->mode = mode;
     return e;
   }
@@ -1670,7 +1666,7 @@ private:
   }
 
   IrPtr membership(const Expr &e, const Pipeline &p) {
-    const std::string op = lower(e.op);
+    const std::string op = asciiLower(e.op);
     const Column c = column(*e.operands[0], p);
     std::string letName;
     if (const TabularExpr *t = tableOperand(e, letName)) {
@@ -1694,7 +1690,7 @@ private:
       } else if (op == "in~" || op == "!in~") {
         if (k.type != Literal::String)
           fail(e.loc, op + " takes strings");
-        ops.push_back(stringLeaf(Op::EqFold, c, lower(k.value.s), e.loc));
+        ops.push_back(stringLeaf(Op::EqFold, c, asciiLower(k.value.s), e.loc));
       } else {
         ops.push_back(comparison("==", c, k, e.loc));
       }
@@ -1718,13 +1714,13 @@ private:
                       (name == "hassuffix" ? RULEC_HAS_SUFFIX : 0);
       e = hasLeaf(c, k.value.s, mode, loc);
     } else if (name == "contains") {
-      e = stringLeaf(cs ? Op::Contains : Op::ContainsFold, c, cs ? k.value.s : lower(k.value.s), loc);
+      e = stringLeaf(cs ? Op::Contains : Op::ContainsFold, c, cs ? k.value.s : asciiLower(k.value.s), loc);
     } else if (name == "startswith") {
-      e = stringLeaf(cs ? Op::StartsWith : Op::StartsWithFold, c, cs ? k.value.s : lower(k.value.s), loc);
+      e = stringLeaf(cs ? Op::StartsWith : Op::StartsWithFold, c, cs ? k.value.s : asciiLower(k.value.s), loc);
     } else if (name == "endswith") {
-      e = stringLeaf(cs ? Op::EndsWith : Op::EndsWithFold, c, cs ? k.value.s : lower(k.value.s), loc);
+      e = stringLeaf(cs ? Op::EndsWith : Op::EndsWithFold, c, cs ? k.value.s : asciiLower(k.value.s), loc);
     } else if (name == "=~" || name == "~") {
-      e = stringLeaf(Op::EqFold, c, lower(k.value.s), loc);
+      e = stringLeaf(Op::EqFold, c, asciiLower(k.value.s), loc);
     } else if (name == "matches regex") {
       requireRegex(k.value.s, loc, "bad regular expression '" + k.value.s + "': ");
       e = stringLeaf(Op::Regex, c, "", loc);
@@ -1739,7 +1735,7 @@ private:
   IrPtr predicate(const Expr &e, const Pipeline &p) {
     switch (e.kind) {
     case Expr::Binary: {
-      const std::string op = lower(e.op);
+      const std::string op = asciiLower(e.op);
       if (op == "and" || op == "or") {
         std::vector<IrPtr> ops;
         ops.push_back(predicate(*e.operands[0], p));
@@ -1769,7 +1765,7 @@ private:
       std::vector<IrPtr> ops;
       ops.push_back(comparison(">=", c, *lo, e.loc));
       ops.push_back(comparison("<=", c, *hi, e.loc));
-      return notIf(lower(e.op) == "!between", IrExpr::makeNary(Op::And, std::move(ops), e.loc), e.loc);
+      return notIf(asciiLower(e.op) == "!between", IrExpr::makeNary(Op::And, std::move(ops), e.loc), e.loc);
     }
     case Expr::Call: {
       if (const LetStmt *user = scalarFunction(e)) {
@@ -1778,7 +1774,7 @@ private:
         body.env = scope.env();
         return predicate(*user->scalar, body);
       }
-      const std::string fn = lower(e.name);
+      const std::string fn = asciiLower(e.name);
       if (fn == "not" && e.operands.size() == 1)
         return IrExpr::makeNot(predicate(*e.operands[0], p), e.loc);
       if ((fn == "isempty" || fn == "isnotempty" || fn == "notempty") && e.operands.size() == 1) {

@@ -1,5 +1,6 @@
 //===- KqlParser.cpp ------------------------------------------------------===//
 #include "kql/KqlParser.h"
+#include "support/AsciiLower.h"
 
 #include "events/EventTime.h"
 #include "kql/KqlLexer.h"
@@ -35,13 +36,6 @@ constexpr int kMaxHeight = 2000;
 /// Binary operator levels, loosest first.
 enum Level { OrLevel, AndLevel, ComparisonLevel, AdditiveLevel, MultiplicativeLevel };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char &c : out)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 /// String operators that also come negated (`!has`) and case-sensitive (`has_cs`).
 const std::set<std::string> kStringOperators = {
@@ -193,7 +187,7 @@ private:
   void skip(size_t n) { pos_ = std::min(pos_ + n, toks_.size() - 1); }
   bool atWord(std::string_view word, size_t k = 0) const {
     const Token &t = peek(k);
-    return t.kind == TokenKind::Identifier && !t.bracketed && lower(t.text) == word;
+    return t.kind == TokenKind::Identifier && !t.bracketed && asciiLower(t.text) == word;
   }
   bool atPunct(std::string_view p, size_t k = 0) const { return peek(k).isPunct(p); }
   bool eatWord(std::string_view word) {
@@ -416,7 +410,7 @@ bool Parser::hasTopLevelPipe(size_t i) const {
 
 bool Parser::isSourceOperator(size_t i) const {
   const Token &t = toks_[i], &after = toks_[std::min(i + 1, toks_.size() - 1)];
-  if (t.kind != TokenKind::Identifier || t.bracketed || !kSourceOperators.count(lower(t.text)))
+  if (t.kind != TokenKind::Identifier || t.bracketed || !kSourceOperators.count(asciiLower(t.text)))
     return false;
   return !(after.isPunct("|") || after.isPunct(";") || after.isPunct(")") || after.isPunct(",") ||
            after.kind == TokenKind::End);
@@ -437,7 +431,7 @@ bool Parser::startsTabular(size_t i, bool bareNameIsTable) const {
   }
   const Token &t = toks_[j], &after = toks_[std::min(j + 1, toks_.size() - 1)];
   if (isSourceOperator(j) ||
-      (t.kind == TokenKind::Identifier && lower(t.text) == "materialize" && after.isPunct("(")))
+      (t.kind == TokenKind::Identifier && asciiLower(t.text) == "materialize" && after.isPunct("(")))
     return true;
   return bareNameIsTable && j == i && t.kind == TokenKind::Identifier &&
          (after.isPunct(";") || after.kind == TokenKind::End);
@@ -445,7 +439,7 @@ bool Parser::startsTabular(size_t i, bool bareNameIsTable) const {
 
 /// `(params) { body }`, or `view (params) { body }`.
 bool Parser::isFunctionDefinition(size_t i) const {
-  if (toks_[i].kind == TokenKind::Identifier && lower(toks_[i].text) == "view")
+  if (toks_[i].kind == TokenKind::Identifier && asciiLower(toks_[i].text) == "view")
     ++i;
   return toks_[i].isPunct("(") && toks_[skipBalanced(i)].isPunct("{");
 }
@@ -534,7 +528,7 @@ bool Parser::parseFunction(LetStmt &let) {
         return false;
       param.type = "table";
     } else if (atName()) {
-      param.type = lower(next().text);
+      param.type = asciiLower(next().text);
     } else {
       return expected("a parameter type");
     }
@@ -601,7 +595,7 @@ bool Parser::parseSource(TabularExpr &t) {
   }
   if (isSourceOperator(pos_)) {
     Operator op;
-    op.name = lower(first.text);
+    op.name = asciiLower(first.text);
     op.loc = t.loc = loc(next());
     if (!parseSourceOperator(op))
       return false;
@@ -649,11 +643,11 @@ bool Parser::parseOperator(TabularExpr &t) {
     return expected("an operator name after '|'");
   Operator op;
   op.loc = loc(peek());
-  op.name = lower(next().text);
+  op.name = asciiLower(next().text);
   // project-away, mv-expand, ...: one name when its pieces touch.
   while (atPunct("-") && peek().adjacent && peek(1).kind == TokenKind::Identifier &&
          peek(1).adjacent) {
-    op.name += "-" + lower(peek(1).text);
+    op.name += "-" + asciiLower(peek(1).text);
     skip(2);
   }
   if (!parseFullOperator(op))
@@ -668,7 +662,7 @@ bool Parser::parseOperator(TabularExpr &t) {
 /// rulec does not model (tuples, computed row counts, hints), stay generic.
 bool Parser::parseFullOperator(Operator &op) {
   const std::string &n = op.name;
-  const bool hint = atName() && atPunct(".", 1) && lower(peek().text).rfind("hint", 0) == 0;
+  const bool hint = atName() && atPunct(".", 1) && asciiLower(peek().text).rfind("hint", 0) == 0;
   const bool tuple =
       (n == "extend" || n == "project" || n == "summarize") && hasTupleAssignment(pos_);
   // A row count that is not one number (`take n`, `take 1 + 1`), `count as N`.
@@ -744,7 +738,7 @@ bool Parser::parseParse(Operator &op) {
       if (eatPunct(":")) {
         if (!atName())
           return expected("a column type after ':'");
-        piece.type = lower(next().text);
+        piece.type = asciiLower(next().text);
       }
     } else {
       return expected("'*', a string or a column name in the parse pattern");
@@ -764,10 +758,10 @@ bool Parser::parseOperatorOptions(Operator &op, std::initializer_list<const char
   for (;;) {
     if (!atName())
       return true;
-    std::string name = lower(peek().text);
+    std::string name = asciiLower(peek().text);
     size_t ahead = 1;
     while (atPunct(".", ahead) && peek(ahead + 1).kind == TokenKind::Identifier) { // hint.strategy
-      name += "." + lower(peek(ahead + 1).text);
+      name += "." + asciiLower(peek(ahead + 1).text);
       ahead += 2;
     }
     if (!atPunct("=", ahead))
@@ -783,10 +777,10 @@ bool Parser::parseOperatorOptions(Operator &op, std::initializer_list<const char
       return expected("a value after '" + name + "='");
     const std::string value = next().text;
     if (name == "kind" || name == "bagexpansion")
-      op.kind = lower(value);
+      op.kind = asciiLower(value);
     else if (name == "withsource" || name == "with_itemindex")
       op.withSource = value;
-    else if (name == "isfuzzy" && lower(value) != "true" && lower(value) != "false")
+    else if (name == "isfuzzy" && asciiLower(value) != "true" && asciiLower(value) != "false")
       return expected("true or false after 'isfuzzy='");
   }
 }
@@ -845,7 +839,7 @@ bool Parser::parseMvExpand(Operator &op) {
       skip(2);
       if (!atName())
         return expected("a type in typeof()");
-      type = lower(next().text);
+      type = asciiLower(next().text);
       if (!expectPunct(")", "to close typeof("))
         return false;
     }
@@ -955,7 +949,7 @@ bool Parser::parseSourceOperator(Operator &op) {
         return false;
       if (!atName())
         return expected("a column type");
-      op.columnTypes.push_back(lower(next().text));
+      op.columnTypes.push_back(asciiLower(next().text));
     } while (eatPunct(","));
     if (!expectPunct(")", "to close the datatable schema"))
       return false;
@@ -1121,7 +1115,7 @@ size_t Parser::matchComparison(std::string &op, Expr::Kind &kind) const {
     const Token &word = peek(1);
     if (t.text != "!" || word.kind != TokenKind::Identifier || word.bracketed || !word.adjacent)
       return 0;
-    const std::string w = lower(word.text);
+    const std::string w = asciiLower(word.text);
     if (kStringOperators.count(w)) {
       op = "!" + w;
       return 2;
@@ -1140,7 +1134,7 @@ size_t Parser::matchComparison(std::string &op, Expr::Kind &kind) const {
   }
   if (t.kind != TokenKind::Identifier || t.bracketed)
     return 0;
-  const std::string w = lower(t.text);
+  const std::string w = asciiLower(t.text);
   if (kStringOperators.count(w)) {
     op = w;
     return 1;
@@ -1272,7 +1266,7 @@ ExprPtr Parser::parsePrimary() {
     }
     return failExpected("an expression");
   }
-  const std::string word = t.bracketed ? "" : lower(t.text);
+  const std::string word = t.bracketed ? "" : asciiLower(t.text);
   if (word == "true" || word == "false") {
     next();
     return makeLiteral(Literal::Bool, Scalar::makeBool(word == "true"), t);
@@ -1410,7 +1404,7 @@ ExprPtr Parser::parseTypedLiteral() {
     if (!negative)
       eatPunct("+"); // real(+inf)
     const Token &v = next();
-    const std::string word = v.kind == TokenKind::Identifier ? lower(v.text) : "";
+    const std::string word = v.kind == TokenKind::Identifier ? asciiLower(v.text) : "";
     double d = std::numeric_limits<double>::quiet_NaN();
     if (v.kind == TokenKind::Integer)
       d = static_cast<double>(v.intValue);

@@ -1,5 +1,6 @@
 //===- SigmaLowering.cpp --------------------------------------------------===//
 #include "sigma/SigmaLowering.h"
+#include "support/AsciiLower.h"
 
 #include "sigma/SigmaRegex.h"
 
@@ -54,11 +55,6 @@ Pattern parsePattern(const std::string &v) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (char &c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 /// Whether ASCII case folding compares `s` as Unicode case folding would:
 /// every non-ASCII character is caseless. Taken as caseless: blocks of
@@ -604,7 +600,7 @@ private:
     };
     plain = cased || foldsAsAscii(text); // else RE2's Unicode (?i)
     if (plain) {
-      const std::string value = cased ? text : lower(text);
+      const std::string value = cased ? text : asciiLower(text);
       if (p.empty() || only({Piece::Text}))
         return constantLeaf(cased ? Op::Eq : Op::EqFold, slot, Scalar::makeString(value), loc);
       if (only({Piece::Any, Piece::Text, Piece::Any}))
@@ -648,7 +644,7 @@ private:
       return regex;
     std::vector<IrPtr> both;
     both.push_back(constantLeaf(cased ? Op::Contains : Op::ContainsFold, slot,
-                                Scalar::makeString(cased ? best : lower(best)), loc));
+                                Scalar::makeString(cased ? best : asciiLower(best)), loc));
     both.push_back(std::move(regex));
     return IrExpr::makeNary(Op::And, std::move(both), loc);
   }
@@ -777,7 +773,7 @@ private:
           p.pop_back();
         if (!m.cased && p.size() == 1 && p[0].kind == Piece::Text && foldsAsAscii(p[0].text)) {
           IrPtr e = IrExpr::makeLeaf(Op::KeywordContains, 0, item.loc);
-          e->constant = Scalar::makeString(lower(p[0].text));
+          e->constant = Scalar::makeString(asciiLower(p[0].text));
           ops.push_back(std::move(e));
           continue;
         }

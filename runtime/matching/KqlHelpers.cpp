@@ -77,8 +77,6 @@ extern "C" int rulec_rt_regex_match(rulec_context *ctx, uint32_t regex, const ch
 
 namespace {
 
-rulec_value nullValue() { return rulec::kqlvalue::null(); }
-rulec_value stringValue(rulec_context *ctx, std::string_view text) { return rulec::kqlvalue::string(ctx, text); }
 using rulec::kqlvalue::isNull;
 
 /// Byte offsets of UTF-8 code points: Kusto counts characters, not bytes.
@@ -96,7 +94,7 @@ rulec_value numberFromText(std::string_view t, bool integer) {
     int64_t i;
     auto r = std::from_chars(t.data(), t.data() + t.size(), i);
     if (r.ec != std::errc() || r.ptr != t.data() + t.size())
-      return nullValue();
+      return rulec::kqlvalue::null();
     v.kind = RULEC_INT;
     v.payload.i = i;
     return v;
@@ -104,7 +102,7 @@ rulec_value numberFromText(std::string_view t, bool integer) {
   double d;
   auto r = std::from_chars(t.data(), t.data() + t.size(), d);
   if (r.ec != std::errc() || r.ptr != t.data() + t.size())
-    return nullValue();
+    return rulec::kqlvalue::null();
   v.kind = RULEC_DOUBLE;
   v.payload.d = d;
   return v;
@@ -115,7 +113,7 @@ rulec_value numberFromText(std::string_view t, bool integer) {
 /// gives null.
 rulec_value arithmetic(uint32_t fn, const rulec_value &a, const rulec_value &b) {
   auto isNum = [](const rulec_value &v) { return v.kind == RULEC_INT || v.kind == RULEC_DOUBLE || v.kind == RULEC_BOOL; };
-  rulec_value out = nullValue();
+  rulec_value out = rulec::kqlvalue::null();
   if (!isNum(a) || !isNum(b))
     return out;
   if (a.kind != RULEC_DOUBLE && b.kind != RULEC_DOUBLE) {
@@ -150,32 +148,32 @@ rulec_value arithmetic(uint32_t fn, const rulec_value &a, const rulec_value &b) 
 /// JSON text.
 rulec_value jsonGet(rulec_context *ctx, uint32_t argc, const rulec_value *const *args) {
   if (argc == 0 || (args[0]->kind != RULEC_STRING && args[0]->kind != RULEC_JSON))
-    return nullValue();
+    return rulec::kqlvalue::null();
   simdjson::dom::element node;
   if (ctx->json.parse(args[0]->payload.s, args[0]->len).get(node))
-    return nullValue();
+    return rulec::kqlvalue::null();
   for (uint32_t i = 1; i < argc; ++i) {
     const rulec_value &step = *args[i];
     simdjson::dom::element next;
     if (step.kind == RULEC_STRING) {
       simdjson::dom::object object;
       if (node.get_object().get(object) || object.at_key(std::string_view(step.payload.s, step.len)).get(next))
-        return nullValue();
+        return rulec::kqlvalue::null();
     } else if (step.kind == RULEC_INT) {
       simdjson::dom::array array;
       if (node.get_array().get(array))
-        return nullValue();
+        return rulec::kqlvalue::null();
       int64_t index = step.payload.i < 0 ? step.payload.i + static_cast<int64_t>(array.size()) : step.payload.i;
       if (index < 0 || array.at(static_cast<size_t>(index)).get(next))
-        return nullValue();
+        return rulec::kqlvalue::null();
     } else {
-      return nullValue();
+      return rulec::kqlvalue::null();
     }
     node = next;
   }
   rulec_value out{};
   switch (node.type()) {
-  case simdjson::dom::element_type::STRING: return stringValue(ctx, node.get_string().value_unsafe());
+  case simdjson::dom::element_type::STRING: return rulec::kqlvalue::string(ctx, node.get_string().value_unsafe());
   case simdjson::dom::element_type::INT64: out.kind = RULEC_INT; out.payload.i = node.get_int64().value_unsafe(); return out;
   case simdjson::dom::element_type::DOUBLE: out.kind = RULEC_DOUBLE; out.payload.d = node.get_double().value_unsafe(); return out;
   case simdjson::dom::element_type::UINT64:
@@ -183,7 +181,7 @@ rulec_value jsonGet(rulec_context *ctx, uint32_t argc, const rulec_value *const 
     out.payload.d = static_cast<double>(node.get_uint64().value_unsafe());
     return out;
   case simdjson::dom::element_type::BOOL: out.kind = RULEC_BOOL; out.payload.i = node.get_bool().value_unsafe(); return out;
-  case simdjson::dom::element_type::NULL_VALUE: return nullValue();
+  case simdjson::dom::element_type::NULL_VALUE: return rulec::kqlvalue::null();
   default: return rulec::kqlvalue::string(ctx, simdjson::minify(node), RULEC_JSON); // an array or object
   }
 }
@@ -204,7 +202,7 @@ rulec_value toDynamic(rulec_context *ctx, const rulec_value &a) {
     const rulec_value *whole[] = {&a};
     return jsonGet(ctx, 1, whole);
   }
-  rulec_value out = stringValue(ctx, simdjson::minify(node));
+  rulec_value out = rulec::kqlvalue::string(ctx, simdjson::minify(node));
   out.kind = RULEC_JSON;
   return out;
 }
@@ -213,7 +211,7 @@ rulec_value toDynamic(rulec_context *ctx, const rulec_value &a) {
 
 extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, const rulec_value *const *args,
                               rulec_value *out) {
-  *out = nullValue();
+  *out = rulec::kqlvalue::null();
   std::string text, piece;
   const rulec_value &a = argc ? *args[0] : *out;
   switch (fn) {
@@ -221,7 +219,7 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
     if (a.kind == RULEC_STRING)
       *out = a;
     else if (rulec::kqlvalue::text(ctx, a, text))
-      *out = stringValue(ctx, text);
+      *out = rulec::kqlvalue::string(ctx, text);
     return;
   case RULEC_FN_TOLOWER:
   case RULEC_FN_TOUPPER:
@@ -230,7 +228,7 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
     for (char &c : text)
       c = static_cast<char>(fn == RULEC_FN_TOLOWER ? foldAscii(static_cast<unsigned char>(c))
                                                    : std::toupper(static_cast<unsigned char>(c)));
-    *out = stringValue(ctx, text);
+    *out = rulec::kqlvalue::string(ctx, text);
     return;
   case RULEC_FN_TOLONG:
     switch (a.kind) {
@@ -280,7 +278,7 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
         return;
       text += piece;
     }
-    *out = stringValue(ctx, text);
+    *out = rulec::kqlvalue::string(ctx, text);
     return;
   case RULEC_FN_COALESCE:
     for (uint32_t i = 0; i < argc; ++i)
@@ -299,7 +297,7 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
     // Clamped before adding: from + count overflowed for a count near INT64_MAX.
     int64_t to = from + std::clamp<int64_t>(count, 0, n - from);
     const size_t b = from < n ? starts[from] : text.size(), e = to < n ? starts[to] : text.size();
-    *out = stringValue(ctx, std::string_view(text).substr(b, e - b));
+    *out = rulec::kqlvalue::string(ctx, std::string_view(text).substr(b, e - b));
     return;
   }
   case RULEC_FN_INDEXOF: {
@@ -326,7 +324,7 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
     if (i < 0)
       i += static_cast<int64_t>(parts.size());
     if (i >= 0 && i < static_cast<int64_t>(parts.size()))
-      *out = stringValue(ctx, parts[i]);
+      *out = rulec::kqlvalue::string(ctx, parts[i]);
     return;
   }
   case RULEC_FN_JSON_GET:

@@ -246,12 +246,6 @@ void Aggregator::advance(int64_t watermark) {
   }
 }
 
-void Aggregator::flush() {
-  for (uint32_t r = 0; r < groups_.size(); ++r)
-    flushRule(r);
-  closing_.clear();
-}
-
 void Aggregator::flushRule(uint32_t r) {
   if (r >= groups_.size())
     return;

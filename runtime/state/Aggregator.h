@@ -40,10 +40,9 @@ public:
   /// Streaming: emit the groups whose bins end at or before `watermark`.
   void advance(int64_t watermark);
 
-  /// End of input: emit every group, in the order the groups started.
-  void flush();
-  /// End of input for Aggregate rule `rule` alone (the Scanner flushes in
-  /// plan order, between a query's other operators).
+  /// End of input for Aggregate rule `rule`: emit its groups in the order
+  /// they started (the Scanner flushes in plan order, between a query's
+  /// other operators).
   void flushRule(uint32_t rule);
 
 private:

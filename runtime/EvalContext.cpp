@@ -102,7 +102,10 @@ std::shared_ptr<const rulec::LiteralDatabases> buildLiterals(const rulec::PackIn
 
 rulec_context::rulec_context(const rulec::PackInfo &p, std::shared_ptr<const rulec::LiteralDatabases> dbs)
     : pack(p), sets(p.sets.size()), regexGate(p.regexes, p.regexGate),
-      literals(dbs ? std::move(dbs) : buildLiterals(p)), regexes_(p.regexes.size()) {}
+      literals(dbs ? std::move(dbs) : buildLiterals(p)), regexes_(p.regexes.size()) {
+  for (const std::string &name : p.functions)
+    functions.push_back(rulec::functions::find(name));
+}
 
 const re2::RE2 &rulec_context::regex(uint32_t i) const {
   if (!regexes_[i]) {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "functions/FunctionLibrary.h"
 #include "matching/LiteralMatcher.h"
 #include "matching/RegexGate.h"
 #include "packs/PackInfo.h"
@@ -103,6 +104,9 @@ struct rulec_context {
   /// large pack's never run (the prefilter and the gate rule them out).
   const re2::RE2 &regex(uint32_t i) const;
   rulec::RegexGate regexGate; ///< which regexes can match a text at all
+  /// The pack's function table resolved (PackInfo::functions): null for a
+  /// name this runtime lacks (checkPackFunctions refuses such a pack).
+  std::vector<const rulec::functions::Function *> functions;
   rulec::LiteralMatcher literals;
   /// For parse_json of a string column (its own parser: the event's must
   /// stay intact while the pack runs).

@@ -1,6 +1,8 @@
 //===- Scanner.cpp --------------------------------------------------------===//
 #include "Scanner.h"
 
+#include "matching/KqlValues.h"
+
 #include "events/EventTime.h"
 #include "output/JsonString.h"
 #include "output/MatchDescription.h"
@@ -383,16 +385,16 @@ void Scanner::feedRow(uint32_t logType, const std::string &row, int64_t time) {
 void Scanner::addToSet(uint32_t r, int64_t time) {
   const RuleInfo &rule = pack_.rules[r];
   rulec_context &ctx = worker_.evaluator().context();
-  rulec_value v = worker_.evaluator().column(rule, r, 0);
-  if (v.kind != RULEC_STRING) {
-    if (v.kind != RULEC_INT && v.kind != RULEC_DOUBLE && v.kind != RULEC_BOOL)
-      return;
-    rulec_value text;
-    const rulec_value *args[] = {&v};
-    rulec_rt_call(&ctx, RULEC_FN_TOSTRING, 1, args, &text);
-    v = text;
+  const rulec_value v = worker_.evaluator().column(rule, r, 0);
+  if (v.kind == RULEC_STRING) {
+    ctx.sets[rule.set].insert(std::string_view(v.payload.s, v.len), time);
+    return;
   }
-  ctx.sets[rule.set].insert(std::string_view(v.payload.s, v.len), time);
+  // Scalars join the set as their text (Kusto's tostring); dynamic values do not.
+  std::string text;
+  if (v.kind != RULEC_JSON && v.kind != RULEC_ARRAY && v.kind != RULEC_OBJECT && !kqlvalue::isNull(v) &&
+      kqlvalue::text(&ctx, v, text))
+    ctx.sets[rule.set].insert(text, time);
 }
 
 void Scanner::emitRow(uint32_t r, const std::string &row, int64_t time) {

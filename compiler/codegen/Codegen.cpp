@@ -78,6 +78,9 @@ public:
                              "rulec_rt_scan", *module_);
     scan_->setDoesNotThrow();
     needleBases_ = needleBases(pack.literalSets);
+    const std::vector<std::string> functions = ir::functionTable(pack);
+    for (size_t i = 0; i < functions.size(); ++i)
+      functionIndex_[functions[i]] = static_cast<uint32_t>(i);
     call_ = Function::Create(FunctionType::get(b_.getVoidTy(), {ptrTy_, i32, i32, ptrTy_, ptrTy_}, false),
                              Function::ExternalLinkage, "rulec_rt_call", *module_);
     call_->setDoesNotThrow();
@@ -423,15 +426,16 @@ private:
     return entry.CreateAlloca(type, count, name);
   }
 
-  /// A constant rulec_value in read-only memory.
-  Value *constantValue(const Scalar &c) {
+  /// A constant rulec_value in read-only memory; `timeKind` RULEC_DATETIME
+  /// or RULEC_TIMESPAN makes an int constant a Kusto time value.
+  Value *constantValue(const Scalar &c, uint8_t timeKind = 0) {
     uint8_t kind = RULEC_NULL;
     uint32_t len = 0;
     Constant *payload = b_.getInt64(0);
     switch (c.kind) {
     case Scalar::Null: break;
     case Scalar::Bool: kind = RULEC_BOOL; payload = b_.getInt64(c.b); break;
-    case Scalar::Int: kind = RULEC_INT; payload = b_.getInt64(c.i); break;
+    case Scalar::Int: kind = timeKind ? timeKind : RULEC_INT; payload = b_.getInt64(c.i); break;
     case Scalar::Double: {
       kind = RULEC_DOUBLE;
       int64_t bits;
@@ -455,7 +459,7 @@ private:
   Value *emitValue(const ir::Value &v) {
     switch (v.kind) {
     case ir::Value::Slot: return slotPtr(v.slot);
-    case ir::Value::Const: return constantValue(v.constant);
+    case ir::Value::Const: return constantValue(v.constant, v.constKind);
     case ir::Value::Iff: {
       Value *cond = emit(*v.cond);
       Value *a = emitValue(*v.args[0]);
@@ -468,7 +472,7 @@ private:
       for (uint32_t i = 0; i < argc; ++i)
         b_.CreateStore(emitValue(*v.args[i]), b_.CreateConstInBoundsGEP1_32(ptrTy_, argv, i));
       Value *out = entryAlloca(valueTy_, nullptr, "computed");
-      b_.CreateCall(call_, {rtCtx_, b_.getInt32(v.fn), b_.getInt32(argc), argv, out});
+      b_.CreateCall(call_, {rtCtx_, b_.getInt32(functionIndex_.at(v.fn)), b_.getInt32(argc), argv, out});
       return out;
     }
     }
@@ -1061,6 +1065,7 @@ private:
   }
 
   const ir::Pack &pack_;
+  std::unordered_map<std::string, uint32_t> functionIndex_; ///< PackInfo::functions' indexes
   const Part part_;
   LLVMContext &ctx_;
   std::unique_ptr<Module> module_;

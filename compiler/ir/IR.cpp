@@ -4,6 +4,7 @@
 #include "events/EventTime.h"
 #include "rulec/abi.h"
 
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
@@ -65,27 +66,18 @@ std::unique_ptr<Value> Value::makeConst(Scalar c) {
   return v;
 }
 
-std::unique_ptr<Value> Value::makeCall(uint32_t fn, std::vector<std::unique_ptr<Value>> args) {
-  auto v = std::make_unique<Value>();
-  v->kind = Call;
-  v->fn = fn;
-  v->args = std::move(args);
+std::unique_ptr<Value> Value::makeTime(uint8_t kind, int64_t nanos) {
+  auto v = makeConst(Scalar::makeInt(nanos));
+  v->constKind = kind;
   return v;
 }
 
-static const char *functionName(uint32_t fn) {
-  static const char *names[] = {
-      "tostring",       "tolower",        "toupper",         "tolong",          "todouble",      "tobool",
-      "strlen",         "strcat",         "coalesce",        "substring",       "indexof",       "add",
-      "sub",            "mul",            "div",             "mod",             "split_at",      "json_get",
-      "todynamic",      "pack_array",     "bag_pack",        "array_length",    "array_concat",  "set_union",
-      "set_intersect",  "set_difference", "bag_keys",        "split",           "strcat_array",  "array_sort_asc",
-      "array_sort_desc", "array_slice",   "array_reverse",   "array_index_of",  "replace_string", "reverse",
-      "strcmp",         "strrep",         "extract",         "extract_all",     "replace_regex", "trim",
-      "trim_start",     "trim_end",       "base64_decode",   "base64_encode",   "url_decode",    "ipv4_is_private",
-      "max_of",         "min_of",         "todatetime"};
-  static_assert(sizeof names / sizeof names[0] == RULEC_FN_COUNT, "a name for every RULEC_FN_*");
-  return fn < RULEC_FN_COUNT ? names[fn] : "?";
+std::unique_ptr<Value> Value::makeCall(std::string fn, std::vector<std::unique_ptr<Value>> args) {
+  auto v = std::make_unique<Value>();
+  v->kind = Call;
+  v->fn = std::move(fn);
+  v->args = std::move(args);
+  return v;
 }
 
 static void printExpr(const Expr &e, const std::string &scope, int depth, std::ostream &os);
@@ -93,9 +85,15 @@ static void printExpr(const Expr &e, const std::string &scope, int depth, std::o
 std::string valueText(const Value &v, const std::string &scope) {
   switch (v.kind) {
   case Value::Slot: return scope + std::to_string(v.slot);
-  case Value::Const: return v.constant.repr();
+  case Value::Const:
+    if (v.constKind == RULEC_DATETIME)
+      return "datetime(" + formatKustoDatetime(v.constant.i) + ")";
+    if (v.constKind == RULEC_TIMESPAN)
+      return "timespan(" + formatKustoTimespan(v.constant.i) + ")";
+    return v.constant.repr();
   case Value::Call: {
-    std::string out = std::string(functionName(v.fn)) + "(";
+    // '$'-names are the lowering's own forms; dumps show them as calls.
+    std::string out = (v.fn.starts_with('$') ? v.fn.substr(1) : v.fn) + "(";
     for (size_t i = 0; i < v.args.size(); ++i)
       out += (i ? ", " : "") + valueText(*v.args[i], scope);
     return out + ")";
@@ -230,6 +228,40 @@ PackInfo Pack::info() const {
   out.literalSets = literalSets;
   out.sources = sources;
   out.operators = operators;
+  out.functions = functionTable(*this);
+  return out;
+}
+
+static void collectFunctions(const Expr &e, std::vector<std::string> &out);
+
+static void collectFunctions(const Value &v, std::vector<std::string> &out) {
+  if (v.kind == Value::Call && std::find(out.begin(), out.end(), v.fn) == out.end())
+    out.push_back(v.fn);
+  for (const auto &a : v.args)
+    collectFunctions(*a, out);
+  if (v.cond)
+    collectFunctions(*v.cond, out);
+}
+
+static void collectFunctions(const Expr &e, std::vector<std::string> &out) {
+  for (const Value *v : {e.subject.get(), e.subject2.get()})
+    if (v)
+      collectFunctions(*v, out);
+  for (const auto &o : e.operands)
+    collectFunctions(*o, out);
+}
+
+std::vector<std::string> functionTable(const Pack &pack) {
+  std::vector<std::string> out;
+  for (const Rule &r : pack.rules) {
+    if (r.predicate)
+      collectFunctions(*r.predicate, out);
+    for (const auto &p : r.severityPredicates)
+      collectFunctions(*p, out);
+    for (const auto &v : r.columnValues)
+      if (v)
+        collectFunctions(*v, out);
+  }
   return out;
 }
 

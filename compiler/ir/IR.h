@@ -79,13 +79,17 @@ struct Value {
   enum Kind { Slot, Const, Call, Iff } kind = Slot;
   uint32_t slot = 0;                          ///< Slot
   Scalar constant;                            ///< Const
-  uint32_t fn = 0;                            ///< Call: RULEC_FN_*
+  /// Const: RULEC_DATETIME or RULEC_TIMESPAN for a Kusto time constant
+  /// (constant.i nanoseconds); 0 for the constant's own kind.
+  uint8_t constKind = 0;
+  std::string fn;                             ///< Call: the function's name (runtime/functions/)
   std::vector<std::unique_ptr<Value>> args;   ///< Call: arguments; Iff: {then, else}
   std::unique_ptr<Expr> cond;                 ///< Iff
 
   static std::unique_ptr<Value> makeSlot(uint32_t slot);
   static std::unique_ptr<Value> makeConst(Scalar c);
-  static std::unique_ptr<Value> makeCall(uint32_t fn, std::vector<std::unique_ptr<Value>> args);
+  static std::unique_ptr<Value> makeTime(uint8_t kind, int64_t nanos);
+  static std::unique_ptr<Value> makeCall(std::string fn, std::vector<std::unique_ptr<Value>> args);
 };
 
 /// Text of a value for dumps: $3, "x", tolower($3), iff(<cond>, a, b).
@@ -126,6 +130,10 @@ struct Expr {
 
 /// The IR name of a leaf or operator, typed for Eq: "eq.int", "ieq.str", "and".
 std::string opName(const Expr &e);
+
+/// The names of the functions the pack's values call, in first-use order:
+/// PackInfo::functions, whose indexes the code passes to rulec_rt_call.
+std::vector<std::string> functionTable(const struct Pack &pack);
 
 /// True for the element ops (AnyElement, AllElements, OneElement).
 bool isElementOp(Op op);

@@ -2,6 +2,7 @@
 #include "ir/IRJson.h"
 
 #include "output/JsonString.h"
+#include "rulec/abi.h"
 
 #include <cmath>
 #include <ostream>
@@ -96,9 +97,13 @@ std::string expr(const Expr &e) {
 std::string value(const Value &v) {
   switch (v.kind) {
   case Value::Slot: return "{\"slot\":" + std::to_string(v.slot) + "}";
-  case Value::Const: return "{\"const\":" + scalar(v.constant) + "}";
+  case Value::Const:
+    if (v.constKind == RULEC_DATETIME || v.constKind == RULEC_TIMESPAN)
+      return std::string("{\"const\":{\"type\":\"") + (v.constKind == RULEC_DATETIME ? "datetime" : "timespan") +
+             "\",\"nanos\":" + std::to_string(v.constant.i) + "}}";
+    return "{\"const\":" + scalar(v.constant) + "}";
   case Value::Call: {
-    std::string out = "{\"call\":" + std::to_string(v.fn) + ",\"args\":[";
+    std::string out = "{\"call\":" + str(v.fn) + ",\"args\":[";
     for (size_t i = 0; i < v.args.size(); ++i)
       out += (i ? "," : "") + value(*v.args[i]);
     return out + "]}";

@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include "events/EventTime.h"
+#include "functions/FunctionLibrary.h"
 #include "kql/KqlConstants.h"
 #include "output/JsonString.h"
 #include "state/TableOperators.h"
@@ -42,11 +43,11 @@ struct Column {
 };
 
 /// A column `parse` makes: group `group` of pack regex `regex` in `subject`,
-/// converted by function `convert` (RULEC_FN_COUNT: none).
+/// converted by function `convert` (empty: none).
 struct ParsedColumn {
   uint32_t regex = 0, group = 0;
   Column subject;
-  uint32_t convert = 0;
+  std::string convert;
 };
 
 /// A named column: the expression that defines it, in the columns of its time.
@@ -507,12 +508,12 @@ private:
     for (size_t g = 0; g < columns.size(); ++g) {
       const ParsePiece &piece = *columns[g];
       const std::string &t = piece.type;
-      const uint32_t convert = t == "long" || t == "int"       ? RULEC_FN_TOLONG
-                               : t == "real" || t == "double"   ? RULEC_FN_TODOUBLE
-                               : t == "bool" || t == "boolean" ? RULEC_FN_TOBOOL
-                               : t == "dynamic"                 ? RULEC_FN_TODYNAMIC
-                               : t == "date" || t == "datetime" ? RULEC_FN_TODATETIME
-                                                                : RULEC_FN_COUNT;
+      const std::string convert = t == "long" || t == "int"       ? "tolong"
+                               : t == "real" || t == "double"   ? "todouble"
+                               : t == "bool" || t == "boolean" ? "tobool"
+                               : t == "dynamic"                 ? "todynamic"
+                               : t == "date" || t == "datetime" ? "todatetime"
+                                                                : "";
       // The column is an alias like extend's; a synthesized expression
       // stands for its value, which value() builds from parsed_.
       Expr &name = synthesized_.emplace_back();
@@ -531,8 +532,8 @@ private:
     args.push_back(ir::Value::makeConst(Scalar::makeInt(c.regex)));
     args.push_back(ir::Value::makeConst(Scalar::makeInt(c.group)));
     args.push_back(value(c.subject));
-    std::unique_ptr<ir::Value> v = ir::Value::makeCall(RULEC_FN_EXTRACT, std::move(args));
-    if (c.convert == RULEC_FN_COUNT)
+    std::unique_ptr<ir::Value> v = ir::Value::makeCall("$extract", std::move(args));
+    if (c.convert.empty())
       return v;
     std::vector<std::unique_ptr<ir::Value>> one;
     one.push_back(std::move(v));
@@ -1099,7 +1100,7 @@ private:
       args.push_back(value(inner));
       for (auto &k : keys)
         args.push_back(std::move(k));
-      auto parsed = ir::Value::makeCall(RULEC_FN_JSON_GET, std::move(args));
+      auto parsed = ir::Value::makeCall("$json_get", std::move(args));
       if (!innerPath)
         return parsed;
       // A JSON column read as it is, else its text parsed.
@@ -1108,7 +1109,7 @@ private:
       std::vector<std::unique_ptr<ir::Value>> either;
       either.push_back(ir::Value::makeSlot(field(full)));
       either.push_back(std::move(parsed));
-      return ir::Value::makeCall(RULEC_FN_COALESCE, std::move(either));
+      return ir::Value::makeCall("coalesce", std::move(either));
     }
     if (fn == "split" && steps.size() == 1 && steps[0]->kind == Expr::Index &&
         (base->operands.size() == 2 || base->operands.size() == 3)) {
@@ -1125,7 +1126,7 @@ private:
       } else {
         args.push_back(ir::Value::makeConst(Scalar::makeInt(k->value.i)));
       }
-      return ir::Value::makeCall(RULEC_FN_SPLIT_AT, std::move(args));
+      return ir::Value::makeCall("$split_at", std::move(args));
     }
     // Any other computed value (extract_all(...)[0], bag_pack(...).k, a
     // dynamic let): the steps read its JSON, as parse_json's do.
@@ -1135,7 +1136,7 @@ private:
       PathStep step = s->kind == Expr::Member ? PathStep::makeKey(s->name) : indexStep(*s->operands[1]);
       args.push_back(ir::Value::makeConst(step.isIndex ? Scalar::makeInt(step.index) : Scalar::makeString(step.key)));
     }
-    return ir::Value::makeCall(RULEC_FN_JSON_GET, std::move(args));
+    return ir::Value::makeCall("$json_get", std::move(args));
   }
 
   /// The value an expression computes (docs/kql.md lists the functions).
@@ -1159,17 +1160,19 @@ private:
         fail(e.loc, "dynamic values hold constants: " + error);
       std::vector<std::unique_ptr<ir::Value>> args;
       args.push_back(ir::Value::makeConst(Scalar::makeString(*json)));
-      return ir::Value::makeCall(RULEC_FN_TODYNAMIC, std::move(args));
+      return ir::Value::makeCall("todynamic", std::move(args));
     }
     if (auto k = constant(e)) {
-      if (k->type == Literal::DateTime && k->relativeToNow)
-        fail(e.loc, "ago() and now() as values are not supported (compare a column with them)");
-      // Until values carry Kusto's types, a datetime or timespan constant is
-      // the text Kusto prints for it (docs/kql.md, "The tabular plan").
+      if (k->type == Literal::DateTime && k->relativeToNow) { // now() + offset, at run time
+        std::vector<std::unique_ptr<ir::Value>> args;
+        args.push_back(ir::Value::makeCall("now", {}));
+        args.push_back(ir::Value::makeTime(RULEC_TIMESPAN, k->value.i));
+        return ir::Value::makeCall("$add", std::move(args));
+      }
       if (k->type == Literal::DateTime)
-        return ir::Value::makeConst(Scalar::makeString(formatKustoDatetime(k->value.i)));
+        return ir::Value::makeTime(RULEC_DATETIME, k->value.i);
       if (k->type == Literal::TimeSpan)
-        return ir::Value::makeConst(Scalar::makeString(formatKustoTimespan(k->value.i)));
+        return ir::Value::makeTime(RULEC_TIMESPAN, k->value.i);
       return ir::Value::makeConst(k->value);
     }
     if (e.kind == Expr::Member || e.kind == Expr::Index)
@@ -1185,8 +1188,8 @@ private:
       return v;
     }
     if (e.kind == Expr::Binary) {
-      static const std::map<std::string, uint32_t> kArithmetic = {
-          {"+", RULEC_FN_ADD}, {"-", RULEC_FN_SUB}, {"*", RULEC_FN_MUL}, {"/", RULEC_FN_DIV}, {"%", RULEC_FN_MOD}};
+      static const std::map<std::string, std::string> kArithmetic = {
+          {"+", "$add"}, {"-", "$sub"}, {"*", "$mul"}, {"/", "$div"}, {"%", "$mod"}};
       if (auto it = kArithmetic.find(e.op); it != kArithmetic.end()) {
         std::vector<std::unique_ptr<ir::Value>> args;
         args.push_back(value(Column{e.operands[0].get(), c.env}));
@@ -1201,28 +1204,6 @@ private:
       }
     if (e.kind != Expr::Call)
       fail(e.loc, "'" + toString(e) + "' is not a supported value");
-    static const std::map<std::string, std::pair<uint32_t, std::pair<size_t, size_t>>> kFunctions = {
-        {"tostring", {RULEC_FN_TOSTRING, {1, 1}}}, {"tolower", {RULEC_FN_TOLOWER, {1, 1}}},
-        {"toupper", {RULEC_FN_TOUPPER, {1, 1}}},   {"toint", {RULEC_FN_TOLONG, {1, 1}}},
-        {"tolong", {RULEC_FN_TOLONG, {1, 1}}},     {"todouble", {RULEC_FN_TODOUBLE, {1, 1}}},
-        {"toreal", {RULEC_FN_TODOUBLE, {1, 1}}},   {"tobool", {RULEC_FN_TOBOOL, {1, 1}}},
-        {"toboolean", {RULEC_FN_TOBOOL, {1, 1}}},  {"strlen", {RULEC_FN_STRLEN, {1, 1}}},
-        {"strcat", {RULEC_FN_STRCAT, {1, 64}}},    {"coalesce", {RULEC_FN_COALESCE, {2, 64}}},
-        {"substring", {RULEC_FN_SUBSTRING, {2, 3}}}, {"indexof", {RULEC_FN_INDEXOF, {2, 2}}},
-        {"pack_array", {RULEC_FN_PACK_ARRAY, {1, 64}}}, {"bag_pack", {RULEC_FN_BAG_PACK, {0, 128}}},
-        {"pack", {RULEC_FN_BAG_PACK, {0, 128}}}, {"array_length", {RULEC_FN_ARRAY_LENGTH, {1, 1}}},
-        {"array_concat", {RULEC_FN_ARRAY_CONCAT, {1, 64}}}, {"set_union", {RULEC_FN_SET_UNION, {1, 64}}},
-        {"set_intersect", {RULEC_FN_SET_INTERSECT, {2, 64}}}, {"set_difference", {RULEC_FN_SET_DIFFERENCE, {2, 64}}},
-        {"bag_keys", {RULEC_FN_BAG_KEYS, {1, 1}}}, {"strcat_array", {RULEC_FN_STRCAT_ARRAY, {2, 2}}},
-        {"array_sort_asc", {RULEC_FN_ARRAY_SORT_ASC, {1, 1}}}, {"array_sort_desc", {RULEC_FN_ARRAY_SORT_DESC, {1, 1}}},
-        {"array_slice", {RULEC_FN_ARRAY_SLICE, {3, 3}}}, {"array_reverse", {RULEC_FN_ARRAY_REVERSE, {1, 1}}},
-        {"array_index_of", {RULEC_FN_ARRAY_INDEX_OF, {2, 2}}}, {"replace_string", {RULEC_FN_REPLACE_STRING, {3, 3}}},
-        {"reverse", {RULEC_FN_REVERSE, {1, 1}}}, {"strcmp", {RULEC_FN_STRCMP, {2, 2}}},
-        {"strrep", {RULEC_FN_STRREP, {2, 3}}}, {"base64_decode_tostring", {RULEC_FN_BASE64_DECODE, {1, 1}}},
-        {"base64_encode_tostring", {RULEC_FN_BASE64_ENCODE, {1, 1}}}, {"url_decode", {RULEC_FN_URL_DECODE, {1, 1}}},
-        {"ipv4_is_private", {RULEC_FN_IPV4_IS_PRIVATE, {1, 1}}}, {"max_of", {RULEC_FN_MAX_OF, {1, 64}}},
-        {"min_of", {RULEC_FN_MIN_OF, {1, 64}}}, {"todatetime", {RULEC_FN_TODATETIME, {1, 1}}},
-    };
     const std::string fn = asciiLower(e.name);
     if (auto v = regexFunction(c, fn))
       return v;
@@ -1231,10 +1212,10 @@ private:
       for (const auto &o : e.operands)
         args.push_back(value(Column{o.get(), c.env}));
       if (args.size() == 2)
-        return ir::Value::makeCall(RULEC_FN_SPLIT, std::move(args));
+        return ir::Value::makeCall("split", std::move(args));
       std::vector<std::unique_ptr<ir::Value>> one; // split(s, sep, i): [the i-th piece]
-      one.push_back(ir::Value::makeCall(RULEC_FN_SPLIT_AT, std::move(args)));
-      return ir::Value::makeCall(RULEC_FN_PACK_ARRAY, std::move(one));
+      one.push_back(ir::Value::makeCall("$split_at", std::move(args)));
+      return ir::Value::makeCall("pack_array", std::move(one));
     }
     if (fn == "column_ifexists") {
       auto name = e.operands.size() == 2 ? constant(*e.operands[0]) : std::nullopt;
@@ -1252,7 +1233,7 @@ private:
     if ((fn == "parse_json" || fn == "todynamic") && e.operands.size() == 1) {
       std::vector<std::unique_ptr<ir::Value>> args;
       args.push_back(value(Column{e.operands[0].get(), c.env}));
-      return ir::Value::makeCall(RULEC_FN_TODYNAMIC, std::move(args));
+      return ir::Value::makeCall("todynamic", std::move(args));
     }
     if (fn == "iff" || fn == "iif") {
       if (e.operands.size() != 3)
@@ -1264,16 +1245,15 @@ private:
         fail(e.loc, "case takes condition/value pairs and an else value");
       return choice(c, 0);
     }
-    auto it = kFunctions.find(fn);
-    if (it == kFunctions.end())
+    const functions::Function *library = fn.starts_with('$') ? nullptr : functions::find(fn);
+    if (!library)
       fail(e.loc, "the function '" + e.name + "' is not supported");
-    const auto [code, arity] = it->second;
-    if (e.operands.size() < arity.first || e.operands.size() > arity.second)
+    if (e.operands.size() < library->minArgs || e.operands.size() > library->maxArgs)
       fail(e.loc, "wrong number of arguments to " + e.name);
     std::vector<std::unique_ptr<ir::Value>> args;
     for (const auto &o : e.operands)
       args.push_back(value(Column{o.get(), c.env}));
-    return ir::Value::makeCall(code, std::move(args));
+    return ir::Value::makeCall(fn, std::move(args));
   }
 
   /// The index of regular expression `pattern` in the pack (checked as RE2 reads it).
@@ -1309,23 +1289,23 @@ private:
       return ir::Value::makeConst(Scalar::makeInt(regexIndex(pattern, reArg.loc)));
     };
     std::vector<std::unique_ptr<ir::Value>> args;
-    uint32_t code = 0;
+    std::string code;
     if (fn == "extract") {
-      code = RULEC_FN_EXTRACT;
+      code = "$extract";
       args.push_back(index(re->value.s));
       args.push_back(arg(1));
       args.push_back(arg(2));
     } else if (fn == "extract_all") {
-      code = RULEC_FN_EXTRACT_ALL;
+      code = "$extract_all";
       args.push_back(index(re->value.s));
       args.push_back(arg(1));
     } else if (fn == "replace_regex") {
-      code = RULEC_FN_REPLACE_REGEX;
+      code = "$replace_regex";
       args.push_back(arg(0));
       args.push_back(index(re->value.s));
       args.push_back(arg(2));
     } else { // trim: the regex repeated, anchored at the start and at the end
-      code = fn == "trim" ? RULEC_FN_TRIM : fn == "trim_start" ? RULEC_FN_TRIM_START : RULEC_FN_TRIM_END;
+      code = "$" + fn;
       if (fn != "trim_end")
         args.push_back(index("^(?:" + re->value.s + ")+"));
       if (fn != "trim_start")
@@ -1498,12 +1478,12 @@ private:
   IrPtr stringLeaf(Op op, const Column &c, std::string text, const SourceLocation &loc) {
     std::unique_ptr<ir::Value> v = value(c);
     const bool isString = v->kind == ir::Value::Call &&
-                          (v->fn == RULEC_FN_TOSTRING || v->fn == RULEC_FN_TOLOWER || v->fn == RULEC_FN_TOUPPER ||
-                           v->fn == RULEC_FN_STRCAT || v->fn == RULEC_FN_SUBSTRING);
+                          (v->fn == "tostring" || v->fn == "tolower" || v->fn == "toupper" ||
+                           v->fn == "strcat" || v->fn == "substring");
     if (!isString) {
       std::vector<std::unique_ptr<ir::Value>> args;
       args.push_back(std::move(v));
-      v = ir::Value::makeCall(RULEC_FN_TOSTRING, std::move(args));
+      v = ir::Value::makeCall("tostring", std::move(args));
     }
     IrPtr e = IrExpr::makeLeaf(op, 0, loc);
     e->subject = std::move(v);

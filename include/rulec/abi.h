@@ -55,7 +55,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever the layout below or the eval signature changes. */
-#define RULEC_ABI_VERSION 7u
+#define RULEC_ABI_VERSION 8u
 
 /** The runtime's per-thread evaluation context (runtime/EvalContext.h). */
 typedef struct rulec_context rulec_context;
@@ -72,7 +72,9 @@ enum rulec_kind {
   RULEC_STRING = 5,  /**< payload.s, len bytes of UTF-8 */
   RULEC_ARRAY = 6,   /**< len elements; payload.elems when the field has an element table */
   RULEC_OBJECT = 7,  /**< len members */
-  RULEC_JSON = 8     /**< a computed Kusto dynamic array or object: payload.s, its JSON text of len bytes */
+  RULEC_JSON = 8,    /**< a computed Kusto dynamic array or object: payload.s, its JSON text of len bytes */
+  RULEC_DATETIME = 9, /**< a computed Kusto datetime: payload.i, nanoseconds since the Unix epoch (UTC) */
+  RULEC_TIMESPAN = 10 /**< a computed Kusto timespan: payload.i, nanoseconds */
 };
 
 /** One field value of one event: 16 bytes, laid out as LLVM's
@@ -263,64 +265,13 @@ int rulec_rt_keyword(rulec_context *ctx, uint32_t regex);
 int rulec_rt_keyword_contains(rulec_context *ctx, uint32_t keyword);
 int rulec_rt_keyword_may_occur(rulec_context *ctx, uint32_t keyword);
 
-/** Computed values (KQL scalar functions): `out` gets `fn` of the `argc`
- *  values `args`. Strings it makes live in the context's scratch memory,
- *  valid for this event. Kusto's semantics (docs/kql.md); a result that is
- *  not defined (toint("x"), a bad argument) is null. */
-#define RULEC_FN_TOSTRING 0u  /**< tostring(x) */
-#define RULEC_FN_TOLOWER 1u   /**< tolower(s) */
-#define RULEC_FN_TOUPPER 2u   /**< toupper(s) */
-#define RULEC_FN_TOLONG 3u    /**< toint(x), tolong(x) */
-#define RULEC_FN_TODOUBLE 4u  /**< todouble(x), toreal(x) */
-#define RULEC_FN_TOBOOL 5u    /**< tobool(x) */
-#define RULEC_FN_STRLEN 6u    /**< strlen(s) */
-#define RULEC_FN_STRCAT 7u    /**< strcat(a, b, ...) */
-#define RULEC_FN_COALESCE 8u  /**< coalesce(a, b, ...): the first not null / not empty */
-#define RULEC_FN_SUBSTRING 9u /**< substring(s, start [, length]) */
-#define RULEC_FN_INDEXOF 10u  /**< indexof(s, lookup) */
-#define RULEC_FN_ADD 11u      /**< a + b (numbers) */
-#define RULEC_FN_SUB 12u      /**< a - b */
-#define RULEC_FN_MUL 13u      /**< a * b */
-#define RULEC_FN_DIV 14u      /**< a / b (integer division of ints, as Kusto) */
-#define RULEC_FN_MOD 15u      /**< a % b */
-#define RULEC_FN_SPLIT_AT 16u /**< split(s, sep)[i]: the i-th piece (negative from the end) */
-#define RULEC_FN_JSON_GET 17u /**< parse_json(s).k1[k2]...: keys (strings) and indexes (ints) */
-#define RULEC_FN_TODYNAMIC 18u /**< todynamic(x), parse_json(x), dynamic(...): JSON text to a dynamic value */
-/* Dynamic values (runtime/matching/KqlFunctions.cpp; docs/kql.md "Computed values"). */
-#define RULEC_FN_PACK_ARRAY 19u      /**< pack_array(a, ...) */
-#define RULEC_FN_BAG_PACK 20u        /**< bag_pack(k1, v1, ...), pack(...) */
-#define RULEC_FN_ARRAY_LENGTH 21u    /**< array_length(a) */
-#define RULEC_FN_ARRAY_CONCAT 22u    /**< array_concat(a, ...) */
-#define RULEC_FN_SET_UNION 23u       /**< set_union(a, ...) */
-#define RULEC_FN_SET_INTERSECT 24u   /**< set_intersect(a, ...) */
-#define RULEC_FN_SET_DIFFERENCE 25u  /**< set_difference(a, ...) */
-#define RULEC_FN_BAG_KEYS 26u        /**< bag_keys(b) */
-#define RULEC_FN_SPLIT 27u           /**< split(s, sep): the whole array */
-#define RULEC_FN_STRCAT_ARRAY 28u    /**< strcat_array(a, sep) */
-#define RULEC_FN_ARRAY_SORT_ASC 29u  /**< array_sort_asc(a) */
-#define RULEC_FN_ARRAY_SORT_DESC 30u /**< array_sort_desc(a) */
-#define RULEC_FN_ARRAY_SLICE 31u     /**< array_slice(a, start, end) */
-#define RULEC_FN_ARRAY_REVERSE 32u   /**< array_reverse(a) */
-#define RULEC_FN_ARRAY_INDEX_OF 33u  /**< array_index_of(a, v) */
-/* Strings. */
-#define RULEC_FN_REPLACE_STRING 34u  /**< replace_string(s, lookup, rewrite) */
-#define RULEC_FN_REVERSE 35u         /**< reverse(s) */
-#define RULEC_FN_STRCMP 36u          /**< strcmp(a, b) */
-#define RULEC_FN_STRREP 37u          /**< strrep(s, n [, delimiter]) */
-#define RULEC_FN_EXTRACT 38u         /**< extract(re, group, s): args[0] is the regex's index (an int) */
-#define RULEC_FN_EXTRACT_ALL 39u     /**< extract_all(re, s): args[0] the regex's index */
-#define RULEC_FN_REPLACE_REGEX 40u   /**< replace_regex(s, re, rewrite): args[1] the regex's index */
-#define RULEC_FN_TRIM 41u            /**< trim(re, s): args[0] the index of (re)+ anchored at both ends */
-#define RULEC_FN_TRIM_START 42u      /**< trim_start(re, s) */
-#define RULEC_FN_TRIM_END 43u        /**< trim_end(re, s) */
-#define RULEC_FN_BASE64_DECODE 44u   /**< base64_decode_tostring(s) */
-#define RULEC_FN_BASE64_ENCODE 45u   /**< base64_encode_tostring(s) */
-#define RULEC_FN_URL_DECODE 46u      /**< url_decode(s) */
-#define RULEC_FN_IPV4_IS_PRIVATE 47u /**< ipv4_is_private(s) */
-#define RULEC_FN_MAX_OF 48u          /**< max_of(a, ...) */
-#define RULEC_FN_MIN_OF 49u          /**< min_of(a, ...) */
-#define RULEC_FN_TODATETIME 50u      /**< todatetime(x): Kusto's datetime text, or null */
-#define RULEC_FN_COUNT 51u    /**< number of functions */
+/** Computed values (KQL scalar functions): `out` gets function `fn` of the
+ *  `argc` values `args`, where `fn` indexes the pack's function table (the
+ *  names in its manifest, resolved when the pack is loaded:
+ *  runtime/functions/FunctionLibrary.h). Strings it makes live in the
+ *  context's scratch memory, valid for this event. Kusto's semantics
+ *  (docs/kql.md); a result that is not defined (toint("x"), a bad argument)
+ *  is null. */
 void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, const rulec_value *const *args,
                    rulec_value *out);
 

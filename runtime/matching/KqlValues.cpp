@@ -1,6 +1,7 @@
 //===- KqlValues.cpp ------------------------------------------------------===//
 #include "matching/KqlValues.h"
 
+#include "events/EventTime.h"
 #include "output/JsonString.h"
 
 #include <charconv>
@@ -28,6 +29,8 @@ bool text(rulec_context *ctx, const rulec_value &in, std::string &out) {
   case RULEC_INT: out.assign(buf, std::to_chars(buf, buf + sizeof buf, in.payload.i).ptr); return true;
   case RULEC_DOUBLE: out.assign(buf, std::to_chars(buf, buf + sizeof buf, in.payload.d).ptr); return true;
   case RULEC_ARRAY: case RULEC_OBJECT: return ctx && ctx->slotJson(in, out);
+  case RULEC_DATETIME: out = formatKustoDatetime(in.payload.i); return true;
+  case RULEC_TIMESPAN: out = formatKustoTimespan(in.payload.i); return true;
   default: return false;
   }
 }
@@ -36,6 +39,12 @@ std::string json(rulec_context *ctx, const rulec_value &in) {
   std::string out;
   switch (in.kind) {
   case RULEC_STRING: appendJsonString(out, std::string_view(in.payload.s, in.len)); return out;
+  case RULEC_DATETIME: case RULEC_TIMESPAN: {
+    std::string t;
+    text(ctx, in, t);
+    appendJsonString(out, t);
+    return out;
+  }
   case RULEC_DOUBLE:
     if (!std::isfinite(in.payload.d))
       return "null";

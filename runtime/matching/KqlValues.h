@@ -1,8 +1,9 @@
 //===- KqlValues.h - Kusto values as the helpers see them ------------------===//
 //
 // Shared by the helpers the generated code calls for KQL (KqlHelpers.cpp,
-// KqlFunctions.cpp): null, strings in the context's scratch memory, a
-// value's text (Kusto's tostring), dynamic values' JSON.
+// runtime/functions/): null, strings in the context's scratch memory, a
+// value's text (Kusto's tostring: datetimes and timespans as Kusto prints
+// them), dynamic values' JSON.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -1,6 +1,8 @@
 //===- MatchDescription.cpp -----------------------------------------------===//
 #include "output/MatchDescription.h"
 
+#include "events/EventTime.h"
+
 #include "output/JsonString.h"
 #include "output/TitleRenderer.h"
 
@@ -34,6 +36,8 @@ std::string valueJson(const rulec_value &v) {
   case RULEC_BOOL: return v.payload.i ? "true" : "false";
   case RULEC_INT: return std::to_string(v.payload.i);
   case RULEC_JSON: return std::string(v.payload.s, v.len);
+  case RULEC_DATETIME: appendJsonString(out, formatKustoDatetime(v.payload.i)); return out;
+  case RULEC_TIMESPAN: appendJsonString(out, formatKustoTimespan(v.payload.i)); return out;
   case RULEC_DOUBLE:
     if (!std::isfinite(v.payload.d))
       return "null";

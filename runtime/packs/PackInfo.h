@@ -336,6 +336,9 @@ struct PackInfo {
   std::vector<RuleInfo> rules;
   std::vector<SetSpec> sets;
   std::vector<std::string> regexes; ///< RE2 patterns, by the index the code passes
+  /// The scalar functions the code calls (rulec_rt_call's index), by name
+  /// (runtime/functions/FunctionLibrary.h).
+  std::vector<std::string> functions;
   /// Per regex, or none (a pack built by hand: the gate plans for itself).
   std::vector<RegexGatePlan> regexGate;
   std::vector<CorrelationSpec> correlations;

@@ -1,6 +1,8 @@
 //===- PackSerialization.cpp ----------------------------------------------===//
 #include "packs/PackSerialization.h"
 
+#include "functions/FunctionLibrary.h"
+
 #include "packs/ByteCodec.h"
 
 #include <type_traits>
@@ -270,6 +272,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
   w.vec(p.rules, writeRuleInfo);
   w.vec(p.sets, writeSetSpec);
   w.vec(p.regexes);
+  w.vec(p.functions);
   w.vec(p.regexGate, [](Writer &w, const RegexGatePlan &plan) {
     w.enumeration(plan.kind);
     w.boolean(plan.orNonAscii);
@@ -310,6 +313,7 @@ void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.rules, "rules", readRuleInfo);
   r.vec(p.sets, "sets", readSetSpec);
   r.vec(p.regexes, "regexes");
+  r.vec(p.functions, "functions");
   r.vec(p.regexGate, "regexGate", [](Reader &r, RegexGatePlan &plan) {
     r.enumeration(plan.kind, RegexGatePlan::Kind::Filtered, "kind");
     r.boolean(plan.orNonAscii, "orNonAscii");
@@ -369,6 +373,9 @@ bool deserializePack(std::string_view bytes, PackInfo &out, std::string &error) 
   for (const LogTypeShape &shape : pack.logTypeShapes)
     if (r.ok() && shape.logType >= pack.logTypes.size())
       r.fail("names a log type the pack does not have", r.offset(), "logTypeShapes");
+  for (const std::string &name : pack.functions)
+    if (r.ok() && !functions::find(name))
+      r.fail("calls the function '" + name + "', which this rulec does not have", r.offset(), "functions");
   for (const SourceRows &source : pack.sources)
     if (r.ok() && source.logType >= pack.logTypes.size())
       r.fail("names a log type the pack does not have", r.offset(), "sources");

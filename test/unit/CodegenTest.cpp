@@ -11,6 +11,8 @@
 #include "codegen/Jit.h"
 #include "ReferenceEvaluator.h"
 
+#include <array>
+
 #include <gtest/gtest.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -438,7 +440,7 @@ private:
       for (int n = pick(1, 2); n > 0; --n) {
         std::vector<std::unique_ptr<Value>> args;
         args.push_back(std::move(v));
-        v = Value::makeCall(static_cast<uint32_t>(pick(0, 2)), std::move(args));
+        v = Value::makeCall(std::array{"tostring", "tolower", "toupper"}[pick(0, 2)], std::move(args));
       }
       e->subject = std::move(v);
       break;
@@ -447,7 +449,7 @@ private:
       std::vector<std::unique_ptr<Value>> args;
       args.push_back(Value::makeSlot(e->slot));
       args.push_back(Value::makeConst(Scalar::makeString("-def")));
-      e->subject = Value::makeCall(RULEC_FN_STRCAT, std::move(args));
+      e->subject = Value::makeCall("strcat", std::move(args));
       break;
     }
     case 3: {

@@ -142,10 +142,10 @@ void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string 
 }
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
-  const auto &[fields, logTypes, logTypeShapes, rules, sets, regexes, regexGate, correlations, literalSets, sources,
-               operators] = a;
-  SAME(fields); SAME(logTypes); SAME(logTypeShapes); SAME(rules); SAME(sets); SAME(regexes); SAME(regexGate);
-  SAME(correlations); SAME(literalSets); SAME(sources); SAME(operators);
+  const auto &[fields, logTypes, logTypeShapes, rules, sets, regexes, functions, regexGate, correlations, literalSets,
+               sources, operators] = a;
+  SAME(fields); SAME(logTypes); SAME(logTypeShapes); SAME(rules); SAME(sets); SAME(regexes); SAME(functions);
+  SAME(regexGate); SAME(correlations); SAME(literalSets); SAME(sources); SAME(operators);
 }
 
 #undef SAME
@@ -232,6 +232,7 @@ PackInfo fullPack() {
     p.rules.push_back(fullRule(kind, n++));
   p.sets = {{"admins", kMax64}, {"", -1}};
   p.regexes = {"^a.*b$", "(?i)x\\d+", ""};
+  p.functions = {"tostring", "$add", "todatetime"};
   using Plan = RegexGatePlan;
   p.regexGate = {Plan{Plan::Kind::FewAtoms, true, {{"a"}, {"bb", "ccc"}}}, Plan{Plan::Kind::Filtered, false, {}},
                  Plan{Plan::Kind::NeedsNonAscii, false, {}}};
@@ -342,8 +343,8 @@ TEST(PackSerialization, RoundTripsEveryField) {
 
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
-  EXPECT_EQ(bytes.size(), 8u + 4u + 11 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\14\0\0\0", 12));
+  EXPECT_EQ(bytes.size(), 8u + 4u + 12 * 4u);
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\15\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -433,10 +434,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 12)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 13)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 12)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 13)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -458,9 +459,9 @@ TEST(PackSerialization, RejectsEveryTruncation) {
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 30)),
             "pack metadata truncated at byte 27 reading logTypeShapes");
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 44)),
-            "pack metadata truncated at byte 43 reading regexGate");
+            "pack metadata truncated at byte 43 reading functions");
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 48)),
-            "pack metadata truncated at byte 47 reading correlations");
+            "pack metadata truncated at byte 47 reading regexGate");
 }
 
 TEST(PackSerialization, TruncationNamesTheField) {
@@ -481,12 +482,12 @@ TEST(PackSerialization, RejectsHugeLengths) {
   std::string vecCount = bytes;
   vecCount[19] = '\xff'; // the log type count becomes 0xff000001
   EXPECT_EQ(deserializeError(vecCount),
-            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 43 bytes left");
+            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 47 bytes left");
   std::string strLength = bytes;
   for (int i = 20; i < 24; ++i)
     strLength[i] = '\xff';
   EXPECT_EQ(deserializeError(strLength),
-            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 39 bytes left");
+            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 43 bytes left");
 }
 
 TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
@@ -495,7 +496,7 @@ TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
   expectRoundTrip(p);
   p.logTypeShapes.push_back({1, {"EventID"}});
   EXPECT_EQ(deserializeError(serializePack(p)),
-            "pack metadata names a log type the pack does not have at byte 114 reading logTypeShapes");
+            "pack metadata names a log type the pack does not have at byte 118 reading logTypeShapes");
 }
 
 TEST(PackSerialization, RejectsSourcesOfUnknownLogTypes) {
@@ -506,9 +507,18 @@ TEST(PackSerialization, RejectsSourcesOfUnknownLogTypes) {
   EXPECT_NE(deserializeError(serializePack(p)).find("names a log type the pack does not have"), std::string::npos);
 }
 
+TEST(PackSerialization, RejectsFunctionsThisRuntimeLacks) {
+  PackInfo p = smallPack();
+  p.functions = {"strlen", "$json_get"};
+  expectRoundTrip(p);
+  p.functions.push_back("no_such_function");
+  EXPECT_NE(deserializeError(serializePack(p)).find("calls the function 'no_such_function', which this rulec does not have"),
+            std::string::npos);
+}
+
 TEST(PackSerialization, RejectsTrailingBytes) {
   std::string bytes = serializePack(smallPack()) + "xyz";
-  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 63");
+  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 67");
 }
 
 TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {

@@ -2,6 +2,7 @@
 #include "ReferenceEvaluator.h"
 
 #include "events/EventTime.h"
+#include "functions/FunctionLibrary.h"
 #include "matching/IpAddress.h"
 
 #include <algorithm>
@@ -117,7 +118,7 @@ bool has(std::string s, std::string needle, uint32_t mode) {
 }
 
 /// tostring / tolower / toupper into `storage`, as Kusto converts.
-rulec_value convert(const rulec_value &in, uint32_t fn, std::string &storage);
+rulec_value convert(const rulec_value &in, const std::string &fn, std::string &storage);
 
 /// A computed value. Conversions and iff are evaluated here; the other
 /// functions through the runtime's rulec_rt_call (their semantics have
@@ -151,22 +152,24 @@ rulec_value evalValue(const ir::Value &v, const rulec_value *slots, const std::v
     std::vector<rulec_value> args;
     for (const auto &a : v.args)
       args.push_back(evalValue(*a, slots, table, ctx, storage));
-    if (v.fn <= RULEC_FN_TOUPPER) {
+    if (v.fn == "tostring" || v.fn == "tolower" || v.fn == "toupper") {
       storage.emplace_back();
       return convert(args[0], v.fn, storage.back());
     }
     std::vector<const rulec_value *> pointers;
     for (const rulec_value &a : args)
       pointers.push_back(&a);
-    rulec_value out;
-    rulec_rt_call(const_cast<rulec_context *>(ctx), v.fn, static_cast<uint32_t>(pointers.size()), pointers.data(), &out);
+    rulec_value out{};
+    out.kind = RULEC_NULL;
+    functions::find(v.fn)->eval(const_cast<rulec_context *>(ctx), static_cast<uint32_t>(pointers.size()),
+                                pointers.data(), &out);
     return out;
   }
   }
   return rulec_value{};
 }
 
-rulec_value convert(const rulec_value &in, uint32_t fn, std::string &storage) {
+rulec_value convert(const rulec_value &in, const std::string &fn, std::string &storage) {
   rulec_value out{};
   std::string text;
   switch (in.kind) {
@@ -182,9 +185,9 @@ rulec_value convert(const rulec_value &in, uint32_t fn, std::string &storage) {
   }
   default: return out; // dynamic values are not rendered
   }
-  if (fn == RULEC_FN_TOLOWER)
+  if (fn == "tolower")
     text = lower(text);
-  if (fn == RULEC_FN_TOUPPER)
+  if (fn == "toupper")
     for (char &c : text)
       c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   storage = text;

@@ -1,0 +1,74 @@
+//===- Arguments.cpp ------------------------------------------------------===//
+#include "functions/Arguments.h"
+
+#include "output/JsonString.h"
+
+namespace rulec::functions {
+
+std::string jsonQuoted(std::string_view s) {
+  std::string out;
+  appendJsonString(out, s);
+  return out;
+}
+
+bool parseDynamic(rulec_context *ctx, const rulec_value &v, simdjson::dom::element &e) {
+  std::string text;
+  if (v.kind == RULEC_JSON)
+    text.assign(v.payload.s, v.len);
+  else if (!ctx->slotJson(v, text))
+    return false;
+  return !ctx->json.parse(text).get(e);
+}
+
+bool arrayItems(rulec_context *ctx, const rulec_value &v, std::vector<std::string> &items) {
+  simdjson::dom::element e;
+  simdjson::dom::array array;
+  if (!parseDynamic(ctx, v, e) || e.get_array().get(array))
+    return false;
+  items.clear();
+  for (simdjson::dom::element item : array)
+    items.push_back(simdjson::minify(item));
+  return true;
+}
+
+bool bagItems(rulec_context *ctx, const rulec_value &v, std::vector<std::pair<std::string, std::string>> &items) {
+  simdjson::dom::element e;
+  simdjson::dom::object object;
+  if (!parseDynamic(ctx, v, e) || e.get_object().get(object))
+    return false;
+  items.clear();
+  for (auto field : object)
+    items.emplace_back(std::string(field.key), simdjson::minify(field.value));
+  return true;
+}
+
+rulec_value arrayValue(rulec_context *ctx, const std::vector<std::string> &items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i)
+    out += (i ? "," : "") + items[i];
+  return kqlvalue::string(ctx, out + "]", RULEC_JSON);
+}
+
+std::vector<size_t> characterStarts(std::string_view s) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80)
+      out.push_back(i);
+  return out;
+}
+
+bool validUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (!n || i + n > s.size())
+      return false;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
+        return false;
+    i += n;
+  }
+  return true;
+}
+
+} // namespace rulec::functions

@@ -1,0 +1,31 @@
+//===- FunctionLibrary.cpp ------------------------------------------------===//
+#include "functions/FunctionLibrary.h"
+
+#include <string>
+#include <unordered_map>
+
+namespace rulec::functions {
+
+// One line per family file.
+extern const Family kConversionFunctions;
+extern const Family kStringFunctions;
+extern const Family kRegexFunctions;
+extern const Family kDynamicFunctions;
+extern const Family kArithmeticFunctions;
+extern const Family kIpFunctions;
+extern const Family kDatetimeFunctions;
+
+const Function *find(std::string_view name) {
+  static const auto *byName = [] {
+    auto *map = new std::unordered_map<std::string_view, const Function *>;
+    for (const Family &family : {kConversionFunctions, kStringFunctions, kRegexFunctions, kDynamicFunctions,
+                                 kArithmeticFunctions, kIpFunctions, kDatetimeFunctions})
+      for (const Function &f : family)
+        map->emplace(f.name, &f);
+    return map;
+  }();
+  auto it = byName->find(name);
+  return it == byName->end() ? nullptr : it->second;
+}
+
+} // namespace rulec::functions

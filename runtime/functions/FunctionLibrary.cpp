@@ -14,12 +14,16 @@ extern const Family kDynamicFunctions;
 extern const Family kArithmeticFunctions;
 extern const Family kIpFunctions;
 extern const Family kDatetimeFunctions;
+extern const Family kEncodingFunctions;
+extern const Family kParsingFunctions;
+extern const Family kMathFunctions;
 
 const Function *find(std::string_view name) {
   static const auto *byName = [] {
     auto *map = new std::unordered_map<std::string_view, const Function *>;
     for (const Family &family : {kConversionFunctions, kStringFunctions, kRegexFunctions, kDynamicFunctions,
-                                 kArithmeticFunctions, kIpFunctions, kDatetimeFunctions})
+                                 kArithmeticFunctions, kIpFunctions, kDatetimeFunctions, kEncodingFunctions,
+                                 kParsingFunctions, kMathFunctions})
       for (const Function &f : family)
         map->emplace(f.name, &f);
     return map;

@@ -188,7 +188,8 @@ private:
     double asDouble = static_cast<double>(c);
     bool exact = asDouble < 0x1p63 && static_cast<int64_t>(asDouble) == c;
     return switchOnKind(slot, {
-        {{RULEC_INT, RULEC_BOOL}, [&] { return b_.CreateICmpEQ(loadInt(slot), b_.getInt64(c)); }},
+        // A computed timespan compares by its nanoseconds, as the lowering writes a timespan constant.
+        {{RULEC_INT, RULEC_BOOL, RULEC_TIMESPAN}, [&] { return b_.CreateICmpEQ(loadInt(slot), b_.getInt64(c)); }},
         {{RULEC_DOUBLE}, [&]() -> Value * {
            if (!exact)
              return b_.getFalse();
@@ -313,7 +314,7 @@ private:
       return less ? (strict ? b_.CreateFCmpOLT(d, kv) : b_.CreateFCmpOLE(d, kv))
                   : (strict ? b_.CreateFCmpOGT(d, kv) : b_.CreateFCmpOGE(d, kv));
     };
-    return switchOnKind(slot, {{{RULEC_INT, RULEC_BOOL}, intTest}, {{RULEC_DOUBLE}, floatTest}});
+    return switchOnKind(slot, {{{RULEC_INT, RULEC_BOOL, RULEC_TIMESPAN}, intTest}, {{RULEC_DOUBLE}, floatTest}});
   }
 
   Value *isEmpty(Value *slot) {

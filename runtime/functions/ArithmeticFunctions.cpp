@@ -5,7 +5,8 @@
 // zero of ints gives null. Datetimes and timespans (nanoseconds): datetime -
 // datetime is a timespan, datetime ± timespan a datetime, timespans add,
 // scale by numbers and divide into a real. A string beside a datetime or
-// timespan is read as a datetime (event fields carry no types; docs/kql.md).
+// timespan, and two strings subtracted, are read as datetimes (event fields
+// and rows between stages carry no types; docs/kql.md).
 //
 //===----------------------------------------------------------------------===//
 #include "functions/Arguments.h"
@@ -33,7 +34,13 @@ rulec_value numbers(Op op, const rulec_value &a, const rulec_value &b) {
     case Op::Sub: if (__builtin_sub_overflow(x, y, &r)) return null(); break;
     case Op::Mul: if (__builtin_mul_overflow(x, y, &r)) return null(); break;
     case Op::Div: if (y == 0 || (x == INT64_MIN && y == -1)) return null(); r = x / y; break;
-    case Op::Mod: if (y == 0 || (x == INT64_MIN && y == -1)) return null(); r = x % y; break;
+    case Op::Mod:
+      if (y == 0 || (x == INT64_MIN && y == -1))
+        return null();
+      r = x % y;
+      if (r < 0) // Kusto's modulo is never negative (-14 % 12 == 10, -14 % -12 == 10)
+        r += y < 0 ? -y : y;
+      break;
     }
     return intValue(r);
   }
@@ -43,7 +50,10 @@ rulec_value numbers(Op op, const rulec_value &a, const rulec_value &b) {
   case Op::Sub: return doubleValue(x - y);
   case Op::Mul: return doubleValue(x * y);
   case Op::Div: return doubleValue(x / y);
-  case Op::Mod: return doubleValue(std::fmod(x, y));
+  case Op::Mod: {
+    const double r = std::fmod(x, y);
+    return doubleValue(r < 0 ? r + std::fabs(y) : r);
+  }
   }
   return null();
 }
@@ -101,8 +111,9 @@ void arithmetic(rulec_context *, uint32_t, const rulec_value *const *args, rulec
   const rulec_value &a = *args[0], &b = *args[1];
   if (isNumber(a) && isNumber(b))
     *out = numbers(op, a, b);
-  else if (isTime(a) || isTime(b))
-    *out = times(op, a, b);
+  else if (isTime(a) || isTime(b) || (op == Op::Sub && a.kind == RULEC_STRING && b.kind == RULEC_STRING))
+    *out = times(op, a, b); // two strings: the difference of two datetimes, or null
+
 }
 
 /// Negation, as 0 - x for numbers and timespans.

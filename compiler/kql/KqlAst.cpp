@@ -172,7 +172,8 @@ std::string operatorText(const Operator &op) {
     return out + " " + op.columns[0] + " from " + toString(*op.values[0]) + " to " + toString(*op.values[1]) +
            " step " + toString(*op.values[2]);
   for (size_t i = 0; i < op.columns.size(); ++i)
-    out += (i ? ", " : " ") + op.columns[i];
+    out += (i ? ", " : " ") + op.columns[i] +
+           (i < op.columnOrders.size() && !op.columnOrders[i].empty() ? " " + op.columnOrders[i] : "");
   if (op.name == "take" || op.name == "limit" || op.name == "top")
     out += " " + std::to_string(op.count);
   if (op.by.empty())
@@ -245,7 +246,8 @@ void dumpOperator(const Operator &op, int depth, std::ostream &os) {
   else if (op.name == "take" || op.name == "limit" || op.name == "top")
     os << " " << op.count;
   for (size_t i = 0; i < op.columns.size(); ++i)
-    os << (i ? ", " : " ") << op.columns[i] << (i < op.columnTypes.size() ? ":" + op.columnTypes[i] : "");
+    os << (i ? ", " : " ") << op.columns[i] << (i < op.columnTypes.size() ? ":" + op.columnTypes[i] : "")
+       << (i < op.columnOrders.size() && !op.columnOrders[i].empty() ? " " + op.columnOrders[i] : "");
   os << at(op.loc) << "\n";
   if (!op.kind.empty())
     os << indent(depth + 1) << "kind " << op.kind << "\n";

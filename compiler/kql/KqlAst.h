@@ -98,8 +98,9 @@ struct Operator {
   std::vector<Assignment> by;            ///< summarize ... by ...; distinct columns; sort/order/top by
   std::vector<bool> descending;          ///< sort/order/top: per `by` entry (default desc as in Kusto)
   std::vector<uint8_t> nulls;            ///< sort/order/top: per `by` entry: 0 default, 1 first, 2 last
-  std::vector<std::string> columns;      ///< project-away, project-keep (names; wildcards kept as written);
-                                         ///< datatable: its columns; range: the column
+  std::vector<std::string> columns;      ///< project-away, project-keep, project-reorder (names; wildcards
+                                         ///< kept as written); datatable: its columns; range: the column
+  std::vector<std::string> columnOrders; ///< project-reorder: per column "", asc, desc, granny-asc, granny-desc
   std::vector<std::string> columnTypes;  ///< datatable: each column's type, lower case as written
   std::vector<ExprPtr> values;           ///< datatable: the cells, row after row; range: from, to, step
   int64_t count = 0;                     ///< take, limit, top; mv-expand's limit (-1: none)

@@ -555,7 +555,7 @@ private:
     if (!op.withSource.empty())
       expanded.push_back(op.withSource);
     for (const Operator &sub : op.tables[0]->ops) {
-      static const std::set<std::string> kRowByRow = {"where", "extend", "project-away", "project-rename",
+      static const std::set<std::string> kRowByRow = {"where", "extend", "project-away", "project-rename", "project-reorder",
                                                       "parse", "parse-where"};
       if (sub.generic || (!kRowByRow.count(sub.name) && sub.name != "project"))
         fail(sub.loc, "'" + sub.name + "' in an mv-apply sub-query is not supported yet (only row-by-row operators)");
@@ -706,6 +706,7 @@ private:
   }
 
   void lowerOperator(const Operator &op, Pipeline &p) {
+    unnamedColumns_ = 0;
     lowerOperatorBody(op, p);
     if (p.restricted) {
       restricted_.insert(p.env.get());
@@ -748,6 +749,8 @@ private:
                        p.output.end());
       }
       p.env = env;
+    } else if (op.name == "project-reorder") {
+      reorderColumns(op, p);
     } else if (op.name == "project-rename") {
       auto env = derivedEnv(p);
       for (const Assignment &a : op.assignments) {
@@ -797,6 +800,72 @@ private:
     } else {
       fail(op.loc, "the '" + op.name + "' operator is not supported");
     }
+  }
+
+  /// project-reorder: the named columns first, in the order given (a
+  /// wildcard's matches in their order, or sorted by name with asc/desc;
+  /// granny-* sorts numbers inside names by value), the rest after them.
+  /// Rows that are whole events keep their fields' order: a JSON object's
+  /// order carries no meaning for the consumers of rows.
+  void reorderColumns(const Operator &op, Pipeline &p) {
+    auto matches = [](const std::string &pattern, const std::string &name) {
+      const size_t star = pattern.find('*');
+      if (star == std::string::npos)
+        return pattern == name;
+      const std::string prefix = pattern.substr(0, star), suffix = pattern.substr(pattern.rfind('*') + 1);
+      return name.size() >= prefix.size() + suffix.size() && name.starts_with(prefix) && name.ends_with(suffix);
+    };
+    auto grannyLess = [](const std::string &a, const std::string &b) { // digit runs compare as numbers
+      size_t i = 0, j = 0;
+      while (i < a.size() && j < b.size()) {
+        if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+          size_t ei = i, ej = j;
+          while (ei < a.size() && std::isdigit(static_cast<unsigned char>(a[ei]))) ++ei;
+          while (ej < b.size() && std::isdigit(static_cast<unsigned char>(b[ej]))) ++ej;
+          const std::string x = a.substr(i, ei - i), y = b.substr(j, ej - j);
+          const size_t zx = x.find_first_not_of('0'), zy = y.find_first_not_of('0');
+          const std::string nx = zx == std::string::npos ? "" : x.substr(zx), ny = zy == std::string::npos ? "" : y.substr(zy);
+          if (nx.size() != ny.size())
+            return nx.size() < ny.size();
+          if (nx != ny)
+            return nx < ny;
+          i = ei;
+          j = ej;
+        } else {
+          if (a[i] != b[j])
+            return a[i] < b[j];
+          ++i;
+          ++j;
+        }
+      }
+      return a.size() - i < b.size() - j;
+    };
+    if (p.output.empty())
+      return; // whole events
+    std::vector<std::pair<std::string, Column>> rest = std::move(p.output), placed;
+    for (size_t k = 0; k < op.columns.size(); ++k) {
+      std::vector<std::pair<std::string, Column>> group;
+      for (auto it = rest.begin(); it != rest.end();)
+        if (matches(op.columns[k], it->first)) {
+          group.push_back(std::move(*it));
+          it = rest.erase(it);
+        } else {
+          ++it;
+        }
+      const std::string &order = k < op.columnOrders.size() ? op.columnOrders[k] : "";
+      if (!order.empty())
+        std::stable_sort(group.begin(), group.end(), [&](const auto &x, const auto &y) {
+          const bool granny = order.starts_with("granny");
+          const bool desc = order.ends_with("desc");
+          const std::string &a = desc ? y.first : x.first, &b = desc ? x.first : y.first;
+          return granny ? grannyLess(a, b) : a < b;
+        });
+      for (auto &g : group)
+        placed.push_back(std::move(g));
+    }
+    for (auto &r : rest)
+      placed.push_back(std::move(r));
+    p.output = std::move(placed);
   }
 
   /// A copy of the pipeline's columns to extend; the rows of a summarize
@@ -852,8 +921,23 @@ private:
   /// log type of their own, whose fields are the row's columns).
   void summarize(const Operator &op, Pipeline &p) {
     using Fn = AggregateSpec::Fn;
-    if (p.distinct || p.take >= 0)
-      fail(op.loc, "summarize after distinct or take is not supported");
+    if (p.take >= 0)
+      fail(op.loc, "summarize after take is not supported");
+    if (p.distinct) { // `distinct a, b` is `summarize by a, b`: a stage of its own first
+      Operator &byColumns = synthesizedOps_.emplace_back();
+      byColumns.name = "summarize";
+      byColumns.loc = op.loc;
+      for (const auto &[name, column] : p.output) {
+        Assignment a;
+        a.value = std::make_unique<Expr>();
+        a.value->kind = Expr::Name;
+        a.value->name = name;
+        a.value->loc = op.loc;
+        byColumns.by.push_back(std::move(a));
+      }
+      p.distinct = false;
+      summarize(byColumns, p);
+    }
     ir::Rule stage;
     stage.loc = op.loc;
     stage.info.kind = RuleKind::Aggregate;
@@ -894,31 +978,53 @@ private:
         {"makeset", {Fn::MakeSet, "set_"}},   {"make_list", {Fn::MakeList, "list_"}},
         {"makelist", {Fn::MakeList, "list_"}}, {"take_any", {Fn::TakeAny, "any_"}},
         {"any", {Fn::TakeAny, "any_"}},       {"arg_max", {Fn::ArgMax, "max_"}},
-        {"arg_min", {Fn::ArgMin, "min_"}},
+        {"arg_min", {Fn::ArgMin, "min_"}},   {"count_distinct", {Fn::DCount, "count_distinct_"}},
+        {"make_bag", {Fn::MakeBag, "bag_"}},  {"countif", {Fn::CountIf, "countif_"}},
+    };
+    // The *if forms: the aggregate over the rows where their predicate (the
+    // second argument) holds.
+    static const std::map<std::string, std::pair<Fn, std::string>> kConditional = {
+        {"dcountif", {Fn::DCount, "dcountif_"}}, {"sumif", {Fn::Sum, "sumif_"}},
+        {"avgif", {Fn::Avg, "avgif_"}},          {"make_set_if", {Fn::MakeSet, "set_"}},
+        {"make_list_if", {Fn::MakeList, "list_"}}, {"make_bag_if", {Fn::MakeBag, "bag_"}},
+        {"count_distinctif", {Fn::DCount, "count_distinctif_"}},
     };
     for (const Assignment &a : op.assignments) {
       const Expr &e = *a.value;
-      auto it = e.kind == Expr::Call ? kAggregates.find(asciiLower(e.name)) : kAggregates.end();
-      if (it == kAggregates.end())
-        fail(e.loc, "'" + toString(e) + "' is not a supported aggregation (count, countif, dcount, min, max, sum, "
-                                         "avg, make_set, make_list, take_any, arg_max, arg_min)");
+      const std::string fnName = e.kind == Expr::Call ? asciiLower(e.name) : "";
+      auto it = kAggregates.find(fnName);
+      const bool conditional = it == kAggregates.end() && kConditional.count(fnName);
+      if (conditional)
+        it = kConditional.find(fnName);
+      if (it == kAggregates.end() || (!conditional && it == kConditional.end()))
+        fail(e.loc, "'" + toString(e) + "' is not a supported aggregation (count, countif, dcount, dcountif, "
+                                         "count_distinct, min, max, sum, sumif, avg, avgif, make_set, make_set_if, "
+                                         "make_list, make_list_if, make_bag, make_bag_if, take_any, arg_max, arg_min)");
       AggregateSpec::Aggregate agg;
       agg.fn = it->second.first;
       const bool counts = agg.fn == Fn::Count;
       if (counts && !e.operands.empty() && e.operands[0]->kind != Expr::Star)
         fail(e.loc, "count() takes no argument (use countif(p) or dcount(x))");
-      if (!counts && e.operands.empty())
-        fail(e.loc, e.name + "() needs an argument");
-      const bool limited = agg.fn == Fn::MakeSet || agg.fn == Fn::MakeList;
+      if (!counts && e.operands.size() < (conditional ? 2u : 1u))
+        fail(e.loc, e.name + "() needs " + (conditional ? "a value and a predicate" : "an argument"));
+      const bool limited = agg.fn == Fn::MakeSet || agg.fn == Fn::MakeList || agg.fn == Fn::MakeBag;
       const bool arg = agg.fn == Fn::ArgMax || agg.fn == Fn::ArgMin;
-      const size_t maxArgs = arg ? 64 : agg.fn == Fn::DCount || limited ? 2 : 1;
+      const size_t extra = conditional ? 1 : 0; // the predicate comes before a limit or an accuracy
+      const size_t maxArgs = arg ? 64 : (agg.fn == Fn::DCount || limited ? 2 : 1) + extra;
       if (!counts && e.operands.size() > maxArgs)
         fail(e.loc, "too many arguments to " + e.name + "()");
-      if (limited && e.operands.size() == 2) {
-        auto limit = constant(*e.operands[1]);
+      if (limited && e.operands.size() == 2 + extra) {
+        const Expr &size = *e.operands[1 + extra];
+        auto limit = constant(size);
         if (!limit || limit->type != Literal::Long || limit->value.i <= 0)
-          fail(e.operands[1]->loc, "the size limit of " + e.name + "() must be a positive integer constant");
+          fail(size.loc, "the size limit of " + e.name + "() must be a positive integer constant");
         agg.limit = limit->value.i;
+      }
+      if (conditional) {
+        const Expr &holds = *e.operands[1];
+        if (!isPredicate(holds))
+          fail(holds.loc, e.name + "() takes a predicate as its second argument");
+        agg.condition = static_cast<int32_t>(column("#if" + std::to_string(spec.aggregates.size()), holds));
       }
       std::string inputName;
       if (!counts) {
@@ -953,15 +1059,19 @@ private:
     const std::string rows = "__summarize:" + rule_.id + "#" + std::to_string(summarizes_++);
     spec.outputLogType = pack_.internLogType(rows);
     spec.flushOrder = flushSteps_++;
+    // The rest of the query reads the rows: their columns only, unless an
+    // arg_max(..., *) carries whole rows (any column of the input may be there).
+    const bool wholeRows = std::any_of(spec.aggregates.begin(), spec.aggregates.end(),
+                                       [](const AggregateSpec::Aggregate &a) { return a.carryRow; });
     newRules_.push_back(std::move(stage));
 
-    // The rest of the query reads the rows.
     Pipeline next;
     next.table = rows;
     next.tableLoc = op.loc;
-    next.restricted = true;
+    next.restricted = !wholeRows;
     next.env = std::make_shared<Env>();
-    rowColumns_[next.env.get()] = names;
+    if (!wholeRows)
+      rowColumns_[next.env.get()] = names;
     envs_.push_back(next.env);
     next.wholeEvent = true;
     p = std::move(next);
@@ -977,13 +1087,14 @@ private:
   }
 
   /// Kusto's column name for an unnamed expression: the column, or the last
-  /// member of a path.
+  /// member of a path; other expressions are Column1, Column2, ... in the
+  /// operator's order.
   std::string defaultName(const Expr &e) {
     if (e.kind == Expr::Name || e.kind == Expr::Member)
       return e.name;
     if (e.kind == Expr::Call && e.operands.size() == 1)
       return defaultName(*e.operands[0]);
-    fail(e.loc, "an unnamed computed column ('" + toString(e) + "') is not supported; name it");
+    return "Column" + std::to_string(++unnamedColumns_);
   }
 
   /// A where on TimeGenerated > ago(X) bounds how long a let-table's set
@@ -1235,6 +1346,12 @@ private:
       args.push_back(value(Column{e.operands[0].get(), c.env}));
       return ir::Value::makeCall("todynamic", std::move(args));
     }
+    if (fn == "ingestion_time" && e.operands.empty()) {
+      // Exported rows carry no ingestion time: the event's TimeGenerated stands for it.
+      std::vector<std::unique_ptr<ir::Value>> args;
+      args.push_back(ir::Value::makeSlot(field({PathStep::makeKey("TimeGenerated")})));
+      return ir::Value::makeCall("todatetime", std::move(args));
+    }
     if (fn == "iff" || fn == "iif") {
       if (e.operands.size() != 3)
         fail(e.loc, e.name + " takes a condition and two values");
@@ -1271,7 +1388,7 @@ private:
       size_t regexArg, minArgs, maxArgs;
     };
     static const std::map<std::string, Shape> kShapes = {
-        {"extract", {0, 3, 4}},     {"extract_all", {0, 2, 2}}, {"replace_regex", {1, 3, 3}},
+        {"extract", {0, 3, 4}},     {"extract_all", {0, 2, 2}}, {"replace_regex", {1, 3, 3}}, {"replace", {0, 3, 3}},
         {"trim", {0, 2, 2}},        {"trim_start", {0, 2, 2}},  {"trim_end", {0, 2, 2}}};
     auto shape = kShapes.find(fn);
     if (shape == kShapes.end())
@@ -1304,6 +1421,11 @@ private:
       args.push_back(arg(0));
       args.push_back(index(re->value.s));
       args.push_back(arg(2));
+    } else if (fn == "replace") { // the older spelling: replace(regex, rewrite, text)
+      code = "$replace_regex";
+      args.push_back(arg(2));
+      args.push_back(index(re->value.s));
+      args.push_back(arg(1));
     } else { // trim: the regex repeated, anchored at the start and at the end
       code = "$" + fn;
       if (fn != "trim_end")
@@ -1434,8 +1556,8 @@ private:
     return std::nullopt;
   }
 
-  /// The constants of an `in` / `has_any` list; dynamic arrays and scalar
-  /// lets holding them are expanded.
+  /// The constants of an `in` / `has_any` list; dynamic arrays, pack_array
+  /// of constants, and scalar lets holding them are expanded.
   std::vector<Constant> constantList(const std::vector<const Expr *> &items) {
     std::vector<Constant> out;
     for (const Expr *item : items) {
@@ -1443,8 +1565,9 @@ private:
       if (e->kind == Expr::Name)
         if (auto it = lets_.find(e->name); it != lets_.end() && it->second->scalar)
           e = it->second->scalar.get();
-      if (e->kind == Expr::Dynamic) {
-        if (e->dynamicIsObject)
+      const bool packArray = e->kind == Expr::Call && asciiLower(e->name) == "pack_array";
+      if (e->kind == Expr::Dynamic || packArray) { // dynamic([...]) or pack_array(constants)
+        if (e->dynamicIsObject && !packArray)
           fail(e->loc, "a dynamic object is not a list of values");
         std::vector<const Expr *> inner;
         for (const auto &o : e->operands)
@@ -1855,6 +1978,7 @@ private:
   /// Column sets right after a summarize: the names of its rows, which later
   /// operators read as fields of the row.
   std::map<const Env *, std::set<std::string>> rowColumns_;
+  int unnamedColumns_ = 0; ///< Column1, Column2, ... of the current operator
   unsigned summarizes_ = 0;
   std::map<std::string, uint32_t> setOfLet_;
   std::set<std::string> expanding_; ///< lets being expanded (LetExpansion)

@@ -269,7 +269,7 @@ private:
   bool parseParse(Operator &op);
   bool parseFunction(LetStmt &let);
   bool parseAssignments(std::vector<Assignment> &out, bool allowStar);
-  bool parseColumnNames(std::vector<std::string> &out);
+  bool parseColumnNames(std::vector<std::string> &out, std::vector<std::string> *orders);
   bool parseSortKeys(Operator &op, bool single);
   bool parseRowCount(Operator &op);
 
@@ -677,7 +677,9 @@ bool Parser::parseFullOperator(Operator &op) {
   if (n == "extend" || n == "project")
     return parseAssignments(op.assignments, false);
   if (n == "project-away" || n == "project-keep")
-    return parseColumnNames(op.columns);
+    return parseColumnNames(op.columns, nullptr);
+  if (n == "project-reorder")
+    return parseColumnNames(op.columns, &op.columnOrders);
   if (n == "project-rename") {
     const Token &first = peek();
     if (!parseAssignments(op.assignments, false))
@@ -1007,8 +1009,10 @@ bool Parser::parseAssignments(std::vector<Assignment> &out, bool allowStar) {
   return true;
 }
 
-/// Column names of project-away/project-keep; `Prefix*` wildcards stay as written.
-bool Parser::parseColumnNames(std::vector<std::string> &out) {
+/// Column names of project-away/project-keep/project-reorder; `Prefix*`
+/// wildcards stay as written. With `orders`, each name may be followed by
+/// asc, desc, granny-asc or granny-desc.
+bool Parser::parseColumnNames(std::vector<std::string> &out, std::vector<std::string> *orders) {
   do {
     std::string name;
     for (bool first = true; (atName() || atPunct("*")) && (first || peek().adjacent); first = false)
@@ -1016,6 +1020,16 @@ bool Parser::parseColumnNames(std::vector<std::string> &out) {
     if (name.empty())
       return expected("a column name");
     out.push_back(std::move(name));
+    if (orders) {
+      std::string order;
+      if (atWord("asc") || atWord("desc")) {
+        order = asciiLower(next().text);
+      } else if (atWord("granny") && atPunct("-", 1) && (atWord("asc", 2) || atWord("desc", 2))) {
+        skip(2);
+        order = "granny-" + asciiLower(next().text);
+      }
+      orders->push_back(order);
+    }
   } while (eatPunct(","));
   return true;
 }

@@ -82,14 +82,16 @@ void writeAggregate(Writer &w, const AggregateSpec::Aggregate &a) {
   w.str(a.name);
   w.i32(a.input);
   w.i64(a.limit);
+  w.i32(a.condition);
   w.vec(a.carry);
   w.boolean(a.carryRow);
 }
 void readAggregate(Reader &r, AggregateSpec::Aggregate &a) {
-  r.enumeration(a.fn, AggregateSpec::Fn::ArgMin, "fn");
+  r.enumeration(a.fn, AggregateSpec::Fn::MakeBag, "fn");
   r.str(a.name, "name");
   r.i32(a.input, "input");
   r.i64(a.limit, "limit");
+  r.i32(a.condition, "condition");
   r.vec(a.carry, "carry");
   r.boolean(a.carryRow, "carryRow");
 }

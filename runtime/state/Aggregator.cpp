@@ -81,6 +81,11 @@ void Aggregator::add(uint32_t r, EventEvaluator &event, int64_t eventTime) {
   }
   for (size_t a = 0; a < spec.aggregates.size(); ++a) {
     const AggregateSpec::Aggregate &agg = spec.aggregates[a];
+    if (agg.condition >= 0) { // sumif, make_set_if, ...: this row only when the predicate holds
+      const rulec_value holds = event.column(rule, r, static_cast<uint32_t>(agg.condition));
+      if (holds.kind != RULEC_BOOL || !holds.payload.i)
+        continue;
+    }
     if (agg.input < 0) {
       ++group.states[a].count;
       continue;
@@ -164,10 +169,38 @@ void Aggregator::fold(const AggregateSpec::Aggregate &agg, State &s, const rulec
       s.intSum += v.payload.i;
     s.sum += number(v);
     return;
-  case Fn::MakeSet:
-    if (!isNull(v) && static_cast<int64_t>(s.values.size()) < agg.limit && s.distinct.insert(json).second)
+  case Fn::MakeSet: {
+    if (isNull(v))
+      return;
+    // An array's elements join the set, not the array (the make_set page).
+    simdjson::dom::array elements;
+    if ((v.kind == RULEC_JSON || v.kind == RULEC_ARRAY) && !json_.parse(json).get_array().get(elements)) {
+      for (simdjson::dom::element e : elements) {
+        std::string item = simdjson::minify(e);
+        if (!e.is_null() && static_cast<int64_t>(s.values.size()) < agg.limit && s.distinct.insert(item).second)
+          s.values.push_back(std::move(item));
+      }
+      return;
+    }
+    if (static_cast<int64_t>(s.values.size()) < agg.limit && s.distinct.insert(json).second)
       s.values.push_back(json);
     return;
+  }
+  case Fn::MakeBag: {
+    // Each bag's properties; a key seen before keeps its first value.
+    simdjson::dom::object bag;
+    if (isNull(v) || json_.parse(json).get_object().get(bag))
+      return;
+    for (auto field : bag) {
+      std::string key(field.key);
+      if (static_cast<int64_t>(s.values.size()) < agg.limit && s.distinct.insert(key).second) {
+        std::string property;
+        appendJsonString(property, key);
+        s.values.push_back(property + ":" + simdjson::minify(field.value));
+      }
+    }
+    return;
+  }
   case Fn::MakeList:
     if (!isNull(v) && static_cast<int64_t>(s.values.size()) < agg.limit)
       s.values.push_back(json);
@@ -223,11 +256,12 @@ void Aggregator::emit(uint32_t r, const Group &group) {
     case Fn::Avg:
       add(agg.name, s.count ? pythonFloatRepr(s.sum / static_cast<double>(s.count)) : "null");
       break;
-    case Fn::MakeSet: case Fn::MakeList: {
-      std::string list = "[";
+    case Fn::MakeSet: case Fn::MakeList: case Fn::MakeBag: {
+      const bool bag = agg.fn == Fn::MakeBag;
+      std::string list = bag ? "{" : "[";
       for (size_t i = 0; i < s.values.size(); ++i)
         list += (i ? "," : "") + s.values[i];
-      add(agg.name, list + "]");
+      add(agg.name, list + (bag ? "}" : "]"));
       break;
     }
     }

@@ -54,8 +54,8 @@ private:
     std::string best;          ///< min / max / take_any: the value's JSON
     double bestNumber = 0;     ///< min / max of numbers
     bool bestIsNumber = false;
-    std::unordered_set<std::string> distinct; ///< dcount, make_set
-    std::vector<std::string> values;          ///< make_set / make_list, in order
+    std::unordered_set<std::string> distinct; ///< dcount, make_set; make_bag: its keys
+    std::vector<std::string> values;          ///< make_set / make_list, in order; make_bag: "key":value
     std::string row;                          ///< arg_max / arg_min: the best row's carried columns (a JSON object)
   };
   struct Group {
@@ -78,6 +78,7 @@ private:
   /// closed ones without scanning the rest.
   std::set<std::tuple<int64_t, uint64_t, uint32_t, std::string>> closing_;
   uint64_t nextOrder_ = 0;
+  simdjson::dom::parser json_; ///< make_set's arrays, make_bag's bags
 };
 
 } // namespace rulec

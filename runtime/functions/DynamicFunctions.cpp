@@ -8,6 +8,7 @@
 #include "functions/FunctionLibrary.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace rulec::functions {
 
@@ -130,19 +131,27 @@ SortKey sortKey(rulec_context *ctx, const std::string &json) {
   return k;
 }
 
+/// array_sort_*(array [, nulls_last]): nulls last unless nulls_last is false.
 template <bool descending>
-void arraySort(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+void arraySort(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
   std::vector<std::string> items;
   if (!arrayItems(ctx, *args[0], items))
     return;
+  bool nullsLast = true;
+  if (argc > 1) {
+    if (args[1]->kind != RULEC_BOOL)
+      return;
+    nullsLast = args[1]->payload.i != 0;
+  }
   std::vector<std::pair<SortKey, std::string>> keyed;
   for (const std::string &x : items)
     keyed.emplace_back(sortKey(ctx, x), x);
   std::stable_sort(keyed.begin(), keyed.end(), [&](const auto &a, const auto &b) {
+    const bool nullA = a.first.rank == 3, nullB = b.first.rank == 3;
+    if (nullA || nullB)
+      return nullA != nullB && (nullsLast ? nullB : nullA);
     if (a.first.rank != b.first.rank)
-      return a.first.rank < b.first.rank; // types in order, nulls last either way
-    if (a.first.rank == 3)
-      return false;
+      return a.first.rank < b.first.rank; // types in order either way
     const bool less = a.first.rank == 0 ? a.first.number < b.first.number : a.first.text < b.first.text;
     const bool greater = a.first.rank == 0 ? a.first.number > b.first.number : a.first.text > b.first.text;
     return descending ? greater : less;
@@ -179,13 +188,217 @@ void arrayReverse(rulec_context *ctx, uint32_t, const rulec_value *const *args, 
   *out = arrayValue(ctx, items);
 }
 
-void arrayIndexOf(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+/// array_index_of(array, value [, start [, length [, occurrence]]]): a
+/// negative start counts from the end; length -1 is unlimited; null for
+/// length < -1 or occurrence < 0 (occurrence 0 finds nothing).
+void arrayIndexOf(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
   std::vector<std::string> items;
   if (!arrayItems(ctx, *args[0], items))
     return;
+  int64_t options[3] = {0, -1, 1}; // start, length, occurrence
+  for (uint32_t i = 2; i < argc; ++i) {
+    if (args[i]->kind != RULEC_INT)
+      return;
+    options[i - 2] = args[i]->payload.i;
+  }
+  const int64_t n = static_cast<int64_t>(items.size());
+  int64_t start = options[0], length = options[1], occurrence = options[2];
+  if (length < -1 || occurrence < 0)
+    return;
+  start = start < 0 ? std::max<int64_t>(n + start, 0) : std::min(start, n);
+  const int64_t end = length == -1 ? n : std::min(n, start + std::min(length, n));
   const std::string want = kqlvalue::json(ctx, *args[1]);
-  auto at = std::find(items.begin(), items.end(), want);
-  *out = intValue(at == items.end() ? -1 : static_cast<int64_t>(at - items.begin()));
+  int64_t seen = 0;
+  for (int64_t i = start; i < end; ++i)
+    if (items[static_cast<size_t>(i)] == want && ++seen == occurrence) {
+      *out = intValue(i);
+      return;
+    }
+  *out = intValue(-1);
+}
+
+void setHasElement(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  std::vector<std::string> items;
+  if (arrayItems(ctx, *args[0], items))
+    *out = boolValue(std::find(items.begin(), items.end(), kqlvalue::json(ctx, *args[1])) != items.end());
+}
+
+/// A JSON element's kind, for the functions that read elements' values.
+simdjson::dom::element_type elementType(rulec_context *ctx, const std::string &json, simdjson::dom::element &e) {
+  if (ctx->json.parse(json).get(e))
+    return simdjson::dom::element_type::NULL_VALUE;
+  return e.type();
+}
+
+/// array_iff(conditions, when_true, when_false): per condition (a bool, or a
+/// number: true when not 0; anything else gives null) the element of
+/// when_true / when_false at that index (null past its end) or the scalar.
+void arrayIff(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  std::vector<std::string> conditions, branches[2];
+  bool isArray[2];
+  std::string scalar[2];
+  if (!arrayItems(ctx, *args[0], conditions))
+    return;
+  for (int b = 0; b < 2; ++b) {
+    isArray[b] = arrayItems(ctx, *args[1 + b], branches[b]);
+    if (!isArray[b])
+      scalar[b] = kqlvalue::json(ctx, *args[1 + b]);
+  }
+  std::vector<std::string> result;
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    simdjson::dom::element e;
+    int pick = -1; // 0: when_true, 1: when_false
+    switch (elementType(ctx, conditions[i], e)) {
+    case simdjson::dom::element_type::BOOL: pick = e.get_bool().value() ? 0 : 1; break;
+    case simdjson::dom::element_type::INT64: pick = e.get_int64().value() ? 0 : 1; break;
+    case simdjson::dom::element_type::UINT64: pick = e.get_uint64().value() ? 0 : 1; break;
+    case simdjson::dom::element_type::DOUBLE: pick = e.get_double().value() != 0 ? 0 : 1; break;
+    default: break;
+    }
+    if (pick < 0)
+      result.push_back("null");
+    else if (!isArray[pick])
+      result.push_back(scalar[pick]);
+    else
+      result.push_back(i < branches[pick].size() ? branches[pick][i] : "null");
+  }
+  *out = arrayValue(ctx, result);
+}
+
+/// array_rotate_left/right(array, n): n modulo the length; a negative n
+/// rotates the other way.
+template <bool left>
+void arrayRotate(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  std::vector<std::string> items;
+  if (!arrayItems(ctx, *args[0], items) || args[1]->kind != RULEC_INT)
+    return;
+  const int64_t n = static_cast<int64_t>(items.size());
+  if (n > 0) {
+    int64_t k = args[1]->payload.i % n;
+    if (!left)
+      k = -k;
+    if (k < 0)
+      k += n;
+    std::rotate(items.begin(), items.begin() + k, items.end());
+  }
+  *out = arrayValue(ctx, items);
+}
+
+/// array_shift_left/right(array, n [, fill]): the same length, vacated
+/// places filled with `fill` (null by default); a negative n shifts the
+/// other way.
+template <bool left>
+void arrayShift(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::vector<std::string> items;
+  if (!arrayItems(ctx, *args[0], items) || args[1]->kind != RULEC_INT)
+    return;
+  const std::string fill = argc > 2 ? kqlvalue::json(ctx, *args[2]) : "null";
+  const int64_t n = static_cast<int64_t>(items.size());
+  int64_t k = args[1]->payload.i;
+  k = std::clamp<int64_t>(k, -n, n);
+  if (!left)
+    k = -k; // > 0: toward the start
+  std::vector<std::string> shifted(items.size(), fill);
+  for (int64_t i = 0; i < n; ++i)
+    if (i + k >= 0 && i + k < n)
+      shifted[static_cast<size_t>(i)] = items[static_cast<size_t>(i + k)];
+  *out = arrayValue(ctx, shifted);
+}
+
+/// An element as a long (a whole number), for array_split's indices.
+bool elementInt(rulec_context *ctx, const std::string &json, int64_t &value) {
+  simdjson::dom::element e;
+  return !ctx->json.parse(json).get(e) && !e.get_int64().get(value);
+}
+
+/// array_split(array, index or indices): pieces [0, i1), [i1, i2), ...,
+/// [iN, length); a negative index counts from the end; indices are clamped
+/// to the array and to the index before them, so the pieces never overlap.
+void arraySplit(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  std::vector<std::string> items, indexItems;
+  if (!arrayItems(ctx, *args[0], items))
+    return;
+  std::vector<int64_t> cuts;
+  if (args[1]->kind == RULEC_INT) {
+    cuts.push_back(args[1]->payload.i);
+  } else {
+    if (!arrayItems(ctx, *args[1], indexItems))
+      return;
+    for (const std::string &x : indexItems) {
+      int64_t v;
+      if (!elementInt(ctx, x, v))
+        return;
+      cuts.push_back(v);
+    }
+  }
+  const int64_t n = static_cast<int64_t>(items.size());
+  std::vector<std::string> pieces;
+  int64_t from = 0;
+  cuts.push_back(n);
+  for (int64_t cut : cuts) {
+    if (cut < 0)
+      cut = cut < -n ? 0 : n + cut;
+    cut = std::clamp<int64_t>(cut, from, n);
+    std::vector<std::string> piece(items.begin() + from, items.begin() + cut);
+    pieces.push_back("[");
+    for (size_t i = 0; i < piece.size(); ++i)
+      pieces.back() += (i ? "," : "") + piece[i];
+    pieces.back() += "]";
+    from = cut;
+  }
+  *out = arrayValue(ctx, pieces);
+}
+
+/// array_sum: a real; null when an element is not a number.
+void arraySum(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  std::vector<std::string> items;
+  if (!arrayItems(ctx, *args[0], items))
+    return;
+  double sum = 0;
+  for (const std::string &x : items) {
+    simdjson::dom::element e;
+    double d;
+    if (ctx->json.parse(x).get(e) || e.is_bool() || e.get_double().get(d))
+      return;
+    sum += d;
+  }
+  *out = doubleValue(sum);
+}
+
+/// jaccard_index(set1, set2): |distinct intersection| / |distinct union|
+/// (NaN when both are empty).
+void jaccardIndex(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  std::vector<std::string> a, b;
+  if (!arrayItems(ctx, *args[0], a) || !arrayItems(ctx, *args[1], b))
+    return;
+  std::sort(a.begin(), a.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  std::sort(b.begin(), b.end());
+  b.erase(std::unique(b.begin(), b.end()), b.end());
+  std::vector<std::string> common;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
+  const double both = static_cast<double>(a.size() + b.size() - common.size());
+  *out = doubleValue(static_cast<double>(common.size()) / both);
+}
+
+/// zip(array1, array2, ...): [[a1[0], a2[0], ...], ...] as long as the
+/// longest, null where an array is shorter.
+void zip(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::vector<std::vector<std::string>> arrays(argc);
+  size_t longest = 0;
+  for (uint32_t i = 0; i < argc; ++i) {
+    if (!arrayItems(ctx, *args[i], arrays[i]))
+      return;
+    longest = std::max(longest, arrays[i].size());
+  }
+  std::vector<std::string> rows;
+  for (size_t r = 0; r < longest; ++r) {
+    std::string row = "[";
+    for (uint32_t i = 0; i < argc; ++i)
+      row += (i ? "," : "") + (r < arrays[i].size() ? arrays[i][r] : std::string("null"));
+    rows.push_back(row + "]");
+  }
+  *out = arrayValue(ctx, rows);
 }
 
 constexpr Function kTable[] = {
@@ -199,11 +412,22 @@ constexpr Function kTable[] = {
     {"set_difference", 2, 64, combine<Combine::Difference>},
     {"bag_keys", 1, 1, bagKeys},
     {"strcat_array", 2, 2, strcatArray},
-    {"array_sort_asc", 1, 1, arraySort<false>},
-    {"array_sort_desc", 1, 1, arraySort<true>},
+    {"array_sort_asc", 1, 2, arraySort<false>},
+    {"array_sort_desc", 1, 2, arraySort<true>},
     {"array_slice", 3, 3, arraySlice},
     {"array_reverse", 1, 1, arrayReverse},
-    {"array_index_of", 2, 2, arrayIndexOf},
+    {"array_index_of", 2, 5, arrayIndexOf},
+    {"set_has_element", 2, 2, setHasElement},
+    {"array_iff", 3, 3, arrayIff},
+    {"array_iif", 3, 3, arrayIff},
+    {"array_rotate_left", 2, 2, arrayRotate<true>},
+    {"array_rotate_right", 2, 2, arrayRotate<false>},
+    {"array_shift_left", 2, 3, arrayShift<true>},
+    {"array_shift_right", 2, 3, arrayShift<false>},
+    {"array_split", 2, 2, arraySplit},
+    {"array_sum", 1, 1, arraySum},
+    {"jaccard_index", 2, 2, jaccardIndex},
+    {"zip", 2, 16, zip},
 };
 
 } // namespace

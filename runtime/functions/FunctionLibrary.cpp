@@ -17,13 +17,14 @@ extern const Family kDatetimeFunctions;
 extern const Family kEncodingFunctions;
 extern const Family kParsingFunctions;
 extern const Family kMathFunctions;
+extern const Family kBagFunctions;
 
 const Function *find(std::string_view name) {
   static const auto *byName = [] {
     auto *map = new std::unordered_map<std::string_view, const Function *>;
     for (const Family &family : {kConversionFunctions, kStringFunctions, kRegexFunctions, kDynamicFunctions,
                                  kArithmeticFunctions, kIpFunctions, kDatetimeFunctions, kEncodingFunctions,
-                                 kParsingFunctions, kMathFunctions})
+                                 kParsingFunctions, kMathFunctions, kBagFunctions})
       for (const Function &f : family)
         map->emplace(f.name, &f);
     return map;

@@ -1,4 +1,4 @@
-//===- EncodingFunctions.cpp - base64, URL encoding, hashes ----------------===//
+//===- EncodingFunctions.cpp - base64, URL encoding, hashes, punycode -------===//
 //
 // base64 is .NET's Convert (padding required: an unpadded string decodes to
 // null, as Kusto documents for base64_decode_toarray); URL encoding is
@@ -13,6 +13,7 @@
 #include "functions/Arguments.h"
 #include "functions/FunctionLibrary.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cctype>
@@ -407,6 +408,237 @@ void hashDigest(rulec_context *ctx, uint32_t argc, const rulec_value *const *arg
                                                       : hex(sha256(text)));
 }
 
+// --- Punycode (RFC 3492) ------------------------------------------------------
+
+constexpr uint32_t kPunyBase = 36, kTMin = 1, kTMax = 26, kSkew = 38, kDamp = 700, kInitialBias = 72,
+                   kInitialN = 128;
+/// Labels are short; longer input is null, which also bounds the quadratic encoder.
+constexpr size_t kMaxPunycodePoints = 4096;
+
+uint32_t adapt(uint32_t delta, uint32_t points, bool first) {
+  delta = first ? delta / kDamp : delta / 2;
+  delta += delta / points;
+  uint32_t k = 0;
+  while (delta > ((kPunyBase - kTMin) * kTMax) / 2) {
+    delta /= kPunyBase - kTMin;
+    k += kPunyBase;
+  }
+  return k + (kPunyBase - kTMin + 1) * delta / (delta + kSkew);
+}
+
+char punyDigit(uint32_t d) { return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26)); }
+
+bool codePoints(std::string_view s, std::vector<uint32_t> &out) {
+  if (!validUtf8(s))
+    return false;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    for (size_t k = 1; k < n; ++k)
+      cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += n;
+  }
+  return out.size() <= kMaxPunycodePoints;
+}
+
+void appendCodePoint(std::string &out, uint32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | c >> 6);
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | c >> 12);
+    out += static_cast<char>(0x80 | (c >> 6 & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | c >> 18);
+    out += static_cast<char>(0x80 | (c >> 12 & 0x3F));
+    out += static_cast<char>(0x80 | (c >> 6 & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+bool punycodeEncode(std::string_view text, std::string &out) {
+  std::vector<uint32_t> input;
+  if (!codePoints(text, input))
+    return false;
+  out.clear();
+  for (uint32_t c : input)
+    if (c < 0x80)
+      out += static_cast<char>(c);
+  const uint32_t basic = static_cast<uint32_t>(out.size());
+  uint32_t handled = basic;
+  if (basic > 0)
+    out += '-';
+  uint64_t n = kInitialN, delta = 0;
+  uint32_t bias = kInitialBias;
+  while (handled < input.size()) {
+    uint64_t m = UINT32_MAX;
+    for (uint32_t c : input)
+      if (c >= n && c < m)
+        m = c;
+    delta += (m - n) * (handled + 1);
+    n = m;
+    for (uint32_t c : input) {
+      if (c < n)
+        ++delta;
+      if (c != n)
+        continue;
+      uint64_t q = delta;
+      for (uint32_t k = kPunyBase;; k += kPunyBase) {
+        const uint32_t t = k <= bias ? kTMin : k >= bias + kTMax ? kTMax : k - bias;
+        if (q < t)
+          break;
+        out += punyDigit(static_cast<uint32_t>(t + (q - t) % (kPunyBase - t)));
+        q = (q - t) / (kPunyBase - t);
+      }
+      out += punyDigit(static_cast<uint32_t>(q));
+      bias = adapt(static_cast<uint32_t>(delta), handled + 1, handled == basic);
+      delta = 0;
+      ++handled;
+    }
+    ++delta;
+    ++n;
+  }
+  return true;
+}
+
+bool punycodeDecode(std::string_view text, std::string &result) {
+  if (text.size() > kMaxPunycodePoints)
+    return false;
+  std::vector<uint32_t> output;
+  const size_t dash = text.rfind('-');
+  size_t in = 0;
+  if (dash != std::string_view::npos) {
+    for (size_t i = 0; i < dash; ++i) {
+      if (static_cast<unsigned char>(text[i]) >= 0x80)
+        return false;
+      output.push_back(static_cast<unsigned char>(text[i]));
+    }
+    in = dash + 1;
+  }
+  uint64_t n = kInitialN, i = 0;
+  uint32_t bias = kInitialBias;
+  while (in < text.size()) {
+    const uint64_t oldi = i;
+    uint64_t w = 1;
+    for (uint32_t k = kPunyBase;; k += kPunyBase) {
+      if (in >= text.size())
+        return false;
+      const char c = text[in++];
+      const uint32_t digit = c >= 'a' && c <= 'z'   ? c - 'a'
+                             : c >= 'A' && c <= 'Z' ? c - 'A'
+                             : c >= '0' && c <= '9' ? c - '0' + 26
+                                                    : kPunyBase;
+      if (digit >= kPunyBase)
+        return false;
+      i += digit * w;
+      const uint32_t t = k <= bias ? kTMin : k >= bias + kTMax ? kTMax : k - bias;
+      if (i > UINT32_MAX)
+        return false;
+      if (digit < t)
+        break;
+      w *= kPunyBase - t;
+      if (w > UINT32_MAX)
+        return false;
+    }
+    const uint64_t points = output.size() + 1;
+    bias = adapt(static_cast<uint32_t>(i - oldi), static_cast<uint32_t>(points), oldi == 0);
+    n += i / points;
+    i %= points;
+    if (n > 0x10FFFF || (n >= 0xD800 && n <= 0xDFFF))
+      return false;
+    output.insert(output.begin() + static_cast<std::ptrdiff_t>(i), static_cast<uint32_t>(n));
+    ++i;
+  }
+  result.clear();
+  for (uint32_t c : output)
+    appendCodePoint(result, c);
+  return true;
+}
+
+void punycodeFromString(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::string text, encoded;
+  if (textArg(ctx, argc, args, 0, text) && punycodeEncode(text, encoded))
+    *out = kqlvalue::string(ctx, encoded);
+}
+
+void punycodeToString(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::string text, decoded;
+  if (textArg(ctx, argc, args, 0, text) && punycodeDecode(text, decoded))
+    *out = kqlvalue::string(ctx, decoded);
+}
+
+/// Domain labels split at '.' and the ideographic / full-width full stops
+/// (U+3002, U+FF0E, U+FF61); the result joins them with '.'.
+std::vector<std::string_view> domainLabels(std::string_view s) {
+  std::vector<std::string_view> labels;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size();) {
+    size_t width = 0;
+    if (i == s.size())
+      width = 1;
+    else if (s[i] == '.')
+      width = 1;
+    else if (s.substr(i).starts_with("\xE3\x80\x82") || s.substr(i).starts_with("\xEF\xBC\x8E") ||
+             s.substr(i).starts_with("\xEF\xBD\xA1"))
+      width = 3;
+    if (!width) {
+      ++i;
+      continue;
+    }
+    labels.push_back(s.substr(start, i - start));
+    i += width;
+    start = i;
+  }
+  return labels;
+}
+
+/// punycode_domain_from_string: labels with non-ASCII characters become
+/// "xn--" and their punycode.
+void punycodeDomainFromString(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::string text, result, encoded;
+  if (!textArg(ctx, argc, args, 0, text) || !validUtf8(text))
+    return;
+  bool first = true;
+  for (std::string_view label : domainLabels(text)) {
+    result += first ? "" : ".";
+    first = false;
+    const bool ascii = std::all_of(label.begin(), label.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) {
+      result += label;
+    } else if (punycodeEncode(label, encoded)) {
+      result += "xn--" + encoded;
+    } else {
+      return;
+    }
+  }
+  *out = kqlvalue::string(ctx, result);
+}
+
+/// punycode_domain_to_string: labels starting "xn--" decoded.
+void punycodeDomainToString(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::string text, result, decoded;
+  if (!textArg(ctx, argc, args, 0, text) || !validUtf8(text))
+    return;
+  bool first = true;
+  for (std::string_view label : domainLabels(text)) {
+    result += first ? "" : ".";
+    first = false;
+    if (label.size() > 4 && (label.starts_with("xn--") || label.starts_with("XN--"))) {
+      if (!punycodeDecode(label.substr(4), decoded))
+        return;
+      result += decoded;
+    } else {
+      result += label;
+    }
+  }
+  *out = kqlvalue::string(ctx, result);
+}
+
 constexpr Function kTable[] = {
     {"base64_decode_tostring", 1, 1, base64DecodeToString},
     {"base64_encode_tostring", 1, 1, base64EncodeToString},
@@ -420,6 +652,10 @@ constexpr Function kTable[] = {
     {"hash_md5", 1, 1, hashDigest<Digest::Md5>},
     {"hash_sha1", 1, 1, hashDigest<Digest::Sha1>},
     {"hash_sha256", 1, 1, hashDigest<Digest::Sha256>},
+    {"punycode_from_string", 1, 1, punycodeFromString},
+    {"punycode_to_string", 1, 1, punycodeToString},
+    {"punycode_domain_from_string", 1, 1, punycodeDomainFromString},
+    {"punycode_domain_to_string", 1, 1, punycodeDomainToString},
 };
 
 } // namespace

@@ -92,6 +92,7 @@ struct Operator {
                                ///< operators above that rulec does not model: `extend (a, b) = ...`,
                                ///< `take n` with a computed n, `summarize hint.x=...`)
   std::string rawArgs;         ///< generic operators: their argument text, trimmed
+  std::string genericForm;     ///< a modelled operator left generic: which form ("a tuple assignment", ...)
 
   ExprPtr predicate;                     ///< where
   std::vector<Assignment> assignments;   ///< extend, project, project-rename (name = old), summarize aggregates

@@ -430,16 +430,21 @@ private:
   /// `mv-expand [with_itemindex=I] c, name = expr, ... [limit N]`: the
   /// stage computes named expressions into columns, the operator expands.
   void expandStage(const Operator &op, Pipeline &p) {
-    if (!op.kind.empty() && op.kind != "bag")
-      fail(op.loc, "mv-expand kind=" + op.kind + " is not supported (bags expand as one-entry bags)");
+    if (!op.kind.empty() && op.kind != "bag" && op.kind != "array")
+      fail(op.loc, "mv-expand kind=" + op.kind + ": the kinds are bag and array");
     OperatorSpec spec;
     spec.kind = OperatorSpec::Kind::MvExpand;
+    spec.bagsAsArrays = op.kind == "array";
     spec.limit = op.count >= 0 ? op.count : op.name == "mvexpand" ? 128 : -1; // mvexpand's old default
     spec.itemIndex = op.withSource;
     for (size_t i = 0; i < op.assignments.size(); ++i) {
       const Assignment &a = op.assignments[i];
-      if (!op.columnTypes[i].empty() && op.columnTypes[i] != "dynamic")
-        fail(a.value->loc, "mv-expand ... to typeof(" + op.columnTypes[i] + ") is not supported yet");
+      static const std::set<std::string> kTypes = {"",     "dynamic", "long",   "int",      "real",
+                                                   "double", "string", "bool", "boolean", "datetime", "date"};
+      const std::string &type = op.columnTypes[i];
+      if (!kTypes.count(type))
+        fail(a.value->loc, "mv-expand ... to typeof(" + type + ") is not supported");
+      spec.expandTypes.push_back(type == "dynamic" ? "" : type);
       // An unnamed expression takes Kusto's default name (todynamic(x): x).
       const std::string name = !a.name.empty() ? a.name : defaultName(*a.value);
       if (!a.name.empty() || a.value->kind != Expr::Name || aliasOf(column(*a.value, p), name)) {
@@ -716,7 +721,8 @@ private:
 
   void lowerOperatorBody(const Operator &op, Pipeline &p) {
     if (op.generic)
-      fail(op.loc, "the '" + op.name + "' operator is not supported");
+      fail(op.loc, op.genericForm.empty() ? "the '" + op.name + "' operator is not supported"
+                                          : "'" + op.name + "' with " + op.genericForm + " is not supported");
     const bool operatorStage = op.name == "sort" || op.name == "order" || op.name == "top" || op.name == "union" ||
                                op.name == "join" || op.name == "lookup" || op.name == "mv-apply" || op.name == "mv-expand" || op.name == "mvexpand";
     if (p.sealed && op.name != "project" && op.name != "take" && op.name != "limit" && !operatorStage)
@@ -1021,9 +1027,7 @@ private:
         agg.limit = limit->value.i;
       }
       if (conditional) {
-        const Expr &holds = *e.operands[1];
-        if (!isPredicate(holds))
-          fail(holds.loc, e.name + "() takes a predicate as its second argument");
+        const Expr &holds = *e.operands[1]; // a predicate, or a bool column: the row counts when it is true
         agg.condition = static_cast<int32_t>(column("#if" + std::to_string(spec.aggregates.size()), holds));
       }
       std::string inputName;

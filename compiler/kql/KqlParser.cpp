@@ -670,8 +670,13 @@ bool Parser::parseFullOperator(Operator &op) {
   const bool computedCount =
       rows && !atOperatorEnd() &&
       !(peek().kind == TokenKind::Integer && (n == "top" ? atWord("by", 1) : atOperatorEndAt(1)));
-  if (hint || tuple || computedCount || (n == "count" && !atOperatorEnd()))
+  if (hint || tuple || computedCount || (n == "count" && !atOperatorEnd())) {
+    op.genericForm = hint            ? "a query hint"
+                     : tuple         ? "a tuple assignment ('(a, b) = f(...)')"
+                     : computedCount ? "a computed row count"
+                                     : "'count' with arguments";
     return parseGeneric(op);
+  }
   if (n == "where")
     return (op.predicate = parseExpr()) != nullptr;
   if (n == "extend" || n == "project")

@@ -149,6 +149,10 @@ struct OperatorSpec {
   int64_t limit = -1;            ///< Sort: top N; MvExpand: at most N rows per row
   std::vector<std::string> expand; ///< MvExpand: the array columns, expanded side by side
   std::string itemIndex;           ///< MvExpand: with_itemindex's column ("" none)
+  /// MvExpand: per `expand` column, the type its elements convert to (`to
+  /// typeof(T)`: long, int, real, double, string, bool, datetime; "" keeps them).
+  std::vector<std::string> expandTypes;
+  bool bagsAsArrays = false;       ///< MvExpand kind=array: a bag's entries as [key, value]
   JoinKind joinKind = JoinKind::InnerUnique;
   std::vector<std::string> leftKeys, rightKeys; ///< Join: equal in pairs
   bool operator==(const OperatorSpec &) const = default;

@@ -300,6 +300,8 @@ void writePackInfo(Writer &w, const PackInfo &p) {
     w.i64(o.limit);
     w.vec(o.expand);
     w.str(o.itemIndex);
+    w.vec(o.expandTypes);
+    w.boolean(o.bagsAsArrays);
     w.enumeration(o.joinKind);
     w.vec(o.leftKeys);
     w.vec(o.rightKeys);
@@ -341,6 +343,8 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.i64(o.limit, "limit");
     r.vec(o.expand, "expand");
     r.str(o.itemIndex, "itemIndex");
+    r.vec(o.expandTypes, "expandTypes");
+    r.boolean(o.bagsAsArrays, "bagsAsArrays");
     r.enumeration(o.joinKind, OperatorSpec::JoinKind::LookupInner, "joinKind");
     r.vec(o.leftKeys, "leftKeys");
     r.vec(o.rightKeys, "rightKeys");

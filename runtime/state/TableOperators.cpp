@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -169,6 +170,61 @@ void TableOperators::flush(uint32_t op) {
   rows_[op][1].clear();
 }
 
+/// An expanded element (JSON) as `to typeof(type)` makes it: Kusto's
+/// conversion of a dynamic value, null when it does not convert.
+static std::string convertElement(simdjson::dom::parser &parser, const std::string &json, const std::string &type) {
+  simdjson::dom::element e;
+  if (type.empty() || parser.parse(json).get(e) || e.is_null())
+    return type == "string" ? "\"\"" : json;
+  int64_t i;
+  double d;
+  bool b;
+  std::string_view text;
+  const bool isText = !e.get_string().get(text);
+  if (type == "string") {
+    std::string out;
+    appendJsonString(out, isText ? text : std::string_view(json));
+    return out;
+  }
+  if (type == "long" || type == "int") {
+    if (!e.get_int64().get(i))
+      return std::to_string(i);
+    if (!e.get_double().get(d))
+      return d > -0x1p63 && d < 0x1p63 ? std::to_string(static_cast<int64_t>(d)) : "null";
+    if (!e.get_bool().get(b))
+      return b ? "1" : "0";
+    if (isText && std::from_chars(text.data(), text.data() + text.size(), i).ptr == text.data() + text.size() &&
+        !text.empty())
+      return std::to_string(i);
+    return "null";
+  }
+  if (type == "real" || type == "double") {
+    if (!e.get_double().get(d) || (isText && std::from_chars(text.data(), text.data() + text.size(), d).ptr ==
+                                                 text.data() + text.size() && !text.empty()))
+    {
+      char buf[32];
+      return std::isfinite(d) ? std::string(buf, std::to_chars(buf, buf + sizeof buf, d).ptr) : "null";
+    }
+    return "null";
+  }
+  if (type == "bool" || type == "boolean") {
+    if (!e.get_bool().get(b))
+      return b ? "true" : "false";
+    if (!e.get_int64().get(i))
+      return i ? "true" : "false";
+    if (isText && (text == "true" || text == "false"))
+      return std::string(text);
+    return "null";
+  }
+  int64_t nanos; // datetime, date
+  if (isText && parseKustoDatetime(text, nanos)) {
+    std::string out;
+    appendJsonString(out, formatKustoDatetime(nanos));
+    return out;
+  }
+  return "null";
+}
+
 void TableOperators::expand(const OperatorSpec &spec, const Row &row) {
   Columns columns = columnsOf(parser_, row.json);
   // Each expanded column's elements (a null value is one null element).
@@ -184,17 +240,21 @@ void TableOperators::expand(const OperatorSpec &spec, const Row &row) {
     } else if (!e.get_array().get(array)) {
       for (simdjson::dom::element item : array)
         elements[c].push_back(simdjson::minify(item));
-    } else if (!e.get_object().get(object)) { // a bag: one-entry bags
+    } else if (!e.get_object().get(object)) { // a bag: one-entry bags, or [key, value] with kind=array
       for (auto field : object) {
-        std::string bag = "{";
-        appendJsonString(bag, field.key);
-        elements[c].push_back(bag + ":" + simdjson::minify(field.value) + "}");
+        std::string entry = spec.bagsAsArrays ? "[" : "{";
+        appendJsonString(entry, field.key);
+        entry += (spec.bagsAsArrays ? "," : ":") + simdjson::minify(field.value) + (spec.bagsAsArrays ? "]" : "}");
+        elements[c].push_back(std::move(entry));
       }
     } else {
       elements[c].push_back(*value);
     }
     rows = std::max(rows, elements[c].size());
   }
+  for (size_t c = 0; c < spec.expandTypes.size() && c < elements.size(); ++c)
+    for (std::string &element : elements[c])
+      element = convertElement(parser_, element, spec.expandTypes[c]);
   if (spec.limit >= 0)
     rows = std::min<size_t>(rows, static_cast<size_t>(spec.limit));
   for (size_t i = 0; i < rows; ++i) {

@@ -135,10 +135,11 @@ void expectSame(const OperatorSpec::SortKey &a, const OperatorSpec::SortKey &b, 
   SAME(column); SAME(descending); SAME(nullsFirst);
 }
 void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string &at) {
-  const auto &[kind, name, outputLogType, flushOrder, sortKeys, limit, expand, itemIndex, joinKind, leftKeys,
+  const auto &[kind, name, outputLogType, flushOrder, sortKeys, limit, expand, itemIndex, expandTypes, bagsAsArrays,
+               joinKind, leftKeys,
                rightKeys] = a;
   SAME(kind); SAME(name); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(expand);
-  SAME(itemIndex); SAME(joinKind); SAME(leftKeys); SAME(rightKeys);
+  SAME(itemIndex); SAME(expandTypes); SAME(bagsAsArrays); SAME(joinKind); SAME(leftKeys); SAME(rightKeys);
 }
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
@@ -271,6 +272,8 @@ PackInfo fullPack() {
     o.limit = kMin64;
     o.expand = {"x", "y"};
     o.itemIndex = "i";
+    o.expandTypes = {"long", ""};
+    o.bagsAsArrays = true;
     o.joinKind = O::JoinKind::RightSemi;
     o.leftKeys = {"k"};
     o.rightKeys = {"k2", ""};
@@ -344,7 +347,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 12 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\16\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\17\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -434,10 +437,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 14)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 15)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 14)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 15)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

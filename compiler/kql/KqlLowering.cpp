@@ -427,6 +427,59 @@ private:
     fail(e.loc, "a join condition is a column name or '$left.a == $right.b', not '" + toString(e) + "'");
   }
 
+  /// `evaluate bag_unpack(column [, OutputColumnPrefix] [, columnsConflict]
+  /// [, ignoredProperties]) [: (schema)]`: a runtime operator over the whole
+  /// input (the output's columns are the union of the bags' properties).
+  void evaluateStage(const Operator &op, Pipeline &p) {
+    if (op.kind != "bag_unpack")
+      fail(op.loc, "the evaluate plugin '" + op.kind + "' is not supported (bag_unpack is)");
+    OperatorSpec spec;
+    spec.kind = OperatorSpec::Kind::BagUnpack;
+    spec.conflict = "error";
+    static const std::vector<std::string> kParams = {"column", "outputcolumnprefix", "columnsconflict",
+                                                     "ignoredproperties"};
+    size_t position = 0;
+    for (const Assignment &a : op.assignments) {
+      const std::string param = !a.name.empty() ? asciiLower(a.name) : position < kParams.size() ? kParams[position++] : "";
+      const Expr &v = *a.value;
+      auto text = [&]() {
+        auto k = constant(v);
+        if (!k || k->type != Literal::String)
+          fail(v.loc, "bag_unpack's " + param + " is a string constant");
+        return k->value.s;
+      };
+      if (param == "column") {
+        std::string name = v.kind == Expr::Name ? v.name : "__bag_unpack";
+        if (v.kind != Expr::Name || aliasOf(column(v, p), name)) {
+          Column col = column(v, p);
+          checkColumn(col);
+          extendColumn(p, name, col);
+        }
+        spec.expand = {name};
+      } else if (param == "outputcolumnprefix") {
+        spec.prefix = text();
+      } else if (param == "columnsconflict") {
+        spec.conflict = text();
+        if (spec.conflict != "error" && spec.conflict != "replace_source" && spec.conflict != "keep_source")
+          fail(v.loc, "columnsConflict is 'error', 'replace_source' or 'keep_source'");
+      } else if (param == "ignoredproperties") {
+        for (const Constant &k : constantList({&v})) {
+          if (k.type != Literal::String)
+            fail(v.loc, "ignoredProperties holds property names (strings)");
+          spec.ignored.push_back(k.value.s);
+        }
+      } else {
+        fail(v.loc, "bag_unpack has no parameter '" + (a.name.empty() ? toString(v) : a.name) + "'");
+      }
+    }
+    if (spec.expand.empty())
+      fail(op.loc, "bag_unpack needs the column to unpack");
+    spec.schema = op.columns;
+    const uint32_t index = addOperator(std::move(spec), op);
+    stageInto(p, index, 0, op.loc);
+    continueFrom(p, index, op.loc);
+  }
+
   /// `mv-expand [with_itemindex=I] c, name = expr, ... [limit N]`: the
   /// stage computes named expressions into columns, the operator expands.
   void expandStage(const Operator &op, Pipeline &p) {
@@ -724,7 +777,8 @@ private:
       fail(op.loc, op.genericForm.empty() ? "the '" + op.name + "' operator is not supported"
                                           : "'" + op.name + "' with " + op.genericForm + " is not supported");
     const bool operatorStage = op.name == "sort" || op.name == "order" || op.name == "top" || op.name == "union" ||
-                               op.name == "join" || op.name == "lookup" || op.name == "mv-apply" || op.name == "mv-expand" || op.name == "mvexpand";
+                               op.name == "join" || op.name == "lookup" || op.name == "mv-apply" || op.name == "mv-expand" || op.name == "mvexpand" ||
+                               op.name == "evaluate";
     if (p.sealed && op.name != "project" && op.name != "take" && op.name != "limit" && !operatorStage)
       fail(op.loc, "'" + op.name + "' after take/limit is not supported");
     if (op.name == "where") {
@@ -786,6 +840,8 @@ private:
       expandStage(op, p);
     } else if (op.name == "mv-apply") {
       applyStage(op, p);
+    } else if (op.name == "evaluate") {
+      evaluateStage(op, p);
     } else if (op.name == "parse" || op.name == "parse-where") {
       parseColumns(op, p);
     } else if (op.name == "count") { // `| count` is `| summarize Count = count()`
@@ -902,7 +958,18 @@ private:
       const Assignment &a = list[i];
       if (a.value->kind == Expr::Star)
         fail(a.value->loc, opName + " * is not supported");
-      const std::string name = a.name.empty() ? nameOf(i, *a.value) : a.name;
+      std::string name = a.name.empty() ? nameOf(i, *a.value) : a.name;
+      auto taken = [&](const std::string &n) {
+        return std::any_of(out.begin(), out.end(), [&](const auto &o) { return o.first == n; });
+      };
+      if (a.name.empty() && taken(name)) { // a generated name that clashes: Kusto's numeric suffix (s, s1, s2)
+        int k = 1;
+        while (taken(name + std::to_string(k)))
+          ++k;
+        name += std::to_string(k);
+      } else if (taken(name)) {
+        fail(a.nameLoc, "the column '" + name + "' is defined twice in " + opName);
+      }
       Column col = column(*a.value, p);
       checkColumn(col);
       (*env)[name] = Alias{col};

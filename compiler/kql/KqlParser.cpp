@@ -270,6 +270,7 @@ private:
   bool parseFunction(LetStmt &let);
   bool parseAssignments(std::vector<Assignment> &out, bool allowStar);
   bool parseColumnNames(std::vector<std::string> &out, std::vector<std::string> *orders);
+  bool parseEvaluate(Operator &op);
   bool parseSortKeys(Operator &op, bool single);
   bool parseRowCount(Operator &op);
 
@@ -677,6 +678,8 @@ bool Parser::parseFullOperator(Operator &op) {
                                      : "'count' with arguments";
     return parseGeneric(op);
   }
+  if (n == "evaluate" && atName() && atPunct("(", 1))
+    return parseEvaluate(op);
   if (n == "where")
     return (op.predicate = parseExpr()) != nullptr;
   if (n == "extend" || n == "project")
@@ -993,6 +996,38 @@ bool Parser::parseGeneric(Operator &op) {
   }
   op.rawArgs = textOf(start, pos_);
   return true;
+}
+
+/// `evaluate plugin([name =] arg, ...) [: (Column: type, ..., *)]`: the
+/// plugin in `kind`, its arguments in `assignments`, an output schema in
+/// `columns` / `columnTypes` ("*" for the other columns).
+bool Parser::parseEvaluate(Operator &op) {
+  op.kind = asciiLower(next().text);
+  next(); // (
+  if (!atPunct(")") && !parseAssignments(op.assignments, false))
+    return false;
+  if (!expectPunct(")", "to close the arguments of " + op.kind))
+    return false;
+  if (!eatPunct(":"))
+    return true;
+  if (!expectPunct("(", "to open the output schema"))
+    return false;
+  do {
+    if (eatPunct("*")) {
+      op.columns.push_back("*");
+      op.columnTypes.push_back("");
+      continue;
+    }
+    if (!atName())
+      return expected("a column name in the output schema");
+    op.columns.push_back(next().text);
+    if (!expectPunct(":", "after the column name"))
+      return false;
+    if (!atName())
+      return expected("a column type");
+    op.columnTypes.push_back(asciiLower(next().text));
+  } while (eatPunct(","));
+  return expectPunct(")", "to close the output schema");
 }
 
 /// `[name =] expr {, [name =] expr}`.

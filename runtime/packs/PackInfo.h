@@ -125,6 +125,7 @@ struct OperatorSpec {
     Union,    ///< union: rows pass through as they come
     MvExpand, ///< mv-expand: one row per element of `expand` columns' arrays
     Join,     ///< join / lookup: at the end of input, by `leftKeys` / `rightKeys`
+    BagUnpack, ///< evaluate bag_unpack: at the end of input, the bag column `expand[0]`'s properties as columns
   };
   /// The lookup kinds are leftouter and inner joins whose right key columns
   /// are not repeated in the output (the lookup operator).
@@ -153,6 +154,11 @@ struct OperatorSpec {
   /// typeof(T)`: long, int, real, double, string, bool, datetime; "" keeps them).
   std::vector<std::string> expandTypes;
   bool bagsAsArrays = false;       ///< MvExpand kind=array: a bag's entries as [key, value]
+  /// BagUnpack: the new columns' prefix; columnsConflict ("error",
+  /// "replace_source", "keep_source"); properties left out; the output
+  /// schema's columns ("*": the others; empty: no schema).
+  std::string prefix, conflict;
+  std::vector<std::string> ignored, schema;
   JoinKind joinKind = JoinKind::InnerUnique;
   std::vector<std::string> leftKeys, rightKeys; ///< Join: equal in pairs
   bool operator==(const OperatorSpec &) const = default;

@@ -302,6 +302,10 @@ void writePackInfo(Writer &w, const PackInfo &p) {
     w.str(o.itemIndex);
     w.vec(o.expandTypes);
     w.boolean(o.bagsAsArrays);
+    w.str(o.prefix);
+    w.str(o.conflict);
+    w.vec(o.ignored);
+    w.vec(o.schema);
     w.enumeration(o.joinKind);
     w.vec(o.leftKeys);
     w.vec(o.rightKeys);
@@ -331,7 +335,7 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.vec(s.rows, "rows");
   }, 12);
   r.vec(p.operators, "operators", [](Reader &r, OperatorSpec &o) {
-    r.enumeration(o.kind, OperatorSpec::Kind::Join, "kind");
+    r.enumeration(o.kind, OperatorSpec::Kind::BagUnpack, "kind");
     r.str(o.name, "name");
     r.u32(o.outputLogType, "outputLogType");
     r.u32(o.flushOrder, "flushOrder");
@@ -345,6 +349,10 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.str(o.itemIndex, "itemIndex");
     r.vec(o.expandTypes, "expandTypes");
     r.boolean(o.bagsAsArrays, "bagsAsArrays");
+    r.str(o.prefix, "prefix");
+    r.str(o.conflict, "conflict");
+    r.vec(o.ignored, "ignored");
+    r.vec(o.schema, "schema");
     r.enumeration(o.joinKind, OperatorSpec::JoinKind::LookupInner, "joinKind");
     r.vec(o.leftKeys, "leftKeys");
     r.vec(o.rightKeys, "rightKeys");

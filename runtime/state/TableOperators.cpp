@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <map>
 #include <set>
@@ -143,7 +144,8 @@ TableOperators::TableOperators(const PackInfo &pack, RowSink sink)
 
 bool TableOperators::needsWholeInput(const PackInfo &pack, std::string &why) {
   for (const OperatorSpec &op : pack.operators)
-    if (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join) {
+    if (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join ||
+        op.kind == OperatorSpec::Kind::BagUnpack) {
       why = op.name + " needs its whole input: it runs in batch mode only, until it is bounded by a window";
       return true;
     }
@@ -156,7 +158,8 @@ void TableOperators::add(uint32_t op, uint32_t input, const std::string &row, in
   case OperatorSpec::Kind::Union: sink_(spec.outputLogType, row, time); return;
   case OperatorSpec::Kind::MvExpand: expand(spec, Row{row, time}); return;
   case OperatorSpec::Kind::Sort:
-  case OperatorSpec::Kind::Join: rows_[op][input & 1].push_back(Row{row, time}); return;
+  case OperatorSpec::Kind::Join:
+  case OperatorSpec::Kind::BagUnpack: rows_[op][input & 1].push_back(Row{row, time}); return;
   }
 }
 
@@ -164,6 +167,7 @@ void TableOperators::flush(uint32_t op) {
   switch (pack_.operators[op].kind) {
   case OperatorSpec::Kind::Sort: sort(op); break;
   case OperatorSpec::Kind::Join: join(op); break;
+  case OperatorSpec::Kind::BagUnpack: bagUnpack(op); break;
   default: break;
   }
   rows_[op][0].clear();
@@ -443,6 +447,81 @@ void TableOperators::join(uint32_t op) {
       sink_(spec.outputLogType, combined(nullptr, &right[j]), rightRows[j].time);
     else if ((kind == Kind::RightAnti && !rightMatched[j]) || (kind == Kind::RightSemi && rightMatched[j]))
       sink_(spec.outputLogType, rightRows[j].json, rightRows[j].time);
+  }
+}
+
+/// evaluate bag_unpack: the bag column goes, each property of the bags
+/// becomes a column (prefix + key): the row's other columns first, then the
+/// new ones sorted by name, null where a row's bag lacks one (Kusto's
+/// output has one schema). A property named like a column: keep_source keeps
+/// the column, replace_source takes the property (null where the bag lacks
+/// it); Kusto's default, error, fails the query: here the column is kept
+/// and a warning names the property. An output schema picks the columns:
+/// "*" the input's other columns, properties only when listed.
+void TableOperators::bagUnpack(uint32_t op) {
+  const OperatorSpec &spec = pack_.operators[op];
+  const std::string &bagColumn = spec.expand.empty() ? std::string() : spec.expand[0];
+  struct Unpacked {
+    Columns kept, properties;
+    int64_t time;
+  };
+  std::vector<Unpacked> rows;
+  std::vector<std::string> sourceNames;
+  std::set<std::string> seenSource, newNames;
+  for (const Row &row : rows_[op][0]) {
+    Unpacked u{{}, {}, row.time};
+    std::string bag;
+    for (auto &[name, value] : columnsOf(parser_, row.json)) {
+      if (name == bagColumn) {
+        bag = std::move(value);
+        continue;
+      }
+      if (seenSource.insert(name).second)
+        sourceNames.push_back(name);
+      u.kept.emplace_back(std::move(name), std::move(value));
+    }
+    simdjson::dom::object object;
+    if (!bag.empty() && !parser_.parse(bag).get_object().get(object))
+      for (auto field : object) {
+        const std::string key(field.key);
+        if (std::find(spec.ignored.begin(), spec.ignored.end(), key) != spec.ignored.end())
+          continue;
+        u.properties.emplace_back(spec.prefix + key, simdjson::minify(field.value));
+        newNames.insert(spec.prefix + key);
+      }
+    rows.push_back(std::move(u));
+  }
+  const bool replace = spec.conflict == "replace_source";
+  for (const std::string &name : newNames)
+    if (seenSource.count(name) && spec.conflict != "replace_source" && spec.conflict != "keep_source")
+      std::fprintf(stderr, "rulec: warning: %s: the property '%s' is also a column: Kusto fails the query "
+                           "(columnsConflict='error'); the column is kept\n", spec.name.c_str(), name.c_str());
+  std::vector<std::string> order = sourceNames;
+  for (const std::string &name : newNames)
+    if (!seenSource.count(name))
+      order.push_back(name);
+  if (!spec.schema.empty()) {
+    std::vector<std::string> picked;
+    for (const std::string &name : spec.schema) {
+      if (name != "*") {
+        picked.push_back(name);
+        continue;
+      }
+      for (const std::string &other : sourceNames) // the input's columns; properties only when listed
+        if (std::find(spec.schema.begin(), spec.schema.end(), other) == spec.schema.end())
+          picked.push_back(other);
+    }
+    order = std::move(picked);
+  }
+  for (const Unpacked &u : rows) {
+    Columns out;
+    for (const std::string &name : order) {
+      const std::string *value = newNames.count(name) && (replace || !seenSource.count(name))
+                                     ? find(u.properties, name)
+                                     : find(u.kept, name);
+      out.emplace_back(name, value ? *value : "null");
+    }
+    sink_(spec.outputLogType, rowText(out), u.time);
   }
 }
 

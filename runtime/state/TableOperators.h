@@ -45,7 +45,7 @@ public:
   /// A row of input `input` of operator `op` (a Query rule's row), at event time `time`.
   void add(uint32_t op, uint32_t input, const std::string &row, int64_t time);
 
-  /// Batch: every input of `op` is complete; emits its rows (sort, join).
+  /// Batch: every input of `op` is complete; emits its rows (sort, join, bag_unpack).
   void flush(uint32_t op);
 
   /// Whether the pack has operators that need their whole input (sort,
@@ -61,6 +61,7 @@ private:
   void expand(const OperatorSpec &spec, const Row &row);
   void sort(uint32_t op);
   void join(uint32_t op);
+  void bagUnpack(uint32_t op);
 
   const PackInfo &pack_;
   RowSink sink_;

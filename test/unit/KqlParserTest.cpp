@@ -402,13 +402,13 @@ TEST(KqlParser, GenericOperators) {
   EXPECT_FALSE(ops[1].generic);
   EXPECT_EQ(sexpr(*ops[1].predicate), "y");
 
-  auto more = parseOk("T | evaluate bag_unpack(x) | make-series n = count() on t step 1h "
+  auto more = parseOk("T | evaluate hint.distribution = per_node pivot(x) | make-series n = count() on t step 1h "
                       "| parse-kv s with * 'a|b' v ']' * | extend (a, b) = f(x) | take n | getschema "
                       "| take 1 + 1 | count as N");
   ASSERT_TRUE(more);
   const auto &m = more->body->ops;
   ASSERT_EQ(m.size(), 8u);
-  EXPECT_EQ(m[0].name, "evaluate");
+  EXPECT_EQ(m[0].name, "evaluate"); // with a hint: evaluate plugin(...) alone is read in full
   EXPECT_EQ(m[1].name, "make-series");
   EXPECT_EQ(m[2].rawArgs, "s with * 'a|b' v ']' *"); // '|' and ']' inside strings do not count
   EXPECT_EQ(m[3].name, "extend");                    // a tuple assignment stays generic
@@ -418,6 +418,20 @@ TEST(KqlParser, GenericOperators) {
   EXPECT_EQ(m[7].rawArgs, "as N");
   for (const Operator &op : m)
     EXPECT_TRUE(op.generic) << op.name;
+}
+
+// evaluate plugin(...) is read in full: the plugin, its (named) arguments,
+// an output schema with '*'.
+TEST(KqlParser, EvaluatePlugin) {
+  auto q = parseOk("T | evaluate bag_unpack(d, 'p_', columnsConflict='keep_source') : (*, a:long)");
+  ASSERT_TRUE(q);
+  const Operator &op = q->body->ops[0];
+  EXPECT_FALSE(op.generic);
+  EXPECT_EQ(op.kind, "bag_unpack");
+  ASSERT_EQ(op.assignments.size(), 3u);
+  EXPECT_EQ(op.assignments[2].name, "columnsConflict");
+  EXPECT_EQ(op.columns, (std::vector<std::string>{"*", "a"}));
+  EXPECT_EQ(op.columnTypes, (std::vector<std::string>{"", "long"}));
 }
 
 // join, lookup, union and mv-expand are read in full: their options (hints

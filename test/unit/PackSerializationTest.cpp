@@ -136,10 +136,11 @@ void expectSame(const OperatorSpec::SortKey &a, const OperatorSpec::SortKey &b, 
 }
 void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string &at) {
   const auto &[kind, name, outputLogType, flushOrder, sortKeys, limit, expand, itemIndex, expandTypes, bagsAsArrays,
-               joinKind, leftKeys,
+               prefix, conflict, ignored, schema, joinKind, leftKeys,
                rightKeys] = a;
   SAME(kind); SAME(name); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(expand);
-  SAME(itemIndex); SAME(expandTypes); SAME(bagsAsArrays); SAME(joinKind); SAME(leftKeys); SAME(rightKeys);
+  SAME(itemIndex); SAME(expandTypes); SAME(bagsAsArrays); SAME(prefix); SAME(conflict); SAME(ignored); SAME(schema);
+  SAME(joinKind); SAME(leftKeys); SAME(rightKeys);
 }
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
@@ -262,7 +263,7 @@ PackInfo fullPack() {
                    {LiteralSet::kEventText, LiteralSet::Kind::Contains, {"mimikatz", "sekurlsa::", "x"}, {0, 1, 1}}};
   p.sources = {{2, "datatable at q.kql:1:1", {"{\"a\":1}", "{}", ""}}, {0, "", {}}};
   using O = OperatorSpec;
-  for (O::Kind kind : {O::Kind::Sort, O::Kind::Union, O::Kind::MvExpand, O::Kind::Join}) {
+  for (O::Kind kind : {O::Kind::Sort, O::Kind::Union, O::Kind::MvExpand, O::Kind::Join, O::Kind::BagUnpack}) {
     O o;
     o.kind = kind;
     o.name = "op " + std::to_string(p.operators.size());
@@ -274,6 +275,10 @@ PackInfo fullPack() {
     o.itemIndex = "i";
     o.expandTypes = {"long", ""};
     o.bagsAsArrays = true;
+    o.prefix = "p_";
+    o.conflict = "keep_source";
+    o.ignored = {"a"};
+    o.schema = {"*", "x"};
     o.joinKind = O::JoinKind::RightSemi;
     o.leftKeys = {"k"};
     o.rightKeys = {"k2", ""};
@@ -347,7 +352,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 12 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\17\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\20\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -437,10 +442,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 15)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 16)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 15)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 16)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

@@ -42,10 +42,13 @@ struct Column {
   std::shared_ptr<const Env> env;
 };
 
-/// A column `parse` makes: group `group` of pack regex `regex` in `subject`,
-/// converted by function `convert` (empty: none).
+/// A column `parse` or `parse-kv` makes: function `fn` of constants
+/// `before`, the subject, and constants `after` (parse: $extract(regex,
+/// group, s); parse-kv: $parse_kv(s, key, ...)), converted by function
+/// `convert` (empty: none).
 struct ParsedColumn {
-  uint32_t regex = 0, group = 0;
+  std::string fn;
+  std::vector<Scalar> before, after;
   Column subject;
   std::string convert;
 };
@@ -566,12 +569,7 @@ private:
     for (size_t g = 0; g < columns.size(); ++g) {
       const ParsePiece &piece = *columns[g];
       const std::string &t = piece.type;
-      const std::string convert = t == "long" || t == "int"       ? "tolong"
-                               : t == "real" || t == "double"   ? "todouble"
-                               : t == "bool" || t == "boolean" ? "tobool"
-                               : t == "dynamic"                 ? "todynamic"
-                               : t == "date" || t == "datetime" ? "todatetime"
-                                                                : "";
+      const std::string convert = conversionTo(t, piece.loc);
       // The column is an alias like extend's; a synthesized expression
       // stands for its value, which value() builds from parsed_.
       Expr &name = synthesized_.emplace_back();
@@ -579,18 +577,78 @@ private:
       name.name = "parse";
       name.loc = piece.loc;
       const uint32_t group = static_cast<uint32_t>(groups.at("c" + std::to_string(g)));
-      parsed_[&name] = ParsedColumn{regex, group, Column{op.subject.get(), p.env}, convert};
+      parsed_[&name] = ParsedColumn{"$extract", {Scalar::makeInt(regex), Scalar::makeInt(group)}, {},
+                                    Column{op.subject.get(), p.env}, convert};
       extendColumn(p, piece.text, Column{&name, p.env});
     }
   }
 
-  /// A parse column's value: group `group` of `regex` in the subject, converted.
+  /// `parse-kv s as (Key: type, ...) [with (pair_delimiter=p, kv_delimiter=k,
+  /// quote=q, escape=e, greedy=b | regex=r)]`: each column is the value of
+  /// its key in s (runtime/functions/KeyValueFunctions.cpp), converted to
+  /// its type. Without options: keys followed by ':' or '=' (best effort).
+  void parseKeyValues(const Operator &op, Pipeline &p) {
+    std::string pair, kv, quote, escape, regex;
+    bool greedy = false;
+    for (const Assignment &a : op.assignments) {
+      const std::string option = asciiLower(a.name);
+      auto k = constant(*a.value);
+      if (option == "greedy" && k && k->type == Literal::Bool) {
+        greedy = k->value.b;
+        continue;
+      }
+      if (!k || k->type != Literal::String)
+        fail(a.value->loc, "parse-kv's " + (option.empty() ? std::string("options") : option) + " is a string constant");
+      if (option == "pair_delimiter") pair = k->value.s;
+      else if (option == "kv_delimiter") kv = k->value.s;
+      else if (option == "quote") quote = k->value.s;
+      else if (option == "escape") escape = k->value.s;
+      else if (option == "regex") regex = k->value.s;
+      else fail(a.value->loc, "parse-kv has no option '" + a.name + "'");
+    }
+    if ((pair.empty() != kv.empty()) || (!regex.empty() && !pair.empty()))
+      fail(op.loc, "parse-kv takes pair_delimiter and kv_delimiter together, or regex, or neither");
+    if (quote.size() > 2)
+      fail(op.loc, "parse-kv's quote is one character, or an opening and a closing one");
+    const int64_t mode = !regex.empty() ? 2 : !pair.empty() ? 0 : 1;
+    const int64_t regexAt = regex.empty() ? -1 : static_cast<int64_t>(regexIndex(regex, op.loc));
+    for (size_t i = 0; i < op.columns.size(); ++i) {
+      Expr &name = synthesized_.emplace_back();
+      name.kind = Expr::Call;
+      name.name = "parse-kv";
+      name.loc = op.loc;
+      parsed_[&name] = ParsedColumn{"$parse_kv", {},
+                                    {Scalar::makeString(op.columns[i]), Scalar::makeInt(mode), Scalar::makeString(pair),
+                                     Scalar::makeString(kv), Scalar::makeString(quote), Scalar::makeString(escape),
+                                     Scalar::makeBool(greedy), Scalar::makeInt(regexAt)},
+                                    Column{op.subject.get(), p.env}, conversionTo(op.columnTypes[i], op.loc)};
+      extendColumn(p, op.columns[i], Column{&name, p.env});
+    }
+  }
+
+  /// The function that converts text to a column type (parse, parse-kv);
+  /// "" for string and dynamic-free text types.
+  std::string conversionTo(const std::string &t, const SourceLocation &loc) {
+    if (t == "long" || t == "int") return "tolong";
+    if (t == "real" || t == "double") return "todouble";
+    if (t == "bool" || t == "boolean") return "tobool";
+    if (t == "dynamic") return "todynamic";
+    if (t == "date" || t == "datetime") return "todatetime";
+    if (t == "timespan" || t == "time") return "totimespan";
+    if (t.empty() || t == "string" || t == "guid")
+      return "";
+    fail(loc, "a " + t + " column is not supported here");
+  }
+
+  /// A parse / parse-kv column's value, converted.
   std::unique_ptr<ir::Value> parsedValue(const ParsedColumn &c) {
     std::vector<std::unique_ptr<ir::Value>> args;
-    args.push_back(ir::Value::makeConst(Scalar::makeInt(c.regex)));
-    args.push_back(ir::Value::makeConst(Scalar::makeInt(c.group)));
+    for (const Scalar &k : c.before)
+      args.push_back(ir::Value::makeConst(k));
     args.push_back(value(c.subject));
-    std::unique_ptr<ir::Value> v = ir::Value::makeCall("$extract", std::move(args));
+    for (const Scalar &k : c.after)
+      args.push_back(ir::Value::makeConst(k));
+    std::unique_ptr<ir::Value> v = ir::Value::makeCall(c.fn, std::move(args));
     if (c.convert.empty())
       return v;
     std::vector<std::unique_ptr<ir::Value>> one;
@@ -614,7 +672,7 @@ private:
       expanded.push_back(op.withSource);
     for (const Operator &sub : op.tables[0]->ops) {
       static const std::set<std::string> kRowByRow = {"where", "extend", "project-away", "project-rename", "project-reorder",
-                                                      "parse", "parse-where"};
+                                                      "parse", "parse-where", "parse-kv"};
       if (sub.generic || (!kRowByRow.count(sub.name) && sub.name != "project"))
         fail(sub.loc, "'" + sub.name + "' in an mv-apply sub-query is not supported yet (only row-by-row operators)");
       if (sub.name != "project") {
@@ -844,6 +902,8 @@ private:
       evaluateStage(op, p);
     } else if (op.name == "parse" || op.name == "parse-where") {
       parseColumns(op, p);
+    } else if (op.name == "parse-kv") {
+      parseKeyValues(op, p);
     } else if (op.name == "count") { // `| count` is `| summarize Count = count()`
       Operator &count = synthesizedOps_.emplace_back();
       count.name = "summarize";

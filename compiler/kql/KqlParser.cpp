@@ -271,6 +271,7 @@ private:
   bool parseAssignments(std::vector<Assignment> &out, bool allowStar);
   bool parseColumnNames(std::vector<std::string> &out, std::vector<std::string> *orders);
   bool parseEvaluate(Operator &op);
+  bool parseKeyValues(Operator &op);
   bool parseSortKeys(Operator &op, bool single);
   bool parseRowCount(Operator &op);
 
@@ -723,6 +724,8 @@ bool Parser::parseFullOperator(Operator &op) {
     return parseJoin(op);
   if (n == "parse" || n == "parse-where")
     return parseParse(op);
+  if (n == "parse-kv")
+    return parseKeyValues(op);
   return parseGeneric(op);
 }
 
@@ -758,6 +761,35 @@ bool Parser::parseParse(Operator &op) {
   if (op.pattern.empty())
     return expected("a pattern after 'with'");
   return true;
+}
+
+/// `parse-kv Expr as (Col [: type], ...) [with (option = value, ...)]`: the
+/// columns in `columns` / `columnTypes`, the options in `assignments`.
+bool Parser::parseKeyValues(Operator &op) {
+  if (!(op.subject = parseExpr()))
+    return false;
+  if (!eatWord("as"))
+    return expected("'as' and the columns after the expression to parse");
+  if (!expectPunct("(", "to open the columns"))
+    return false;
+  do {
+    if (!atName())
+      return expected("a column name");
+    op.columns.push_back(next().text);
+    std::string type;
+    if (eatPunct(":")) {
+      if (!atName())
+        return expected("a column type");
+      type = asciiLower(next().text);
+    }
+    op.columnTypes.push_back(type);
+  } while (eatPunct(","));
+  if (!expectPunct(")", "to close the columns"))
+    return false;
+  if (!eatWord("with"))
+    return true;
+  return expectPunct("(", "to open the options") && parseAssignments(op.assignments, false) &&
+         expectPunct(")", "to close the options");
 }
 
 /// `name=value` options before an operator's arguments (`kind=inner`,

@@ -17,6 +17,7 @@ extern const Family kDatetimeFunctions;
 extern const Family kEncodingFunctions;
 extern const Family kParsingFunctions;
 extern const Family kMathFunctions;
+extern const Family kKeyValueFunctions;
 extern const Family kBagFunctions;
 
 const Function *find(std::string_view name) {
@@ -24,7 +25,7 @@ const Function *find(std::string_view name) {
     auto *map = new std::unordered_map<std::string_view, const Function *>;
     for (const Family &family : {kConversionFunctions, kStringFunctions, kRegexFunctions, kDynamicFunctions,
                                  kArithmeticFunctions, kIpFunctions, kDatetimeFunctions, kEncodingFunctions,
-                                 kParsingFunctions, kMathFunctions, kBagFunctions})
+                                 kParsingFunctions, kMathFunctions, kBagFunctions, kKeyValueFunctions})
       for (const Function &f : family)
         map->emplace(f.name, &f);
     return map;

@@ -261,18 +261,25 @@ void TableOperators::expand(const OperatorSpec &spec, const Row &row) {
       element = convertElement(parser_, element, spec.expandTypes[c]);
   if (spec.limit >= 0)
     rows = std::min<size_t>(rows, static_cast<size_t>(spec.limit));
+  // The expanded columns' whole arrays leave the row first: copying them
+  // into every output row made a long array's expansion quadratic.
+  for (size_t c = 0; c < spec.expand.size(); ++c) {
+    bool present = false;
+    for (auto &[key, v] : columns)
+      if (key == spec.expand[c]) {
+        v.clear();
+        present = true;
+      }
+    if (!present)
+      columns.emplace_back(spec.expand[c], std::string());
+  }
   for (size_t i = 0; i < rows; ++i) {
     Columns out = columns;
     for (size_t c = 0; c < spec.expand.size(); ++c) {
       const std::string &value = i < elements[c].size() ? elements[c][i] : "null";
-      bool replaced = false;
       for (auto &[key, v] : out)
-        if (key == spec.expand[c]) {
+        if (key == spec.expand[c])
           v = value;
-          replaced = true;
-        }
-      if (!replaced)
-        out.emplace_back(spec.expand[c], value);
     }
     if (!spec.itemIndex.empty())
       out.emplace_back(spec.itemIndex, std::to_string(i));

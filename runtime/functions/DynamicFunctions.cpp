@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "functions/Arguments.h"
 #include "functions/FunctionLibrary.h"
+#include "functions/TimeValues.h"
 
 #include <algorithm>
 #include <cmath>
@@ -408,7 +409,10 @@ void zip(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rule
 /// null. At most 2^20 elements, as Kusto: a longer series is cut there.
 void range(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
   static constexpr int64_t kMaxElements = int64_t(1) << 20;
-  const rulec_value &start = *args[0], &stop = *args[1];
+  rulec_value start = *args[0], stop = *args[1];
+  if ((start.kind == RULEC_DATETIME || stop.kind == RULEC_DATETIME) &&
+      !(asDatetime(start, start) && asDatetime(stop, stop)))
+    return; // a datetime column of a table arrives as its text
   std::string array = "[";
   auto add = [&](const rulec_value &v) { array += (array.size() > 1 ? "," : "") + kqlvalue::json(ctx, v); };
   auto isNumber = [](const rulec_value &v) { return v.kind == RULEC_INT || v.kind == RULEC_DOUBLE; };

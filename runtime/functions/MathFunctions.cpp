@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "functions/Arguments.h"
 #include "functions/FunctionLibrary.h"
+#include "functions/TimeValues.h"
 
 #include <bit>
 #include <cmath>
@@ -283,7 +284,10 @@ void betaInv(rulec_context *, uint32_t, const rulec_value *const *args, rulec_va
 /// around(value, center, delta): center - delta <= value <= center + delta,
 /// for numbers, or datetimes (a timespan delta) or timespans.
 void around(rulec_context *, uint32_t, const rulec_value *const *args, rulec_value *out) {
-  const rulec_value &v = *args[0], &c = *args[1], &d = *args[2];
+  rulec_value v = *args[0], c = *args[1];
+  const rulec_value &d = *args[2];
+  if ((v.kind == RULEC_DATETIME || c.kind == RULEC_DATETIME) && !(asDatetime(v, v) && asDatetime(c, c)))
+    return; // a datetime column of a table arrives as its text
   double x, center, delta;
   if (number(v, x) && number(c, center) && number(d, delta)) {
     *out = boolValue(x >= center - delta && x <= center + delta);

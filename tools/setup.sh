@@ -12,6 +12,7 @@ packages=(
   libhyperscan-dev                   # Hyperscan: one scan for a pack's Sigma keywords (runtime/matching/KeywordScanner.h)
   libjemalloc-dev                    # the CLI's allocator (tools/CMakeLists.txt)
   libssl-dev                         # OpenSSL's SHA-256: `rulec run --cache` keys (tools/CacheKey.h)
+  zlib1g-dev                         # zlib: KQL's zlib_*/gzip_* functions (runtime/functions/EncodingFunctions.cpp)
   libgtest-dev libgmock-dev
   clang-19 libclang-rt-19-dev        # libFuzzer + sanitizer runtimes for tools/fuzz.sh (fuzz/)
   nodejs jq                          # the benchmark's peers (bench/run.py); Python's sqlite3 is the SQLite one

@@ -71,4 +71,42 @@ bool validUtf8(std::string_view s) {
   return true;
 }
 
+bool parseGuid(std::string_view s, Guid &out) {
+  if (s.size() >= 2 && ((s.front() == '{' && s.back() == '}') || (s.front() == '(' && s.back() == ')')))
+    s = s.substr(1, s.size() - 2);
+  if (s.empty() || s.front() == '-' || s.back() == '-')
+    return false;
+  size_t digits = 0;
+  char previous = 0;
+  for (char c : s) {
+    if (c == '-') {
+      if (previous == '-')
+        return false;
+    } else {
+      const int v = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+      if (v < 0 || digits >= 32)
+        return false;
+      out[digits / 2] = static_cast<uint8_t>(digits % 2 ? out[digits / 2] | v : v << 4);
+      ++digits;
+    }
+    previous = c;
+  }
+  return digits == 32;
+}
+
+std::string guidText(const Guid &g) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < g.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10)
+      out += '-';
+    out += kHex[g[i] >> 4];
+    out += kHex[g[i] & 15];
+  }
+  return out;
+}
+
 } // namespace rulec::functions

@@ -9,6 +9,8 @@
 #include "EvalContext.h"
 #include "matching/KqlValues.h"
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,5 +68,13 @@ rulec_value arrayValue(rulec_context *ctx, const std::vector<std::string> &items
 std::vector<size_t> characterStarts(std::string_view s);
 
 bool validUtf8(std::string_view s);
+
+/// A GUID's 16 bytes in the order its text shows them. Kusto's guid text is
+/// 32 hex digits, optionally with '-' between digits (as in
+/// 01234567-89ab-cdef-0123-456789abcdef) and in braces or parentheses.
+using Guid = std::array<uint8_t, 16>;
+bool parseGuid(std::string_view s, Guid &out);
+/// The canonical text: lower-case 8-4-4-4-12.
+std::string guidText(const Guid &g);
 
 } // namespace rulec::functions

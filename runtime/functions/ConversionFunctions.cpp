@@ -170,12 +170,20 @@ void coalesce(rulec_context *, uint32_t argc, const rulec_value *const *args, ru
     }
 }
 
+/// toguid(s): a GUID's canonical text (lower case 8-4-4-4-12); null when
+/// the string is not one (see parseGuid).
+void toGuid(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  Guid guid;
+  if (args[0]->kind == RULEC_STRING && parseGuid(std::string_view(args[0]->payload.s, args[0]->len), guid))
+    *out = kqlvalue::string(ctx, guidText(guid));
+}
+
 constexpr Function kTable[] = {
     {"tostring", 1, 1, toString},   {"tolower", 1, 1, toLower},       {"toupper", 1, 1, toUpper},
     {"tolong", 1, 1, toLong},       {"toint", 1, 1, toLong},          {"todouble", 1, 1, toDouble},
     {"toreal", 1, 1, toDouble},     {"tobool", 1, 1, toBool},         {"toboolean", 1, 1, toBool},
     {"todynamic", 1, 1, toDynamic}, {"parse_json", 1, 1, toDynamic},  {"$json_get", 1, 64, jsonGet},
-    {"coalesce", 2, 64, coalesce},
+    {"coalesce", 2, 64, coalesce},  {"toguid", 1, 1, toGuid},
 };
 
 } // namespace

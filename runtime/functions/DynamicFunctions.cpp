@@ -6,8 +6,10 @@
 //===----------------------------------------------------------------------===//
 #include "functions/Arguments.h"
 #include "functions/FunctionLibrary.h"
+#include "functions/TimeValues.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 
 namespace rulec::functions {
@@ -401,6 +403,110 @@ void zip(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rule
   *out = arrayValue(ctx, rows);
 }
 
+/// range(start, stop [, step]): start, start + step, ... while not past
+/// stop; numbers (reals when any is one, step 1 by default), datetimes or
+/// timespans (a timespan step, 1h by default). A zero step or mixed kinds:
+/// null. At most 2^20 elements, as Kusto: a longer series is cut there.
+void range(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  static constexpr int64_t kMaxElements = int64_t(1) << 20;
+  rulec_value start = *args[0], stop = *args[1];
+  if ((start.kind == RULEC_DATETIME || stop.kind == RULEC_DATETIME) &&
+      !(asDatetime(start, start) && asDatetime(stop, stop)))
+    return; // a datetime column of a table arrives as its text
+  std::string array = "[";
+  auto add = [&](const rulec_value &v) { array += (array.size() > 1 ? "," : "") + kqlvalue::json(ctx, v); };
+  auto isNumber = [](const rulec_value &v) { return v.kind == RULEC_INT || v.kind == RULEC_DOUBLE; };
+  if (isNumber(start) && isNumber(stop) && (argc < 3 || isNumber(*args[2]))) {
+    const bool reals =
+        start.kind == RULEC_DOUBLE || stop.kind == RULEC_DOUBLE || (argc > 2 && args[2]->kind == RULEC_DOUBLE);
+    if (!reals) {
+      const int64_t a = start.payload.i, b = stop.payload.i, step = argc > 2 ? args[2]->payload.i : 1;
+      if (step == 0)
+        return;
+      const __int128 span = static_cast<__int128>(b) - a;
+      const __int128 count = (span == 0 || (span > 0) == (step > 0)) ? span / step + 1 : 0;
+      for (int64_t i = 0; i < count && i < kMaxElements; ++i)
+        add(intValue(static_cast<int64_t>(a + static_cast<__int128>(i) * step)));
+    } else {
+      auto real = [](const rulec_value &v) { return v.kind == RULEC_DOUBLE ? v.payload.d : double(v.payload.i); };
+      const double a = real(start), b = real(stop), step = argc > 2 ? real(*args[2]) : 1.0;
+      if (step == 0 || !std::isfinite(a) || !std::isfinite(b) || !std::isfinite(step))
+        return;
+      const double count = std::floor((b - a) / step) + 1;
+      for (int64_t i = 0; i < count && i < kMaxElements; ++i)
+        add(doubleValue(a + static_cast<double>(i) * step));
+    }
+  } else if ((start.kind == RULEC_DATETIME || start.kind == RULEC_TIMESPAN) && stop.kind == start.kind &&
+             (argc < 3 || args[2]->kind == RULEC_TIMESPAN)) {
+    const int64_t a = start.payload.i, b = stop.payload.i;
+    const int64_t step = argc > 2 ? args[2]->payload.i : int64_t(3600) * 1000000000;
+    if (step == 0)
+      return;
+    const __int128 span = static_cast<__int128>(b) - a;
+    const __int128 count = (span == 0 || (span > 0) == (step > 0)) ? span / step + 1 : 0;
+    for (int64_t i = 0; i < count && i < kMaxElements; ++i) {
+      rulec_value v{};
+      v.kind = start.kind;
+      v.payload.i = static_cast<int64_t>(a + static_cast<__int128>(i) * step);
+      add(v);
+    }
+  } else {
+    return;
+  }
+  *out = kqlvalue::string(ctx, array + "]", RULEC_JSON);
+}
+
+/// A JSON value with every bag's keys sorted (ordinal), minified.
+void canonicalJson(simdjson::dom::element e, std::string &out, int depth) {
+  if (depth > 256) { // deeper than any parsed document gets
+    out += simdjson::minify(e);
+    return;
+  }
+  simdjson::dom::array array;
+  simdjson::dom::object object;
+  if (!e.get_array().get(array)) {
+    out += '[';
+    bool first = true;
+    for (simdjson::dom::element item : array) {
+      out += first ? "" : ",";
+      first = false;
+      canonicalJson(item, out, depth + 1);
+    }
+    out += ']';
+  } else if (!e.get_object().get(object)) {
+    std::vector<std::pair<std::string_view, simdjson::dom::element>> fields;
+    for (auto field : object)
+      fields.emplace_back(field.key, field.value);
+    std::stable_sort(fields.begin(), fields.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
+    out += '{';
+    for (size_t i = 0; i < fields.size(); ++i) {
+      out += (i ? "," : "") + jsonQuoted(fields[i].first) + ":";
+      canonicalJson(fields[i].second, out, depth + 1);
+    }
+    out += '}';
+  } else {
+    out += simdjson::minify(e);
+  }
+}
+
+/// dynamic_to_json(x): a dynamic value's JSON with bags' keys sorted; any
+/// other value's text (tostring).
+void dynamicToJson(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  const rulec_value &v = *args[0];
+  if (v.kind == RULEC_JSON || v.kind == RULEC_ARRAY || v.kind == RULEC_OBJECT) {
+    simdjson::dom::element e;
+    if (!parseDynamic(ctx, v, e))
+      return;
+    std::string text;
+    canonicalJson(e, text, 0);
+    *out = kqlvalue::string(ctx, text);
+    return;
+  }
+  std::string text;
+  if (textArg(ctx, argc, args, 0, text))
+    *out = kqlvalue::string(ctx, text);
+}
+
 constexpr Function kTable[] = {
     {"pack_array", 1, 64, packArray},
     {"bag_pack", 0, 128, bagPack},
@@ -428,6 +534,8 @@ constexpr Function kTable[] = {
     {"array_sum", 1, 1, arraySum},
     {"jaccard_index", 2, 2, jaccardIndex},
     {"zip", 2, 16, zip},
+    {"range", 2, 3, range},
+    {"dynamic_to_json", 1, 1, dynamicToJson},
 };
 
 } // namespace

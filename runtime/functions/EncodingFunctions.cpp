@@ -7,7 +7,7 @@
 // UTF-8, a long's or real's 8 bytes (little-endian), a datetime's or
 // timespan's 100 ns ticks (datetimes from 0001-01-01); hash_md5/sha1/sha256
 // hash the value's text (Kusto's tostring). All written here: the runtime
-// links no crypto library.
+// links no crypto library. zlib/gzip use zlib; decompression is bounded.
 //
 //===----------------------------------------------------------------------===//
 #include "functions/Arguments.h"
@@ -18,6 +18,8 @@
 #include <charconv>
 #include <cctype>
 #include <cstring>
+
+#include <zlib.h>
 
 namespace rulec::functions {
 
@@ -639,6 +641,110 @@ void punycodeDomainToString(rulec_context *ctx, uint32_t argc, const rulec_value
   *out = kqlvalue::string(ctx, result);
 }
 
+/// The most a zlib/gzip decompression may produce: more is null.
+constexpr size_t kMaxInflated = size_t(16) << 20;
+
+/// Deflates `in` as zlib (windowBits 15) or raw deflate (-15), stored: Kusto's
+/// documented outputs are zlib's level 0 (no compression) bytes.
+bool deflateBytes(std::string_view in, int windowBits, std::string &out) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_NO_COMPRESSION, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return false;
+  out.resize(deflateBound(&z, static_cast<uLong>(in.size())));
+  z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef *>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return rc == Z_STREAM_END;
+}
+
+/// Inflates a whole zlib (windowBits 15) or gzip (31) stream; false when it
+/// is not one, is cut short, has bytes after it or inflates past kMaxInflated.
+bool inflateBytes(std::string_view in, int windowBits, std::string &out) {
+  z_stream z{};
+  if (inflateInit2(&z, windowBits) != Z_OK)
+    return false;
+  z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  out.clear();
+  char buffer[16384];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef *>(buffer);
+    z.avail_out = sizeof buffer;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - z.avail_out);
+    if (out.size() > kMaxInflated)
+      rc = Z_MEM_ERROR;
+  }
+  const bool whole = rc == Z_STREAM_END && z.avail_in == 0;
+  inflateEnd(&z);
+  return whole;
+}
+
+/// zlib_compress_to_base64_string(s), gzip_compress_to_base64_string(s). The
+/// gzip header is .NET's (no name, time 0, flags 0, OS unknown).
+template <bool gzip>
+void compressToBase64(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::string text, packed;
+  if (!textArg(ctx, argc, args, 0, text) || text.size() > kMaxInflated || !deflateBytes(text, gzip ? -15 : 15, packed))
+    return;
+  if (gzip) {
+    static constexpr char kHeader[] = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0, 0, '\xff'};
+    const uint32_t crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef *>(text.data()),
+                                                     static_cast<uInt>(text.size())));
+    const uint32_t size = static_cast<uint32_t>(text.size());
+    std::string framed(kHeader, sizeof kHeader);
+    framed += packed;
+    for (uint32_t word : {crc, size})
+      for (int shift = 0; shift < 32; shift += 8)
+        framed += static_cast<char>(word >> shift & 0xFF);
+    packed = std::move(framed);
+  }
+  *out = kqlvalue::string(ctx, base64Encode(packed));
+}
+
+/// zlib_decompress_from_base64_string(s), gzip_decompress_from_base64_string(s):
+/// null when the input is not base64 of one whole stream or is not UTF-8.
+template <bool gzip>
+void decompressFromBase64(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::string text, packed, plain;
+  if (textArg(ctx, argc, args, 0, text) && base64Decode(text, packed) && inflateBytes(packed, gzip ? 31 : 15, plain) &&
+      validUtf8(plain))
+    *out = kqlvalue::string(ctx, plain);
+}
+
+/// .NET's Guid.ToByteArray order: the first three fields little-endian.
+Guid dotnetOrder(const Guid &g) {
+  Guid out = g;
+  std::reverse(out.begin(), out.begin() + 4);
+  std::reverse(out.begin() + 4, out.begin() + 6);
+  std::reverse(out.begin() + 6, out.begin() + 8);
+  return out;
+}
+
+/// base64_encode_fromguid(guid): the base64 of its 16 bytes in .NET's order.
+void base64EncodeFromGuid(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  Guid guid;
+  if (args[0]->kind != RULEC_STRING || !parseGuid(std::string_view(args[0]->payload.s, args[0]->len), guid))
+    return;
+  const Guid bytes = dotnetOrder(guid);
+  *out = kqlvalue::string(ctx, base64Encode(std::string_view(reinterpret_cast<const char *>(bytes.data()), 16)));
+}
+
+/// base64_decode_toguid(s): the GUID whose .NET bytes s encodes; null unless 16 bytes.
+void base64DecodeToGuid(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::string text, decoded;
+  if (!textArg(ctx, argc, args, 0, text) || !base64Decode(text, decoded) || decoded.size() != 16)
+    return;
+  Guid bytes;
+  std::memcpy(bytes.data(), decoded.data(), 16);
+  *out = kqlvalue::string(ctx, guidText(dotnetOrder(bytes)));
+}
+
 constexpr Function kTable[] = {
     {"base64_decode_tostring", 1, 1, base64DecodeToString},
     {"base64_encode_tostring", 1, 1, base64EncodeToString},
@@ -656,6 +762,12 @@ constexpr Function kTable[] = {
     {"punycode_to_string", 1, 1, punycodeToString},
     {"punycode_domain_from_string", 1, 1, punycodeDomainFromString},
     {"punycode_domain_to_string", 1, 1, punycodeDomainToString},
+    {"zlib_compress_to_base64_string", 1, 1, compressToBase64<false>},
+    {"zlib_decompress_from_base64_string", 1, 1, decompressFromBase64<false>},
+    {"gzip_compress_to_base64_string", 1, 1, compressToBase64<true>},
+    {"gzip_decompress_from_base64_string", 1, 1, decompressFromBase64<true>},
+    {"base64_encode_fromguid", 1, 1, base64EncodeFromGuid},
+    {"base64_decode_toguid", 1, 1, base64DecodeToGuid},
 };
 
 } // namespace

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "functions/Arguments.h"
 #include "functions/FunctionLibrary.h"
+#include "functions/TimeValues.h"
 
 #include <bit>
 #include <cmath>
@@ -200,6 +201,103 @@ void bitsetCountOnes(rulec_context *, uint32_t, const rulec_value *const *args, 
     *out = intValue(std::popcount(static_cast<uint64_t>(args[0]->payload.i)));
 }
 
+/// ln B(a, b).
+double logBeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
+
+/// The continued fraction of the incomplete beta function (modified Lentz),
+/// which converges fast for x < (a + 1) / (a + b + 2).
+double betaFraction(double a, double b, double x) {
+  constexpr double kTiny = 1e-300, kEpsilon = 1e-16;
+  double c = 1, d = 1 - (a + b) * x / (a + 1);
+  d = 1 / (std::fabs(d) < kTiny ? kTiny : d);
+  double h = d;
+  for (int m = 1; m <= 10000; ++m) {
+    for (int odd = 0; odd < 2; ++odd) {
+      const double num = odd ? -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+                             : m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+      d = 1 + num * d;
+      d = 1 / (std::fabs(d) < kTiny ? kTiny : d);
+      c = 1 + num / c;
+      c = std::fabs(c) < kTiny ? kTiny : c;
+      h *= d * c;
+      if (odd && std::fabs(d * c - 1) < kEpsilon)
+        return h;
+    }
+  }
+  return h;
+}
+
+/// The regularized incomplete beta function I_x(a, b), for a, b > 0 and x in [0, 1].
+double betaRegularized(double x, double a, double b) {
+  if (x <= 0)
+    return 0;
+  if (x >= 1)
+    return 1;
+  const double front = std::exp(a * std::log(x) + b * std::log1p(-x) - logBeta(a, b));
+  if (x < (a + 1) / (a + b + 2))
+    return front * betaFraction(a, b, x) / a;
+  return 1 - front * betaFraction(b, a, 1 - x) / b;
+}
+
+bool numbers3(const rulec_value *const *args, double &x, double &a, double &b) {
+  return number(*args[0], x) && number(*args[1], a) && number(*args[2], b);
+}
+
+/// beta_cdf(x, alpha, beta): NaN for x outside [0, 1] or alpha, beta <= 0.
+void betaCdf(rulec_context *, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  double x, a, b;
+  if (numbers3(args, x, a, b))
+    *out = doubleValue(!(x >= 0 && x <= 1 && a > 0 && b > 0) ? std::nan("") : betaRegularized(x, a, b));
+}
+
+/// beta_pdf(x, alpha, beta): NaN for x outside (0, 1) or alpha, beta <= 0.
+void betaPdf(rulec_context *, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  double x, a, b;
+  if (!numbers3(args, x, a, b))
+    return;
+  if (!(x > 0 && x < 1 && a > 0 && b > 0))
+    return *out = doubleValue(std::nan("")), void();
+  *out = doubleValue(std::exp((a - 1) * std::log(x) + (b - 1) * std::log1p(-x) - logBeta(a, b)));
+}
+
+/// beta_inv(p, alpha, beta): the x with beta_cdf(x, alpha, beta) = p. As
+/// Kusto's documented example shows (its notes say the reverse): alpha or
+/// beta <= 0 gives NaN, p outside (0, 1] null.
+void betaInv(rulec_context *, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  double p, a, b;
+  if (!numbers3(args, p, a, b))
+    return;
+  if (!(a > 0 && b > 0))
+    return *out = doubleValue(std::nan("")), void();
+  if (!(p > 0 && p <= 1))
+    return;
+  double lo = 0, hi = 1; // the cdf is increasing: bisect to the last bit
+  for (int i = 0; i < 200 && lo < hi; ++i) {
+    const double mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi)
+      break;
+    (betaRegularized(mid, a, b) < p ? lo : hi) = mid;
+  }
+  *out = doubleValue(p == 1 ? 1.0 : hi);
+}
+
+/// around(value, center, delta): center - delta <= value <= center + delta,
+/// for numbers, or datetimes (a timespan delta) or timespans.
+void around(rulec_context *, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  rulec_value v = *args[0], c = *args[1];
+  const rulec_value &d = *args[2];
+  if ((v.kind == RULEC_DATETIME || c.kind == RULEC_DATETIME) && !(asDatetime(v, v) && asDatetime(c, c)))
+    return; // a datetime column of a table arrives as its text
+  double x, center, delta;
+  if (number(v, x) && number(c, center) && number(d, delta)) {
+    *out = boolValue(x >= center - delta && x <= center + delta);
+  } else if ((v.kind == RULEC_DATETIME || v.kind == RULEC_TIMESPAN) && c.kind == v.kind && d.kind == RULEC_TIMESPAN) {
+    const __int128 lo = static_cast<__int128>(c.payload.i) - d.payload.i;
+    const __int128 hi = static_cast<__int128>(c.payload.i) + d.payload.i;
+    *out = boolValue(v.payload.i >= lo && v.payload.i <= hi);
+  }
+}
+
 constexpr Function kTable[] = {
     {"pow", 2, 2, pow},
     {"sqrt", 1, 1, real1<sqrtF, nonNegative>},
@@ -236,6 +334,10 @@ constexpr Function kTable[] = {
     {"binary_shift_right", 2, 2, binary<Bits::ShiftRight>},
     {"binary_not", 1, 1, binaryNot},
     {"bitset_count_ones", 1, 1, bitsetCountOnes},
+    {"beta_cdf", 3, 3, betaCdf},
+    {"beta_pdf", 3, 3, betaPdf},
+    {"beta_inv", 3, 3, betaInv},
+    {"around", 3, 3, around},
 };
 
 } // namespace

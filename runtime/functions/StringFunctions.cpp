@@ -24,7 +24,7 @@ namespace {
 /// Results longer than this are null (strrep's cap, the same for all).
 constexpr size_t kMaxResultBytes = size_t(1) << 20;
 
-/// countof's regex kind compiles its pattern at run time: a small cache per
+/// countof's regex kind and indexof_regex compile their pattern at run time: a small cache per
 /// thread, by pattern, dropped whole when full.
 const re2::RE2 *cachedRegex(const std::string &pattern) {
   static constexpr size_t kMaxEntries = 64, kMaxPattern = 4096;
@@ -166,6 +166,44 @@ void countOf(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, 
     return;
   }
   *out = intValue(count);
+}
+
+/// indexof_regex(s, re [, start [, length [, occurrence]]]): the character
+/// index of the occurrence-th match of `re` in the `length` characters from
+/// `start` (-1: to the end); matches do not overlap. A negative start (unlike
+/// indexof's), a length below -1, an occurrence below 1 or a bad regex: null.
+void indexOfRegex(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  std::string text, pattern;
+  if (!textArg(ctx, argc, args, 0, text) || !textArg(ctx, argc, args, 1, pattern))
+    return;
+  for (uint32_t i = 2; i < argc; ++i)
+    if (args[i]->kind != RULEC_INT)
+      return;
+  const int64_t start = argc > 2 ? args[2]->payload.i : 0;
+  const int64_t length = argc > 3 ? args[3]->payload.i : -1;
+  const int64_t occurrence = argc > 4 ? args[4]->payload.i : 1;
+  const re2::RE2 *re = cachedRegex(pattern);
+  if (start < 0 || length < -1 || occurrence <= 0 || !re)
+    return;
+  const std::vector<size_t> starts = characterStarts(text);
+  const int64_t n = static_cast<int64_t>(starts.size());
+  if (start > n)
+    return *out = intValue(-1), void();
+  auto byteAt = [&](int64_t c) { return c >= n ? text.size() : starts[static_cast<size_t>(c)]; };
+  const size_t to = length < 0 || length > n - start ? text.size() : byteAt(start + length);
+  re2::StringPiece input(text), match;
+  int64_t found = 0;
+  for (size_t at = byteAt(start); at <= to;) {
+    if (!re->Match(input, at, to, re2::RE2::UNANCHORED, &match, 1))
+      break;
+    const size_t begin = static_cast<size_t>(match.data() - text.data()), end = begin + match.size();
+    if (++found == occurrence)
+      return *out = intValue(std::upper_bound(starts.begin(), starts.end(), begin) - starts.begin() - 1 +
+                             (begin == text.size() ? 1 : 0)),
+             void();
+    at = end > at ? end : at + 1; // an empty match moves on a byte
+  }
+  *out = intValue(-1);
 }
 
 /// replace_strings(s, lookups, rewrites): matches never overlap and an
@@ -420,6 +458,7 @@ constexpr Function kTable[] = {
     {"strcat", 1, 64, strCat},
     {"substring", 2, 3, substring},
     {"indexof", 2, 5, indexOf},
+    {"indexof_regex", 2, 5, indexOfRegex},
     {"countof", 2, 3, countOf},
     {"replace_strings", 3, 3, replaceStrings},
     {"strcat_delim", 3, 65, strcatDelim},

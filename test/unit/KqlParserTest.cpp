@@ -403,7 +403,7 @@ TEST(KqlParser, GenericOperators) {
   EXPECT_EQ(sexpr(*ops[1].predicate), "y");
 
   auto more = parseOk("T | evaluate hint.distribution = per_node pivot(x) | make-series n = count() on t step 1h "
-                      "| parse-kv s with * 'a|b' v ']' * | extend (a, b) = f(x) | take n | getschema "
+                      "| reduce s with * 'a|b' v ']' * | extend (a, b) = f(x) | take n | getschema "
                       "| take 1 + 1 | count as N");
   ASSERT_TRUE(more);
   const auto &m = more->body->ops;

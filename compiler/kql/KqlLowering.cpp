@@ -1136,8 +1136,11 @@ private:
       AggregateSpec::Aggregate agg;
       agg.fn = it->second.first;
       const bool counts = agg.fn == Fn::Count;
-      if (counts && !e.operands.empty() && e.operands[0]->kind != Expr::Star)
-        fail(e.loc, "count() takes no argument (use countif(p) or dcount(x))");
+      // count(x) counts rows as count() does (nulls too), named count_x.
+      const std::string countName =
+          counts && e.operands.size() == 1 && e.operands[0]->kind != Expr::Star ? defaultNameOr(*e.operands[0], "") : "";
+      if (counts && e.operands.size() > 1)
+        fail(e.loc, "count() takes at most one argument (use countif(p) or dcount(x))");
       if (!counts && e.operands.size() < (conditional ? 2u : 1u))
         fail(e.loc, e.name + "() needs " + (conditional ? "a value and a predicate" : "an argument"));
       const bool limited = agg.fn == Fn::MakeSet || agg.fn == Fn::MakeList || agg.fn == Fn::MakeBag;
@@ -1162,7 +1165,7 @@ private:
         inputName = agg.fn == Fn::CountIf ? "" : defaultNameOr(*e.operands[0], "");
         agg.input = static_cast<int32_t>(column("#" + std::to_string(spec.aggregates.size()), *e.operands[0]));
       }
-      agg.name = !a.name.empty() ? a.name : it->second.second + inputName;
+      agg.name = !a.name.empty() ? a.name : it->second.second + (counts ? countName : inputName);
       if (arg) { // arg_max(x, *), arg_max(x, a, b): the best row's x (named as the column) and the rest
         if (a.name.empty() && !inputName.empty())
           agg.name = inputName;
@@ -1181,6 +1184,12 @@ private:
         }
         if (agg.carryRow && !agg.carry.empty())
           fail(e.loc, e.name + "() takes '*' or column names, not both");
+      }
+      if (a.name.empty() && names.count(agg.name)) { // a generated name that clashes: set_y, set_y1
+        int k = 1;
+        while (names.count(agg.name + std::to_string(k)))
+          ++k;
+        agg.name += std::to_string(k);
       }
       if (!names.insert(agg.name).second)
         fail(a.value->loc, "the summarize column '" + agg.name + "' is defined twice");

@@ -1456,7 +1456,7 @@ ExprPtr Parser::parseTextLiteral() {
   int64_t nanos = 0;
   if (t.kind == TokenKind::Raw && t.text == "null")
     e = makeLiteral(Literal::Null, Scalar::makeNull(), t);
-  else if (kind == "datetime" && parseDateTime(t.text, nanos))
+  else if (kind == "datetime" && (parseDateTime(t.text, nanos) || parseKustoDatetime(t.text, nanos)))
     e = makeLiteral(Literal::DateTime, Scalar::makeInt(nanos), t);
   else if ((kind == "timespan" || kind == "time") && parseTimespanText(t.text, nanos))
     e = makeLiteral(Literal::TimeSpan, Scalar::makeInt(nanos), t);

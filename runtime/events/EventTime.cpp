@@ -181,8 +181,19 @@ bool parseKustoDatetime(std::string_view text, int64_t &nanos) {
   };
   int v[6] = {0, 0, 0, 0, 0, 0};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (read("-- :", v, 5) || read("--", v, 3)) { // YYYY-MM-DD [HH:MM]
+  std::string compact; // "2025, 6, 14": the parts of datetime(y, m, d [, h, m, s]) as .NET reads them
+  if (text.find(',') != std::string_view::npos) {
+    for (char c : text)
+      if (c != ' ')
+        compact += c;
+    text = compact;
+  }
+  if (read(",,,,,", v, 6) || read(",,", v, 3)) { // Y, M, D [, h, m, s]
+    year = v[0], month = v[1], day = v[2], hour = v[3], minute = v[4], second = v[5];
+  } else if ((read("-- :", v, 5) || read("--", v, 3)) && v[0] > 31) { // YYYY-MM-DD [HH:MM]
     year = v[0], month = v[1], day = v[2], hour = v[3], minute = v[4];
+  } else if (read("--", v, 3) && v[2] > 31) { // MM-DD-YYYY (the US order, as .NET's invariant culture)
+    month = v[0], day = v[1], year = v[2];
   } else if (read("// ::", v, 6) || read("// :", v, 5) || read("//", v, 3)) { // M/D/YYYY [H:MM[:SS]]
     month = v[0], day = v[1], year = v[2], hour = v[3], minute = v[4], second = v[5];
   } else {

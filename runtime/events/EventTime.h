@@ -30,8 +30,8 @@ std::string formatTimestamp(int64_t nanos);
 std::string formatSpan(int64_t nanos);
 
 /// Kusto's todatetime() of text: what parseTimestamp reads, a date alone
-/// (YYYY-MM-DD), minutes without seconds (YYYY-MM-DD HH:MM), and the US
-/// form M/D/YYYY [H:MM[:SS]]; all UTC.
+/// (YYYY-MM-DD), minutes without seconds (YYYY-MM-DD HH:MM), the US forms
+/// M/D/YYYY [H:MM[:SS]] and MM-DD-YYYY, and "Y, M, D [, h, m, s]"; all UTC.
 bool parseKustoDatetime(std::string_view text, int64_t &nanos);
 
 /// A datetime as Kusto's tostring() writes it: 2017-10-15T12:00:00.0000000Z

@@ -289,6 +289,12 @@ void Aggregator::flushRule(uint32_t r) {
   std::sort(all.begin(), all.end(), [](auto a, auto b) { return a->order < b->order; });
   for (const Group *g : all)
     emit(r, *g);
+  const AggregateSpec &spec = pack_.rules[r].aggregate;
+  if (all.empty() && spec.keys.empty() && pack_.rules[r].kind == RuleKind::Aggregate) {
+    Group none; // summarize without `by` over no rows: one row, as Kusto gives (count() is 0)
+    none.states.resize(spec.aggregates.size());
+    emit(r, none);
+  }
   groups_[r].clear();
   for (auto it = closing_.begin(); it != closing_.end();)
     it = std::get<2>(*it) == r ? closing_.erase(it) : std::next(it);

@@ -1288,7 +1288,7 @@ private:
     }
     if (e.kind == Expr::Member || e.kind == Expr::Index)
       return stepsOnValue(c);
-    if (isPredicate(e)) { // a bool value: iff(p, true, false)
+    if (isPredicate(e)) { // a bool value: iff(p, true, false), or null where Kusto's is (nullWhen)
       auto v = std::make_unique<ir::Value>();
       v->kind = ir::Value::Iff;
       Pipeline scope;
@@ -1296,6 +1296,14 @@ private:
       v->cond = predicate(e, scope);
       v->args.push_back(ir::Value::makeConst(Scalar::makeBool(true)));
       v->args.push_back(ir::Value::makeConst(Scalar::makeBool(false)));
+      if (IrPtr isNull = nullWhen(e, scope)) {
+        auto outer = std::make_unique<ir::Value>();
+        outer->kind = ir::Value::Iff;
+        outer->cond = std::move(isNull);
+        outer->args.push_back(ir::Value::makeConst(Scalar::makeNull()));
+        outer->args.push_back(std::move(v));
+        return outer;
+      }
       return v;
     }
     if (e.kind == Expr::Binary) {
@@ -1914,6 +1922,75 @@ private:
     fail(e.loc, "'" + toString(e) + "' is not a supported predicate");
   }
 
+  /// When a condition's value is null in Kusto's three-valued logic (null
+  /// when it never is): an ordering (<, <=, >, >=) with a null side; == and
+  /// != with two null sides (a null and a value give false and true: the
+  /// null values page); `and`/`or` with a null side and no side that
+  /// decides (false for and, true for or); not() of null; a bool column that
+  /// is null. Only a bool *value* needs this: `where` drops null and false
+  /// alike, which predicate() already does.
+  IrPtr nullWhen(const Expr &e, const Pipeline &p) {
+    const SourceLocation &loc = e.loc;
+    auto isNullOf = [&](const Expr &x) -> IrPtr {
+      if (auto k = constant(x))
+        return k->type == Literal::Null ? IrExpr::makeConst(true, loc) : nullptr;
+      return leaf(Op::IsNull, column(x, p), loc);
+    };
+    auto nary = [&](Op op, IrPtr a, IrPtr b) -> IrPtr {
+      if (!a || !b)
+        return a ? std::move(a) : std::move(b);
+      std::vector<IrPtr> ops;
+      ops.push_back(std::move(a));
+      ops.push_back(std::move(b));
+      return IrExpr::makeNary(op, std::move(ops), loc);
+    };
+    switch (e.kind) {
+    case Expr::Binary: {
+      const std::string op = asciiLower(e.op);
+      if (op == "and" || op == "or") {
+        IrPtr na = nullWhen(*e.operands[0], p), nb = nullWhen(*e.operands[1], p);
+        if (!na && !nb)
+          return nullptr;
+        // A side decides when it is not null and is false (and) or true (or).
+        auto decides = [&](const Expr &side) {
+          IrPtr holds = predicate(side, p);
+          IrPtr value = op == "and" ? IrExpr::makeNot(std::move(holds), loc) : std::move(holds);
+          IrPtr null = nullWhen(side, p);
+          return null ? nary(Op::And, IrExpr::makeNot(std::move(null), loc), std::move(value)) : std::move(value);
+        };
+        IrPtr none = nary(Op::And, IrExpr::makeNot(decides(*e.operands[0]), loc), IrExpr::makeNot(decides(*e.operands[1]), loc));
+        return nary(Op::And, nary(Op::Or, std::move(na), std::move(nb)), std::move(none));
+      }
+      const bool equality = op == "==" || op == "!=" || op == "<>";
+      const bool ordering = op == "<" || op == "<=" || op == ">" || op == ">=";
+      if (!equality && !ordering)
+        return nullptr; // string operators: a null string is ""
+      const Expr &lhs = *e.operands[0], &rhs = *e.operands[1];
+      for (const Expr *side : {&lhs, &rhs})
+        if (auto k = constant(*side); k && (k->type == Literal::String || k->type == Literal::Guid))
+          return nullptr; // a string comparison: never null
+      IrPtr a = isNullOf(lhs), b = isNullOf(rhs);
+      if (equality) // null only when both sides are
+        return a && b ? nary(Op::And, std::move(a), std::move(b)) : nullptr;
+      return nary(Op::Or, std::move(a), std::move(b));
+    }
+    case Expr::Call: {
+      const std::string fn = asciiLower(e.name);
+      if (fn == "not" && e.operands.size() == 1)
+        return nullWhen(*e.operands[0], p);
+      if (scalarFunction(e) || isPredicate(e))
+        return nullptr;
+      return isNullOf(e); // a computed bool
+    }
+    case Expr::Name:
+    case Expr::Member:
+    case Expr::Index:
+      return isNullOf(e); // a bool column
+    default:
+      return nullptr;
+    }
+  }
+
   IrPtr comparisonOrFail(const std::string &op, const Expr &lhs, const Expr &rhs, const Pipeline &p,
                          const SourceLocation &loc) {
     auto k = constant(rhs);
@@ -1925,8 +2002,8 @@ private:
   }
 
   /// Two columns compared (x > y, a == b, s has t, ...): the runtime
-  /// compares the two values; a null side makes every comparison false, as
-  /// Kusto's null semantics say, `!=` included.
+  /// compares the two values; a null side makes every comparison false but
+  /// `!=`, as Kusto's null semantics say.
   IrPtr columnsCompared(const std::string &op, const Column &a, const Column &b, const SourceLocation &loc) {
     static const std::map<std::string, std::pair<Op, bool>> kOps = {
         {"==", {Op::Eq, false}}, {"!=", {Op::Eq, true}}, {"<>", {Op::Eq, true}},
@@ -1947,9 +2024,13 @@ private:
     cmp->cmp = it->second.first;
     if (!it->second.second)
       return cmp;
-    std::vector<IrPtr> ops; // x != y: both present and not equal
-    ops.push_back(IrExpr::makeNot(leaf(Op::IsNull, a, loc), loc));
-    ops.push_back(IrExpr::makeNot(leaf(Op::IsNull, b, loc), loc));
+    // x != y: not equal, a null and a value included (true: Kusto's null
+    // values page), two nulls not (null, which where drops).
+    std::vector<IrPtr> both;
+    both.push_back(leaf(Op::IsNull, a, loc));
+    both.push_back(leaf(Op::IsNull, b, loc));
+    std::vector<IrPtr> ops;
+    ops.push_back(IrExpr::makeNot(IrExpr::makeNary(Op::And, std::move(both), loc), loc));
     ops.push_back(IrExpr::makeNot(std::move(cmp), loc));
     return IrExpr::makeNary(Op::And, std::move(ops), loc);
   }

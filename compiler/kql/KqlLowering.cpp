@@ -48,6 +48,9 @@ struct ParsedColumn {
   uint32_t regex = 0, group = 0;
   Column subject;
   std::string convert;
+  /// kind=simple: the (group, conversion) of every column its regex cannot
+  /// check (dates, bools): all must convert, or every column is null.
+  std::vector<std::pair<uint32_t, std::string>> strict;
 };
 
 /// A named column: the expression that defines it, in the columns of its time.
@@ -482,14 +485,16 @@ private:
         const bool integer = piece.type == "long" || piece.type == "int";
         const bool real = piece.type == "real" || piece.type == "double";
         // Named: with kind=regex the texts may hold groups of their own.
-        pattern += "(?P<c" + std::to_string(columns.size()) + ">";
-        // A number column matches a number (simple and regex); other
+        const std::string group = "(?P<c" + std::to_string(columns.size()) + ">";
+        // A number column matches a number (simple and regex; relaxed: a
+        // number when there is one, else any text, which gives null); other
         // columns any text: greedy with kind=regex (Kusto's default flags),
         // lazy otherwise.
-        pattern += kind != "relaxed" && integer ? "-?\\d+)"
-                   : kind != "relaxed" && real  ? "-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)"
-                   : kind == "regex"            ? ".*)"
-                                                : ".*?)";
+        const std::string number = integer ? "-?\\d+" : "-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?";
+        pattern += (integer || real) && kind == "relaxed" ? "(?:" + group + number + ")|.*?)"
+                   : integer || real                     ? group + number + ")"
+                   : kind == "regex"                     ? group + ".*)"
+                                                         : group + ".*?)";
         columns.push_back(&piece);
       }
     }
@@ -500,20 +505,33 @@ private:
     const uint32_t regex = regexIndex(pattern, op.loc);
     const re2::RE2 compiled(pattern);
     const std::map<std::string, int> &groups = compiled.NamedCapturingGroups();
+    auto conversion = [](const std::string &t) -> std::string {
+      return t == "long" || t == "int"       ? "tolong"
+             : t == "real" || t == "double"   ? "todouble"
+             : t == "bool" || t == "boolean" ? "tobool"
+             : t == "dynamic"                 ? "todynamic"
+             : t == "date" || t == "datetime" ? "todatetime"
+                                              : "";
+    };
+    // kind=simple: "all extended columns must match the required types"
+    // (Kusto's parse page); the regex checks numbers, the conversion the rest.
+    std::vector<std::pair<uint32_t, std::string>> strict;
+    for (size_t g = 0; g < columns.size() && kind == "simple"; ++g)
+      if (const std::string convert = conversion(columns[g]->type); convert == "todatetime" || convert == "tobool")
+        strict.emplace_back(static_cast<uint32_t>(groups.at("c" + std::to_string(g))), convert);
     if (op.name == "parse-where") {
       IrPtr fits = stringLeaf(Op::Regex, column(*op.subject, p), "", op.loc);
       fits->index = regex;
       p.conjuncts.push_back(std::move(fits));
+      for (const auto &[group, convert] : strict) {
+        IrPtr converts = IrExpr::makeLeaf(Op::IsNull, 0, op.loc);
+        converts->subject = parsedValue(ParsedColumn{regex, group, Column{op.subject.get(), p.env}, convert, {}});
+        p.conjuncts.push_back(IrExpr::makeNot(std::move(converts), op.loc));
+      }
     }
     for (size_t g = 0; g < columns.size(); ++g) {
       const ParsePiece &piece = *columns[g];
-      const std::string &t = piece.type;
-      const std::string convert = t == "long" || t == "int"       ? "tolong"
-                               : t == "real" || t == "double"   ? "todouble"
-                               : t == "bool" || t == "boolean" ? "tobool"
-                               : t == "dynamic"                 ? "todynamic"
-                               : t == "date" || t == "datetime" ? "todatetime"
-                                                                : "";
+      const std::string convert = conversion(piece.type);
       // The column is an alias like extend's; a synthesized expression
       // stands for its value, which value() builds from parsed_.
       Expr &name = synthesized_.emplace_back();
@@ -521,13 +539,28 @@ private:
       name.name = "parse";
       name.loc = piece.loc;
       const uint32_t group = static_cast<uint32_t>(groups.at("c" + std::to_string(g)));
-      parsed_[&name] = ParsedColumn{regex, group, Column{op.subject.get(), p.env}, convert};
+      parsed_[&name] = ParsedColumn{regex, group, Column{op.subject.get(), p.env}, convert, strict};
       extendColumn(p, piece.text, Column{&name, p.env});
     }
   }
 
-  /// A parse column's value: group `group` of `regex` in the subject, converted.
+  /// A parse column's value: group `group` of `regex` in the subject,
+  /// converted; null unless every `strict` column converts.
   std::unique_ptr<ir::Value> parsedValue(const ParsedColumn &c) {
+    if (!c.strict.empty()) {
+      std::vector<IrPtr> all;
+      for (const auto &[group, convert] : c.strict) {
+        IrPtr converts = IrExpr::makeLeaf(Op::IsNull, 0, c.subject.expr->loc);
+        converts->subject = parsedValue(ParsedColumn{c.regex, group, c.subject, convert, {}});
+        all.push_back(IrExpr::makeNot(std::move(converts), c.subject.expr->loc));
+      }
+      auto v = std::make_unique<ir::Value>();
+      v->kind = ir::Value::Iff;
+      v->cond = IrExpr::makeNary(Op::And, std::move(all), c.subject.expr->loc);
+      v->args.push_back(parsedValue(ParsedColumn{c.regex, c.group, c.subject, c.convert, {}}));
+      v->args.push_back(ir::Value::makeConst(Scalar::makeNull()));
+      return v;
+    }
     std::vector<std::unique_ptr<ir::Value>> args;
     args.push_back(ir::Value::makeConst(Scalar::makeInt(c.regex)));
     args.push_back(ir::Value::makeConst(Scalar::makeInt(c.group)));

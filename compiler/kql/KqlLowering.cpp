@@ -999,7 +999,10 @@ private:
         names.insert(name);
         continue;
       }
-      const std::string name = a.name.empty() ? defaultName(e) : a.name;
+      const std::string base = a.name.empty() ? defaultName(e) : a.name;
+      std::string name = base;
+      for (int n = 1; a.name.empty() && names.count(name); ++n) // by x, bin(x, 2): x, x1 (Kusto)
+        name = base + std::to_string(n);
       spec.keys.push_back(column(name, e));
       names.insert(name);
     }
@@ -1120,12 +1123,18 @@ private:
   }
 
   /// Kusto's column name for an unnamed expression: the column, or the last
-  /// member of a path; other expressions are Column1, Column2, ... in the
-  /// operator's order.
+  /// member of a path; a function of one argument, or one of those Kusto
+  /// names after their first argument (Kusto.Language's
+  /// ResultNameKind.FirstArgument: bin(Date, 1d) is Date), that argument's
+  /// name; other expressions are Column1, Column2, ... in the operator's
+  /// order.
   std::string defaultName(const Expr &e) {
+    static const std::set<std::string> kFirstArgument = {
+        "bin", "bin_at", "floor", "split", "binary_and", "binary_or", "binary_xor", "binary_shift_left",
+        "binary_shift_right", "datetime_to_locale_string"};
     if (e.kind == Expr::Name || e.kind == Expr::Member)
       return e.name;
-    if (e.kind == Expr::Call && e.operands.size() == 1)
+    if (e.kind == Expr::Call && (e.operands.size() == 1 || (!e.operands.empty() && kFirstArgument.count(asciiLower(e.name)))))
       return defaultName(*e.operands[0]);
     return "Column" + std::to_string(++unnamedColumns_);
   }

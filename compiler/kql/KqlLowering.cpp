@@ -51,6 +51,9 @@ struct ParsedColumn {
   std::vector<Scalar> before, after;
   Column subject;
   std::string convert;
+  /// kind=simple: the (group, conversion) of every column its regex cannot
+  /// check (dates, bools): all must convert, or every column is null.
+  std::vector<std::pair<uint32_t, std::string>> strict;
 };
 
 /// A named column: the expression that defines it, in the columns of its time.
@@ -543,14 +546,16 @@ private:
         const bool integer = piece.type == "long" || piece.type == "int";
         const bool real = piece.type == "real" || piece.type == "double";
         // Named: with kind=regex the texts may hold groups of their own.
-        pattern += "(?P<c" + std::to_string(columns.size()) + ">";
-        // A number column matches a number (simple and regex); other
+        const std::string group = "(?P<c" + std::to_string(columns.size()) + ">";
+        // A number column matches a number (simple and regex; relaxed: a
+        // number when there is one, else any text, which gives null); other
         // columns any text: greedy with kind=regex (Kusto's default flags),
         // lazy otherwise.
-        pattern += kind != "relaxed" && integer ? "-?\\d+)"
-                   : kind != "relaxed" && real  ? "-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)"
-                   : kind == "regex"            ? ".*)"
-                                                : ".*?)";
+        const std::string number = integer ? "-?\\d+" : "-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?";
+        pattern += (integer || real) && kind == "relaxed" ? "(?:" + group + number + ")|.*?)"
+                   : integer || real                     ? group + number + ")"
+                   : kind == "regex"                     ? group + ".*)"
+                                                         : group + ".*?)";
         columns.push_back(&piece);
       }
     }
@@ -561,15 +566,27 @@ private:
     const uint32_t regex = regexIndex(pattern, op.loc);
     const re2::RE2 compiled(pattern);
     const std::map<std::string, int> &groups = compiled.NamedCapturingGroups();
+    // kind=simple: "all extended columns must match the required types"
+    // (Kusto's parse page); the regex checks numbers, the conversion the rest.
+    std::vector<std::pair<uint32_t, std::string>> strict;
+    for (size_t g = 0; g < columns.size() && kind == "simple"; ++g)
+      if (const std::string convert = conversionTo(columns[g]->type, columns[g]->loc);
+          convert == "todatetime" || convert == "tobool")
+        strict.emplace_back(static_cast<uint32_t>(groups.at("c" + std::to_string(g))), convert);
     if (op.name == "parse-where") {
       IrPtr fits = stringLeaf(Op::Regex, column(*op.subject, p), "", op.loc);
       fits->index = regex;
       p.conjuncts.push_back(std::move(fits));
+      for (const auto &[group, convert] : strict) {
+        IrPtr converts = IrExpr::makeLeaf(Op::IsNull, 0, op.loc);
+        converts->subject = parsedValue(ParsedColumn{"$extract", {Scalar::makeInt(regex), Scalar::makeInt(group)}, {},
+                                                     Column{op.subject.get(), p.env}, convert, {}});
+        p.conjuncts.push_back(IrExpr::makeNot(std::move(converts), op.loc));
+      }
     }
     for (size_t g = 0; g < columns.size(); ++g) {
       const ParsePiece &piece = *columns[g];
-      const std::string &t = piece.type;
-      const std::string convert = conversionTo(t, piece.loc);
+      const std::string convert = conversionTo(piece.type, piece.loc);
       // The column is an alias like extend's; a synthesized expression
       // stands for its value, which value() builds from parsed_.
       Expr &name = synthesized_.emplace_back();
@@ -578,7 +595,7 @@ private:
       name.loc = piece.loc;
       const uint32_t group = static_cast<uint32_t>(groups.at("c" + std::to_string(g)));
       parsed_[&name] = ParsedColumn{"$extract", {Scalar::makeInt(regex), Scalar::makeInt(group)}, {},
-                                    Column{op.subject.get(), p.env}, convert};
+                                    Column{op.subject.get(), p.env}, convert, strict};
       extendColumn(p, piece.text, Column{&name, p.env});
     }
   }
@@ -640,8 +657,23 @@ private:
     fail(loc, "a " + t + " column is not supported here");
   }
 
-  /// A parse / parse-kv column's value, converted.
+  /// A parse / parse-kv column's value, converted; null unless every
+  /// `strict` column of its parse converts.
   std::unique_ptr<ir::Value> parsedValue(const ParsedColumn &c) {
+    if (!c.strict.empty()) {
+      std::vector<IrPtr> all;
+      for (const auto &[group, convert] : c.strict) {
+        IrPtr converts = IrExpr::makeLeaf(Op::IsNull, 0, c.subject.expr->loc);
+        converts->subject = parsedValue(ParsedColumn{c.fn, {c.before[0], Scalar::makeInt(group)}, {}, c.subject, convert, {}});
+        all.push_back(IrExpr::makeNot(std::move(converts), c.subject.expr->loc));
+      }
+      auto v = std::make_unique<ir::Value>();
+      v->kind = ir::Value::Iff;
+      v->cond = IrExpr::makeNary(Op::And, std::move(all), c.subject.expr->loc);
+      v->args.push_back(parsedValue(ParsedColumn{c.fn, c.before, c.after, c.subject, c.convert, {}}));
+      v->args.push_back(ir::Value::makeConst(Scalar::makeNull()));
+      return v;
+    }
     std::vector<std::unique_ptr<ir::Value>> args;
     for (const Scalar &k : c.before)
       args.push_back(ir::Value::makeConst(k));
@@ -1099,7 +1131,10 @@ private:
         names.insert(name);
         continue;
       }
-      const std::string name = a.name.empty() ? defaultName(e) : a.name;
+      const std::string base = a.name.empty() ? defaultName(e) : a.name;
+      std::string name = base;
+      for (int n = 1; a.name.empty() && names.count(name); ++n) // by x, bin(x, 2): x, x1 (Kusto)
+        name = base + std::to_string(n);
       spec.keys.push_back(column(name, e));
       names.insert(name);
     }
@@ -1227,12 +1262,18 @@ private:
   }
 
   /// Kusto's column name for an unnamed expression: the column, or the last
-  /// member of a path; other expressions are Column1, Column2, ... in the
-  /// operator's order.
+  /// member of a path; a function of one argument, or one of those Kusto
+  /// names after their first argument (Kusto.Language's
+  /// ResultNameKind.FirstArgument: bin(Date, 1d) is Date), that argument's
+  /// name; other expressions are Column1, Column2, ... in the operator's
+  /// order.
   std::string defaultName(const Expr &e) {
+    static const std::set<std::string> kFirstArgument = {
+        "bin", "bin_at", "floor", "split", "binary_and", "binary_or", "binary_xor", "binary_shift_left",
+        "binary_shift_right", "datetime_to_locale_string"};
     if (e.kind == Expr::Name || e.kind == Expr::Member)
       return e.name;
-    if (e.kind == Expr::Call && e.operands.size() == 1)
+    if (e.kind == Expr::Call && (e.operands.size() == 1 || (!e.operands.empty() && kFirstArgument.count(asciiLower(e.name)))))
       return defaultName(*e.operands[0]);
     return "Column" + std::to_string(++unnamedColumns_);
   }
@@ -1428,7 +1469,7 @@ private:
     }
     if (e.kind == Expr::Member || e.kind == Expr::Index)
       return stepsOnValue(c);
-    if (isPredicate(e)) { // a bool value: iff(p, true, false)
+    if (isPredicate(e)) { // a bool value: iff(p, true, false), or null where Kusto's is (nullWhen)
       auto v = std::make_unique<ir::Value>();
       v->kind = ir::Value::Iff;
       Pipeline scope;
@@ -1436,6 +1477,14 @@ private:
       v->cond = predicate(e, scope);
       v->args.push_back(ir::Value::makeConst(Scalar::makeBool(true)));
       v->args.push_back(ir::Value::makeConst(Scalar::makeBool(false)));
+      if (IrPtr isNull = nullWhen(e, scope)) {
+        auto outer = std::make_unique<ir::Value>();
+        outer->kind = ir::Value::Iff;
+        outer->cond = std::move(isNull);
+        outer->args.push_back(ir::Value::makeConst(Scalar::makeNull()));
+        outer->args.push_back(std::move(v));
+        return outer;
+      }
       return v;
     }
     if (e.kind == Expr::Binary) {
@@ -2054,6 +2103,75 @@ private:
     fail(e.loc, "'" + toString(e) + "' is not a supported predicate");
   }
 
+  /// When a condition's value is null in Kusto's three-valued logic (null
+  /// when it never is): an ordering (<, <=, >, >=) with a null side; == and
+  /// != with two null sides (a null and a value give false and true: the
+  /// null values page); `and`/`or` with a null side and no side that
+  /// decides (false for and, true for or); not() of null; a bool column that
+  /// is null. Only a bool *value* needs this: `where` drops null and false
+  /// alike, which predicate() already does.
+  IrPtr nullWhen(const Expr &e, const Pipeline &p) {
+    const SourceLocation &loc = e.loc;
+    auto isNullOf = [&](const Expr &x) -> IrPtr {
+      if (auto k = constant(x))
+        return k->type == Literal::Null ? IrExpr::makeConst(true, loc) : nullptr;
+      return leaf(Op::IsNull, column(x, p), loc);
+    };
+    auto nary = [&](Op op, IrPtr a, IrPtr b) -> IrPtr {
+      if (!a || !b)
+        return a ? std::move(a) : std::move(b);
+      std::vector<IrPtr> ops;
+      ops.push_back(std::move(a));
+      ops.push_back(std::move(b));
+      return IrExpr::makeNary(op, std::move(ops), loc);
+    };
+    switch (e.kind) {
+    case Expr::Binary: {
+      const std::string op = asciiLower(e.op);
+      if (op == "and" || op == "or") {
+        IrPtr na = nullWhen(*e.operands[0], p), nb = nullWhen(*e.operands[1], p);
+        if (!na && !nb)
+          return nullptr;
+        // A side decides when it is not null and is false (and) or true (or).
+        auto decides = [&](const Expr &side) {
+          IrPtr holds = predicate(side, p);
+          IrPtr value = op == "and" ? IrExpr::makeNot(std::move(holds), loc) : std::move(holds);
+          IrPtr null = nullWhen(side, p);
+          return null ? nary(Op::And, IrExpr::makeNot(std::move(null), loc), std::move(value)) : std::move(value);
+        };
+        IrPtr none = nary(Op::And, IrExpr::makeNot(decides(*e.operands[0]), loc), IrExpr::makeNot(decides(*e.operands[1]), loc));
+        return nary(Op::And, nary(Op::Or, std::move(na), std::move(nb)), std::move(none));
+      }
+      const bool equality = op == "==" || op == "!=" || op == "<>";
+      const bool ordering = op == "<" || op == "<=" || op == ">" || op == ">=";
+      if (!equality && !ordering)
+        return nullptr; // string operators: a null string is ""
+      const Expr &lhs = *e.operands[0], &rhs = *e.operands[1];
+      for (const Expr *side : {&lhs, &rhs})
+        if (auto k = constant(*side); k && (k->type == Literal::String || k->type == Literal::Guid))
+          return nullptr; // a string comparison: never null
+      IrPtr a = isNullOf(lhs), b = isNullOf(rhs);
+      if (equality) // null only when both sides are
+        return a && b ? nary(Op::And, std::move(a), std::move(b)) : nullptr;
+      return nary(Op::Or, std::move(a), std::move(b));
+    }
+    case Expr::Call: {
+      const std::string fn = asciiLower(e.name);
+      if (fn == "not" && e.operands.size() == 1)
+        return nullWhen(*e.operands[0], p);
+      if (scalarFunction(e) || isPredicate(e))
+        return nullptr;
+      return isNullOf(e); // a computed bool
+    }
+    case Expr::Name:
+    case Expr::Member:
+    case Expr::Index:
+      return isNullOf(e); // a bool column
+    default:
+      return nullptr;
+    }
+  }
+
   IrPtr comparisonOrFail(const std::string &op, const Expr &lhs, const Expr &rhs, const Pipeline &p,
                          const SourceLocation &loc) {
     auto k = constant(rhs);
@@ -2065,8 +2183,8 @@ private:
   }
 
   /// Two columns compared (x > y, a == b, s has t, ...): the runtime
-  /// compares the two values; a null side makes every comparison false, as
-  /// Kusto's null semantics say, `!=` included.
+  /// compares the two values; a null side makes every comparison false but
+  /// `!=`, as Kusto's null semantics say.
   IrPtr columnsCompared(const std::string &op, const Column &a, const Column &b, const SourceLocation &loc) {
     static const std::map<std::string, std::pair<Op, bool>> kOps = {
         {"==", {Op::Eq, false}}, {"!=", {Op::Eq, true}}, {"<>", {Op::Eq, true}},
@@ -2087,9 +2205,13 @@ private:
     cmp->cmp = it->second.first;
     if (!it->second.second)
       return cmp;
-    std::vector<IrPtr> ops; // x != y: both present and not equal
-    ops.push_back(IrExpr::makeNot(leaf(Op::IsNull, a, loc), loc));
-    ops.push_back(IrExpr::makeNot(leaf(Op::IsNull, b, loc), loc));
+    // x != y: not equal, a null and a value included (true: Kusto's null
+    // values page), two nulls not (null, which where drops).
+    std::vector<IrPtr> both;
+    both.push_back(leaf(Op::IsNull, a, loc));
+    both.push_back(leaf(Op::IsNull, b, loc));
+    std::vector<IrPtr> ops;
+    ops.push_back(IrExpr::makeNot(IrExpr::makeNary(Op::And, std::move(both), loc), loc));
     ops.push_back(IrExpr::makeNot(std::move(cmp), loc));
     return IrExpr::makeNary(Op::And, std::move(ops), loc);
   }

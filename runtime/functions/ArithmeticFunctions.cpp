@@ -25,6 +25,13 @@ bool isNumber(const rulec_value &v) { return v.kind == RULEC_INT || v.kind == RU
 bool isTime(const rulec_value &v) { return v.kind == RULEC_DATETIME || v.kind == RULEC_TIMESPAN; }
 double asDouble(const rulec_value &v) { return v.kind == RULEC_DOUBLE ? v.payload.d : static_cast<double>(v.payload.i); }
 
+/// A non-finite real that crossed a stage as its text ("NaN", "Infinity") is
+/// a real again.
+rulec_value nonFinite(const rulec_value &v) {
+  double d;
+  return kqlvalue::nonFiniteReal(v, d) ? doubleValue(d) : v;
+}
+
 rulec_value numbers(Op op, const rulec_value &a, const rulec_value &b) {
   if (a.kind != RULEC_DOUBLE && b.kind != RULEC_DOUBLE) {
     const int64_t x = a.payload.i, y = b.payload.i;
@@ -108,7 +115,7 @@ rulec_value times(Op op, rulec_value a, rulec_value b) {
 
 template <Op op>
 void arithmetic(rulec_context *, uint32_t, const rulec_value *const *args, rulec_value *out) {
-  const rulec_value &a = *args[0], &b = *args[1];
+  const rulec_value a = nonFinite(*args[0]), b = nonFinite(*args[1]);
   if (isNumber(a) && isNumber(b))
     *out = numbers(op, a, b);
   else if (isTime(a) || isTime(b) || (op == Op::Sub && a.kind == RULEC_STRING && b.kind == RULEC_STRING))
@@ -118,7 +125,7 @@ void arithmetic(rulec_context *, uint32_t, const rulec_value *const *args, rulec
 
 /// Negation, as 0 - x for numbers and timespans.
 void negate(rulec_context *, uint32_t, const rulec_value *const *args, rulec_value *out) {
-  const rulec_value &a = *args[0];
+  const rulec_value a = nonFinite(*args[0]);
   if (a.kind == RULEC_INT && a.payload.i != INT64_MIN)
     *out = intValue(-a.payload.i);
   else if (a.kind == RULEC_DOUBLE)

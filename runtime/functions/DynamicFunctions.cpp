@@ -133,21 +133,24 @@ SortKey sortKey(rulec_context *ctx, const std::string &json) {
   return k;
 }
 
-/// array_sort_*(array [, nulls_last]): nulls last unless nulls_last is false.
+/// array_sort_*(array1 [, array2, ...] [, nulls_last]): nulls last unless
+/// nulls_last is false. With one array, that array sorted; with several, an
+/// array of them (Kusto returns one per input, which `[i]` picks): the first
+/// sorted, the others reordered to match, null for one whose length differs.
 template <bool descending>
 void arraySort(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
+  bool nullsLast = true;
+  uint32_t arrays = argc;
+  if (argc > 1 && args[argc - 1]->kind == RULEC_BOOL) {
+    nullsLast = args[argc - 1]->payload.i != 0;
+    --arrays;
+  }
   std::vector<std::string> items;
   if (!arrayItems(ctx, *args[0], items))
     return;
-  bool nullsLast = true;
-  if (argc > 1) {
-    if (args[1]->kind != RULEC_BOOL)
-      return;
-    nullsLast = args[1]->payload.i != 0;
-  }
-  std::vector<std::pair<SortKey, std::string>> keyed;
-  for (const std::string &x : items)
-    keyed.emplace_back(sortKey(ctx, x), x);
+  std::vector<std::pair<SortKey, size_t>> keyed;
+  for (size_t i = 0; i < items.size(); ++i)
+    keyed.emplace_back(sortKey(ctx, items[i]), i);
   std::stable_sort(keyed.begin(), keyed.end(), [&](const auto &a, const auto &b) {
     const bool nullA = a.first.rank == 3, nullB = b.first.rank == 3;
     if (nullA || nullB)
@@ -158,10 +161,31 @@ void arraySort(rulec_context *ctx, uint32_t argc, const rulec_value *const *args
     const bool greater = a.first.rank == 0 ? a.first.number > b.first.number : a.first.text > b.first.text;
     return descending ? greater : less;
   });
-  items.clear();
-  for (const auto &k : keyed)
-    items.push_back(k.second);
-  *out = arrayValue(ctx, items);
+  auto reordered = [&](const std::vector<std::string> &values) {
+    std::vector<std::string> sorted;
+    for (const auto &k : keyed)
+      sorted.push_back(values[k.second]);
+    return sorted;
+  };
+  if (arrays == 1) {
+    *out = arrayValue(ctx, reordered(items));
+    return;
+  }
+  std::vector<std::string> results;
+  for (uint32_t a = 0; a < arrays; ++a) {
+    std::vector<std::string> values;
+    if (a == 0)
+      values = items;
+    else if (!arrayItems(ctx, *args[a], values) || values.size() != items.size()) {
+      results.push_back("null");
+      continue;
+    }
+    std::string json = "[";
+    for (const std::string &v : reordered(values))
+      json += (json.size() > 1 ? "," : "") + v;
+    results.push_back(json + "]");
+  }
+  *out = arrayValue(ctx, results);
 }
 
 void arraySlice(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
@@ -518,8 +542,8 @@ constexpr Function kTable[] = {
     {"set_difference", 2, 64, combine<Combine::Difference>},
     {"bag_keys", 1, 1, bagKeys},
     {"strcat_array", 2, 2, strcatArray},
-    {"array_sort_asc", 1, 2, arraySort<false>},
-    {"array_sort_desc", 1, 2, arraySort<true>},
+    {"array_sort_asc", 1, 64, arraySort<false>},
+    {"array_sort_desc", 1, 64, arraySort<true>},
     {"array_slice", 3, 3, arraySlice},
     {"array_reverse", 1, 1, arrayReverse},
     {"array_index_of", 2, 5, arrayIndexOf},

@@ -26,7 +26,7 @@ bool number(const rulec_value &v, double &d) {
   else if (v.kind == RULEC_DOUBLE)
     d = v.payload.d;
   else
-    return false;
+    return kqlvalue::nonFiniteReal(v, d);
   return true;
 }
 
@@ -159,12 +159,11 @@ enum class Test { NaN, Inf, Finite };
 template <Test test>
 void classify(rulec_context *, uint32_t, const rulec_value *const *args, rulec_value *out) {
   const rulec_value &v = *args[0];
+  double d;
   if (v.kind == RULEC_INT)
     *out = boolValue(test == Test::Finite);
-  else if (v.kind == RULEC_DOUBLE)
-    *out = boolValue(test == Test::NaN   ? std::isnan(v.payload.d)
-                     : test == Test::Inf ? std::isinf(v.payload.d)
-                                         : std::isfinite(v.payload.d));
+  else if (number(v, d))
+    *out = boolValue(test == Test::NaN ? std::isnan(d) : test == Test::Inf ? std::isinf(d) : std::isfinite(d));
 }
 
 enum class Bits { And, Or, Xor, ShiftLeft, ShiftRight };

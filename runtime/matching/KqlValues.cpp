@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace rulec::kqlvalue {
 
@@ -27,7 +28,14 @@ bool text(rulec_context *ctx, const rulec_value &in, std::string &out) {
   case RULEC_MISSING: case RULEC_NULL: out.clear(); return true;
   case RULEC_BOOL: out = in.payload.i ? "true" : "false"; return true;
   case RULEC_INT: out.assign(buf, std::to_chars(buf, buf + sizeof buf, in.payload.i).ptr); return true;
-  case RULEC_DOUBLE: out.assign(buf, std::to_chars(buf, buf + sizeof buf, in.payload.d).ptr); return true;
+  case RULEC_DOUBLE:
+    if (std::isnan(in.payload.d))
+      out = "NaN";
+    else if (std::isinf(in.payload.d))
+      out = in.payload.d > 0 ? "Infinity" : "-Infinity";
+    else
+      out.assign(buf, std::to_chars(buf, buf + sizeof buf, in.payload.d).ptr);
+    return true;
   case RULEC_ARRAY: case RULEC_OBJECT: return ctx && ctx->slotJson(in, out);
   case RULEC_DATETIME: out = formatKustoDatetime(in.payload.i); return true;
   case RULEC_TIMESPAN: out = formatKustoTimespan(in.payload.i); return true;
@@ -46,13 +54,32 @@ std::string json(rulec_context *ctx, const rulec_value &in) {
     return out;
   }
   case RULEC_DOUBLE:
-    if (!std::isfinite(in.payload.d))
-      return "null";
+    if (!std::isfinite(in.payload.d)) {
+      std::string t;
+      text(ctx, in, t);
+      appendJsonString(out, t);
+      return out;
+    }
     [[fallthrough]];
   case RULEC_JSON: case RULEC_BOOL: case RULEC_INT: case RULEC_ARRAY: case RULEC_OBJECT:
     return text(ctx, in, out) ? out : "null";
   default: return "null";
   }
+}
+
+bool nonFiniteReal(const rulec_value &v, double &out) {
+  if (v.kind != RULEC_STRING)
+    return false;
+  const std::string_view s(v.payload.s, v.len);
+  if (s == "NaN")
+    out = std::numeric_limits<double>::quiet_NaN();
+  else if (s == "Infinity")
+    out = std::numeric_limits<double>::infinity();
+  else if (s == "-Infinity")
+    out = -std::numeric_limits<double>::infinity();
+  else
+    return false;
+  return true;
 }
 
 } // namespace rulec::kqlvalue

@@ -33,7 +33,13 @@ rulec_value string(rulec_context *ctx, std::string_view text, uint8_t kind = RUL
 bool text(rulec_context *ctx, const rulec_value &in, std::string &out);
 
 /// The JSON of a value: a dynamic value's text, a string quoted, numbers,
-/// booleans, null.
+/// booleans, null. Non-finite reals are the strings "NaN", "Infinity" and
+/// "-Infinity", as Kusto's JSON writes them.
 std::string json(rulec_context *ctx, const rulec_value &in);
+
+/// A real that crossed a stage boundary: a non-finite real travels in a
+/// row's JSON as the string "NaN", "Infinity" or "-Infinity"; true (and the
+/// real in `out`) when `v` is one of those strings.
+bool nonFiniteReal(const rulec_value &v, double &out);
 
 } // namespace rulec::kqlvalue

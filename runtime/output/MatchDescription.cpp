@@ -39,8 +39,12 @@ std::string valueJson(const rulec_value &v) {
   case RULEC_DATETIME: appendJsonString(out, formatKustoDatetime(v.payload.i)); return out;
   case RULEC_TIMESPAN: appendJsonString(out, formatKustoTimespan(v.payload.i)); return out;
   case RULEC_DOUBLE:
-    if (!std::isfinite(v.payload.d))
-      return "null";
+    // Kusto's JSON writes the non-finite reals as strings; readers of a real
+    // column convert them back (strtod reads "NaN", "Infinity", "-Infinity").
+    if (std::isnan(v.payload.d))
+      return "\"NaN\"";
+    if (std::isinf(v.payload.d))
+      return v.payload.d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
     return pythonFloatRepr(v.payload.d);
   default: return "null";
   }

@@ -90,6 +90,7 @@ struct rulec_context {
   /// Called before each event: frees the previous event's scratch strings
   /// and forgets its regex scans.
   void beginEvent() {
+    ++eventSerial;
     scratchUsed = 0;
     regexGate.beginEvent();
   }
@@ -97,6 +98,21 @@ struct rulec_context {
   char *scratch(size_t n);
 
   int64_t now = 0;
+  uint64_t eventSerial = 0; ///< counts beginEvent(): which row a serialized-row function last saw
+  /// Serialized-row functions (row_number, row_cumsum, prev, ...): per call
+  /// site, what the rows so far left (runtime/functions/RowFunctions.cpp).
+  struct RowState {
+    uint64_t serial = UINT64_MAX; ///< the row `result` belongs to: a second call on one row repeats it
+    rulec_value result{};
+    std::string resultText;       ///< storage of a string result
+    int64_t count = 0, rank = 0, intSum = 0, sessionStart = 0, previousTime = 0;
+    double sum = 0;
+    bool allInts = true, started = false;
+    std::string rankKey;          ///< row_rank_*: the previous row's value (JSON)
+    rulec_value last{};           ///< prev: the previous row's value
+    std::string lastText;         ///< its string
+  };
+  std::unordered_map<int64_t, RowState> rowStates;
   bool streaming = false; ///< apply set retention (members expire)
   const rulec::PackInfo &pack;
   std::vector<rulec::StringSet> sets;

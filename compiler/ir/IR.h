@@ -178,6 +178,7 @@ struct Pack {
   std::vector<LiteralSet> literalSets;
   std::vector<SourceRows> sources; ///< PackInfo::sources
   std::vector<OperatorSpec> operators; ///< PackInfo::operators
+  uint32_t rowFunctionSites = 0; ///< KQL row_number, prev, ... call sites numbered so far (their state's key)
 
   /// The field table of `scope`.
   std::vector<FieldSpec> &table(const Scope &scope);

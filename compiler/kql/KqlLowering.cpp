@@ -82,6 +82,7 @@ struct Pipeline {
   int64_t retention = 0; ///< from `where TimeGenerated > ago(X)`
   std::set<std::string> hidden; ///< whole-event rows: fields project-away removed
   bool sealed = false;   ///< after take: later operators would change meaning
+  bool serialized = false; ///< rows come in a defined order (a source, sort, top): row_number() may run
 };
 
 class Lowering {
@@ -336,6 +337,7 @@ private:
     const uint32_t index = addOperator(std::move(spec), op);
     stageInto(p, index, 0, op.loc);
     continueFrom(p, index, op.loc);
+    p.serialized = true;
   }
 
   /// `union [withsource=C] T1, (query), ...`, after a pipeline (`prior`, its
@@ -433,6 +435,75 @@ private:
     fail(e.loc, "a join condition is a column name or '$left.a == $right.b', not '" + toString(e) + "'");
   }
 
+  /// Ends the pipeline's stage here: its rows pass on unchanged and in order
+  /// (a union of one input) to a new pipeline that reads them by name.
+  void passThrough(Pipeline &p, const Operator &op) {
+    OperatorSpec spec;
+    spec.kind = OperatorSpec::Kind::Union;
+    const bool serialized = p.serialized;
+    const uint32_t index = addOperator(std::move(spec), op);
+    stageInto(p, index, 0, op.loc);
+    continueFrom(p, index, op.loc);
+    p.serialized = serialized;
+  }
+
+  /// Whether an expression calls a function of serialized rows.
+  static bool callsRowFunction(const Expr &e) {
+    static const std::set<std::string> kRowFunctions = {"row_number", "row_cumsum", "row_rank_min",
+                                                        "row_rank_dense", "row_window_session", "prev", "next"};
+    if (e.kind == Expr::Call && kRowFunctions.count(asciiLower(e.name)))
+      return true;
+    return std::any_of(e.operands.begin(), e.operands.end(), [](const ExprPtr &o) { return o && callsRowFunction(*o); });
+  }
+
+  /// row_number([start [, restart]]), row_cumsum(x [, restart]),
+  /// row_rank_min(x [, restart]), row_rank_dense(x [, restart]), row_window_session(t, maxFromFirst,
+  /// maxBetween [, restart]), prev(x [, 1 [, default]]): runtime functions
+  /// with a call site of their own (their state in the context).
+  std::unique_ptr<ir::Value> rowFunction(const Column &c, const std::string &fn) {
+    const Expr &e = *c.expr;
+    struct Shape {
+      size_t minArgs, maxArgs;
+    };
+    static const std::map<std::string, Shape> kShapes = {
+        {"row_number", {0, 2}}, {"row_cumsum", {1, 2}}, {"row_rank_min", {1, 2}}, {"row_rank_dense", {1, 2}},
+        {"row_window_session", {3, 4}}, {"prev", {1, 3}}};
+    if (fn == "next")
+      fail(e.loc, "next() is not supported (rows are computed as they come; it needs the row after)");
+    auto shape = kShapes.find(fn);
+    if (shape == kShapes.end())
+      return nullptr;
+    if (e.operands.size() < shape->second.minArgs || e.operands.size() > shape->second.maxArgs)
+      fail(e.loc, "wrong number of arguments to " + e.name);
+    std::vector<std::unique_ptr<ir::Value>> args;
+    args.push_back(ir::Value::makeConst(Scalar::makeInt(pack_.rowFunctionSites++)));
+    auto arg = [&](size_t i, Scalar fallback) {
+      return i < e.operands.size() ? value(Column{e.operands[i].get(), c.env}) : ir::Value::makeConst(fallback);
+    };
+    if (fn == "row_number") {
+      args.push_back(arg(0, Scalar::makeInt(1)));
+      args.push_back(arg(1, Scalar::makeBool(false)));
+    } else if (fn == "row_cumsum" || fn == "row_rank_min" || fn == "row_rank_dense") {
+      args.push_back(arg(0, Scalar::makeNull()));
+      args.push_back(arg(1, Scalar::makeBool(false)));
+    } else if (fn == "row_window_session") {
+      for (size_t i = 0; i < 3; ++i)
+        args.push_back(arg(i, Scalar::makeNull()));
+      args.push_back(arg(3, Scalar::makeBool(false)));
+    } else if (fn == "prev") {
+      if (e.operands.size() > 1) {
+        auto offset = constant(*e.operands[1]);
+        if (!offset || offset->type != Literal::Long || offset->value.i != 1)
+          fail(e.operands[1]->loc, "prev() with an offset other than 1 is not supported");
+      }
+      args.push_back(arg(0, Scalar::makeNull()));
+      args.push_back(arg(2, Scalar::makeNull()));
+    } else {
+      args.push_back(arg(0, Scalar::makeNull()));
+    }
+    return ir::Value::makeCall("$" + fn, std::move(args));
+  }
+
   /// `evaluate bag_unpack(column [, OutputColumnPrefix] [, columnsConflict]
   /// [, ignoredProperties]) [: (schema)]`: a runtime operator over the whole
   /// input (the output's columns are the union of the bags' properties).
@@ -515,7 +586,9 @@ private:
     }
     const uint32_t index = addOperator(std::move(spec), op);
     stageInto(p, index, 0, op.loc);
+    const bool serialized = p.serialized;
     continueFrom(p, index, op.loc);
+    p.serialized = serialized; // each row's expansion stays in place
   }
 
   /// `parse [kind=simple|relaxed|regex] s with * "text" col [: type] ...`:
@@ -804,6 +877,7 @@ private:
     if (op.name == "print")
       projectColumns(p, op.assignments, op.name,
                      [](size_t i, const Expr &) { return "print_" + std::to_string(i); });
+    p.serialized = true; // a source's rows come in their order, on one thread
     restricted_.insert(p.env.get());
     envs_.push_back(p.env);
   }
@@ -863,6 +937,11 @@ private:
   }
 
   void lowerOperatorBody(const Operator &op, Pipeline &p) {
+    if (op.name == "serialize" && op.generic && op.rawArgs.empty()) {
+      if (!p.serialized)
+        fail(op.loc, "serialize: events arrive in no defined order (several threads); sort them first");
+      return; // already in order
+    }
     if (op.generic)
       fail(op.loc, op.genericForm.empty() ? "the '" + op.name + "' operator is not supported"
                                           : "'" + op.name + "' with " + op.genericForm + " is not supported");
@@ -875,12 +954,22 @@ private:
       noteRetention(*op.predicate, p);
       p.conjuncts.push_back(predicate(*op.predicate, p));
     } else if (op.name == "extend") {
+      const bool rowFunctions = std::any_of(op.assignments.begin(), op.assignments.end(),
+                                            [&](const Assignment &a) { return callsRowFunction(*a.value); });
+      if (rowFunctions) { // a stage of its own: every row, in order, reaches them exactly once
+        if (!p.serialized)
+          fail(op.loc, "row_number(), prev(), row_cumsum() ... need serialized rows: sort them first (events "
+                       "arrive in no defined order)");
+        passThrough(p, op);
+      }
       for (const Assignment &a : op.assignments) {
         const std::string name = a.name.empty() ? defaultName(*a.value) : a.name;
         Column col = column(*a.value, p);
         checkColumn(col);
         extendColumn(p, name, col);
       }
+      if (rowFunctions)
+        passThrough(p, op);
     } else if (op.name == "project" || op.name == "distinct") {
       const bool isDistinct = op.name == "distinct";
       projectColumns(p, isDistinct ? op.by : op.assignments, op.name,
@@ -1506,6 +1595,8 @@ private:
       fail(e.loc, "'" + toString(e) + "' is not a supported value");
     const std::string fn = asciiLower(e.name);
     if (auto v = regexFunction(c, fn))
+      return v;
+    if (auto v = rowFunction(c, fn))
       return v;
     if (fn == "split" && (e.operands.size() == 2 || e.operands.size() == 3)) { // the whole array
       std::vector<std::unique_ptr<ir::Value>> args;

@@ -18,6 +18,7 @@ extern const Family kEncodingFunctions;
 extern const Family kParsingFunctions;
 extern const Family kMathFunctions;
 extern const Family kKeyValueFunctions;
+extern const Family kRowFunctions;
 extern const Family kBagFunctions;
 
 const Function *find(std::string_view name) {
@@ -25,7 +26,7 @@ const Function *find(std::string_view name) {
     auto *map = new std::unordered_map<std::string_view, const Function *>;
     for (const Family &family : {kConversionFunctions, kStringFunctions, kRegexFunctions, kDynamicFunctions,
                                  kArithmeticFunctions, kIpFunctions, kDatetimeFunctions, kEncodingFunctions,
-                                 kParsingFunctions, kMathFunctions, kBagFunctions, kKeyValueFunctions})
+                                 kParsingFunctions, kMathFunctions, kBagFunctions, kKeyValueFunctions, kRowFunctions})
       for (const Function &f : family)
         map->emplace(f.name, &f);
     return map;

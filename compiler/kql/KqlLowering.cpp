@@ -1668,7 +1668,7 @@ private:
       size_t regexArg, minArgs, maxArgs;
     };
     static const std::map<std::string, Shape> kShapes = {
-        {"extract", {0, 3, 4}},     {"extract_all", {0, 2, 2}}, {"replace_regex", {1, 3, 3}}, {"replace", {0, 3, 3}},
+        {"extract", {0, 3, 4}},     {"extract_all", {0, 2, 3}}, {"replace_regex", {1, 3, 3}}, {"replace", {0, 3, 3}},
         {"trim", {0, 2, 2}},        {"trim_start", {0, 2, 2}},  {"trim_end", {0, 2, 2}}};
     auto shape = kShapes.find(fn);
     if (shape == kShapes.end())
@@ -1695,7 +1695,22 @@ private:
     } else if (fn == "extract_all") {
       code = "$extract_all";
       args.push_back(index(re->value.s));
-      args.push_back(arg(1));
+      args.push_back(arg(e.operands.size() - 1));
+      if (e.operands.size() == 3) { // extract_all(re, dynamic([1, 'name']), s): the groups, by number or name
+        const re2::RE2 compiled(re->value.s);
+        std::string picked;
+        for (const Constant &g : constantList({e.operands[1].get()})) {
+          int number = -1;
+          if (g.type == Literal::Long)
+            number = static_cast<int>(g.value.i);
+          else if (g.type == Literal::String && compiled.NamedCapturingGroups().count(g.value.s))
+            number = compiled.NamedCapturingGroups().at(g.value.s);
+          if (number < 0 || number > compiled.NumberOfCapturingGroups())
+            fail(e.operands[1]->loc, "extract_all's groups name a group the regular expression does not have");
+          picked += (picked.empty() ? "" : ",") + std::to_string(number);
+        }
+        args.push_back(ir::Value::makeConst(Scalar::makeString(picked)));
+      }
     } else if (fn == "replace_regex") {
       code = "$replace_regex";
       args.push_back(arg(0));

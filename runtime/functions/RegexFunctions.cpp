@@ -9,6 +9,9 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace rulec::functions {
 
 namespace {
@@ -34,13 +37,24 @@ void extract(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, 
     *out = kqlvalue::string(ctx, std::string_view(groups[group].data(), groups[group].size()));
 }
 
-/// $extract_all(re, s): the matches, or with groups one array of groups per match.
+/// $extract_all(re, s [, "g1,g2,..."]): the matches, or with groups one
+/// array of groups per match; the third argument (group numbers the lowering
+/// resolved) picks the groups.
 void extractAll(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
-  std::string text;
+  std::string text, picked;
   const re2::RE2 *re = regexArg(ctx, *args[0]);
-  if (!re || !textArg(ctx, argc, args, 1, text))
+  if (!re || !textArg(ctx, argc, args, 1, text) || (argc > 2 && !textArg(ctx, argc, args, 2, picked)))
     return;
   const int groups = re->NumberOfCapturingGroups();
+  std::vector<int> wanted;
+  for (size_t at = 0; at < picked.size();) {
+    const size_t comma = std::min(picked.find(',', at), picked.size());
+    const int g = std::atoi(picked.substr(at, comma - at).c_str());
+    if (g < 0 || g > groups)
+      return;
+    wanted.push_back(g);
+    at = comma + 1;
+  }
   std::vector<re2::StringPiece> found(static_cast<size_t>(groups) + 1);
   std::vector<std::string> items;
   for (size_t at = 0; at <= text.size();) {
@@ -49,7 +63,12 @@ void extractAll(rulec_context *ctx, uint32_t argc, const rulec_value *const *arg
     auto piece = [&](int g) {
       return found[g].data() ? jsonQuoted(std::string_view(found[g].data(), found[g].size())) : "null";
     };
-    if (groups <= 1) {
+    if (!wanted.empty()) {
+      std::string tuple = "[";
+      for (size_t k = 0; k < wanted.size(); ++k)
+        tuple += (k ? "," : "") + piece(wanted[k]);
+      items.push_back(tuple + "]");
+    } else if (groups <= 1) {
       items.push_back(piece(groups));
     } else {
       std::string tuple = "[";
@@ -90,7 +109,7 @@ void trimWith(rulec_context *ctx, uint32_t argc, const rulec_value *const *args,
 }
 
 constexpr Function kTable[] = {
-    {"$extract", 3, 3, extract},          {"$extract_all", 2, 2, extractAll}, {"$replace_regex", 3, 3, replaceRegex},
+    {"$extract", 3, 3, extract},          {"$extract_all", 2, 3, extractAll}, {"$replace_regex", 3, 3, replaceRegex},
     {"$trim", 3, 3, trimWith},            {"$trim_start", 2, 2, trimWith},    {"$trim_end", 2, 2, trimWith},
 };
 

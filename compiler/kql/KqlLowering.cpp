@@ -83,6 +83,7 @@ struct Pipeline {
   std::set<std::string> hidden; ///< whole-event rows: fields project-away removed
   bool sealed = false;   ///< after take: later operators would change meaning
   bool serialized = false; ///< rows come in a defined order (a source, sort, top): row_number() may run
+  std::string resultName;  ///< `| as Name`: what union's withsource calls these rows
 };
 
 class Lowering {
@@ -369,7 +370,9 @@ private:
         fail(t.loc, "union over a pattern of table names ('" + t.source + "') is not supported");
       Pipeline branch;
       lowerTabular(t, branch);
-      input(branch, !t.ops.empty() || t.source.empty() ? "union_arg" + std::to_string(i) : t.source);
+      input(branch, !branch.resultName.empty()                   ? branch.resultName
+                    : !t.ops.empty() || t.source.empty() ? "union_arg" + std::to_string(i)
+                                                         : t.source);
     }
     continueFrom(p, index, op.loc);
   }
@@ -937,6 +940,13 @@ private:
   }
 
   void lowerOperatorBody(const Operator &op, Pipeline &p) {
+    if (op.name == "as" && op.generic) { // `| as [hint.materialized=...] Name`: names the rows
+      const std::string name = op.rawArgs.substr(op.rawArgs.find_last_of(' ') + 1);
+      if (name.empty() || name.find_first_of("=()") != std::string::npos)
+        fail(op.loc, "'as' takes a name");
+      p.resultName = name;
+      return;
+    }
     if (op.name == "serialize" && op.generic && op.rawArgs.empty()) {
       if (!p.serialized)
         fail(op.loc, "serialize: events arrive in no defined order (several threads); sort them first");
@@ -2197,6 +2207,8 @@ private:
     case Expr::Literal:
       if (e.literal.type == Literal::Bool)
         return IrExpr::makeConst(e.literal.value.b, e.loc);
+      if (e.literal.type == Literal::Null) // bool(null): a null condition does not hold
+        return IrExpr::makeConst(false, e.loc);
       break;
     default:
       break;

@@ -1299,7 +1299,7 @@ ExprPtr Parser::parseUnary() {
   return makeOperation(Expr::Unary, std::move(operand), sign.text, sign);
 }
 
-/// `.name`, `.['name']`, `[index]`, and `["key"]` (lexed as a bracketed name).
+/// `.name`, `.['name']`, `.[expr]`, `[index]`, and `["key"]` (lexed as a bracketed name).
 ExprPtr Parser::parsePostfix() {
   Depth height(height_);
   ExprPtr e = parsePrimary();
@@ -1309,7 +1309,12 @@ ExprPtr Parser::parsePostfix() {
       return e;
     if (height.add() > kMaxHeight)
       return tooDeep();
-    if (member) {
+    if (member && atPunct("[", 1) && !(peek(2).kind == TokenKind::String && atPunct("]", 3))) {
+      next(); // a.[expr]: an index by a computed key
+      e = makeOperation(Expr::Index, std::move(e), "", next());
+      if (!append(*e, parseExpr()) || !expectPunct("]", "after the index"))
+        return nullptr;
+    } else if (member) {
       next();
       const bool spaced = atPunct("[") && peek(1).kind == TokenKind::String && atPunct("]", 2);
       if (!atName() && !spaced)

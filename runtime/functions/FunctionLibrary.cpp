@@ -19,13 +19,16 @@ extern const Family kParsingFunctions;
 extern const Family kMathFunctions;
 extern const Family kKeyValueFunctions;
 extern const Family kBagFunctions;
+extern const Family kUnitFunctions;
+extern const Family kTimeZoneFunctions;
 
 const Function *find(std::string_view name) {
   static const auto *byName = [] {
     auto *map = new std::unordered_map<std::string_view, const Function *>;
     for (const Family &family : {kConversionFunctions, kStringFunctions, kRegexFunctions, kDynamicFunctions,
                                  kArithmeticFunctions, kIpFunctions, kDatetimeFunctions, kEncodingFunctions,
-                                 kParsingFunctions, kMathFunctions, kBagFunctions, kKeyValueFunctions})
+                                 kParsingFunctions, kMathFunctions, kBagFunctions, kKeyValueFunctions, kUnitFunctions,
+                                 kTimeZoneFunctions})
       for (const Function &f : family)
         map->emplace(f.name, &f);
     return map;

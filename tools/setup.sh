@@ -13,6 +13,7 @@ packages=(
   libjemalloc-dev                    # the CLI's allocator (tools/CMakeLists.txt)
   libssl-dev                         # OpenSSL's SHA-256: `rulec run --cache` keys (tools/CacheKey.h)
   zlib1g-dev                         # zlib: KQL's zlib_*/gzip_* functions (runtime/functions/EncodingFunctions.cpp)
+  tzdata                             # IANA zones for datetime_utc_to_local/_local_to_utc (runtime/functions/TimeZoneFunctions.cpp)
   libgtest-dev libgmock-dev
   clang-19 libclang-rt-19-dev        # libFuzzer + sanitizer runtimes for tools/fuzz.sh (fuzz/)
   nodejs jq                          # the benchmark's peers (bench/run.py); Python's sqlite3 is the SQLite one

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace rulec::functions {
 
@@ -20,15 +21,25 @@ extern const Family kMathFunctions;
 extern const Family kKeyValueFunctions;
 extern const Family kRowFunctions;
 extern const Family kBagFunctions;
+extern const Family kUnitFunctions;
+extern const Family kTimeZoneFunctions;
+
+std::vector<const Function *> all() {
+  std::vector<const Function *> out;
+  for (const Family &family : {kConversionFunctions, kStringFunctions, kRegexFunctions, kDynamicFunctions,
+                               kArithmeticFunctions, kIpFunctions, kDatetimeFunctions, kEncodingFunctions,
+                               kParsingFunctions, kMathFunctions, kBagFunctions, kKeyValueFunctions, kRowFunctions,
+                               kUnitFunctions, kTimeZoneFunctions})
+    for (const Function &f : family)
+      out.push_back(&f);
+  return out;
+}
 
 const Function *find(std::string_view name) {
   static const auto *byName = [] {
     auto *map = new std::unordered_map<std::string_view, const Function *>;
-    for (const Family &family : {kConversionFunctions, kStringFunctions, kRegexFunctions, kDynamicFunctions,
-                                 kArithmeticFunctions, kIpFunctions, kDatetimeFunctions, kEncodingFunctions,
-                                 kParsingFunctions, kMathFunctions, kBagFunctions, kKeyValueFunctions, kRowFunctions})
-      for (const Function &f : family)
-        map->emplace(f.name, &f);
+    for (const Function *f : all())
+      map->emplace(f->name, f); // names are unique (FunctionLibraryTest)
     return map;
   }();
   auto it = byName->find(name);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 struct rulec_context;
 
@@ -39,5 +40,8 @@ using Family = std::span<const Function>;
 
 /// The function named `name`, or null.
 const Function *find(std::string_view name);
+
+/// Every function, family after family.
+std::vector<const Function *> all();
 
 } // namespace rulec::functions

@@ -1247,6 +1247,7 @@ private:
         {"any", {Fn::TakeAny, "any_"}},       {"arg_max", {Fn::ArgMax, "max_"}},
         {"arg_min", {Fn::ArgMin, "min_"}},   {"count_distinct", {Fn::DCount, "count_distinct_"}},
         {"make_bag", {Fn::MakeBag, "bag_"}},  {"countif", {Fn::CountIf, "countif_"}},
+        {"covariance", {Fn::Covariance, "covariance_"}}, {"covariancep", {Fn::CovarianceP, "covariancep_"}},
     };
     // The *if forms: the aggregate over the rows where their predicate (the
     // second argument) holds.
@@ -1255,6 +1256,7 @@ private:
         {"avgif", {Fn::Avg, "avgif_"}},          {"make_set_if", {Fn::MakeSet, "set_"}},
         {"make_list_if", {Fn::MakeList, "list_"}}, {"make_bag_if", {Fn::MakeBag, "bag_"}},
         {"count_distinctif", {Fn::DCount, "count_distinctif_"}},
+        {"covarianceif", {Fn::Covariance, "covarianceif_"}}, {"covariancepif", {Fn::CovarianceP, "covariancepif_"}},
     };
     for (const Assignment &a : op.assignments) {
       const Expr &e = *a.value;
@@ -1266,7 +1268,8 @@ private:
       if (it == kAggregates.end() || (!conditional && it == kConditional.end()))
         fail(e.loc, "'" + toString(e) + "' is not a supported aggregation (count, countif, dcount, dcountif, "
                                          "count_distinct, min, max, sum, sumif, avg, avgif, make_set, make_set_if, "
-                                         "make_list, make_list_if, make_bag, make_bag_if, take_any, arg_max, arg_min)");
+                                         "make_list, make_list_if, make_bag, make_bag_if, take_any, arg_max, arg_min, "
+                                         "covariance, covariancep and their *if forms)");
       AggregateSpec::Aggregate agg;
       agg.fn = it->second.first;
       const bool counts = agg.fn == Fn::Count;
@@ -1275,12 +1278,15 @@ private:
           counts && e.operands.size() == 1 && e.operands[0]->kind != Expr::Star ? defaultNameOr(*e.operands[0], "") : "";
       if (counts && e.operands.size() > 1)
         fail(e.loc, "count() takes at most one argument (use countif(p) or dcount(x))");
-      if (!counts && e.operands.size() < (conditional ? 2u : 1u))
-        fail(e.loc, e.name + "() needs " + (conditional ? "a value and a predicate" : "an argument"));
+      const bool pair = agg.fn == Fn::Covariance || agg.fn == Fn::CovarianceP; // covariance(x, y)
+      const size_t inputs = pair ? 2 : 1;
+      if (!counts && e.operands.size() < inputs + (conditional ? 1 : 0))
+        fail(e.loc, e.name + "() needs " + (pair ? "two values" : conditional ? "a value" : "an argument") +
+                        (conditional ? " and a predicate" : ""));
       const bool limited = agg.fn == Fn::MakeSet || agg.fn == Fn::MakeList || agg.fn == Fn::MakeBag;
       const bool arg = agg.fn == Fn::ArgMax || agg.fn == Fn::ArgMin;
       const size_t extra = conditional ? 1 : 0; // the predicate comes before a limit or an accuracy
-      const size_t maxArgs = arg ? 64 : (agg.fn == Fn::DCount || limited ? 2 : 1) + extra;
+      const size_t maxArgs = arg ? 64 : (agg.fn == Fn::DCount || limited ? 2 : inputs) + extra;
       if (!counts && e.operands.size() > maxArgs)
         fail(e.loc, "too many arguments to " + e.name + "()");
       if (limited && e.operands.size() == 2 + extra) {
@@ -1291,13 +1297,17 @@ private:
         agg.limit = limit->value.i;
       }
       if (conditional) {
-        const Expr &holds = *e.operands[1]; // a predicate, or a bool column: the row counts when it is true
+        const Expr &holds = *e.operands[inputs]; // a predicate, or a bool column: the row counts when it is true
         agg.condition = static_cast<int32_t>(column("#if" + std::to_string(spec.aggregates.size()), holds));
       }
       std::string inputName;
       if (!counts) {
         inputName = agg.fn == Fn::CountIf ? "" : defaultNameOr(*e.operands[0], "");
         agg.input = static_cast<int32_t>(column("#" + std::to_string(spec.aggregates.size()), *e.operands[0]));
+      }
+      if (pair) {
+        agg.input2 = static_cast<int32_t>(column("#y" + std::to_string(spec.aggregates.size()), *e.operands[1]));
+        inputName += "_" + defaultNameOr(*e.operands[1], "");
       }
       agg.name = !a.name.empty() ? a.name : it->second.second + (counts ? countName : inputName);
       if (arg) { // arg_max(x, *), arg_max(x, a, b): the best row's x (named as the column) and the rest

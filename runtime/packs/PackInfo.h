@@ -92,11 +92,13 @@ enum class RuleKind : uint8_t {
 /// into rows, which then run, as events of `outputLogType`, through the rule
 /// that holds the operators after the summarize.
 struct AggregateSpec {
-  enum class Fn : uint8_t { Count, CountIf, DCount, Min, Max, Sum, Avg, MakeSet, MakeList, TakeAny, ArgMax, ArgMin, MakeBag };
+  enum class Fn : uint8_t { Count, CountIf, DCount, Min, Max, Sum, Avg, MakeSet, MakeList, TakeAny, ArgMax, ArgMin, MakeBag,
+                            Covariance, CovarianceP };
   struct Aggregate {
     Fn fn = Fn::Count;
     std::string name;  ///< the row column it fills
     int32_t input = -1; ///< index into RuleInfo::columns of its argument; -1 for count()
+    int32_t input2 = -1; ///< covariance: its second argument
     int64_t limit = 1048576; ///< make_set / make_list / make_bag: at most this many values (keys)
     /// The *if forms (sumif, dcountif, make_set_if, ...): index into
     /// RuleInfo::columns of the predicate; rows where it is not true are skipped.

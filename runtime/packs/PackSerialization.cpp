@@ -81,15 +81,17 @@ void writeAggregate(Writer &w, const AggregateSpec::Aggregate &a) {
   w.enumeration(a.fn);
   w.str(a.name);
   w.i32(a.input);
+  w.i32(a.input2);
   w.i64(a.limit);
   w.i32(a.condition);
   w.vec(a.carry);
   w.boolean(a.carryRow);
 }
 void readAggregate(Reader &r, AggregateSpec::Aggregate &a) {
-  r.enumeration(a.fn, AggregateSpec::Fn::MakeBag, "fn");
+  r.enumeration(a.fn, AggregateSpec::Fn::CovarianceP, "fn");
   r.str(a.name, "name");
   r.i32(a.input, "input");
+  r.i32(a.input2, "input2");
   r.i64(a.limit, "limit");
   r.i32(a.condition, "condition");
   r.vec(a.carry, "carry");

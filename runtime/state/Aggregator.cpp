@@ -91,8 +91,20 @@ void Aggregator::add(uint32_t r, EventEvaluator &event, int64_t eventTime) {
       continue;
     }
     const rulec_value v = event.column(rule, r, static_cast<uint32_t>(agg.input));
-    const std::string json = columnJson(event, rule, r, static_cast<uint32_t>(agg.input));
     State &s = group.states[a];
+    if (agg.input2 >= 0) { // covariance: pairs of numbers, others skipped
+      const rulec_value w = event.column(rule, r, static_cast<uint32_t>(agg.input2));
+      if (!isNumber(v) || !isNumber(w))
+        continue;
+      const double x = number(v), y = number(w);
+      ++s.count;
+      const double dx = x - s.meanX;
+      s.meanX += dx / static_cast<double>(s.count);
+      s.meanY += (y - s.meanY) / static_cast<double>(s.count);
+      s.coMoment += dx * (y - s.meanY);
+      continue;
+    }
+    const std::string json = columnJson(event, rule, r, static_cast<uint32_t>(agg.input));
     if (agg.fn != AggregateSpec::Fn::ArgMax && agg.fn != AggregateSpec::Fn::ArgMin) {
       fold(agg, s, v, json);
       continue;
@@ -209,6 +221,9 @@ void Aggregator::fold(const AggregateSpec::Aggregate &agg, State &s, const rulec
     if (s.best.empty() && !isNull(v))
       s.best = json;
     return;
+  case Fn::Covariance:
+  case Fn::CovarianceP:
+    return; // pairs: add()
   }
 }
 
@@ -256,6 +271,12 @@ void Aggregator::emit(uint32_t r, const Group &group) {
     case Fn::Avg:
       add(agg.name, s.count ? pythonFloatRepr(s.sum / static_cast<double>(s.count)) : "null");
       break;
+    case Fn::Covariance: // the sample's (n - 1), or the population's (n)
+    case Fn::CovarianceP: {
+      const double n = static_cast<double>(s.count) - (agg.fn == Fn::Covariance ? 1 : 0);
+      add(agg.name, n > 0 ? pythonFloatRepr(s.coMoment / n) : "null");
+      break;
+    }
     case Fn::MakeSet: case Fn::MakeList: case Fn::MakeBag: {
       const bool bag = agg.fn == Fn::MakeBag;
       std::string list = bag ? "{" : "[";

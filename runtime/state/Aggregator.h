@@ -57,6 +57,7 @@ private:
     std::unordered_set<std::string> distinct; ///< dcount, make_set; make_bag: its keys
     std::vector<std::string> values;          ///< make_set / make_list, in order; make_bag: "key":value
     std::string row;                          ///< arg_max / arg_min: the best row's carried columns (a JSON object)
+    double meanX = 0, meanY = 0, coMoment = 0; ///< covariance (Welford's update), `count` pairs
   };
   struct Group {
     uint64_t order = 0;          ///< creation order, for a stable output

@@ -71,8 +71,8 @@ void expectSame(const ContextEntry &a, const ContextEntry &b, const std::string 
   SAME(name); SAME(slot); SAME(computed);
 }
 void expectSame(const AggregateSpec::Aggregate &a, const AggregateSpec::Aggregate &b, const std::string &at) {
-  const auto &[fn, name, input, limit, condition, carry, carryRow] = a;
-  SAME(fn); SAME(name); SAME(input); SAME(limit); SAME(condition); SAME(carry); SAME(carryRow);
+  const auto &[fn, name, input, input2, limit, condition, carry, carryRow] = a;
+  SAME(fn); SAME(name); SAME(input); SAME(input2); SAME(limit); SAME(condition); SAME(carry); SAME(carryRow);
 }
 void expectSame(const AggregateSpec &a, const AggregateSpec &b, const std::string &at) {
   const auto &[keys, binKey, binSize, binIsTime, aggregates, outputLogType, flushOrder] = a;
@@ -198,9 +198,10 @@ RuleInfo fullRule(RuleKind kind, uint32_t n) {
   for (auto fn : {AggregateSpec::Fn::Count, AggregateSpec::Fn::CountIf, AggregateSpec::Fn::DCount,
                   AggregateSpec::Fn::Min, AggregateSpec::Fn::Max, AggregateSpec::Fn::Sum, AggregateSpec::Fn::Avg,
                   AggregateSpec::Fn::MakeSet, AggregateSpec::Fn::MakeList, AggregateSpec::Fn::TakeAny,
-                  AggregateSpec::Fn::ArgMax, AggregateSpec::Fn::ArgMin, AggregateSpec::Fn::MakeBag}) {
+                  AggregateSpec::Fn::ArgMax, AggregateSpec::Fn::ArgMin, AggregateSpec::Fn::MakeBag,
+                  AggregateSpec::Fn::Covariance, AggregateSpec::Fn::CovarianceP}) {
     int32_t i = static_cast<int32_t>(r.aggregate.aggregates.size());
-    r.aggregate.aggregates.push_back({fn, "agg" + std::to_string(i), i - 3, 0x0123456789abcdefLL + i, 7 - i,
+    r.aggregate.aggregates.push_back({fn, "agg" + std::to_string(i), i - 3, i - 2, 0x0123456789abcdefLL + i, 7 - i,
                                       {kMax32, static_cast<uint32_t>(i)}, i % 2 == 1});
   }
   r.aggregate.outputLogType = 5 + n;
@@ -352,7 +353,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 12 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\20\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\21\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -442,10 +443,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 16)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 17)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 16)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 17)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

@@ -998,6 +998,8 @@ private:
                        p.output.end());
       }
       p.env = env;
+    } else if (op.name == "project-by-names") {
+      projectByNames(op, p);
     } else if (op.name == "project-reorder") {
       reorderColumns(op, p);
     } else if (op.name == "project-rename") {
@@ -1053,6 +1055,44 @@ private:
     } else {
       fail(op.loc, "the '" + op.name + "' operator is not supported");
     }
+  }
+
+  /// `project-by-names "a", "b*", dynamic([...])`: a project of the named
+  /// columns; a wildcard needs rows whose columns the query knows (a source's
+  /// or a summarize's), matched in name order.
+  void projectByNames(const Operator &op, Pipeline &p) {
+    std::vector<const Expr *> items;
+    for (const Assignment &a : op.assignments)
+      items.push_back(a.value.get());
+    std::vector<std::string> names;
+    for (const Constant &k : constantList(items)) {
+      if (k.type != Literal::String)
+        fail(op.loc, "project-by-names takes column names (strings)");
+      const std::string &pattern = k.value.s;
+      const size_t star = pattern.find('*');
+      if (star == std::string::npos) {
+        names.push_back(pattern);
+        continue;
+      }
+      auto rows = rowColumns_.find(p.env.get());
+      if (rows == rowColumns_.end())
+        fail(op.loc, "project-by-names with a wildcard ('" + pattern + "') needs rows of known columns");
+      const std::string prefix = pattern.substr(0, star), suffix = pattern.substr(pattern.rfind('*') + 1);
+      for (const std::string &name : rows->second)
+        if (name.size() >= prefix.size() + suffix.size() && name.starts_with(prefix) && name.ends_with(suffix))
+          names.push_back(name);
+    }
+    Operator &project = synthesizedOps_.emplace_back(); // owns the names' expressions for the lowering's life
+    for (const std::string &name : names) {
+      Assignment a;
+      a.value = std::make_unique<Expr>();
+      a.value->kind = Expr::Name;
+      a.value->name = name;
+      a.value->loc = op.loc;
+      project.assignments.push_back(std::move(a));
+    }
+    projectColumns(p, project.assignments, op.name, [](size_t, const Expr &e) { return e.name; });
+    p.restricted = true;
   }
 
   /// project-reorder: the named columns first, in the order given (a

@@ -687,6 +687,8 @@ bool Parser::parseFullOperator(Operator &op) {
     return parseAssignments(op.assignments, false);
   if (n == "project-away" || n == "project-keep")
     return parseColumnNames(op.columns, nullptr);
+  if (n == "project-by-names")
+    return parseAssignments(op.assignments, false);
   if (n == "project-reorder")
     return parseColumnNames(op.columns, &op.columnOrders);
   if (n == "project-rename") {

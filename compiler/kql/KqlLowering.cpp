@@ -450,13 +450,18 @@ private:
     p.serialized = serialized;
   }
 
+  /// Whether an expression calls one of `names`.
+  static bool callsFunction(const Expr &e, const std::set<std::string> &names) {
+    if (e.kind == Expr::Call && names.count(asciiLower(e.name)))
+      return true;
+    return std::any_of(e.operands.begin(), e.operands.end(),
+                       [&](const ExprPtr &o) { return o && callsFunction(*o, names); });
+  }
+
   /// Whether an expression calls a function of serialized rows.
   static bool callsRowFunction(const Expr &e) {
-    static const std::set<std::string> kRowFunctions = {"row_number", "row_cumsum", "row_rank_min",
-                                                        "row_rank_dense", "row_window_session", "prev", "next"};
-    if (e.kind == Expr::Call && kRowFunctions.count(asciiLower(e.name)))
-      return true;
-    return std::any_of(e.operands.begin(), e.operands.end(), [](const ExprPtr &o) { return o && callsRowFunction(*o); });
+    return callsFunction(e, {"row_number", "row_cumsum", "row_rank_min", "row_rank_dense", "row_window_session",
+                             "prev", "next"});
   }
 
   /// row_number([start [, restart]]), row_cumsum(x [, restart]),
@@ -966,12 +971,15 @@ private:
     } else if (op.name == "extend") {
       const bool rowFunctions = std::any_of(op.assignments.begin(), op.assignments.end(),
                                             [&](const Assignment &a) { return callsRowFunction(*a.value); });
-      if (rowFunctions) { // a stage of its own: every row, in order, reaches them exactly once
-        if (!p.serialized)
-          fail(op.loc, "row_number(), prev(), row_cumsum() ... need serialized rows: sort them first (events "
-                       "arrive in no defined order)");
+      const bool packsRow = std::any_of(op.assignments.begin(), op.assignments.end(),
+                                        [&](const Assignment &a) { return callsFunction(*a.value, {"pack_all"}); });
+      if (rowFunctions && !p.serialized)
+        fail(op.loc, "row_number(), prev(), row_cumsum() ... need serialized rows: sort them first (events "
+                     "arrive in no defined order)");
+      // A stage of its own: every row, in order, reaches row functions exactly
+      // once; pack_all() sees the row with every column made so far.
+      if (rowFunctions || packsRow)
         passThrough(p, op);
-      }
       for (const Assignment &a : op.assignments) {
         const std::string name = a.name.empty() ? defaultName(*a.value) : a.name;
         Column col = column(*a.value, p);
@@ -1685,6 +1693,12 @@ private:
       std::vector<std::unique_ptr<ir::Value>> args;
       args.push_back(value(Column{e.operands[0].get(), c.env}));
       return ir::Value::makeCall("todynamic", std::move(args));
+    }
+    if (fn == "pack_all" && e.operands.size() <= 1) { // the row (its extend is a stage of its own)
+      std::vector<std::unique_ptr<ir::Value>> args;
+      args.push_back(e.operands.empty() ? ir::Value::makeConst(Scalar::makeBool(false))
+                                        : value(Column{e.operands[0].get(), c.env}));
+      return ir::Value::makeCall("$pack_all", std::move(args));
     }
     if (fn == "ingestion_time" && e.operands.empty()) {
       // Exported rows carry no ingestion time: the event's TimeGenerated stands for it.

@@ -191,7 +191,26 @@ void bagZip(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_
   *out = kqlvalue::string(ctx, bag.text(), RULEC_JSON);
 }
 
+/// $pack_all(ignoreNullEmpty): the row as a bag (the lowering gives the call
+/// a stage whose input rows hold every column so far); with true, null and
+/// empty-string values are left out.
+void packAll(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  const bool ignore = args[0]->kind == RULEC_BOOL && args[0]->payload.i;
+  simdjson::dom::object row;
+  if (ctx->json.parse(ctx->eventText.data(), ctx->eventText.size()).get_object().get(row))
+    return;
+  std::string bag = "{";
+  for (auto field : row) {
+    std::string_view text;
+    if (ignore && (field.value.is_null() || (!field.value.get_string().get(text) && text.empty())))
+      continue;
+    bag += (bag.size() > 1 ? "," : "") + jsonQuoted(field.key) + ":" + simdjson::minify(field.value);
+  }
+  *out = kqlvalue::string(ctx, bag + "}", RULEC_JSON);
+}
+
 constexpr Function kTable[] = {
+    {"$pack_all", 1, 1, packAll},
     {"bag_has_key", 2, 2, bagHasKey},
     {"bag_remove_keys", 2, 2, bagRemoveKeys},
     {"bag_set_key", 3, 3, bagSetKey},

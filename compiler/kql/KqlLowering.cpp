@@ -321,7 +321,8 @@ private:
   void sortStage(const Operator &op, Pipeline &p) {
     OperatorSpec spec;
     spec.kind = OperatorSpec::Kind::Sort;
-    spec.limit = op.name == "top" ? op.count : -1;
+    spec.limit = op.name == "top" || op.name == "take" || op.name == "limit" ? op.count : -1;
+    spec.partition = perRowKey_;
     for (size_t i = 0; i < op.by.size(); ++i) {
       const Expr &e = *op.by[i].value;
       std::string key = e.kind == Expr::Name ? e.name : "";
@@ -777,17 +778,43 @@ private:
   /// built. A sub-query that looks at several values at once (summarize,
   /// top, take, sort, ...) is an error until it runs per row.
   void applyStage(const Operator &op, Pipeline &p) {
+    // A sub-query's top and take run per input row: each row gets an id
+    // (made once, before the expansion), and they sort and limit per id.
+    // A summarize in it is an error until its rows join back to their row.
+    static const std::string kRowKey = "__mv_apply_row";
+    const auto &subOps = op.tables[0]->ops;
+    const bool perRow = std::any_of(subOps.begin(), subOps.end(), [](const Operator &sub) {
+      return sub.name == "top" || sub.name == "take" || sub.name == "limit";
+    });
+    if (perRow) {
+      Expr &id = synthesized_.emplace_back();
+      id.kind = Expr::Call;
+      id.name = "row id";
+      id.loc = op.loc;
+      rowIds_.insert(&id);
+      extendColumn(p, kRowKey, Column{&id, p.env});
+      passThrough(p, op);
+    }
     expandStage(op, p);
     std::vector<std::string> expanded;
     for (const Assignment &a : op.assignments)
       expanded.push_back(!a.name.empty() ? a.name : defaultName(*a.value));
     if (!op.withSource.empty())
       expanded.push_back(op.withSource);
-    for (const Operator &sub : op.tables[0]->ops) {
+    for (const Operator &sub : subOps) {
       static const std::set<std::string> kRowByRow = {"where", "extend", "project-away", "project-rename", "project-reorder",
                                                       "parse", "parse-where", "parse-kv"};
-      if (sub.generic || (!kRowByRow.count(sub.name) && sub.name != "project"))
-        fail(sub.loc, "'" + sub.name + "' in an mv-apply sub-query is not supported yet (only row-by-row operators)");
+      const bool perRowOp = sub.name == "top" || sub.name == "take" || sub.name == "limit" || sub.name == "summarize";
+      if (sub.generic || (!kRowByRow.count(sub.name) && sub.name != "project" && !perRowOp))
+        fail(sub.loc, "'" + sub.name + "' in an mv-apply sub-query is not supported yet");
+      if (sub.name == "summarize") // its rows would join back to their input row: not right yet
+        fail(sub.loc, "'summarize' in an mv-apply sub-query is not supported yet");
+      if (perRowOp) {
+        perRowKey_ = kRowKey;
+        sortStage(sub, p); // top N by k, take N: per input row
+        perRowKey_.clear();
+        continue;
+      }
       if (sub.name != "project") {
         lowerOperator(sub, p);
         continue;
@@ -814,6 +841,8 @@ private:
                          p.output.end());
         }
     }
+    if (perRow)
+      p.hidden.insert(kRowKey);
   }
 
   /// A constant for a row's cell, or nothing (now-relative times are not).
@@ -1598,6 +1627,8 @@ private:
         return value(a->def);
     if (auto parsed = parsed_.find(&e); parsed != parsed_.end())
       return parsedValue(parsed->second); // a parse column (parseColumns)
+    if (rowIds_.count(&e))
+      return ir::Value::makeCall("$row_id", {});
     if (const LetStmt *fn = scalarFunction(e)) { // the body, its parameters bound to the arguments
       FunctionScope scope(*this, *fn, e, c.env);
       return value(Column{fn->scalar.get(), scope.env()});
@@ -2419,6 +2450,8 @@ private:
   std::deque<Operator> synthesizedOps_; ///< operators it makes up (count's summarize)
   /// parse's columns, by the synthesized expression that stands for each.
   std::map<const Expr *, ParsedColumn> parsed_;
+  std::set<const Expr *> rowIds_;  ///< synthesized calls of $row_id (mv-apply's per-row sub-queries)
+  std::string perRowKey_;          ///< while lowering such a sub-query: the row id column its sorts split by
   /// Column sets right after a summarize: the names of its rows, which later
   /// operators read as fields of the row.
   std::map<const Env *, std::set<std::string>> rowColumns_;

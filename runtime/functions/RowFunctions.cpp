@@ -135,7 +135,14 @@ void rowWindowSession(rulec_context *ctx, uint32_t, const rulec_value *const *ar
   remember(s, *out = timeValue(RULEC_DATETIME, s.sessionStart));
 }
 
+/// $row_id(): an id no other row of this run has (the context and its row
+/// count): mv-apply joins a sub-query's rows back to their input row by it.
+void rowId(rulec_context *ctx, uint32_t, const rulec_value *const *, rulec_value *out) {
+  *out = kqlvalue::string(ctx, std::to_string(reinterpret_cast<uintptr_t>(ctx)) + ":" + std::to_string(ctx->eventSerial));
+}
+
 constexpr Function kTable[] = {
+    {"$row_id", 0, 0, rowId},
     {"$row_number", 3, 3, rowNumber},        {"$row_cumsum", 3, 3, rowCumsum},
     {"$row_rank_min", 3, 3, rowRank<false>}, {"$row_rank_dense", 3, 3, rowRank<true>},
     {"$prev", 3, 3, prev},                   {"$row_window_session", 5, 5, rowWindowSession},

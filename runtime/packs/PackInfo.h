@@ -150,6 +150,9 @@ struct OperatorSpec {
   uint32_t flushOrder = 0;
   std::vector<SortKey> sortKeys; ///< Sort
   int64_t limit = -1;            ///< Sort: top N; MvExpand: at most N rows per row
+  /// Sort: sorted and limited per value of this column, partitions in order
+  /// of appearance (mv-apply's sub-query, per input row); "" none.
+  std::string partition;
   std::vector<std::string> expand; ///< MvExpand: the array columns, expanded side by side
   std::string itemIndex;           ///< MvExpand: with_itemindex's column ("" none)
   /// MvExpand: per `expand` column, the type its elements convert to (`to

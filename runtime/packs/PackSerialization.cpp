@@ -300,6 +300,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
       w.boolean(k.nullsFirst);
     });
     w.i64(o.limit);
+    w.str(o.partition);
     w.vec(o.expand);
     w.str(o.itemIndex);
     w.vec(o.expandTypes);
@@ -347,6 +348,7 @@ void readPackInfo(Reader &r, PackInfo &p) {
       r.boolean(k.nullsFirst, "nullsFirst");
     }, 6);
     r.i64(o.limit, "limit");
+    r.str(o.partition, "partition");
     r.vec(o.expand, "expand");
     r.str(o.itemIndex, "itemIndex");
     r.vec(o.expandTypes, "expandTypes");

@@ -295,14 +295,22 @@ void TableOperators::sort(uint32_t op) {
     size_t index;
   };
   std::vector<Keyed> keyed(rows.size());
+  std::vector<size_t> partitionOf(rows.size(), 0); // ordinal of the row's partition, by first appearance
+  std::unordered_map<std::string, size_t> partitions;
   simdjson::dom::parser valueParser;
   for (size_t i = 0; i < rows.size(); ++i) {
     const Columns columns = columnsOf(parser_, rows[i].json);
     keyed[i].index = i;
+    if (!spec.partition.empty()) {
+      const std::string *p = find(columns, spec.partition);
+      partitionOf[i] = partitions.try_emplace(p ? *p : "null", partitions.size()).first->second;
+    }
     for (const OperatorSpec::SortKey &k : spec.sortKeys)
       keyed[i].keys.push_back(SortValue::of(valueParser, find(columns, k.column)));
   }
   std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed &a, const Keyed &b) {
+    if (partitionOf[a.index] != partitionOf[b.index])
+      return partitionOf[a.index] < partitionOf[b.index];
     for (size_t k = 0; k < spec.sortKeys.size(); ++k) {
       const SortValue &x = a.keys[k], &y = b.keys[k];
       const bool xNull = x.kind == SortValue::Null, yNull = y.kind == SortValue::Null;
@@ -314,11 +322,14 @@ void TableOperators::sort(uint32_t op) {
     }
     return false;
   });
-  const size_t n = spec.limit >= 0 ? std::min<size_t>(keyed.size(), static_cast<size_t>(spec.limit)) : keyed.size();
   // Keys that were expressions were computed into hidden columns: dropped here.
   const bool hidden = std::any_of(spec.sortKeys.begin(), spec.sortKeys.end(),
                                   [](const auto &k) { return k.column.rfind(kHiddenSortKey, 0) == 0; });
-  for (size_t i = 0; i < n; ++i) {
+  size_t taken = 0; // in the current partition
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    taken = i > 0 && partitionOf[keyed[i].index] == partitionOf[keyed[i - 1].index] ? taken + 1 : 0;
+    if (spec.limit >= 0 && taken >= static_cast<size_t>(spec.limit))
+      continue;
     const Row &row = rows[keyed[i].index];
     if (!hidden) {
       sink_(spec.outputLogType, row.json, row.time);

@@ -135,10 +135,10 @@ void expectSame(const OperatorSpec::SortKey &a, const OperatorSpec::SortKey &b, 
   SAME(column); SAME(descending); SAME(nullsFirst);
 }
 void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string &at) {
-  const auto &[kind, name, outputLogType, flushOrder, sortKeys, limit, expand, itemIndex, expandTypes, bagsAsArrays,
+  const auto &[kind, name, outputLogType, flushOrder, sortKeys, limit, partition, expand, itemIndex, expandTypes, bagsAsArrays,
                prefix, conflict, ignored, schema, joinKind, leftKeys,
                rightKeys] = a;
-  SAME(kind); SAME(name); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(expand);
+  SAME(kind); SAME(name); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(partition); SAME(expand);
   SAME(itemIndex); SAME(expandTypes); SAME(bagsAsArrays); SAME(prefix); SAME(conflict); SAME(ignored); SAME(schema);
   SAME(joinKind); SAME(leftKeys); SAME(rightKeys);
 }
@@ -273,6 +273,7 @@ PackInfo fullPack() {
     o.sortKeys = {{"a", true, false}, {"", false, true}};
     o.limit = kMin64;
     o.expand = {"x", "y"};
+    o.partition = "p";
     o.itemIndex = "i";
     o.expandTypes = {"long", ""};
     o.bagsAsArrays = true;
@@ -353,7 +354,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 12 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\21\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\22\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -443,10 +444,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 17)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 18)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 17)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 18)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

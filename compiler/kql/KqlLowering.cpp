@@ -1725,6 +1725,26 @@ private:
       args.push_back(value(Column{e.operands[0].get(), c.env}));
       return ir::Value::makeCall("todynamic", std::move(args));
     }
+    if (fn == "column_names_of" && e.operands.size() == 1) {
+      // The columns of a let table or function that is a datatable or a print.
+      const Expr &arg = *e.operands[0];
+      auto let = lets_.find(arg.name);
+      const TabularExpr *t = (arg.kind == Expr::Name || arg.kind == Expr::Call) && let != lets_.end()
+                                 ? let->second->table.get()
+                                 : nullptr;
+      const Operator *source = t && t->source.empty() && t->ops.size() == 1 ? &t->ops[0] : nullptr;
+      if (!source || (source->name != "datatable" && source->name != "print"))
+        fail(arg.loc, "column_names_of takes a let table or function that is a datatable or a print");
+      std::vector<std::unique_ptr<ir::Value>> names;
+      if (source->name == "datatable")
+        for (const std::string &c : source->columns)
+          names.push_back(ir::Value::makeConst(Scalar::makeString(c)));
+      else
+        for (size_t i = 0; i < source->assignments.size(); ++i)
+          names.push_back(ir::Value::makeConst(Scalar::makeString(
+              !source->assignments[i].name.empty() ? source->assignments[i].name : "print_" + std::to_string(i))));
+      return ir::Value::makeCall("pack_array", std::move(names));
+    }
     if (fn == "pack_all" && e.operands.size() <= 1) { // the row (its extend is a stage of its own)
       std::vector<std::unique_ptr<ir::Value>> args;
       args.push_back(e.operands.empty() ? ir::Value::makeConst(Scalar::makeBool(false))

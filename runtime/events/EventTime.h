@@ -19,6 +19,10 @@ namespace rulec {
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr int64_t kNanosPerMinute = 60 * kNanosPerSecond;
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// days_from_civil); the datetime functions share it.
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);
+
 /// Parses a timestamp string; false if it is not one of the forms above.
 bool parseTimestamp(std::string_view text, int64_t &nanos);
 

@@ -69,6 +69,9 @@ std::vector<size_t> characterStarts(std::string_view s);
 
 bool validUtf8(std::string_view s);
 
+/// Appends code point `c` as UTF-8.
+void appendUtf8(std::string &out, uint32_t c);
+
 /// A GUID's 16 bytes in the order its text shows them. Kusto's guid text is
 /// 32 hex digits, optionally with '-' between digits (as in
 /// 01234567-89ab-cdef-0123-456789abcdef) and in braces or parentheses.

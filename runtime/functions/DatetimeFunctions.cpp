@@ -6,6 +6,7 @@
 // count from 0001-01-01, as Kusto's ticks do (so 7d bins start on Mondays).
 //
 //===----------------------------------------------------------------------===//
+#include "events/EventTime.h"
 #include "functions/Arguments.h"
 #include "functions/FunctionLibrary.h"
 #include "functions/TimeValues.h"
@@ -28,16 +29,6 @@ struct Civil {
   unsigned month, day; ///< 1-based
   int64_t nanosOfDay;
 };
-
-/// Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 Civil civil(int64_t nanos) {
   int64_t days = nanos / kNanosPerDay, rest = nanos % kNanosPerDay;

@@ -445,24 +445,6 @@ bool codePoints(std::string_view s, std::vector<uint32_t> &out) {
   return out.size() <= kMaxPunycodePoints;
 }
 
-void appendCodePoint(std::string &out, uint32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | c >> 6);
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | c >> 12);
-    out += static_cast<char>(0x80 | (c >> 6 & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | c >> 18);
-    out += static_cast<char>(0x80 | (c >> 12 & 0x3F));
-    out += static_cast<char>(0x80 | (c >> 6 & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
 bool punycodeEncode(std::string_view text, std::string &out) {
   std::vector<uint32_t> input;
   if (!codePoints(text, input))
@@ -558,7 +540,7 @@ bool punycodeDecode(std::string_view text, std::string &result) {
   }
   result.clear();
   for (uint32_t c : output)
-    appendCodePoint(result, c);
+    appendUtf8(result, c);
   return true;
 }
 

@@ -16,6 +16,7 @@
 // is not a datetime, or a result outside the datetime range gives null.
 //
 //===----------------------------------------------------------------------===//
+#include "events/EventTime.h"
 #include "functions/Arguments.h"
 #include "functions/FunctionLibrary.h"
 #include "functions/TimeValues.h"
@@ -35,16 +36,6 @@ namespace {
 constexpr const char *kZoneDir = "/usr/share/zoneinfo/";
 constexpr size_t kMaxZoneFile = 1 << 20; // real ones are under 10 KB
 constexpr int64_t kSecondsPerDay = 86400;
-
-/// Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 int64_t yearOf(int64_t seconds) {
   int64_t days = seconds / kSecondsPerDay;

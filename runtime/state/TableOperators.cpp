@@ -180,9 +180,9 @@ static std::string convertElement(simdjson::dom::parser &parser, const std::stri
   simdjson::dom::element e;
   if (type.empty() || parser.parse(json).get(e) || e.is_null())
     return type == "string" ? "\"\"" : json;
-  int64_t i;
-  double d;
-  bool b;
+  int64_t i = 0;
+  double d = 0;
+  bool b = false;
   std::string_view text;
   const bool isText = !e.get_string().get(text);
   if (type == "string") {

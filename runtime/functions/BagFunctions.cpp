@@ -16,26 +16,39 @@ namespace {
 
 /// A JSON value whose bags can be edited: a bag's properties in order, or
 /// any other value as its JSON.
+struct Property;
+
 struct Node {
   bool isBag = false;
-  std::vector<std::pair<std::string, Node>> properties;
+  // Not std::pair<std::string, Node>: a pair needs Node complete here
+  // (clang with libstdc++ refuses it; a vector of an incomplete type is fine).
+  std::vector<Property> properties;
   std::string json;
 
-  Node *find(const std::string &key) {
-    for (auto &[k, v] : properties)
-      if (k == key)
-        return &v;
-    return nullptr;
-  }
-  std::string text() const {
-    if (!isBag)
-      return json;
-    std::string s = "{";
-    for (size_t i = 0; i < properties.size(); ++i)
-      s += (i ? "," : "") + jsonQuoted(properties[i].first) + ":" + properties[i].second.text();
-    return s + "}";
-  }
+  Node *find(const std::string &key);
+  std::string text() const;
 };
+
+struct Property {
+  std::string first;
+  Node second;
+};
+
+Node *Node::find(const std::string &key) {
+  for (auto &[k, v] : properties)
+    if (k == key)
+      return &v;
+  return nullptr;
+}
+
+std::string Node::text() const {
+  if (!isBag)
+    return json;
+  std::string s = "{";
+  for (size_t i = 0; i < properties.size(); ++i)
+    s += (i ? "," : "") + jsonQuoted(properties[i].first) + ":" + properties[i].second.text();
+  return s + "}";
+}
 
 Node toNode(simdjson::dom::element e) {
   Node n;
@@ -50,7 +63,7 @@ Node toNode(simdjson::dom::element e) {
     if (existing)
       *existing = toNode(field.value);
     else
-      n.properties.emplace_back(std::string(field.key), toNode(field.value));
+      n.properties.push_back({std::string(field.key), toNode(field.value)});
   }
   return n;
 }
@@ -143,7 +156,7 @@ void bagSetKey(rulec_context *ctx, uint32_t argc, const rulec_value *const *args
   for (size_t i = 0; i < path.size(); ++i) {
     Node *next = at->find(path[i]);
     if (!next) {
-      at->properties.emplace_back(path[i], Node{});
+      at->properties.push_back({path[i], Node{}});
       next = &at->properties.back().second;
     }
     at = next;
@@ -186,7 +199,7 @@ void bagZip(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_
     if (Node *existing = bag.find(std::string(key)))
       *existing = value;
     else
-      bag.properties.emplace_back(std::string(key), value);
+      bag.properties.push_back({std::string(key), value});
   }
   *out = kqlvalue::string(ctx, bag.text(), RULEC_JSON);
 }

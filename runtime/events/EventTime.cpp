@@ -201,9 +201,11 @@ bool parseKustoDatetime(std::string_view text, int64_t &nanos) {
   if (month < 1 || month > 12 || day < 1 || day > static_cast<int>(kDaysInMonth[month - 1]) || hour > 23 ||
       minute > 59 || second > 59 || year < 1 || year > 9999)
     return false;
-  nanos = (daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hour * 3600 +
-           minute * 60 + second) * kNanosPerSecond;
-  return true;
+  const int64_t seconds = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+                          hour * 3600 + minute * 60 + second;
+  // Years outside int64 nanoseconds (about 1678-2261) are not datetimes here
+  // (a "Y, M, D" literal of year 1012 overflowed: found by fuzz_kql).
+  return !__builtin_mul_overflow(seconds, kNanosPerSecond, &nanos);
 }
 
 std::string formatKustoDatetime(int64_t nanos) {

@@ -22,6 +22,8 @@ constexpr int64_t kNanosPerMinute = 60 * kNanosPerSecond;
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
 /// days_from_civil); the datetime functions share it.
 int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);
+/// Its inverse: the civil date of day `z` since 1970-01-01.
+void civilFromDays(int64_t z, int64_t &y, unsigned &m, unsigned &d);
 
 /// Parses a timestamp string; false if it is not one of the forms above.
 bool parseTimestamp(std::string_view text, int64_t &nanos);

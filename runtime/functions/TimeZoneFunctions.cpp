@@ -41,13 +41,10 @@ int64_t yearOf(int64_t seconds) {
   int64_t days = seconds / kSecondsPerDay;
   if (seconds % kSecondsPerDay < 0)
     --days;
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  return static_cast<int64_t>(yoe) + era * 400 + (mp >= 10);
+  int64_t year;
+  unsigned month, day;
+  civilFromDays(days, year, month, day);
+  return year;
 }
 
 bool leapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }

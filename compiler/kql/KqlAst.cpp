@@ -216,12 +216,15 @@ void dumpExpr(const Expr &e, int depth, std::ostream &os, const std::string &pre
   case Expr::In: os << "In " << e.op; break;
   case Expr::Between: os << "Between " << e.op; break;
   case Expr::Star: os << "Star"; break;
+  case Expr::Table: os << "Table"; break;
   }
   os << at(e.loc) << "\n";
   const bool keyed = e.kind == Expr::Dynamic && e.dynamicIsObject;
   for (size_t i = 0; i < e.operands.size(); ++i)
     dumpExpr(*e.operands[i], depth + 1, os,
-             keyed ? Scalar::makeString(e.keys[i]).repr() + ": " : "");
+             keyed                                            ? Scalar::makeString(e.keys[i]).repr() + ": "
+             : i < e.keys.size() && !e.keys[i].empty() ? nameText(e.keys[i]) + " = "
+                                                              : "");
   if (e.table)
     dumpTabular(*e.table, depth + 1, os);
 }
@@ -297,8 +300,15 @@ std::string toString(const Expr &e) {
   case Expr::Name: return nameText(e.name);
   case Expr::Member: return operand(*e.operands[0], 7) + "." + nameText(e.name);
   case Expr::Index: return operand(*e.operands[0], 7) + "[" + toString(*e.operands[1]) + "]";
-  case Expr::Call:
-    return e.name + "(" + (e.table ? tabularText(*e.table) : joined(e.operands)) + ")";
+  case Expr::Call: {
+    if (e.table)
+      return e.name + "(" + tabularText(*e.table) + ")";
+    std::string args;
+    for (size_t i = 0; i < e.operands.size(); ++i)
+      args += (i ? ", " : "") + (i < e.keys.size() && !e.keys[i].empty() ? nameText(e.keys[i]) + "=" : "") +
+              toString(*e.operands[i]);
+    return e.name + "(" + args + ")";
+  }
   case Expr::Unary: return e.op + operand(*e.operands[0], 6);
   case Expr::Binary: {
     const int p = precedence(e);
@@ -311,6 +321,7 @@ std::string toString(const Expr &e) {
     return operand(*e.operands[0], 4) + " " + e.op + " (" + toString(*e.operands[1]) + " .. " +
            toString(*e.operands[2]) + ")";
   case Expr::Star: return "*";
+  case Expr::Table: return "(" + tabularText(*e.table) + ")";
   }
   return "?";
 }

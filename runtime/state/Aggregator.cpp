@@ -33,7 +33,7 @@ bool binOf(const rulec_value &v, const AggregateSpec &spec, int64_t &start, std:
       return false;
     start = t - ((t % spec.binSize) + spec.binSize) % spec.binSize;
     json.clear();
-    appendJsonString(json, formatTimestamp(start));
+    appendJsonString(json, formatKustoDatetime(start)); // as every other datetime of a row: joins compare the text
     return true;
   }
   if (!isNumber(v))

@@ -116,6 +116,9 @@ struct rulec_context {
   bool streaming = false; ///< apply set retention (members expire)
   const rulec::PackInfo &pack;
   std::vector<rulec::StringSet> sets;
+  /// toscalar() values (PackInfo::scalars) as JSON text; empty until the
+  /// first pass sets them (an empty result: null).
+  std::vector<std::string> scalars;
   /// The pack's regular expression `i`, compiled on first use: most of a
   /// large pack's never run (the prefilter and the gate rule them out).
   const re2::RE2 &regex(uint32_t i) const;

@@ -192,7 +192,8 @@ void EventWorker::evaluate(std::string_view text, bool padded, EventOutcome &out
   for (uint32_t r : evaluator_.evaluate(logType)) {
     MatchOutcome &m = out.addMatch(r);
     const RuleInfo &rule = pack_.rules[r];
-    if (payloads == Payloads::None || rule.kind == RuleKind::SetBuilder || rule.kind == RuleKind::Aggregate)
+    if ((payloads == Payloads::None && !rule.firstPass) || rule.kind == RuleKind::SetBuilder ||
+        rule.kind == RuleKind::Aggregate)
       continue; // the Scanner reads those from the evaluator
     for (const CorrelationFeed &feed : rule.feeds) {
       const CorrelationSpec::Input &input = pack_.correlations[feed.correlation].inputs[feed.input];

@@ -86,8 +86,9 @@ public:
   EventWorker(const PackInfo &pack, NativePack code, const ScanOptions &options,
               std::shared_ptr<const LiteralDatabases> literals = nullptr);
 
-  /// What evaluate() takes from the event for its matches: nothing (a pass
-  /// that only fills let-table sets); what applying needs, with an alert's
+  /// What evaluate() takes from the event for its matches: nothing but the
+  /// rows of first-pass rules (the pass that fills let-table sets and
+  /// toscalar() values); what applying needs, with an alert's
   /// title, severity and context left to the evaluator, which still holds
   /// the event when its outcome is applied at once (one worker); or all of
   /// it (workers on threads, whose outcomes are applied later).

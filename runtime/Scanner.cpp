@@ -30,7 +30,7 @@ bool needsOneContext(const PackInfo &pack) {
   for (const RuleInfo &rule : pack.rules)
     if (rule.kind == RuleKind::SetBuilder || rule.kind == RuleKind::Aggregate)
       return true;
-  return !pack.sets.empty();
+  return !pack.sets.empty() || !pack.scalars.empty();
 }
 
 } // namespace
@@ -140,6 +140,7 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
   ctx.literals.setMemo(options_.literalMemo);
   ctx.now = options_.now ? *options_.now : wallClockNow();
   ctx.streaming = options_.streaming;
+  ctx.scalars.assign(pack.scalars.size(), std::string());
   options_.now = ctx.now; // every worker's now() is the same
 }
 
@@ -185,7 +186,15 @@ RuleProfile Scanner::profile() const {
   return sum;
 }
 
-bool Scanner::needsTwoPasses() const { return !options_.streaming && !pack_.sets.empty(); }
+bool Scanner::needsTwoPasses() const {
+  return !options_.streaming && (!pack_.sets.empty() || !pack_.scalars.empty());
+}
+
+void Scanner::setPhase(Phase phase) {
+  if (phase_ == Phase::BuildSets && phase == Phase::Output)
+    flushPlan(true); // toscalar() sub-queries are complete: their values are known
+  phase_ = phase;
+}
 
 void Scanner::message(uint64_t count, const std::string &where, const std::string &what) {
   if (count <= kMaxMessages)
@@ -323,7 +332,8 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
         addToSet(r, time);
       continue;
     }
-    if (phase_ == Phase::BuildSets)
+    // The first pass runs let-tables and toscalar() sub-queries; the second the rest.
+    if (phase_ == Phase::BuildSets ? !rule.firstPass : phase_ == Phase::Output && rule.firstPass)
       continue;
     ++stats_.matches;
     ++stats_.ruleMatches[r];
@@ -419,6 +429,16 @@ void Scanner::emitRow(uint32_t r, const std::string &row, int64_t time) {
   if (rule.distinct && !distinctRows_[r].insert(row).second)
     return;
   ++rowCounts_[r];
+  if (rule.toScalar >= 0) { // toscalar(): the first row's first column
+    std::string &value = worker_.evaluator().context().scalars[static_cast<size_t>(rule.toScalar)];
+    simdjson::dom::object object;
+    if (value.empty() && !scalarParser_.parse(row).get(object))
+      for (auto field : object) {
+        value = simdjson::minify(field.value);
+        break;
+      }
+    return;
+  }
   if (rule.toOperator >= 0) { // a stage of the query's plan: on to its operator
     operators_.add(static_cast<uint32_t>(rule.toOperator), rule.operatorInput, row, time);
     return;
@@ -526,14 +546,22 @@ void Scanner::loadState(bytes::Reader &r) {
 
 void Scanner::finish() {
   drainBatches();
+  flushPlan(false);
+  alerter_.flush();
+  correlator_.flush();
+  stats_.ungrouped = correlator_.ungrouped();
+}
+
+void Scanner::flushPlan(bool firstPass) {
   // Summarize groups and sort/join operators emit in plan order, each after
   // every stage that feeds it (flushOrder; queries are independent).
   std::vector<std::pair<uint32_t, int64_t>> steps; // (order, aggregate rule r as r, operator op as ~op)
   for (uint32_t r = 0; r < pack_.rules.size(); ++r)
-    if (pack_.rules[r].kind == RuleKind::Aggregate)
+    if (pack_.rules[r].kind == RuleKind::Aggregate && pack_.rules[r].firstPass == firstPass)
       steps.emplace_back(pack_.rules[r].aggregate.flushOrder, r);
   for (uint32_t op = 0; op < pack_.operators.size(); ++op)
-    steps.emplace_back(pack_.operators[op].flushOrder, ~static_cast<int64_t>(op));
+    if (pack_.operators[op].firstPass == firstPass)
+      steps.emplace_back(pack_.operators[op].flushOrder, ~static_cast<int64_t>(op));
   std::stable_sort(steps.begin(), steps.end(), [](auto &a, auto &b) { return a.first < b.first; });
   for (const auto &[order, which] : steps) {
     if (which >= 0)
@@ -542,9 +570,6 @@ void Scanner::finish() {
       operators_.flush(static_cast<uint32_t>(~which));
     drainRows();
   }
-  alerter_.flush();
-  correlator_.flush();
-  stats_.ungrouped = correlator_.ungrouped();
 }
 
 } // namespace rulec

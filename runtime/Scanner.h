@@ -81,8 +81,9 @@ public:
   /// A KQL result row: the query rule and the row as a JSON object.
   using RowSink = std::function<void(const RuleInfo &, const std::string &row)>;
 
-  /// Batch mode over a pack that builds sets reads its input twice: first in
-  /// BuildSets (only let-tables run), then in Output. Otherwise: All.
+  /// Batch mode over a pack that builds sets or has toscalar() reads its
+  /// input twice: first in BuildSets (only let-tables and toscalar()
+  /// sub-queries run), then in Output. Otherwise: All.
   enum class Phase { All, BuildSets, Output };
 
   Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
@@ -91,7 +92,8 @@ public:
 
   /// Whether the input must be fed twice (batch mode with let-table sets).
   bool needsTwoPasses() const;
-  void setPhase(Phase phase) { phase_ = phase; }
+  /// Leaving BuildSets flushes the first pass's plan (toscalar() sub-queries).
+  void setPhase(Phase phase);
 
   /// Times each rule (EventEvaluator::setProfile), in every worker; false
   /// when the pack exports no rule table. profile() sums the workers'.
@@ -193,6 +195,9 @@ private:
   std::deque<QueuedRow> queuedRows_;
   bool drainingRows_ = false;
   void drainRows();
+  /// Flushes the summarizes and operators of one pass (RuleInfo::firstPass) in plan order.
+  void flushPlan(bool firstPass);
+  simdjson::dom::parser scalarParser_; ///< toscalar() rows
   bool feedingSources_ = false; ///< feedSources() runs: rows without an event time of their own
   Correlator correlator_;
   RowSink rows_;

@@ -219,6 +219,7 @@ PackInfo Pack::info() const {
   out.logTypes = logTypes;
   out.logTypeShapes = logTypeShapes;
   out.sets = sets;
+  out.scalars = scalars;
   out.regexes = regexes;
   out.regexGate = regexGate;
   for (const Rule &r : rules)
@@ -406,6 +407,8 @@ void print(const Pack &pack, std::ostream &os) {
       os << " retention=" << formatSpan(pack.sets[i].retentionNanos);
     os << "\n";
   }
+  for (uint32_t i = 0; i < pack.scalars.size(); ++i)
+    os << "scalar #" << i << " toscalar() at " << pack.scalars[i] << "\n";
   for (uint32_t i = 0; i < pack.regexes.size(); ++i)
     os << "regex #" << i << " " << Scalar::makeString(pack.regexes[i]).repr() << "\n";
   for (uint32_t i = 0; i < pack.literalSets.size(); ++i) {
@@ -429,6 +432,10 @@ void print(const Pack &pack, std::ostream &os) {
       os << " severity=" << info.severity;
     if (info.kind == RuleKind::SetBuilder)
       os << " fills=set#" << info.set;
+    if (info.toScalar >= 0)
+      os << " fills=scalar#" << info.toScalar;
+    if (info.firstPass)
+      os << " first-pass";
     if (rule.loc.valid())
       os << "  " << rule.loc.str();
     os << "\n";

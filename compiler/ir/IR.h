@@ -168,6 +168,7 @@ struct Pack {
   std::vector<LogTypeShape> logTypeShapes; ///< PackInfo::logTypeShapes
   std::vector<Rule> rules;
   std::vector<SetSpec> sets;
+  std::vector<std::string> scalars; ///< PackInfo::scalars
   std::vector<std::string> regexes;
   /// Per regex: 1 when every leaf of it tests its atoms' needle bits before
   /// asking rulec_rt_regex_match (Prefilter.h), so the regex gate plans it

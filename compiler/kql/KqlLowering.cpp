@@ -1834,6 +1834,13 @@ private:
       args.push_back(ir::Value::makeSlot(field({PathStep::makeKey("TimeGenerated")})));
       return ir::Value::makeCall("todatetime", std::move(args));
     }
+    if (fn == "toscalar") {
+      if (!e.table)
+        fail(e.loc, "toscalar takes a tabular expression");
+      std::vector<std::unique_ptr<ir::Value>> args;
+      args.push_back(ir::Value::makeConst(Scalar::makeInt(scalarOf(e))));
+      return ir::Value::makeCall("$toscalar", std::move(args));
+    }
     if (fn == "iff" || fn == "iif") {
       if (e.operands.size() != 3)
         fail(e.loc, e.name + " takes a condition and two values");
@@ -1872,6 +1879,32 @@ private:
     std::vector<std::unique_ptr<ir::Value>> args;
     args.push_back(std::move(v));
     return ir::Value::makeCall(it->second, std::move(args));
+  }
+
+  /// The scalar toscalar(T) fills: T's plan, run in batch mode's first pass
+  /// (its rules and operators marked firstPass), its first row's first
+  /// column the value. One per call expression, however often it is lowered.
+  uint32_t scalarOf(const Expr &call) {
+    if (auto it = scalarOfCall_.find(&call); it != scalarOfCall_.end())
+      return it->second;
+    if (firstPass_ > 0)
+      fail(call.loc, "toscalar() inside a toscalar() sub-query is not supported");
+    const size_t rules = newRules_.size(), operators = pack_.operators.size();
+    ++firstPass_;
+    Pipeline sub;
+    lowerTabular(*call.table, sub);
+    const auto k = static_cast<uint32_t>(pack_.scalars.size());
+    pack_.scalars.push_back(placeOf(call.loc));
+    ir::Rule out = queryRule(sub, rule_.id + "/toscalar" + std::to_string(k), call.loc);
+    out.info.toScalar = static_cast<int32_t>(k);
+    newRules_.push_back(std::move(out));
+    --firstPass_;
+    for (size_t i = rules; i < newRules_.size(); ++i)
+      newRules_[i].info.firstPass = true;
+    for (size_t i = operators; i < pack_.operators.size(); ++i)
+      pack_.operators[i].firstPass = true;
+    scalarOfCall_[&call] = k;
+    return k;
   }
 
   /// The index of regular expression `pattern` in the pack (checked as RE2 reads it).
@@ -2224,6 +2257,8 @@ private:
 
   /// The set a let-table fills, building its SetBuilder rule on first use.
   uint32_t setOf(const std::string &name, const TabularExpr *inlineTable, const SourceLocation &loc) {
+    if (firstPass_ > 0) // sets fill in the same first pass as toscalar()'s sub-query runs
+      fail(loc, "a let-table set inside a toscalar() sub-query is not supported");
     const TabularExpr *t = inlineTable;
     std::string setName = name;
     if (!t) {
@@ -2572,13 +2607,16 @@ private:
   int unnamedColumns_ = 0; ///< Column1, Column2, ... of the current operator
   unsigned summarizes_ = 0;
   std::map<std::string, uint32_t> setOfLet_;
+  std::map<const Expr *, uint32_t> scalarOfCall_; ///< toscalar() calls lowered so far
+  int firstPass_ = 0; ///< lowering a toscalar() sub-query
   std::set<std::string> expanding_; ///< lets being expanded (LetExpansion)
 };
 
 } // namespace
 
 bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &diags) {
-  const size_t fields = pack.fields.size(), sets = pack.sets.size(), regexes = pack.regexes.size();
+  const size_t fields = pack.fields.size(), sets = pack.sets.size(), regexes = pack.regexes.size(),
+               scalars = pack.scalars.size();
   const size_t logTypes = pack.logTypes.size(), sources = pack.sources.size(), operators = pack.operators.size();
   Lowering lowering(rule, pack);
   try {
@@ -2587,6 +2625,7 @@ bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &di
     diags.error(u.code, u.loc, u.message);
     pack.fields.resize(fields); // KQL interns top-level fields only
     pack.sets.resize(sets);
+    pack.scalars.resize(scalars);
     pack.regexes.resize(regexes);
     pack.logTypes.resize(logTypes);
     pack.sources.resize(sources); // they name log types just dropped

@@ -113,6 +113,18 @@ rulec_value nodeValue(rulec_context *ctx, simdjson::dom::element node) {
   }
 }
 
+/// $toscalar(k): the value toscalar() sub-query k gave (its first row's
+/// first column), as the row held it; null before it is known or for no rows.
+void toScalar(rulec_context *ctx, uint32_t, const rulec_value *const *args, rulec_value *out) {
+  if (args[0]->kind != RULEC_INT || args[0]->payload.i < 0 ||
+      static_cast<uint64_t>(args[0]->payload.i) >= ctx->scalars.size())
+    return;
+  const std::string &json = ctx->scalars[static_cast<size_t>(args[0]->payload.i)];
+  simdjson::dom::element node;
+  if (!json.empty() && !ctx->json.parse(json).get(node))
+    *out = nodeValue(ctx, node);
+}
+
 /// parse_json(s) followed by member and index steps: the value at the path
 /// in the JSON text of `s`.
 void jsonGet(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
@@ -182,7 +194,7 @@ constexpr Function kTable[] = {
     {"tostring", 1, 1, toString},   {"tolower", 1, 1, toLower},       {"toupper", 1, 1, toUpper},
     {"tolong", 1, 1, toLong},       {"toint", 1, 1, toLong},          {"todouble", 1, 1, toDouble},
     {"toreal", 1, 1, toDouble},     {"tobool", 1, 1, toBool},         {"toboolean", 1, 1, toBool},
-    {"todynamic", 1, 1, toDynamic}, {"parse_json", 1, 1, toDynamic},  {"$json_get", 1, 64, jsonGet},
+    {"todynamic", 1, 1, toDynamic}, {"parse_json", 1, 1, toDynamic},  {"$json_get", 1, 64, jsonGet}, {"$toscalar", 1, 1, toScalar},
     {"coalesce", 2, 64, coalesce},  {"toguid", 1, 1, toGuid},
 };
 

@@ -166,6 +166,7 @@ struct OperatorSpec {
   std::vector<std::string> ignored, schema;
   JoinKind joinKind = JoinKind::InnerUnique;
   std::vector<std::string> leftKeys, rightKeys; ///< Join: equal in pairs
+  bool firstPass = false; ///< of a toscalar() sub-query (RuleInfo::firstPass)
   bool operator==(const OperatorSpec &) const = default;
 };
 
@@ -265,6 +266,10 @@ struct RuleInfo {
   AggregateSpec aggregate;           ///< Aggregate
   int32_t toOperator = -1;           ///< Query: its rows go to this operator, not out
   uint32_t operatorInput = 0;        ///< Query with toOperator: which input (a join's right is 1)
+  int32_t toScalar = -1;             ///< Query: its first row's first column is scalar #toScalar (toscalar())
+  /// Part of a toscalar() sub-query: runs (and its summarizes flush) in the
+  /// first of batch mode's two passes, before the rules that read the scalar.
+  bool firstPass = false;
   /// Correlations its matches count in (Sigma rules named in `rules`).
   std::vector<CorrelationFeed> feeds;
   /// Prefilter (compiler/ir/Prefilter.h): the rule can only match an event that
@@ -353,6 +358,8 @@ struct PackInfo {
   std::vector<LogTypeShape> logTypeShapes;
   std::vector<RuleInfo> rules;
   std::vector<SetSpec> sets;
+  /// KQL toscalar() values, by the index `$toscalar` reads: where each is (for messages).
+  std::vector<std::string> scalars;
   std::vector<std::string> regexes; ///< RE2 patterns, by the index the code passes
   /// The scalar functions the code calls (rulec_rt_call's index), by name
   /// (runtime/functions/FunctionLibrary.h).

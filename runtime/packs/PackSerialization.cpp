@@ -209,6 +209,8 @@ void writeRuleInfo(Writer &w, const RuleInfo &rule) {
   writeAggregateSpec(w, rule.aggregate);
   w.i64(rule.toOperator);
   w.u32(rule.operatorInput);
+  w.i64(rule.toScalar);
+  w.boolean(rule.firstPass);
   w.vec(rule.feeds, writeCorrelationFeed);
   w.vec(rule.requirements, [](Writer &w, const std::vector<LiteralRef> &clause) {
     w.vec(clause, [](Writer &w, const LiteralRef &l) {
@@ -244,6 +246,12 @@ void readRuleInfo(Reader &r, RuleInfo &rule) {
     r.fail("is out of range", r.offset(), "toOperator");
   rule.toOperator = static_cast<int32_t>(toOperator);
   r.u32(rule.operatorInput, "operatorInput");
+  int64_t toScalar = -1;
+  r.i64(toScalar, "toScalar");
+  if (r.ok() && (toScalar < -1 || toScalar > INT32_MAX))
+    r.fail("is out of range", r.offset(), "toScalar");
+  rule.toScalar = static_cast<int32_t>(toScalar);
+  r.boolean(rule.firstPass, "firstPass");
   r.vec(rule.feeds, "feeds", readCorrelationFeed);
   r.vec(rule.requirements, "requirements", [](Reader &r, std::vector<LiteralRef> &clause) {
     r.vec(clause, "clause", [](Reader &r, LiteralRef &l) {
@@ -275,6 +283,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
   });
   w.vec(p.rules, writeRuleInfo);
   w.vec(p.sets, writeSetSpec);
+  w.vec(p.scalars);
   w.vec(p.regexes);
   w.vec(p.functions);
   w.vec(p.regexGate, [](Writer &w, const RegexGatePlan &plan) {
@@ -312,6 +321,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
     w.enumeration(o.joinKind);
     w.vec(o.leftKeys);
     w.vec(o.rightKeys);
+    w.boolean(o.firstPass);
   });
 }
 void readPackInfo(Reader &r, PackInfo &p) {
@@ -323,6 +333,7 @@ void readPackInfo(Reader &r, PackInfo &p) {
   }, 8);
   r.vec(p.rules, "rules", readRuleInfo);
   r.vec(p.sets, "sets", readSetSpec);
+  r.vec(p.scalars, "scalars");
   r.vec(p.regexes, "regexes");
   r.vec(p.functions, "functions");
   r.vec(p.regexGate, "regexGate", [](Reader &r, RegexGatePlan &plan) {
@@ -360,7 +371,8 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.enumeration(o.joinKind, OperatorSpec::JoinKind::LookupInner, "joinKind");
     r.vec(o.leftKeys, "leftKeys");
     r.vec(o.rightKeys, "rightKeys");
-  }, 40);
+    r.boolean(o.firstPass, "firstPass");
+  }, 41);
 }
 
 } // namespace
@@ -404,6 +416,9 @@ bool deserializePack(std::string_view bytes, PackInfo &out, std::string &error) 
     if (r.ok() && rule.toOperator >= 0 &&
         (static_cast<size_t>(rule.toOperator) >= pack.operators.size() || rule.operatorInput > 1))
       r.fail("names an operator the pack does not have", r.offset(), "rules");
+  for (const RuleInfo &rule : pack.rules)
+    if (r.ok() && rule.toScalar >= 0 && static_cast<size_t>(rule.toScalar) >= pack.scalars.size())
+      r.fail("names a scalar the pack does not have", r.offset(), "rules");
   r.finish();
   if (!r.ok()) {
     error = r.error();

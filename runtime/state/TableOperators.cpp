@@ -143,6 +143,10 @@ TableOperators::TableOperators(const PackInfo &pack, RowSink sink)
     : pack_(pack), sink_(std::move(sink)), rows_(pack.operators.size()) {}
 
 bool TableOperators::needsWholeInput(const PackInfo &pack, std::string &why) {
+  if (!pack.scalars.empty()) {
+    why = "toscalar() at " + pack.scalars[0] + " needs its whole input first: it runs in batch mode only";
+    return true;
+  }
   for (const OperatorSpec &op : pack.operators)
     if (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join ||
         op.kind == OperatorSpec::Kind::BagUnpack) {

@@ -104,11 +104,12 @@ void expectSame(const CorrelationSpec &a, const CorrelationSpec &b, const std::s
 void expectSame(const RuleInfo &a, const RuleInfo &b, const std::string &at) {
   const auto &[kind, id, displayName, severity, sourceFile, threshold, dedupPeriodMinutes, createAlert, title,
                groupBy, alertContext, dynamicSeverities, logTypes, columns, wholeEvent, hiddenFields, distinct,
-               take, set, aggregate, toOperator, operatorInput, feeds, requirements] = a;
+               take, set, aggregate, toOperator, operatorInput, toScalar, firstPass, feeds, requirements] = a;
   SAME(kind); SAME(id); SAME(displayName); SAME(severity); SAME(sourceFile); SAME(threshold);
   SAME(dedupPeriodMinutes); SAME(createAlert); SAME(title); SAME(groupBy); SAME(alertContext);
   SAME(dynamicSeverities); SAME(logTypes); SAME(columns); SAME(wholeEvent); SAME(hiddenFields); SAME(distinct);
-  SAME(take); SAME(set); SAME(aggregate); SAME(toOperator); SAME(operatorInput); SAME(feeds); SAME(requirements);
+  SAME(take); SAME(set); SAME(aggregate); SAME(toOperator); SAME(operatorInput); SAME(toScalar); SAME(firstPass);
+  SAME(feeds); SAME(requirements);
 }
 void expectSame(const LiteralRef &a, const LiteralRef &b, const std::string &at) {
   const auto &[set, index] = a;
@@ -137,16 +138,17 @@ void expectSame(const OperatorSpec::SortKey &a, const OperatorSpec::SortKey &b, 
 void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string &at) {
   const auto &[kind, name, outputLogType, flushOrder, sortKeys, limit, partition, expand, itemIndex, expandTypes, bagsAsArrays,
                prefix, conflict, ignored, schema, joinKind, leftKeys,
-               rightKeys] = a;
+               rightKeys, firstPass] = a;
   SAME(kind); SAME(name); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(partition); SAME(expand);
   SAME(itemIndex); SAME(expandTypes); SAME(bagsAsArrays); SAME(prefix); SAME(conflict); SAME(ignored); SAME(schema);
-  SAME(joinKind); SAME(leftKeys); SAME(rightKeys);
+  SAME(joinKind); SAME(leftKeys); SAME(rightKeys); SAME(firstPass);
 }
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
-  const auto &[fields, logTypes, logTypeShapes, rules, sets, regexes, functions, regexGate, correlations, literalSets,
-               sources, operators] = a;
-  SAME(fields); SAME(logTypes); SAME(logTypeShapes); SAME(rules); SAME(sets); SAME(regexes); SAME(functions);
+  const auto &[fields, logTypes, logTypeShapes, rules, sets, scalars, regexes, functions, regexGate, correlations,
+               literalSets, sources, operators] = a;
+  SAME(fields); SAME(logTypes); SAME(logTypeShapes); SAME(rules); SAME(sets); SAME(scalars); SAME(regexes);
+  SAME(functions);
   SAME(regexGate); SAME(correlations); SAME(literalSets); SAME(sources); SAME(operators);
 }
 
@@ -262,6 +264,7 @@ PackInfo fullPack() {
                    {kMax32, LiteralSet::Kind::Equals, {"", "cmd.exe"}},
                    {3, LiteralSet::Kind::EndsWith, {"\\whoami.exe"}},
                    {LiteralSet::kEventText, LiteralSet::Kind::Contains, {"mimikatz", "sekurlsa::", "x"}, {0, 1, 1}}};
+  p.scalars = {"q.kql:1:9", "q.kql:2:1"};
   p.sources = {{2, "datatable at q.kql:1:1", {"{\"a\":1}", "{}", ""}}, {0, "", {}}};
   using O = OperatorSpec;
   for (O::Kind kind : {O::Kind::Sort, O::Kind::Union, O::Kind::MvExpand, O::Kind::Join, O::Kind::BagUnpack}) {
@@ -284,11 +287,14 @@ PackInfo fullPack() {
     o.joinKind = O::JoinKind::RightSemi;
     o.leftKeys = {"k"};
     o.rightKeys = {"k2", ""};
+    o.firstPass = p.operators.size() % 2 == 1;
     p.operators.push_back(o);
   }
   for (RuleInfo &rule : p.rules) {
     rule.toOperator = rule.kind == RuleKind::Query ? 3 : -1;
     rule.operatorInput = rule.kind == RuleKind::Query ? 1 : 0;
+    rule.toScalar = rule.kind == RuleKind::Query ? 1 : -1;
+    rule.firstPass = rule.kind == RuleKind::Query;
     rule.aggregate.flushOrder = kMax32;
   }
   return p;

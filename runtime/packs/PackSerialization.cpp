@@ -292,6 +292,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
   w.vec(p.operators, [](Writer &w, const OperatorSpec &o) {
     w.enumeration(o.kind);
     w.str(o.name);
+    w.str(o.rule);
     w.u32(o.outputLogType);
     w.u32(o.flushOrder);
     w.vec(o.sortKeys, [](Writer &w, const OperatorSpec::SortKey &k) {
@@ -312,6 +313,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
     w.enumeration(o.joinKind);
     w.vec(o.leftKeys);
     w.vec(o.rightKeys);
+    w.i64(o.windowNanos);
   });
 }
 void readPackInfo(Reader &r, PackInfo &p) {
@@ -340,6 +342,7 @@ void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.operators, "operators", [](Reader &r, OperatorSpec &o) {
     r.enumeration(o.kind, OperatorSpec::Kind::BagUnpack, "kind");
     r.str(o.name, "name");
+    r.str(o.rule, "rule");
     r.u32(o.outputLogType, "outputLogType");
     r.u32(o.flushOrder, "flushOrder");
     r.vec(o.sortKeys, "sortKeys", [](Reader &r, OperatorSpec::SortKey &k) {
@@ -360,7 +363,8 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.enumeration(o.joinKind, OperatorSpec::JoinKind::LookupInner, "joinKind");
     r.vec(o.leftKeys, "leftKeys");
     r.vec(o.rightKeys, "rightKeys");
-  }, 40);
+    r.i64(o.windowNanos, "windowNanos");
+  }, 52);
 }
 
 } // namespace

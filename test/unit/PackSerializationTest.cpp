@@ -135,12 +135,12 @@ void expectSame(const OperatorSpec::SortKey &a, const OperatorSpec::SortKey &b, 
   SAME(column); SAME(descending); SAME(nullsFirst);
 }
 void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string &at) {
-  const auto &[kind, name, outputLogType, flushOrder, sortKeys, limit, partition, expand, itemIndex, expandTypes, bagsAsArrays,
+  const auto &[kind, name, rule, outputLogType, flushOrder, sortKeys, limit, partition, expand, itemIndex, expandTypes, bagsAsArrays,
                prefix, conflict, ignored, schema, joinKind, leftKeys,
-               rightKeys] = a;
-  SAME(kind); SAME(name); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(partition); SAME(expand);
+               rightKeys, windowNanos] = a;
+  SAME(kind); SAME(name); SAME(rule); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(partition); SAME(expand);
   SAME(itemIndex); SAME(expandTypes); SAME(bagsAsArrays); SAME(prefix); SAME(conflict); SAME(ignored); SAME(schema);
-  SAME(joinKind); SAME(leftKeys); SAME(rightKeys);
+  SAME(joinKind); SAME(leftKeys); SAME(rightKeys); SAME(windowNanos);
 }
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
@@ -268,6 +268,7 @@ PackInfo fullPack() {
     O o;
     o.kind = kind;
     o.name = "op " + std::to_string(p.operators.size());
+    o.rule = "r";
     o.outputLogType = static_cast<uint32_t>(p.operators.size() % 3);
     o.flushOrder = kMax32 - static_cast<uint32_t>(p.operators.size());
     o.sortKeys = {{"a", true, false}, {"", false, true}};
@@ -284,6 +285,7 @@ PackInfo fullPack() {
     o.joinKind = O::JoinKind::RightSemi;
     o.leftKeys = {"k"};
     o.rightKeys = {"k2", ""};
+    o.windowNanos = kMin64;
     p.operators.push_back(o);
   }
   for (RuleInfo &rule : p.rules) {
@@ -354,7 +356,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 12 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\22\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\23\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -444,10 +446,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 18)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 19)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 18)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 19)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

@@ -101,7 +101,7 @@ int rulec_engine_new(const rulec_pack *pack, const rulec_engine_options *options
       scan.now = options->now_ns;
     scan.streaming = true; // a push API cannot read its input twice
     const PackInfo &info = *pack->info;
-    if (std::string why; TableOperators::needsWholeInput(info, why))
+    if (std::string why; !TableOperators::streamable(info, why))
       return fail(error, RULEC_ERR_ARGUMENT, "rulec_engine_new: " + why);
     rulec_engine *e = engine.get();
     engine->scanner = std::make_unique<Scanner>(

@@ -5,6 +5,7 @@
 #include "events/EventTime.h"
 #include "output/MatchDescription.h"
 
+#include <algorithm>
 #include <map>
 
 namespace rulec {
@@ -83,7 +84,10 @@ bool needsEventTime(const PackInfo &pack, const ScanOptions &options) {
   for (const RuleInfo &rule : pack.rules)
     if (rule.kind == RuleKind::Alert || rule.kind == RuleKind::Aggregate)
       return true;
-  return (options.streaming && !pack.sets.empty()) || !pack.correlations.empty();
+  // Stream mode: let-table sets and joins keep what is within their window.
+  const bool joins = std::any_of(pack.operators.begin(), pack.operators.end(),
+                                 [](const OperatorSpec &op) { return op.kind == OperatorSpec::Kind::Join; });
+  return (options.streaming && (!pack.sets.empty() || joins)) || !pack.correlations.empty();
 }
 
 std::string shapesText(const PackInfo &pack) {

@@ -126,7 +126,10 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
                }),
       aggregator_(pack, [this](uint32_t logType, const std::string &row, int64_t time) { feedRow(logType, row, time); }),
       operators_(pack, [this](uint32_t logType, const std::string &row,
-                              int64_t time) { queuedRows_.push_back({logType, row, time}); }),
+                              int64_t time) { queuedRows_.push_back({logType, row, time}); },
+                 options_.streaming ? std::optional(TableOperators::Stream{options_.allowedLateness,
+                                                                           options_.operatorMaxBytes})
+                                    : std::nullopt),
       correlator_(pack,
                   [this, sink = std::move(correlations)](const CorrelationAlert &a) {
                     ++stats_.correlations;
@@ -370,8 +373,11 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
   drainRows();
   if (phase_ == Phase::BuildSets)
     return;
-  if (options_.streaming)
+  if (options_.streaming) {
     aggregator_.advance(time); // may load rows into the evaluator: after this event's matches
+    operators_.advance(time);  // the joins' rows, likewise
+    drainRows();
+  }
   alerter_.advance(time);
   correlator_.advance(time);
   stats_.ungrouped = correlator_.ungrouped();
@@ -440,7 +446,7 @@ void Scanner::emitRow(uint32_t r, const std::string &row, int64_t time) {
     return;
   }
   if (rule.toOperator >= 0) { // a stage of the query's plan: on to its operator
-    operators_.add(static_cast<uint32_t>(rule.toOperator), rule.operatorInput, row, time);
+    operators_.add(static_cast<uint32_t>(rule.toOperator), rule.operatorInput, row, time, feedingSources_);
     return;
   }
   ++stats_.rows;
@@ -480,7 +486,7 @@ bool Scanner::canSaveState(std::string &why) const {
       why = "the state of KQL summarize (rule '" + rule.id + "') is not saved yet";
       return false;
     }
-  return !TableOperators::needsWholeInput(pack_, why);
+  return TableOperators::savable(pack_, why);
 }
 
 void Scanner::saveState(bytes::Writer &w) const {
@@ -553,8 +559,9 @@ void Scanner::finish() {
 }
 
 void Scanner::flushPlan(bool firstPass) {
-  // Summarize groups and sort/join operators emit in plan order, each after
-  // every stage that feeds it (flushOrder; queries are independent).
+  // Summarize groups and sort/join operators emit in plan order (a stream
+  // join: the rows it still keeps), each after every stage that feeds it
+  // (flushOrder; queries are independent).
   std::vector<std::pair<uint32_t, int64_t>> steps; // (order, aggregate rule r as r, operator op as ~op)
   for (uint32_t r = 0; r < pack_.rules.size(); ++r)
     if (pack_.rules[r].kind == RuleKind::Aggregate && pack_.rules[r].firstPass == firstPass)

@@ -52,6 +52,9 @@ struct ScanOptions {
   int64_t allowedLateness = 0;
   /// Field values seen before reuse their literal matches (LiteralMemo.h).
   bool literalMemo = true;
+  /// Streaming: the most a KQL join keeps in its window, per join; over it
+  /// the scan throws OperatorLimitError (TableOperators.h).
+  uint64_t operatorMaxBytes = TableOperators::kDefaultMaxBytes;
 };
 
 struct ScanStats {
@@ -147,7 +150,8 @@ public:
   /// Bounds the open windows and correlation groups (each; 0: no bound).
   void setMaxGroups(size_t n);
 
-  /// Whether this pack's state can be saved: KQL summarize groups cannot yet.
+  /// Whether this pack's state can be saved: KQL summarize groups and the
+  /// rows of sort, join and bag_unpack cannot yet.
   bool canSaveState(std::string &why) const;
   /// Everything the stream has built up: open windows, correlation groups,
   /// let-table sets, distinct rows, the counts. StateFile.h frames it.

@@ -41,7 +41,7 @@ Commands define(CLI::App &app, Flags &flags) {
                   "dotted path of the event time field (default: per log type)");
   run->add_flag("--strict", flags.run.strict, "refuse to run if any rule has an error");
   run->add_option("--mode", flags.run.mode,
-                  "KQL let-tables: batch (sets built from all input first) or stream (filled as events arrive)")
+                  "KQL: batch (a query sees its whole input) or stream (let-table sets and joins as events arrive)")
       ->check(CLI::IsMember({"batch", "stream"}));
   run->add_option("--events-format", flags.run.format,
                   "ndjson (one JSON object per line) or json (concatenated, possibly pretty-printed documents)")
@@ -61,6 +61,9 @@ Commands define(CLI::App &app, Flags &flags) {
                 "at the end of input keep windows open (in --state) for the next run instead of closing them");
   run->add_option("--max-groups", flags.run.maxGroups,
                   "at most N open dedup windows and N correlation groups; more close the oldest early (counted)");
+  run->add_option("--max-operator-memory", flags.run.maxOperatorMiB,
+                  "stream mode: the MiB a KQL join keeps in its window (default 256); over it the run stops")
+      ->check(CLI::PositiveNumber);
   run->add_option("--allowed-lateness", flags.run.lateness,
                   "keep windows open this long (30s, 5m, 1h) after the newest event time passes them, for late events");
   run->add_option("--kill-after", flags.run.killAfter, "testing: SIGKILL rulec after N input lines")->group("");

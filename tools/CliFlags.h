@@ -18,7 +18,7 @@ namespace rulec::cli {
 /// Exit codes (docs/cli.md): 0 success; 1 a rule was rejected or a test
 /// failed; 2 bad usage or unreadable input; 3 `run` finished but some events
 /// were invalid.
-enum ExitCode { kOk = 0, kRuleErrors = 1, kUsage = 2, kBadEvents = 3 };
+enum ExitCode { kOk = 0, kRuleErrors = 1, kUsage = 2, kBadEvents = 3, kLimit = 4 };
 
 struct CheckFlags {
   std::vector<std::string> rules;
@@ -44,6 +44,7 @@ struct RunFlags {
   uint64_t checkpointEvery = 1000;
   bool keepOpen = false;
   size_t maxGroups = 0;
+  uint64_t maxOperatorMiB = 256; ///< --max-operator-memory: stream mode, per KQL join
   uint64_t killAfter = 0;     ///< testing: SIGKILL itself after this many input lines
   std::string cache;          ///< --cache DIR: compiled packs of earlier runs
   std::string lateness;       ///< --allowed-lateness, e.g. 5m

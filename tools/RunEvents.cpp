@@ -259,7 +259,8 @@ std::unique_ptr<LoadedPack> cachedPack(const RunFlags &flags, const std::string 
   return loaded;
 }
 
-int runEvents(const RunFlags &flags, const ReadyPack &pack) {
+/// runEvents, but a stream operator over its memory limit throws.
+static int scanEvents(const RunFlags &flags, const ReadyPack &pack) {
   const PackInfo &info = pack.info;
   const NativePack native = pack.native;
   const Clock::time_point started = pack.started;
@@ -270,7 +271,8 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
   uint64_t bytes = 0; // event bytes read, newlines included
   ScanOptions options{flags.logType, flags.timeField, flags.mode == "stream", std::nullopt};
   options.literalMemo = !flags.noLiteralMemo;
-  if (std::string why; options.streaming && TableOperators::needsWholeInput(info, why)) {
+  options.operatorMaxBytes = flags.maxOperatorMiB << 20;
+  if (std::string why; options.streaming && !TableOperators::streamable(info, why)) {
     std::cerr << "rulec: error: --mode stream: " << why << "\n";
     return kUsage;
   }
@@ -496,5 +498,13 @@ int runEvents(const RunFlags &flags, const ReadyPack &pack) {
   return s.invalid || inputs.stats().evtxDamagedRecords || inputs.stats().evtxDamagedChunks ? kBadEvents : kOk;
 }
 
+int runEvents(const RunFlags &flags, const ReadyPack &pack) {
+  try {
+    return scanEvents(flags, pack);
+  } catch (const OperatorLimitError &e) {
+    std::cerr << "rulec: error: " << e.what() << " (--max-operator-memory " << flags.maxOperatorMiB << ")\n";
+    return kLimit;
+  }
+}
 
 } // namespace rulec::cli

@@ -409,6 +409,10 @@ void print(const Pack &pack, std::ostream &os) {
   }
   for (uint32_t i = 0; i < pack.scalars.size(); ++i)
     os << "scalar #" << i << " toscalar() at " << pack.scalars[i] << "\n";
+  for (uint32_t i = 0; i < pack.operators.size(); ++i)
+    if (pack.operators[i].windowNanos) // what bounds it in stream mode
+      os << "operator #" << i << " \"" << pack.operators[i].name << "\" window="
+         << formatSpan(pack.operators[i].windowNanos) << "\n";
   for (uint32_t i = 0; i < pack.regexes.size(); ++i)
     os << "regex #" << i << " " << Scalar::makeString(pack.regexes[i]).repr() << "\n";
   for (uint32_t i = 0; i < pack.literalSets.size(); ++i) {

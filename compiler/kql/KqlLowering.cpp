@@ -95,12 +95,19 @@ public:
   void run() {
     for (const LetStmt &let : rule_.query->lets)
       lets_[let.name] = &let;
+    const size_t firstOperator = pack_.operators.size();
     Pipeline main;
     lowerTabular(*rule_.query->body, main);
     ir::Rule out = queryRule(main, rule_.id, rule_.loc);
     out.info.displayName = rule_.name;
     out.info.severity = rule_.severity;
     newRules_.push_back(std::move(out));
+    // Stream mode keeps a join's rows for the rule's queryPeriod, else for
+    // the longest ago() the query reads back (docs/kql.md, "Batch and stream").
+    const int64_t window = rule_.queryPeriodNanos ? rule_.queryPeriodNanos : longestAgo_;
+    for (size_t i = firstOperator; i < pack_.operators.size(); ++i)
+      if (pack_.operators[i].kind == OperatorSpec::Kind::Join)
+        pack_.operators[i].windowNanos = window;
   }
 
   std::vector<ir::Rule> newRules_;
@@ -328,6 +335,7 @@ private:
   /// their own. Returns its index in the pack.
   uint32_t addOperator(OperatorSpec spec, const Operator &op) {
     spec.name = op.name + " at " + placeOf(op.loc);
+    spec.rule = rule_.id;
     spec.outputLogType = pack_.internLogType("__" + op.name + ":" + rule_.id + "#" + std::to_string(flushSteps_));
     spec.flushOrder = flushSteps_++;
     pack_.operators.push_back(std::move(spec));
@@ -1533,7 +1541,7 @@ private:
   }
 
   /// A where on TimeGenerated > ago(X) bounds how long a let-table's set
-  /// keeps a member in streaming mode.
+  /// keeps a member in streaming mode, and the query's joins (longestAgo_).
   void noteRetention(const Expr &e, Pipeline &p) {
     if (e.kind == Expr::Binary && asciiLower(e.op) == "and") {
       noteRetention(*e.operands[0], p);
@@ -1543,8 +1551,10 @@ private:
     if (e.kind == Expr::Binary && (e.op == ">" || e.op == ">=") && e.operands[1]->kind == Expr::Call &&
         asciiLower(e.operands[1]->name) == "ago" && e.operands[1]->operands.size() == 1 &&
         e.operands[1]->operands[0]->kind == Expr::Literal &&
-        e.operands[1]->operands[0]->literal.type == Literal::TimeSpan)
+        e.operands[1]->operands[0]->literal.type == Literal::TimeSpan) {
       p.retention = std::max(p.retention, e.operands[1]->operands[0]->literal.value.i);
+      longestAgo_ = std::max(longestAgo_, p.retention);
+    }
   }
 
   // --- columns and constants ------------------------------------------------
@@ -2595,6 +2605,7 @@ private:
   uint32_t sources_ = 0; ///< datatable/print/range sources lowered so far
   uint32_t flushSteps_ = 0; ///< summarize and operator stages so far: their plan order
   uint32_t stages_ = 0;     ///< stage rules so far (for their ids)
+  int64_t longestAgo_ = 0;  ///< the largest X of the query's `> ago(X)` wheres
   std::deque<Expr> synthesized_; ///< expressions lowering makes up (a one-column table's column)
   std::deque<Operator> synthesizedOps_; ///< operators it makes up (count's summarize)
   /// parse's columns, by the synthesized expression that stands for each.

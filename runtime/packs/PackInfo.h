@@ -126,7 +126,7 @@ struct OperatorSpec {
     Sort,     ///< sort / order / top: every row, sorted at the end of input (`limit`: top N)
     Union,    ///< union: rows pass through as they come
     MvExpand, ///< mv-expand: one row per element of `expand` columns' arrays
-    Join,     ///< join / lookup: at the end of input, by `leftKeys` / `rightKeys`
+    Join,     ///< join / lookup by `leftKeys` / `rightKeys`: batch at the end of input, stream as rows arrive
     BagUnpack, ///< evaluate bag_unpack: at the end of input, the bag column `expand[0]`'s properties as columns
   };
   /// The lookup kinds are leftouter and inner joins whose right key columns
@@ -143,6 +143,7 @@ struct OperatorSpec {
   };
   Kind kind = Kind::Sort;
   std::string name;            ///< for messages: "sort at q.kql:3:3"
+  std::string rule;            ///< for messages: the id of the query it belongs to
   uint32_t outputLogType = 0;
   /// Its place among its query's summarize and operator stages, in plan
   /// order: at the end of input they emit in this order, each after all
@@ -166,6 +167,10 @@ struct OperatorSpec {
   std::vector<std::string> ignored, schema;
   JoinKind joinKind = JoinKind::InnerUnique;
   std::vector<std::string> leftKeys, rightKeys; ///< Join: equal in pairs
+  /// Stream mode: how long (ns of event time) the operator keeps a row: the
+  /// Sentinel rule's queryPeriod, else the query's largest `> ago(X)`; 0:
+  /// no window (stream mode refuses the operator).
+  int64_t windowNanos = 0;
   bool firstPass = false; ///< of a toscalar() sub-query (RuleInfo::firstPass)
   bool operator==(const OperatorSpec &) const = default;
 };

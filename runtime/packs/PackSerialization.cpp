@@ -301,6 +301,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
   w.vec(p.operators, [](Writer &w, const OperatorSpec &o) {
     w.enumeration(o.kind);
     w.str(o.name);
+    w.str(o.rule);
     w.u32(o.outputLogType);
     w.u32(o.flushOrder);
     w.vec(o.sortKeys, [](Writer &w, const OperatorSpec::SortKey &k) {
@@ -321,6 +322,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
     w.enumeration(o.joinKind);
     w.vec(o.leftKeys);
     w.vec(o.rightKeys);
+    w.i64(o.windowNanos);
     w.boolean(o.firstPass);
   });
 }
@@ -351,6 +353,7 @@ void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.operators, "operators", [](Reader &r, OperatorSpec &o) {
     r.enumeration(o.kind, OperatorSpec::Kind::BagUnpack, "kind");
     r.str(o.name, "name");
+    r.str(o.rule, "rule");
     r.u32(o.outputLogType, "outputLogType");
     r.u32(o.flushOrder, "flushOrder");
     r.vec(o.sortKeys, "sortKeys", [](Reader &r, OperatorSpec::SortKey &k) {
@@ -371,8 +374,9 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.enumeration(o.joinKind, OperatorSpec::JoinKind::LookupInner, "joinKind");
     r.vec(o.leftKeys, "leftKeys");
     r.vec(o.rightKeys, "rightKeys");
+    r.i64(o.windowNanos, "windowNanos");
     r.boolean(o.firstPass, "firstPass");
-  }, 41);
+  }, 53);
 }
 
 } // namespace

@@ -1,6 +1,9 @@
 //===- TableOperators.cpp -------------------------------------------------===//
 #include "state/TableOperators.h"
 
+#include "state/JoinRows.h"
+#include "state/RowColumns.h"
+
 #include "events/EventTime.h"
 #include "output/JsonString.h"
 
@@ -8,45 +11,12 @@
 #include <charconv>
 #include <cstdio>
 #include <cmath>
-#include <map>
 #include <set>
 #include <unordered_map>
 
 namespace rulec {
 
 namespace {
-
-/// A row's columns, in order: name and value as JSON text.
-using Columns = std::vector<std::pair<std::string, std::string>>;
-
-Columns columnsOf(simdjson::dom::parser &parser, const std::string &json) {
-  Columns out;
-  simdjson::dom::object object;
-  if (parser.parse(json).get_object().get(object))
-    return out; // rows are objects the pack's code wrote
-  for (auto field : object)
-    out.emplace_back(std::string(field.key), simdjson::minify(field.value));
-  return out;
-}
-
-std::string rowText(const Columns &columns) {
-  std::string out = "{";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (i)
-      out += ',';
-    appendJsonString(out, columns[i].first);
-    out += ':';
-    out += columns[i].second;
-  }
-  return out + "}";
-}
-
-const std::string *find(const Columns &columns, const std::string &name) {
-  for (const auto &[key, value] : columns)
-    if (key == name)
-      return &value;
-  return nullptr;
-}
 
 /// A value as sort and join compare it: null, a number, an instant (a string
 /// that is a datetime), or other text (strings by their bytes; arrays and
@@ -124,40 +94,59 @@ struct SortValue {
   }
 };
 
-/// Which keys of one side a join compares, as one text (a null key matches nothing).
-bool joinKey(const Columns &columns, const std::vector<std::string> &keys, std::string &out) {
-  out.clear();
-  for (const std::string &k : keys) {
-    const std::string *v = find(columns, k);
-    if (!v || *v == "null")
+} // namespace
+
+TableOperators::TableOperators(const PackInfo &pack, RowSink sink, std::optional<Stream> stream)
+    : pack_(pack), sink_(std::move(sink)), rows_(pack.operators.size()), streamJoins_(pack.operators.size()) {
+  if (stream)
+    for (size_t op = 0; op < pack.operators.size(); ++op)
+      if (pack.operators[op].kind == OperatorSpec::Kind::Join)
+        streamJoins_[op] = std::make_unique<StreamJoin>(pack.operators[op],
+                                                        pack.operators[op].windowNanos + stream->lateness,
+                                                        stream->maxBytes);
+}
+
+bool TableOperators::streamable(const PackInfo &pack, std::string &why) {
+  if (!pack.scalars.empty()) {
+    why = "toscalar() at " + pack.scalars[0] + " needs its whole input first: it runs in batch mode only";
+    return false;
+  }
+  for (const OperatorSpec &op : pack.operators) {
+    if (op.kind == OperatorSpec::Kind::Sort) {
+      why = op.name + " needs its whole input: a stream cannot be sorted (sort, order and top run in batch "
+                      "mode only)";
       return false;
-    out += *v;
-    out += '\x1f';
+    }
+    if (op.kind == OperatorSpec::Kind::BagUnpack) {
+      why = op.name + " needs its whole input (its columns are those of every row's bag): it runs in batch "
+                      "mode only";
+      return false;
+    }
+    if (op.kind == OperatorSpec::Kind::Join && op.windowNanos <= 0) {
+      why = op.name + " has no window: in stream mode a join keeps its rows for the rule's queryPeriod or the "
+                      "query's 'where TimeGenerated > ago(X)', and query '" + op.rule + "' has neither";
+      return false;
+    }
   }
   return true;
 }
 
-} // namespace
-
-TableOperators::TableOperators(const PackInfo &pack, RowSink sink)
-    : pack_(pack), sink_(std::move(sink)), rows_(pack.operators.size()) {}
-
-bool TableOperators::needsWholeInput(const PackInfo &pack, std::string &why) {
-  if (!pack.scalars.empty()) {
-    why = "toscalar() at " + pack.scalars[0] + " needs its whole input first: it runs in batch mode only";
-    return true;
-  }
+bool TableOperators::savable(const PackInfo &pack, std::string &why) {
   for (const OperatorSpec &op : pack.operators)
     if (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join ||
         op.kind == OperatorSpec::Kind::BagUnpack) {
-      why = op.name + " needs its whole input: it runs in batch mode only, until it is bounded by a window";
-      return true;
+      why = "the rows " + op.name + " keeps are not saved yet (--state)";
+      return false;
     }
-  return false;
+  return true;
 }
 
-void TableOperators::add(uint32_t op, uint32_t input, const std::string &row, int64_t time) {
+void TableOperators::add(uint32_t op, uint32_t input, const std::string &row, int64_t time, bool pinned) {
   const OperatorSpec &spec = pack_.operators[op];
+  if (StreamJoin *join = streamJoins_[op].get()) {
+    join->add(input & 1, row, time, pinned, queueFor(op));
+    return;
+  }
   switch (spec.kind) {
   case OperatorSpec::Kind::Union: sink_(spec.outputLogType, row, time); return;
   case OperatorSpec::Kind::MvExpand: expand(spec, Row{row, time}); return;
@@ -167,7 +156,34 @@ void TableOperators::add(uint32_t op, uint32_t input, const std::string &row, in
   }
 }
 
+void TableOperators::advance(int64_t time) {
+  for (size_t op = 0; op < streamJoins_.size(); ++op)
+    if (StreamJoin *join = streamJoins_[op].get())
+      join->advance(time, queueFor(static_cast<uint32_t>(op)));
+  drain();
+}
+
+StreamJoin::Sink TableOperators::queueFor(uint32_t op) {
+  return [this, logType = pack_.operators[op].outputLogType](const std::string &row, int64_t time) {
+    pending_.push_back({logType, row, time});
+  };
+}
+
+void TableOperators::drain() {
+  while (!pending_.empty()) {
+    const Pending next = std::move(pending_.front());
+    pending_.pop_front();
+    sink_(next.logType, next.row, next.time);
+  }
+}
+
 void TableOperators::flush(uint32_t op) {
+  drain(); // rows made before the end, first
+  if (StreamJoin *join = streamJoins_[op].get()) {
+    join->finish(queueFor(op));
+    drain();
+    return;
+  }
   switch (pack_.operators[op].kind) {
   case OperatorSpec::Kind::Sort: sort(op); break;
   case OperatorSpec::Kind::Join: join(op); break;
@@ -239,7 +255,7 @@ void TableOperators::expand(const OperatorSpec &spec, const Row &row) {
   std::vector<std::vector<std::string>> elements(spec.expand.size());
   size_t rows = 0;
   for (size_t c = 0; c < spec.expand.size(); ++c) {
-    const std::string *value = find(columns, spec.expand[c]);
+    const std::string *value = findColumn(columns, spec.expand[c]);
     simdjson::dom::element e;
     simdjson::dom::array array;
     simdjson::dom::object object;
@@ -306,11 +322,11 @@ void TableOperators::sort(uint32_t op) {
     const Columns columns = columnsOf(parser_, rows[i].json);
     keyed[i].index = i;
     if (!spec.partition.empty()) {
-      const std::string *p = find(columns, spec.partition);
+      const std::string *p = findColumn(columns, spec.partition);
       partitionOf[i] = partitions.try_emplace(p ? *p : "null", partitions.size()).first->second;
     }
     for (const OperatorSpec::SortKey &k : spec.sortKeys)
-      keyed[i].keys.push_back(SortValue::of(valueParser, find(columns, k.column)));
+      keyed[i].keys.push_back(SortValue::of(valueParser, findColumn(columns, k.column)));
   }
   std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed &a, const Keyed &b) {
     if (partitionOf[a.index] != partitionOf[b.index])
@@ -355,50 +371,13 @@ void TableOperators::join(uint32_t op) {
     left.push_back(columnsOf(parser_, r.json));
   for (const Row &r : rows_[op][1])
     right.push_back(columnsOf(parser_, r.json));
-  // Each side's column names in first-seen order: an unmatched row of an
+  // Each side's column names, over all its rows: an unmatched row of an
   // outer join has the other side's columns as nulls.
-  auto namesOf = [](const std::vector<Columns> &side) {
-    std::vector<std::string> names;
-    std::set<std::string> seen;
-    for (const Columns &row : side)
-      for (const auto &[key, value] : row)
-        if (seen.insert(key).second)
-          names.push_back(key);
-    return names;
-  };
-  const bool lookup = spec.joinKind == Kind::LookupLeftOuter || spec.joinKind == Kind::LookupInner;
-  const std::vector<std::string> leftNames = namesOf(left);
-  std::vector<std::string> rightNames = namesOf(right);
-  if (lookup) // the keys once: the left's
-    rightNames.erase(std::remove_if(rightNames.begin(), rightNames.end(),
-                                    [&](const std::string &n) {
-                                      return std::count(spec.rightKeys.begin(), spec.rightKeys.end(), n) > 0;
-                                    }),
-                     rightNames.end());
-  // A right column whose name the left has gets a numbered one (Key -> Key1).
-  std::map<std::string, std::string> renamed;
-  {
-    std::set<std::string> taken(leftNames.begin(), leftNames.end());
-    for (const std::string &name : rightNames) {
-      std::string out = name;
-      for (int n = 1; taken.count(out); ++n)
-        out = name + std::to_string(n);
-      taken.insert(out);
-      renamed[name] = out;
-    }
-  }
-  auto combined = [&](const Columns *l, const Columns *r) {
-    Columns out;
-    for (const std::string &name : leftNames) {
-      const std::string *v = l ? find(*l, name) : nullptr;
-      out.emplace_back(name, v ? *v : "null");
-    }
-    for (const std::string &name : rightNames) {
-      const std::string *v = r ? find(*r, name) : nullptr;
-      out.emplace_back(renamed[name], v ? *v : "null");
-    }
-    return rowText(out);
-  };
+  JoinShape shape(spec);
+  for (const Columns &row : left)
+    shape.see(0, row);
+  for (const Columns &row : right)
+    shape.see(1, row);
   // The right side by key.
   std::unordered_map<std::string, std::vector<size_t>> byKey;
   std::string key;
@@ -430,9 +409,9 @@ void TableOperators::join(uint32_t op) {
     case Kind::FullOuter:
       if (matches && kind != Kind::RightOuter) {
         for (size_t j : *matches)
-          sink_(spec.outputLogType, combined(&left[i], &right[j]), time);
+          sink_(spec.outputLogType, shape.combine(&left[i], &right[j]), time);
       } else if (!matches && (kind == Kind::LeftOuter || kind == Kind::FullOuter)) {
-        sink_(spec.outputLogType, combined(&left[i], nullptr), time);
+        sink_(spec.outputLogType, shape.combine(&left[i], nullptr), time);
       }
       break;
     case Kind::LeftAnti:
@@ -456,17 +435,17 @@ void TableOperators::join(uint32_t op) {
     for (size_t j = 0; j < right.size(); ++j) {
       auto it = joinKey(right[j], spec.rightKeys, key) ? leftByKey.find(key) : leftByKey.end();
       if (it == leftByKey.end()) {
-        sink_(spec.outputLogType, combined(nullptr, &right[j]), rightRows[j].time);
+        sink_(spec.outputLogType, shape.combine(nullptr, &right[j]), rightRows[j].time);
         continue;
       }
       for (size_t i : it->second)
-        sink_(spec.outputLogType, combined(&left[i], &right[j]), rightRows[j].time);
+        sink_(spec.outputLogType, shape.combine(&left[i], &right[j]), rightRows[j].time);
     }
     return;
   }
   for (size_t j = 0; j < right.size(); ++j) {
     if (kind == Kind::FullOuter && !rightMatched[j])
-      sink_(spec.outputLogType, combined(nullptr, &right[j]), rightRows[j].time);
+      sink_(spec.outputLogType, shape.combine(nullptr, &right[j]), rightRows[j].time);
     else if ((kind == Kind::RightAnti && !rightMatched[j]) || (kind == Kind::RightSemi && rightMatched[j]))
       sink_(spec.outputLogType, rightRows[j].json, rightRows[j].time);
   }
@@ -539,8 +518,8 @@ void TableOperators::bagUnpack(uint32_t op) {
     Columns out;
     for (const std::string &name : order) {
       const std::string *value = newNames.count(name) && (replace || !seenSource.count(name))
-                                     ? find(u.properties, name)
-                                     : find(u.kept, name);
+                                     ? findColumn(u.properties, name)
+                                     : findColumn(u.kept, name);
       out.emplace_back(name, value ? *value : "null");
     }
     sink_(spec.outputLogType, rowText(out), u.time);

@@ -11,23 +11,29 @@
 //   properties as one-entry bags; a null value gives one row, an empty
 //   array or bag none (Kusto's mv-expand operator);
 // - sort / order / top keep every row and emit them sorted at flush();
-// - join keeps both sides and emits the joined rows at flush(), by kind.
+// - join keeps both sides and emits the joined rows at flush(), by kind; in
+//   stream mode it is a StreamJoin, bounded by its window, whose rows go out
+//   as they are made (queued, and sent on at advance() and flush()).
 //
-// Batch only: sort and join need their whole input (Scanner refuses them in
-// stream mode until they are bounded by windows). Rows are JSON objects;
-// values are compared as docs/kql.md says (numbers as numbers, strings that
-// are datetimes as instants, other strings by their bytes).
+// sort and bag_unpack need their whole input: batch only (streamable()).
+// Rows are JSON objects; values are compared as docs/kql.md says (numbers as
+// numbers, strings that are datetimes as instants, other strings by their
+// bytes).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "packs/PackInfo.h"
+#include "state/StreamJoin.h"
 
 #include <simdjson.h>
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,17 +46,35 @@ public:
 
   using RowSink = std::function<void(uint32_t logType, const std::string &row, int64_t time)>;
 
-  TableOperators(const PackInfo &pack, RowSink sink);
+  /// Stream mode: a join keeps its rows for its window plus `lateness` ns,
+  /// at most `maxBytes` of them (OperatorLimitError beyond).
+  struct Stream {
+    int64_t lateness = 0;
+    uint64_t maxBytes = kDefaultMaxBytes;
+  };
+  static constexpr uint64_t kDefaultMaxBytes = uint64_t(256) << 20;
 
-  /// A row of input `input` of operator `op` (a Query rule's row), at event time `time`.
-  void add(uint32_t op, uint32_t input, const std::string &row, int64_t time);
+  TableOperators(const PackInfo &pack, RowSink sink, std::optional<Stream> stream = std::nullopt);
 
-  /// Batch: every input of `op` is complete; emits its rows (sort, join, bag_unpack).
+  /// A row of input `input` of operator `op` (a Query rule's row), at event
+  /// time `time`; `pinned`: a constant source's row (stream joins keep it).
+  void add(uint32_t op, uint32_t input, const std::string &row, int64_t time, bool pinned = false);
+
+  /// Stream mode: the stream reached event time `time`; sends on the rows
+  /// the joins made and those leaving their windows.
+  void advance(int64_t time);
+
+  /// Every input of `op` is complete; emits its rows (sort, join,
+  /// bag_unpack; a stream join: those it still keeps).
   void flush(uint32_t op);
 
-  /// Whether the pack has operators that need their whole input (sort,
-  /// join): they cannot run on a stream yet. `why` names the first.
-  static bool needsWholeInput(const PackInfo &pack, std::string &why);
+  /// Whether the pack can run on a stream: not with sort, top or
+  /// bag_unpack (they need their whole input), nor with a join without a
+  /// window. `why` names the first that cannot.
+  static bool streamable(const PackInfo &pack, std::string &why);
+  /// Whether --state can save the operators' state: not when they keep rows
+  /// (sort, join, bag_unpack). `why` names the first.
+  static bool savable(const PackInfo &pack, std::string &why);
 
 private:
   struct Row {
@@ -63,9 +87,24 @@ private:
   void join(uint32_t op);
   void bagUnpack(uint32_t op);
 
+  struct Pending {
+    uint32_t logType;
+    std::string row;
+    int64_t time;
+  };
+  /// Where operator `op`'s stream join puts its rows: pending_.
+  StreamJoin::Sink queueFor(uint32_t op);
+  /// Sends on the stream joins' rows; the rows they lead to may add more.
+  void drain();
+
   const PackInfo &pack_;
   RowSink sink_;
   std::vector<std::array<std::vector<Row>, 2>> rows_; ///< per operator, per input: kept rows
+  /// Stream mode: per operator, its join (null for other kinds). Their rows
+  /// wait in pending_ so that none runs through the pack while an event is
+  /// still being applied.
+  std::vector<std::unique_ptr<StreamJoin>> streamJoins_;
+  std::deque<Pending> pending_;
   simdjson::dom::parser parser_;
 };
 

@@ -136,12 +136,12 @@ void expectSame(const OperatorSpec::SortKey &a, const OperatorSpec::SortKey &b, 
   SAME(column); SAME(descending); SAME(nullsFirst);
 }
 void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string &at) {
-  const auto &[kind, name, outputLogType, flushOrder, sortKeys, limit, partition, expand, itemIndex, expandTypes, bagsAsArrays,
+  const auto &[kind, name, rule, outputLogType, flushOrder, sortKeys, limit, partition, expand, itemIndex, expandTypes, bagsAsArrays,
                prefix, conflict, ignored, schema, joinKind, leftKeys,
-               rightKeys, firstPass] = a;
-  SAME(kind); SAME(name); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(partition); SAME(expand);
+               rightKeys, windowNanos, firstPass] = a;
+  SAME(kind); SAME(name); SAME(rule); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(partition); SAME(expand);
   SAME(itemIndex); SAME(expandTypes); SAME(bagsAsArrays); SAME(prefix); SAME(conflict); SAME(ignored); SAME(schema);
-  SAME(joinKind); SAME(leftKeys); SAME(rightKeys); SAME(firstPass);
+  SAME(joinKind); SAME(leftKeys); SAME(rightKeys); SAME(windowNanos); SAME(firstPass);
 }
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
@@ -271,6 +271,7 @@ PackInfo fullPack() {
     O o;
     o.kind = kind;
     o.name = "op " + std::to_string(p.operators.size());
+    o.rule = "r";
     o.outputLogType = static_cast<uint32_t>(p.operators.size() % 3);
     o.flushOrder = kMax32 - static_cast<uint32_t>(p.operators.size());
     o.sortKeys = {{"a", true, false}, {"", false, true}};
@@ -287,6 +288,7 @@ PackInfo fullPack() {
     o.joinKind = O::JoinKind::RightSemi;
     o.leftKeys = {"k"};
     o.rightKeys = {"k2", ""};
+    o.windowNanos = kMin64;
     o.firstPass = p.operators.size() % 2 == 1;
     p.operators.push_back(o);
   }
@@ -359,8 +361,8 @@ TEST(PackSerialization, RoundTripsEveryField) {
 
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
-  EXPECT_EQ(bytes.size(), 8u + 4u + 12 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\22\0\0\0", 12));
+  EXPECT_EQ(bytes.size(), 8u + 4u + 13 * 4u);
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\23\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -450,10 +452,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 18)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 19)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 18)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 19)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -475,9 +477,9 @@ TEST(PackSerialization, RejectsEveryTruncation) {
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 30)),
             "pack metadata truncated at byte 27 reading logTypeShapes");
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 44)),
-            "pack metadata truncated at byte 43 reading functions");
+            "pack metadata truncated at byte 43 reading regexes");
   EXPECT_EQ(deserializeError(std::string_view(small).substr(0, 48)),
-            "pack metadata truncated at byte 47 reading regexGate");
+            "pack metadata truncated at byte 47 reading functions");
 }
 
 TEST(PackSerialization, TruncationNamesTheField) {
@@ -498,12 +500,12 @@ TEST(PackSerialization, RejectsHugeLengths) {
   std::string vecCount = bytes;
   vecCount[19] = '\xff'; // the log type count becomes 0xff000001
   EXPECT_EQ(deserializeError(vecCount),
-            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 47 bytes left");
+            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 51 bytes left");
   std::string strLength = bytes;
   for (int i = 20; i < 24; ++i)
     strLength[i] = '\xff';
   EXPECT_EQ(deserializeError(strLength),
-            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 43 bytes left");
+            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 47 bytes left");
 }
 
 TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
@@ -512,7 +514,7 @@ TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
   expectRoundTrip(p);
   p.logTypeShapes.push_back({1, {"EventID"}});
   EXPECT_EQ(deserializeError(serializePack(p)),
-            "pack metadata names a log type the pack does not have at byte 118 reading logTypeShapes");
+            "pack metadata names a log type the pack does not have at byte 122 reading logTypeShapes");
 }
 
 TEST(PackSerialization, RejectsSourcesOfUnknownLogTypes) {
@@ -534,7 +536,7 @@ TEST(PackSerialization, RejectsFunctionsThisRuntimeLacks) {
 
 TEST(PackSerialization, RejectsTrailingBytes) {
   std::string bytes = serializePack(smallPack()) + "xyz";
-  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 67");
+  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 71");
 }
 
 TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {

@@ -839,17 +839,17 @@ private:
   /// to the row's other columns. A sub-query of row-by-row operators is the
   /// expansion followed by those operators, with its `project` keeping the
   /// row's other columns (they are not the sub-query's to drop): so it is
-  /// built. A sub-query that looks at several values at once (summarize,
-  /// top, take, sort, ...) is an error until it runs per row.
+  /// built. Its top, take and summarize run per input row.
   void applyStage(const Operator &op, Pipeline &p) {
-    // A sub-query's top and take run per input row: each row gets an id
-    // (made once, before the expansion), and they sort and limit per id.
-    // A summarize in it is an error until its rows join back to their row.
+    // A sub-query's top, take and summarize run per input row: each row gets
+    // an id (made once, before the expansion), they sort, limit and group
+    // per id, and a summarize's rows join back to the row they came from.
     static const std::string kRowKey = "__mv_apply_row";
     const auto &subOps = op.tables[0]->ops;
     const bool perRow = std::any_of(subOps.begin(), subOps.end(), [](const Operator &sub) {
-      return sub.name == "top" || sub.name == "take" || sub.name == "limit";
+      return sub.name == "top" || sub.name == "take" || sub.name == "limit" || sub.name == "summarize";
     });
+    Pipeline input; // the rows before expansion, which a summarize's rows join
     if (perRow) {
       Expr &id = synthesized_.emplace_back();
       id.kind = Expr::Call;
@@ -858,6 +858,8 @@ private:
       rowIds_.insert(&id);
       extendColumn(p, kRowKey, Column{&id, p.env});
       passThrough(p, op);
+      input.table = p.table; // a second reader of the pass-through's rows
+      input.tableLoc = p.tableLoc;
     }
     expandStage(op, p);
     std::vector<std::string> expanded;
@@ -871,8 +873,10 @@ private:
       const bool perRowOp = sub.name == "top" || sub.name == "take" || sub.name == "limit" || sub.name == "summarize";
       if (sub.generic || (!kRowByRow.count(sub.name) && sub.name != "project" && !perRowOp))
         fail(sub.loc, "'" + sub.name + "' in an mv-apply sub-query is not supported yet");
-      if (sub.name == "summarize") // its rows would join back to their input row: not right yet
-        fail(sub.loc, "'summarize' in an mv-apply sub-query is not supported yet");
+      if (sub.name == "summarize") {
+        summarizePerRow(sub, &sub == &subOps.back(), kRowKey, input, op, p);
+        break;
+      }
       if (perRowOp) {
         perRowKey_ = kRowKey;
         sortStage(sub, p); // top N by k, take N: per input row
@@ -907,6 +911,70 @@ private:
     }
     if (perRow)
       p.hidden.insert(kRowKey);
+  }
+
+  /// An mv-apply sub-query's summarize: grouped by the input row's id
+  /// (`rowKey`), its one row per input row joined back to that row (a
+  /// lookup: the row's columns, then the aggregates). A row none of whose
+  /// values reach the summarize has no group: its counts become 0 and its
+  /// make_list/make_set/make_bag empty, as Kusto's summarize of no rows
+  /// gives (the other aggregates of no rows are null anyway).
+  void summarizePerRow(const Operator &sub, bool last, const std::string &rowKey, Pipeline &input,
+                       const Operator &apply, Pipeline &p) {
+    if (!last)
+      fail(sub.loc, "operators after 'summarize' in an mv-apply sub-query are not supported yet");
+    if (!sub.by.empty())
+      fail(sub.by[0].value->loc, "'summarize ... by' in an mv-apply sub-query is not supported yet");
+    perRowKey_ = rowKey;
+    summarize(sub, p);
+    perRowKey_.clear();
+    std::vector<AggregateSpec::Aggregate> aggregates;
+    for (auto r = newRules_.rbegin(); r != newRules_.rend() && aggregates.empty(); ++r)
+      if (r->info.kind == RuleKind::Aggregate)
+        aggregates = r->info.aggregate.aggregates;
+    OperatorSpec spec;
+    spec.kind = OperatorSpec::Kind::Join;
+    spec.joinKind = OperatorSpec::JoinKind::LookupLeftOuter;
+    spec.leftKeys = spec.rightKeys = {rowKey};
+    const uint32_t index = addOperator(std::move(spec), apply);
+    stageInto(input, index, 0, apply.loc);
+    stageInto(p, index, 1, sub.loc);
+    continueFrom(p, index, apply.loc);
+    using Fn = AggregateSpec::Fn;
+    for (const AggregateSpec::Aggregate &a : aggregates) {
+      Expr empty;
+      empty.loc = sub.loc;
+      if (a.fn == Fn::Count || a.fn == Fn::CountIf || a.fn == Fn::DCount) {
+        empty.kind = Expr::Literal;
+        empty.literal.type = Literal::Long;
+        empty.literal.value = Scalar::makeInt(0);
+      } else if (a.fn == Fn::MakeList || a.fn == Fn::MakeSet || a.fn == Fn::MakeBag) {
+        empty.kind = Expr::Dynamic;
+        empty.dynamicIsObject = a.fn == Fn::MakeBag;
+      } else {
+        continue;
+      }
+      auto name = [&] {
+        auto e = std::make_unique<Expr>();
+        e->kind = Expr::Name;
+        e->name = a.name;
+        e->loc = sub.loc;
+        return e;
+      };
+      auto isNull = std::make_unique<Expr>();
+      isNull->kind = Expr::Call;
+      isNull->name = "isnull";
+      isNull->loc = sub.loc;
+      isNull->operands.push_back(name());
+      Expr &choice = synthesized_.emplace_back(); // iff(isnull(column), the value of no rows, column)
+      choice.kind = Expr::Call;
+      choice.name = "iff";
+      choice.loc = sub.loc;
+      choice.operands.push_back(std::move(isNull));
+      choice.operands.push_back(std::make_unique<Expr>(std::move(empty)));
+      choice.operands.push_back(name());
+      extendColumn(p, a.name, Column{&choice, p.env});
+    }
   }
 
   /// A constant for a row's cell, or nothing (now-relative times are not).
@@ -1367,6 +1435,14 @@ private:
       addColumn(stage, name, Column{&e, p.env});
       return static_cast<uint32_t>(stage.info.columns.size() - 1);
     };
+    if (!perRowKey_.empty()) { // in an mv-apply sub-query: per input row
+      Expr &key = synthesized_.emplace_back();
+      key.kind = Expr::Name;
+      key.name = perRowKey_;
+      key.loc = op.loc;
+      spec.keys.push_back(column(perRowKey_, key));
+      names.insert(perRowKey_);
+    }
     for (const Assignment &a : op.by) {
       const Expr &e = *a.value;
       if (e.kind == Expr::Call && asciiLower(e.name) == "bin" && e.operands.size() == 2) {
@@ -2014,14 +2090,23 @@ private:
   /// iff(p, a, b) and case(p1, v1, p2, v2, ..., else) from operand `first` on.
   std::unique_ptr<ir::Value> choice(const Column &c, size_t first) {
     const Expr &e = *c.expr;
+    // An event field chosen is copied out of its slot: $own keeps an array's or object's text.
+    auto branch = [&](size_t i) {
+      std::unique_ptr<ir::Value> v = value(Column{e.operands[i].get(), c.env});
+      if (v->kind != ir::Value::Slot)
+        return v;
+      std::vector<std::unique_ptr<ir::Value>> args;
+      args.push_back(std::move(v));
+      return ir::Value::makeCall("$own", std::move(args));
+    };
     if (first + 1 == e.operands.size())
-      return value(Column{e.operands[first].get(), c.env});
+      return branch(first);
     auto v = std::make_unique<ir::Value>();
     v->kind = ir::Value::Iff;
     Pipeline scope;
     scope.env = c.env;
     v->cond = predicate(*e.operands[first], scope);
-    v->args.push_back(value(Column{e.operands[first + 1].get(), c.env}));
+    v->args.push_back(branch(first + 1));
     v->args.push_back(choice(c, first + 2));
     return v;
   }

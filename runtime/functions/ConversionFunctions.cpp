@@ -125,6 +125,11 @@ void toScalar(rulec_context *ctx, uint32_t, const rulec_value *const *args, rule
     *out = nodeValue(ctx, node);
 }
 
+/// $own(x): x itself; the lowering wraps an event field that an iff() or
+/// case() returns, so that an array or object of the event becomes its JSON
+/// text (rulec_rt_call) before the value is copied away from its slot.
+void own(rulec_context *, uint32_t, const rulec_value *const *args, rulec_value *out) { *out = *args[0]; }
+
 /// parse_json(s) followed by member and index steps: the value at the path
 /// in the JSON text of `s`.
 void jsonGet(rulec_context *ctx, uint32_t argc, const rulec_value *const *args, rulec_value *out) {
@@ -194,7 +199,7 @@ constexpr Function kTable[] = {
     {"tostring", 1, 1, toString},   {"tolower", 1, 1, toLower},       {"toupper", 1, 1, toUpper},
     {"tolong", 1, 1, toLong},       {"toint", 1, 1, toLong},          {"todouble", 1, 1, toDouble},
     {"toreal", 1, 1, toDouble},     {"tobool", 1, 1, toBool},         {"toboolean", 1, 1, toBool},
-    {"todynamic", 1, 1, toDynamic}, {"parse_json", 1, 1, toDynamic},  {"$json_get", 1, 64, jsonGet}, {"$toscalar", 1, 1, toScalar},
+    {"todynamic", 1, 1, toDynamic}, {"parse_json", 1, 1, toDynamic},  {"$json_get", 1, 64, jsonGet}, {"$toscalar", 1, 1, toScalar}, {"$own", 1, 1, own},
     {"coalesce", 2, 64, coalesce},  {"toguid", 1, 1, toGuid},
 };
 

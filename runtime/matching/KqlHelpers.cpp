@@ -83,4 +83,15 @@ extern "C" void rulec_rt_call(rulec_context *ctx, uint32_t fn, uint32_t argc, co
   const rulec::functions::Function *f = fn < ctx->functions.size() ? ctx->functions[fn] : nullptr;
   if (f && argc >= f->minArgs && argc <= f->maxArgs)
     f->eval(ctx, argc, args, out);
+  // A function that returns one of its arguments (coalesce, $own, ...) as it
+  // is: an array or object of the event carries no text, and its copy is no
+  // longer the slot it came from. Its JSON text is the value.
+  if (out->kind == RULEC_ARRAY || out->kind == RULEC_OBJECT)
+    for (uint32_t i = 0; i < argc; ++i) {
+      std::string json;
+      if (std::memcmp(args[i], out, sizeof *out) == 0 && ctx->slotJson(*args[i], json)) {
+        *out = rulec::kqlvalue::string(ctx, json, RULEC_JSON);
+        break;
+      }
+    }
 }

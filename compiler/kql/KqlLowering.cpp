@@ -409,13 +409,26 @@ private:
   /// first input) or as the source (`prior` null). `kind=outer` (the
   /// default) keeps every column; inner needs the tables' schemas.
   void unionStage(const Operator &op, Pipeline *prior, Pipeline &p) {
-    if (op.kind == "inner")
-      fail(op.loc, "union kind=inner is not supported (it needs the tables' columns)");
-    if (!op.kind.empty() && op.kind != "outer")
+    if (!op.kind.empty() && op.kind != "outer" && op.kind != "inner")
       fail(op.loc, "unknown union kind '" + op.kind + "'");
+    // The arms first: kind=inner emits at its flush, after theirs.
+    std::vector<std::pair<Pipeline, std::string>> arms;
+    for (size_t i = 0; i < op.tables.size(); ++i) {
+      const TabularExpr &t = *op.tables[i];
+      if (t.source.find('*') != std::string::npos)
+        fail(t.loc, "union over a pattern of table names ('" + t.source + "') is not supported");
+      Pipeline branch;
+      lowerTabular(t, branch);
+      std::string name = !branch.resultName.empty()              ? branch.resultName
+                         : !t.ops.empty() || t.source.empty() ? "union_arg" + std::to_string(i)
+                                                              : t.source;
+      arms.emplace_back(std::move(branch), std::move(name));
+    }
     OperatorSpec spec;
     spec.kind = OperatorSpec::Kind::Union;
+    spec.innerColumns = op.kind == "inner";
     const uint32_t index = addOperator(std::move(spec), op);
+    uint32_t inputs = 0;
     auto input = [&](Pipeline &branch, const std::string &sourceName) {
       if (!op.withSource.empty()) {
         Expr &name = synthesized_.emplace_back();
@@ -424,20 +437,12 @@ private:
         name.loc = op.loc;
         extendColumn(branch, op.withSource, Column{&name, branch.env});
       }
-      stageInto(branch, index, 0, op.loc);
+      stageInto(branch, index, inputs++, op.loc); // kind=inner keeps the columns every input has
     };
     if (prior)
       input(*prior, prior->table);
-    for (size_t i = 0; i < op.tables.size(); ++i) {
-      const TabularExpr &t = *op.tables[i];
-      if (t.source.find('*') != std::string::npos)
-        fail(t.loc, "union over a pattern of table names ('" + t.source + "') is not supported");
-      Pipeline branch;
-      lowerTabular(t, branch);
-      input(branch, !branch.resultName.empty()                   ? branch.resultName
-                    : !t.ops.empty() || t.source.empty() ? "union_arg" + std::to_string(i)
-                                                         : t.source);
-    }
+    for (auto &[branch, name] : arms)
+      input(branch, name);
     continueFrom(p, index, op.loc);
   }
 

@@ -171,6 +171,7 @@ struct OperatorSpec {
   /// Sentinel rule's queryPeriod, else the query's largest `> ago(X)`; 0:
   /// no window (stream mode refuses the operator).
   int64_t windowNanos = 0;
+  bool innerColumns = false; ///< Union kind=inner: each row keeps only the columns every input has
   bool firstPass = false; ///< of a toscalar() sub-query (RuleInfo::firstPass)
   bool operator==(const OperatorSpec &) const = default;
 };
@@ -270,7 +271,7 @@ struct RuleInfo {
   uint32_t set = 0;                  ///< SetBuilder: the set it fills
   AggregateSpec aggregate;           ///< Aggregate
   int32_t toOperator = -1;           ///< Query: its rows go to this operator, not out
-  uint32_t operatorInput = 0;        ///< Query with toOperator: which input (a join's right is 1)
+  uint32_t operatorInput = 0;        ///< Query with toOperator: which input (a join's right is 1, a union's arms 0..n-1)
   int32_t toScalar = -1;             ///< Query: its first row's first column is scalar #toScalar (toscalar())
   /// Part of a toscalar() sub-query: runs (and its summarizes flush) in the
   /// first of batch mode's two passes, before the rules that read the scalar.

@@ -323,6 +323,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
     w.vec(o.leftKeys);
     w.vec(o.rightKeys);
     w.i64(o.windowNanos);
+    w.boolean(o.innerColumns);
     w.boolean(o.firstPass);
   });
 }
@@ -375,8 +376,9 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.vec(o.leftKeys, "leftKeys");
     r.vec(o.rightKeys, "rightKeys");
     r.i64(o.windowNanos, "windowNanos");
+    r.boolean(o.innerColumns, "innerColumns");
     r.boolean(o.firstPass, "firstPass");
-  }, 53);
+  }, 54);
 }
 
 } // namespace
@@ -418,7 +420,8 @@ bool deserializePack(std::string_view bytes, PackInfo &out, std::string &error) 
       r.fail("names a log type the pack does not have", r.offset(), "operators");
   for (const RuleInfo &rule : pack.rules)
     if (r.ok() && rule.toOperator >= 0 &&
-        (static_cast<size_t>(rule.toOperator) >= pack.operators.size() || rule.operatorInput > 1))
+        (static_cast<size_t>(rule.toOperator) >= pack.operators.size() ||
+         (rule.operatorInput > 1 && pack.operators[rule.toOperator].kind != OperatorSpec::Kind::Union)))
       r.fail("names an operator the pack does not have", r.offset(), "rules");
   for (const RuleInfo &rule : pack.rules)
     if (r.ok() && rule.toScalar >= 0 && static_cast<size_t>(rule.toScalar) >= pack.scalars.size())

@@ -28,7 +28,7 @@
 
 namespace rulec {
 
-constexpr uint32_t kPackFormatVersion = 19;
+constexpr uint32_t kPackFormatVersion = 20;
 
 /// FieldSpec::elements deeper than this are rejected on reading.
 constexpr unsigned kMaxFieldNesting = 64;

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <iterator>
+#include <map>
 #include <cmath>
 #include <set>
 #include <unordered_map>
@@ -122,6 +124,11 @@ bool TableOperators::streamable(const PackInfo &pack, std::string &why) {
                       "mode only";
       return false;
     }
+    if (op.innerColumns) {
+      why = op.name + " (kind=inner) needs its whole input (its columns are those every input has): it runs "
+                      "in batch mode only";
+      return false;
+    }
     if (op.kind == OperatorSpec::Kind::Join && op.windowNanos <= 0) {
       why = op.name + " has no window: in stream mode a join keeps its rows for the rule's queryPeriod or the "
                       "query's 'where TimeGenerated > ago(X)', and query '" + op.rule + "' has neither";
@@ -134,7 +141,7 @@ bool TableOperators::streamable(const PackInfo &pack, std::string &why) {
 bool TableOperators::savable(const PackInfo &pack, std::string &why) {
   for (const OperatorSpec &op : pack.operators)
     if (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join ||
-        op.kind == OperatorSpec::Kind::BagUnpack) {
+        op.kind == OperatorSpec::Kind::BagUnpack || op.innerColumns) {
       why = "the rows " + op.name + " keeps are not saved yet (--state)";
       return false;
     }
@@ -148,7 +155,12 @@ void TableOperators::add(uint32_t op, uint32_t input, const std::string &row, in
     return;
   }
   switch (spec.kind) {
-  case OperatorSpec::Kind::Union: sink_(spec.outputLogType, row, time); return;
+  case OperatorSpec::Kind::Union:
+    if (spec.innerColumns)
+      rows_[op][0].push_back(Row{row, time, input});
+    else
+      sink_(spec.outputLogType, row, time);
+    return;
   case OperatorSpec::Kind::MvExpand: expand(spec, Row{row, time}); return;
   case OperatorSpec::Kind::Sort:
   case OperatorSpec::Kind::Join:
@@ -188,6 +200,10 @@ void TableOperators::flush(uint32_t op) {
   case OperatorSpec::Kind::Sort: sort(op); break;
   case OperatorSpec::Kind::Join: join(op); break;
   case OperatorSpec::Kind::BagUnpack: bagUnpack(op); break;
+  case OperatorSpec::Kind::Union:
+    if (pack_.operators[op].innerColumns)
+      unionInner(op);
+    break;
   default: break;
   }
   rows_[op][0].clear();
@@ -523,6 +539,39 @@ void TableOperators::bagUnpack(uint32_t op) {
       out.emplace_back(name, value ? *value : "null");
     }
     sink_(spec.outputLogType, rowText(out), u.time);
+  }
+}
+
+/// union kind=inner: the columns every input's rows have (an input without
+/// rows shows none, and so does not narrow them: rows carry no schema), in
+/// the order each row has them.
+void TableOperators::unionInner(uint32_t op) {
+  const OperatorSpec &spec = pack_.operators[op];
+  std::map<uint32_t, std::set<std::string>> columnsOfInput;
+  std::vector<Columns> rows;
+  for (const Row &row : rows_[op][0]) {
+    rows.push_back(columnsOf(parser_, row.json));
+    std::set<std::string> &names = columnsOfInput[row.input];
+    for (const auto &[name, value] : rows.back())
+      names.insert(name);
+  }
+  std::set<std::string> common;
+  for (auto input = columnsOfInput.begin(); input != columnsOfInput.end(); ++input) {
+    if (input == columnsOfInput.begin()) {
+      common = input->second;
+      continue;
+    }
+    std::set<std::string> both;
+    std::set_intersection(common.begin(), common.end(), input->second.begin(), input->second.end(),
+                          std::inserter(both, both.begin()));
+    common = std::move(both);
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Columns kept;
+    for (auto &[name, value] : rows[i])
+      if (common.count(name))
+        kept.emplace_back(std::move(name), std::move(value));
+    sink_(spec.outputLogType, rowText(kept), rows_[op][0][i].time);
   }
 }
 

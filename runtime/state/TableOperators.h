@@ -80,12 +80,14 @@ private:
   struct Row {
     std::string json;
     int64_t time = 0;
+    uint32_t input = 0; ///< union kind=inner: the arm it came from
   };
 
   void expand(const OperatorSpec &spec, const Row &row);
   void sort(uint32_t op);
   void join(uint32_t op);
   void bagUnpack(uint32_t op);
+  void unionInner(uint32_t op);
 
   struct Pending {
     uint32_t logType;

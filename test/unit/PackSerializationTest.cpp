@@ -138,10 +138,10 @@ void expectSame(const OperatorSpec::SortKey &a, const OperatorSpec::SortKey &b, 
 void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string &at) {
   const auto &[kind, name, rule, outputLogType, flushOrder, sortKeys, limit, partition, expand, itemIndex, expandTypes, bagsAsArrays,
                prefix, conflict, ignored, schema, joinKind, leftKeys,
-               rightKeys, windowNanos, firstPass] = a;
+               rightKeys, windowNanos, innerColumns, firstPass] = a;
   SAME(kind); SAME(name); SAME(rule); SAME(outputLogType); SAME(flushOrder); SAME(sortKeys); SAME(limit); SAME(partition); SAME(expand);
   SAME(itemIndex); SAME(expandTypes); SAME(bagsAsArrays); SAME(prefix); SAME(conflict); SAME(ignored); SAME(schema);
-  SAME(joinKind); SAME(leftKeys); SAME(rightKeys); SAME(windowNanos); SAME(firstPass);
+  SAME(joinKind); SAME(leftKeys); SAME(rightKeys); SAME(windowNanos); SAME(innerColumns); SAME(firstPass);
 }
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
@@ -289,6 +289,7 @@ PackInfo fullPack() {
     o.leftKeys = {"k"};
     o.rightKeys = {"k2", ""};
     o.windowNanos = kMin64;
+    o.innerColumns = p.operators.size() % 3 == 1;
     o.firstPass = p.operators.size() % 2 == 1;
     p.operators.push_back(o);
   }
@@ -362,7 +363,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 13 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\23\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\24\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -452,10 +453,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 19)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 20)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 19)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 20)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {

@@ -151,7 +151,7 @@ bool TableOperators::savable(const PackInfo &pack, std::string &why) {
 void TableOperators::add(uint32_t op, uint32_t input, const std::string &row, int64_t time, bool pinned) {
   const OperatorSpec &spec = pack_.operators[op];
   if (StreamJoin *join = streamJoins_[op].get()) {
-    join->add(input & 1, row, time, pinned, queueFor(op));
+    join->add(input & 1, row, time, pinned, sinkFor(op));
     return;
   }
   switch (spec.kind) {
@@ -171,29 +171,18 @@ void TableOperators::add(uint32_t op, uint32_t input, const std::string &row, in
 void TableOperators::advance(int64_t time) {
   for (size_t op = 0; op < streamJoins_.size(); ++op)
     if (StreamJoin *join = streamJoins_[op].get())
-      join->advance(time, queueFor(static_cast<uint32_t>(op)));
-  drain();
+      join->advance(time, sinkFor(static_cast<uint32_t>(op)));
 }
 
-StreamJoin::Sink TableOperators::queueFor(uint32_t op) {
+StreamJoin::Sink TableOperators::sinkFor(uint32_t op) {
   return [this, logType = pack_.operators[op].outputLogType](const std::string &row, int64_t time) {
-    pending_.push_back({logType, row, time});
+    sink_(logType, row, time);
   };
 }
 
-void TableOperators::drain() {
-  while (!pending_.empty()) {
-    const Pending next = std::move(pending_.front());
-    pending_.pop_front();
-    sink_(next.logType, next.row, next.time);
-  }
-}
-
 void TableOperators::flush(uint32_t op) {
-  drain(); // rows made before the end, first
   if (StreamJoin *join = streamJoins_[op].get()) {
-    join->finish(queueFor(op));
-    drain();
+    join->finish(sinkFor(op));
     return;
   }
   switch (pack_.operators[op].kind) {

@@ -30,7 +30,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -44,6 +43,8 @@ public:
   /// Sort keys that are expressions travel in columns named so; sort drops them.
   static constexpr const char *kHiddenSortKey = "__sortkey";
 
+  /// Called while an event is still being applied (add()): it must not run
+  /// the row through the pack at once (the Scanner queues it for after).
   using RowSink = std::function<void(uint32_t logType, const std::string &row, int64_t time)>;
 
   /// Stream mode: a join keeps its rows for its window plus `lateness` ns,
@@ -89,24 +90,14 @@ private:
   void bagUnpack(uint32_t op);
   void unionInner(uint32_t op);
 
-  struct Pending {
-    uint32_t logType;
-    std::string row;
-    int64_t time;
-  };
-  /// Where operator `op`'s stream join puts its rows: pending_.
-  StreamJoin::Sink queueFor(uint32_t op);
-  /// Sends on the stream joins' rows; the rows they lead to may add more.
-  void drain();
+  /// Where operator `op`'s stream join puts its rows: the sink, as op's output.
+  StreamJoin::Sink sinkFor(uint32_t op);
 
   const PackInfo &pack_;
   RowSink sink_;
   std::vector<std::array<std::vector<Row>, 2>> rows_; ///< per operator, per input: kept rows
-  /// Stream mode: per operator, its join (null for other kinds). Their rows
-  /// wait in pending_ so that none runs through the pack while an event is
-  /// still being applied.
+  /// Stream mode: per operator, its join (null for other kinds).
   std::vector<std::unique_ptr<StreamJoin>> streamJoins_;
-  std::deque<Pending> pending_;
   simdjson::dom::parser parser_;
 };
 

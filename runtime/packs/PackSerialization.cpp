@@ -219,6 +219,15 @@ void writeRuleInfo(Writer &w, const RuleInfo &rule) {
     });
   });
 }
+/// An index that may be -1 (none), written as an i64.
+void readOptionalIndex(Reader &r, int32_t &out, const char *what) {
+  int64_t v = -1;
+  r.i64(v, what);
+  if (r.ok() && (v < -1 || v > INT32_MAX))
+    r.fail("is out of range", r.offset(), what);
+  out = static_cast<int32_t>(v);
+}
+
 void readRuleInfo(Reader &r, RuleInfo &rule) {
   r.enumeration(rule.kind, RuleKind::Aggregate, "kind");
   r.str(rule.id, "id");
@@ -240,17 +249,9 @@ void readRuleInfo(Reader &r, RuleInfo &rule) {
   r.i64(rule.take, "take");
   r.u32(rule.set, "set");
   r.member(rule.aggregate, "aggregate", readAggregateSpec);
-  int64_t toOperator = -1;
-  r.i64(toOperator, "toOperator");
-  if (r.ok() && (toOperator < -1 || toOperator > INT32_MAX))
-    r.fail("is out of range", r.offset(), "toOperator");
-  rule.toOperator = static_cast<int32_t>(toOperator);
+  readOptionalIndex(r, rule.toOperator, "toOperator");
   r.u32(rule.operatorInput, "operatorInput");
-  int64_t toScalar = -1;
-  r.i64(toScalar, "toScalar");
-  if (r.ok() && (toScalar < -1 || toScalar > INT32_MAX))
-    r.fail("is out of range", r.offset(), "toScalar");
-  rule.toScalar = static_cast<int32_t>(toScalar);
+  readOptionalIndex(r, rule.toScalar, "toScalar");
   r.boolean(rule.firstPass, "firstPass");
   r.vec(rule.feeds, "feeds", readCorrelationFeed);
   r.vec(rule.requirements, "requirements", [](Reader &r, std::vector<LiteralRef> &clause) {

@@ -219,6 +219,9 @@ private:
         auto it = l.lets_.find(inner.name);
         saved_.emplace_back(inner.name, it == l.lets_.end() ? nullptr : it->second);
         l.lets_[inner.name] = &inner;
+        auto before = l.letEnvs_.find(&inner); // f calling f: the outer call's, back on exit
+        savedEnvs_.emplace_back(&inner, before == l.letEnvs_.end() ? nullptr : before->second);
+        l.letEnvs_[&inner] = env; // its expression reads the function's parameters
       }
     }
     ~FunctionScope() {
@@ -230,6 +233,12 @@ private:
         else
           l_.lets_.erase(it->first);
       }
+      for (auto it = savedEnvs_.rbegin(); it != savedEnvs_.rend(); ++it) {
+        if (it->second)
+          l_.letEnvs_[it->first] = it->second;
+        else
+          l_.letEnvs_.erase(it->first);
+      }
     }
     std::shared_ptr<const Env> env() const { return env_; }
 
@@ -237,6 +246,7 @@ private:
     Lowering &l_;
     std::shared_ptr<const Env> env_;
     std::vector<std::pair<std::string, const LetStmt *>> saved_;
+    std::vector<std::pair<const LetStmt *, std::shared_ptr<const Env>>> savedEnvs_;
   };
 
   /// A scalar let function called in an expression, or null.
@@ -1847,7 +1857,8 @@ private:
     if (e.kind == Expr::Name)
       if (auto it = lets_.find(e.name); it != lets_.end() && it->second->scalar) {
         LetExpansion expanding(*this, e.name, e.loc); // a computed scalar let: its expression here
-        return value(Column{it->second->scalar.get(), std::make_shared<Env>()});
+        auto env = letEnvs_.find(it->second); // a function body's let: the function's parameters
+        return value(Column{it->second->scalar.get(), env != letEnvs_.end() ? env->second : std::make_shared<Env>()});
       }
     if (e.kind != Expr::Call)
       fail(e.loc, "'" + toString(e) + "' is not a supported value");
@@ -2708,6 +2719,7 @@ private:
   int unnamedColumns_ = 0; ///< Column1, Column2, ... of the current operator
   unsigned summarizes_ = 0;
   std::map<std::string, uint32_t> setOfLet_;
+  std::map<const LetStmt *, std::shared_ptr<const Env>> letEnvs_; ///< lets of function bodies: their env
   std::map<const Expr *, uint32_t> scalarOfCall_; ///< toscalar() calls lowered so far
   int firstPass_ = 0; ///< lowering a toscalar() sub-query
   std::set<std::string> expanding_; ///< lets being expanded (LetExpansion)

@@ -405,12 +405,15 @@ void Scanner::drainRows() {
   if (drainingRows_)
     return; // the loop below runs what feedRow() queues
   drainingRows_ = true;
+  struct Reset { // a row over an operator's memory limit throws: the scanner stays usable
+    bool &flag;
+    ~Reset() { flag = false; }
+  } reset{drainingRows_};
   while (!queuedRows_.empty()) {
     QueuedRow next = std::move(queuedRows_.front());
     queuedRows_.pop_front();
     feedRow(next.logType, next.row, next.time);
   }
-  drainingRows_ = false;
 }
 
 void Scanner::addToSet(uint32_t r, int64_t time) {
@@ -481,6 +484,10 @@ void Scanner::setMaxGroups(size_t n) {
 }
 
 bool Scanner::canSaveState(std::string &why) const {
+  if (!pack_.scalars.empty()) {
+    why = "toscalar() at " + pack_.scalars[0] + " runs in batch mode's first pass, which --state does not save";
+    return false;
+  }
   for (const RuleInfo &rule : pack_.rules)
     if (rule.kind == RuleKind::Aggregate) {
       why = "the state of KQL summarize (rule '" + rule.id + "') is not saved yet";

@@ -106,7 +106,7 @@ public:
     // the longest ago() the query reads back (docs/kql.md, "Batch and stream").
     const int64_t window = rule_.queryPeriodNanos ? rule_.queryPeriodNanos : longestAgo_;
     for (size_t i = firstOperator; i < pack_.operators.size(); ++i)
-      if (pack_.operators[i].kind == OperatorSpec::Kind::Join)
+      if (pack_.operators[i].kind == OperatorSpec::Kind::Join && pack_.operators[i].windowNanos == 0)
         pack_.operators[i].windowNanos = window;
   }
 
@@ -214,6 +214,7 @@ private:
       }
       env_ = env;
       l.envs_.push_back(env);
+      l.functionEnvs_.push_back(env.get());
       l.params_.push_back(std::move(constants));
       for (const LetStmt &inner : fn.bodyLets) {
         auto it = l.lets_.find(inner.name);
@@ -226,6 +227,7 @@ private:
     }
     ~FunctionScope() {
       --l_.functionDepth_;
+      l_.functionEnvs_.pop_back();
       l_.params_.pop_back();
       for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
         if (it->second)
@@ -875,6 +877,9 @@ private:
       passThrough(p, op);
       input.table = p.table; // a second reader of the pass-through's rows
       input.tableLoc = p.tableLoc;
+      for (const Assignment &a : op.assignments) // `mv-apply l on (...)`: l is the sub-query's, not the row's
+        if (a.name.empty() && a.value->kind == Expr::Name)
+          input.hidden.insert(a.value->name);
     }
     expandStage(op, p);
     std::vector<std::string> expanded;
@@ -951,6 +956,7 @@ private:
     spec.kind = OperatorSpec::Kind::Join;
     spec.joinKind = OperatorSpec::JoinKind::LookupLeftOuter;
     spec.leftKeys = spec.rightKeys = {rowKey};
+    spec.windowNanos = OperatorSpec::kWholeInput; // its summarize emits at the end of input
     const uint32_t index = addOperator(std::move(spec), apply);
     stageInto(input, index, 0, apply.loc);
     stageInto(p, index, 1, sub.loc);
@@ -1987,14 +1993,21 @@ private:
   /// (its rules and operators marked firstPass), its first row's first
   /// column the value. One per call expression, however often it is lowered.
   uint32_t scalarOf(const Expr &call) {
-    if (auto it = scalarOfCall_.find(&call); it != scalarOfCall_.end())
-      return it->second;
+    // Both run in the first pass, before any scalar is known.
     if (firstPass_ > 0)
       fail(call.loc, "toscalar() inside a toscalar() sub-query is not supported");
+    if (inSet_ > 0)
+      fail(call.loc, "toscalar() inside a let-table set is not supported");
+    // A call in a let function's body is a sub-query per call of the function.
+    const std::pair<const Expr *, const Env *> key{&call, functionEnvs_.empty() ? nullptr : functionEnvs_.back()};
+    if (auto it = scalarOfCall_.find(key); it != scalarOfCall_.end())
+      return it->second;
     const size_t rules = newRules_.size(), operators = pack_.operators.size();
     ++firstPass_;
+    const std::string perRowKey = std::exchange(perRowKey_, std::string()); // not an mv-apply's rows
     Pipeline sub;
     lowerTabular(*call.table, sub);
+    perRowKey_ = perRowKey;
     const auto k = static_cast<uint32_t>(pack_.scalars.size());
     pack_.scalars.push_back(placeOf(call.loc));
     ir::Rule out = queryRule(sub, rule_.id + "/toscalar" + std::to_string(k), call.loc);
@@ -2005,7 +2018,7 @@ private:
       newRules_[i].info.firstPass = true;
     for (size_t i = operators; i < pack_.operators.size(); ++i)
       pack_.operators[i].firstPass = true;
-    scalarOfCall_[&call] = k;
+    scalarOfCall_[key] = k;
     return k;
   }
 
@@ -2380,6 +2393,11 @@ private:
         return s->second;
       t = it->second->table.get();
     }
+    ++inSet_; // until the set's rule is built: its expressions run in the first pass too
+    struct Leave {
+      int &n;
+      ~Leave() { --n; }
+    } leaveSet{inSet_};
     Pipeline p;
     {
       LetExpansion expanding(*this, name, loc);
@@ -2720,7 +2738,10 @@ private:
   unsigned summarizes_ = 0;
   std::map<std::string, uint32_t> setOfLet_;
   std::map<const LetStmt *, std::shared_ptr<const Env>> letEnvs_; ///< lets of function bodies: their env
-  std::map<const Expr *, uint32_t> scalarOfCall_; ///< toscalar() calls lowered so far
+  /// toscalar() calls lowered so far, by call and the let-function call they are in.
+  std::map<std::pair<const Expr *, const Env *>, uint32_t> scalarOfCall_;
+  std::vector<const Env *> functionEnvs_; ///< the let-function calls being lowered (FunctionScope)
+  int inSet_ = 0; ///< lowering a let-table set's pipeline
   int firstPass_ = 0; ///< lowering a toscalar() sub-query
   std::set<std::string> expanding_; ///< lets being expanded (LetExpansion)
 };

@@ -169,8 +169,9 @@ struct OperatorSpec {
   std::vector<std::string> leftKeys, rightKeys; ///< Join: equal in pairs
   /// Stream mode: how long (ns of event time) the operator keeps a row: the
   /// Sentinel rule's queryPeriod, else the query's largest `> ago(X)`; 0:
-  /// no window (stream mode refuses the operator).
+  /// no window, kWholeInput: cannot have one (stream mode refuses both).
   int64_t windowNanos = 0;
+  static constexpr int64_t kWholeInput = -1; ///< mv-apply's per-row summarize joined back: it emits at the end
   bool innerColumns = false; ///< Union kind=inner: each row keeps only the columns every input has
   bool firstPass = false; ///< of a toscalar() sub-query (RuleInfo::firstPass)
   bool operator==(const OperatorSpec &) const = default;

@@ -129,6 +129,11 @@ bool TableOperators::streamable(const PackInfo &pack, std::string &why) {
                       "in batch mode only";
       return false;
     }
+    if (op.kind == OperatorSpec::Kind::Join && op.windowNanos == OperatorSpec::kWholeInput) {
+      why = op.name + " (a summarize per input row, joined back to the row) needs its whole input: it runs "
+                      "in batch mode only";
+      return false;
+    }
     if (op.kind == OperatorSpec::Kind::Join && op.windowNanos <= 0) {
       why = op.name + " has no window: in stream mode a join keeps its rows for the rule's queryPeriod or the "
                       "query's 'where TimeGenerated > ago(X)', and query '" + op.rule + "' has neither";

@@ -126,7 +126,12 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
                }),
       aggregator_(pack, [this](uint32_t logType, const std::string &row, int64_t time) { feedRow(logType, row, time); }),
       operators_(pack, [this](uint32_t logType, const std::string &row,
-                              int64_t time) { queuedRows_.push_back({logType, row, time}); },
+                              int64_t time) {
+                   if (evaluating_) // the evaluator still holds the event (or row) that made it
+                     queuedRows_.push_back({logType, row, time});
+                   else
+                     feedRow(logType, row, time); // a flush: one row at a time, not all of them queued
+                 },
                  options_.streaming ? std::optional(TableOperators::Stream{options_.allowedLateness,
                                                                            options_.operatorMaxBytes})
                                     : std::nullopt),
@@ -326,6 +331,7 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
   }
   lastTime_ = time;
 
+  Evaluating evaluating(evaluating_);
   for (size_t k = 0; k < outcome.matchCount; ++k) {
     const MatchOutcome &m = outcome.matches[k];
     const uint32_t r = m.rule;
@@ -370,6 +376,7 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
       }
     });
   }
+  evaluating.end();
   drainRows();
   if (phase_ == Phase::BuildSets)
     return;
@@ -391,6 +398,7 @@ void Scanner::feedRow(uint32_t logType, const std::string &row, int64_t time) {
   std::string error;
   if (!evaluator.load(row, error))
     return; // rows are JSON the Aggregator wrote
+  Evaluating evaluating(evaluating_);
   for (uint32_t r : evaluator.evaluate(logType)) {
     const RuleInfo &rule = pack_.rules[r];
     if (rule.kind == RuleKind::Query)
@@ -398,6 +406,7 @@ void Scanner::feedRow(uint32_t logType, const std::string &row, int64_t time) {
     else if (rule.kind == RuleKind::Aggregate)
       aggregator_.add(r, evaluator, time); // summarize after summarize
   }
+  evaluating.end();
   drainRows();
 }
 

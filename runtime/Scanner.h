@@ -188,9 +188,10 @@ private:
   Alerter alerter_;
   Aggregator aggregator_;
   TableOperators operators_;
-  /// Rows operators pass on (union, mv-expand) while an event or row is
-  /// being evaluated: run after it, since running them at once would load
-  /// them into the evaluator that other rules of that event still read.
+  /// Rows operators pass on (union, mv-expand, stream joins) while an event
+  /// or row is being applied (evaluating_): run after it, since running them
+  /// at once would load them into the evaluator that other rules of that
+  /// event still read. Rows a flush makes run at once.
   struct QueuedRow {
     uint32_t logType;
     std::string row;
@@ -198,6 +199,15 @@ private:
   };
   std::deque<QueuedRow> queuedRows_;
   bool drainingRows_ = false;
+  bool evaluating_ = false;
+  /// Sets a flag for as long as it lives, or until end().
+  struct Evaluating {
+    bool &flag;
+    bool outer;
+    explicit Evaluating(bool &f) : flag(f), outer(f) { flag = true; }
+    void end() { flag = outer; }
+    ~Evaluating() { flag = outer; }
+  };
   void drainRows();
   /// Flushes the summarizes and operators of one pass (RuleInfo::firstPass) in plan order.
   void flushPlan(bool firstPass);

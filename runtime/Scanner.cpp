@@ -265,8 +265,15 @@ void Scanner::feedBatch(const std::vector<BatchEvent> &batch) {
             worker.evaluate(batch[i].text, true, out[i], EventWorker::Payloads::All);
       },
       (batch.size() + kChunk - 1) / kChunk);
-  if (previous)
+  if (!previous)
+    return;
+  try {
     applyBatch(*before, outcomes_);
+  } catch (...) { // an operator over its memory limit: the threads still read this batch
+    pool_->finish();
+    pending_ = nullptr;
+    throw;
+  }
 }
 
 void Scanner::drainBatches() {

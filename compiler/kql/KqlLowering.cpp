@@ -318,16 +318,17 @@ private:
       auto arg = params_[k].find(name);
       if (arg == params_[k].end())
         continue;
-      if (arg->second->kind != Expr::Table && arg->second->kind != Expr::Name)
+      const Expr *value = arg->second; // the map holding it goes with the resize below
+      if (value->kind != Expr::Table && value->kind != Expr::Name)
         return false; // a scalar parameter: not a table
       std::vector<std::map<std::string, const Expr *>> inner(params_.begin() + static_cast<long>(k), params_.end());
       params_.resize(k);
-      if (arg->second->kind == Expr::Table) {
-        lowerTabular(*arg->second->table, p);
+      if (value->kind == Expr::Table) {
+        lowerTabular(*value->table, p);
       } else { // f(SigninLogs), f(T): a table or let name
         TabularExpr named;
-        named.loc = arg->second->loc;
-        named.source = arg->second->name;
+        named.loc = value->loc;
+        named.source = value->name;
         lowerTabular(named, p);
       }
       params_.insert(params_.end(), inner.begin(), inner.end());

@@ -87,6 +87,15 @@ struct Pipeline {
   std::string resultName;  ///< `| as Name`: what union's withsource calls these rows
 };
 
+/// A column name as the lowering makes one up (project-by-names, distinct's keys, ...).
+ExprPtr nameExpr(const std::string &name, const SourceLocation &loc) {
+  auto e = std::make_unique<Expr>();
+  e->kind = Expr::Name;
+  e->name = name;
+  e->loc = loc;
+  return e;
+}
+
 class Lowering {
 public:
   Lowering(const sentinel::Rule &rule, ir::Pack &pack) : rule_(rule), pack_(pack) {}
@@ -976,25 +985,18 @@ private:
       } else {
         continue;
       }
-      auto name = [&] {
-        auto e = std::make_unique<Expr>();
-        e->kind = Expr::Name;
-        e->name = a.name;
-        e->loc = sub.loc;
-        return e;
-      };
       auto isNull = std::make_unique<Expr>();
       isNull->kind = Expr::Call;
       isNull->name = "isnull";
       isNull->loc = sub.loc;
-      isNull->operands.push_back(name());
+      isNull->operands.push_back(nameExpr(a.name, sub.loc));
       Expr &choice = synthesized_.emplace_back(); // iff(isnull(column), the value of no rows, column)
       choice.kind = Expr::Call;
       choice.name = "iff";
       choice.loc = sub.loc;
       choice.operands.push_back(std::move(isNull));
       choice.operands.push_back(std::make_unique<Expr>(std::move(empty)));
-      choice.operands.push_back(name());
+      choice.operands.push_back(nameExpr(a.name, sub.loc));
       extendColumn(p, a.name, Column{&choice, p.env});
     }
   }
@@ -1276,14 +1278,8 @@ private:
           names.push_back(name);
     }
     Operator &project = synthesizedOps_.emplace_back(); // owns the names' expressions for the lowering's life
-    for (const std::string &name : names) {
-      Assignment a;
-      a.value = std::make_unique<Expr>();
-      a.value->kind = Expr::Name;
-      a.value->name = name;
-      a.value->loc = op.loc;
-      project.assignments.push_back(std::move(a));
-    }
+    for (const std::string &name : names)
+      project.assignments.push_back(Assignment{"", {}, nameExpr(name, op.loc)});
     projectColumns(p, project.assignments, op.name, [](size_t, const Expr &e) { return e.name; });
     p.restricted = true;
   }
@@ -1434,14 +1430,8 @@ private:
       for (const auto &[name, column] : p.output)
         if (std::find(keys.begin(), keys.end(), name) == keys.end())
           keys.push_back(name);
-      for (const std::string &name : keys) {
-        Assignment a;
-        a.value = std::make_unique<Expr>();
-        a.value->kind = Expr::Name;
-        a.value->name = name;
-        a.value->loc = op.loc;
-        byColumns.by.push_back(std::move(a));
-      }
+      for (const std::string &name : keys)
+        byColumns.by.push_back(Assignment{"", {}, nameExpr(name, op.loc)});
       p.distinct = p.distinctAll = false;
       summarize(byColumns, p);
     }

@@ -101,7 +101,7 @@ int rulec_engine_new(const rulec_pack *pack, const rulec_engine_options *options
       scan.now = options->now_ns;
     scan.streaming = true; // a push API cannot read its input twice
     const PackInfo &info = *pack->info;
-    if (std::string why; !TableOperators::streamable(info, why))
+    if (std::string why; !TableOperators::streamable(info, scan.replay, why))
       return fail(error, RULEC_ERR_ARGUMENT, "rulec_engine_new: " + why);
     rulec_engine *e = engine.get();
     engine->scanner = std::make_unique<Scanner>(
@@ -111,6 +111,7 @@ int rulec_engine_new(const rulec_pack *pack, const rulec_engine_options *options
         [e, &info](const CorrelationAlert &a) {
           e->emit(RULEC_OUTPUT_CORRELATION, correlationAlertToJson(a, info.correlations[a.correlation]));
         },
+        [e](const AnalyticRuleSpec &, const std::string &alert) { e->emit(RULEC_OUTPUT_SCHEDULED_ALERT, alert); },
         engine->diag);
     // Rows of the pack's KQL datatable/print/range sources (their sets, their
     // rows) come before any event, as in a file run.

@@ -299,7 +299,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       info, pack->native(), ScanOptions{"app", "", false, fuzz::kNow},
       [&](const Alert &a) { out << alertToJson(a, info.rules[a.rule]); },
       [&](const RuleInfo &rule, const std::string &row) { out << rowToJson(rule, row); },
-      [&](const CorrelationAlert &a) { out << correlationAlertToJson(a, info.correlations[a.correlation]); }, out);
+      [&](const CorrelationAlert &a) { out << correlationAlertToJson(a, info.correlations[a.correlation]); },
+      [&](const AnalyticRuleSpec &, const std::string &alert) { out << alert; }, out);
   uint64_t line = 0;
   for (const std::string &event : events(gen.values))
     scanner.feed(event, "fuzz", ++line);

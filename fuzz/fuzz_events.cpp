@@ -42,7 +42,8 @@ void scan(const std::vector<std::pair<std::string, uint64_t>> &events, bool stre
       info, pack->native(), options,
       [&](const Alert &a) { out << alertToJson(a, info.rules[a.rule]); },
       [&](const RuleInfo &rule, const std::string &row) { out << rowToJson(rule, row); },
-      [&](const CorrelationAlert &a) { out << correlationAlertToJson(a, info.correlations[a.correlation]); }, out);
+      [&](const CorrelationAlert &a) { out << correlationAlertToJson(a, info.correlations[a.correlation]); },
+      [&](const AnalyticRuleSpec &, const std::string &alert) { out << alert; }, out);
   const auto phases = scanner.needsTwoPasses()
                           ? std::vector<Scanner::Phase>{Scanner::Phase::BuildSets, Scanner::Phase::Output}
                           : std::vector<Scanner::Phase>{Scanner::Phase::All};

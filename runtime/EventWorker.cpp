@@ -87,7 +87,9 @@ bool needsEventTime(const PackInfo &pack, const ScanOptions &options) {
   // Stream mode: let-table sets and joins keep what is within their window.
   const bool joins = std::any_of(pack.operators.begin(), pack.operators.end(),
                                  [](const OperatorSpec &op) { return op.kind == OperatorSpec::Kind::Join; });
-  return (options.streaming && (!pack.sets.empty() || joins)) || !pack.correlations.empty();
+  // Scheduled Sentinel rules: the replay's windows are on event time.
+  return (options.streaming && (!pack.sets.empty() || joins)) || !pack.correlations.empty() ||
+         (options.replay && !pack.analyticRules.empty());
 }
 
 std::string shapesText(const PackInfo &pack) {

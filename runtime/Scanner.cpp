@@ -117,7 +117,7 @@ private:
 };
 
 Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
-                 RowSink rows, Correlator::Sink correlations, std::ostream &diag)
+                 RowSink rows, Correlator::Sink correlations, AnalyticSink analytic, std::ostream &diag)
     : pack_(pack), options_(std::move(options)), code_(code), worker_(pack, code, options_),
       alerter_(pack,
                [this, sink = std::move(alerts)](const Alert &a) {
@@ -150,6 +150,19 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
   ctx.streaming = options_.streaming;
   ctx.scalars.assign(pack.scalars.size(), std::string());
   options_.now = ctx.now; // every worker's now() is the same
+  if (options_.replay && !pack.analyticRules.empty()) {
+    // Scheduled rules run in the replay's runs, not on each event here.
+    if (options_.ruleEnabled.empty())
+      options_.ruleEnabled.assign(pack.rules.size(), 1);
+    for (const AnalyticRuleSpec &rule : pack.analyticRules)
+      std::fill(options_.ruleEnabled.begin() + rule.firstRule, options_.ruleEnabled.begin() + rule.endRule, 0);
+    replay_ = std::make_unique<AnalyticReplay>(
+        pack, code, options_, options_.replayStart,
+        [this, sink = std::move(analytic)](const AnalyticRuleSpec &rule, const std::string &alert) {
+          sink(rule, alert);
+        },
+        diag);
+  }
 }
 
 Scanner::~Scanner() = default;
@@ -221,7 +234,7 @@ void Scanner::feedOversized(uint64_t bytes, const std::string &source, uint64_t 
 void Scanner::feed(std::string_view line, const std::string &source, uint64_t lineNo, bool padded) {
   worker_.evaluate(line, padded, single_,
                    phase_ == Phase::BuildSets ? EventWorker::Payloads::None : EventWorker::Payloads::Lazy);
-  apply(single_, &worker_, source, lineNo);
+  apply(single_, &worker_, line, source, lineNo);
 }
 
 void Scanner::feedSources() {
@@ -231,7 +244,7 @@ void Scanner::feedSources() {
       worker_.evaluate(source.rows[i], false, single_,
                        phase_ == Phase::BuildSets ? EventWorker::Payloads::None : EventWorker::Payloads::Lazy,
                        source.logType);
-      apply(single_, &worker_, source.name, i + 1);
+      apply(single_, &worker_, {}, source.name, i + 1);
     }
   feedingSources_ = false;
 }
@@ -289,11 +302,12 @@ void Scanner::applyBatch(const std::vector<BatchEvent> &batch, const std::vector
     if (batch[i].oversizedBytes)
       feedOversized(batch[i].oversizedBytes, *batch[i].source, batch[i].lineNo);
     else
-      apply(outcomes[i], nullptr, *batch[i].source, batch[i].lineNo);
+      apply(outcomes[i], nullptr, batch[i].text, *batch[i].source, batch[i].lineNo);
   }
 }
 
-void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std::string &source, uint64_t lineNo) {
+void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, std::string_view text, const std::string &source,
+                    uint64_t lineNo) {
   if (outcome.kind == EventOutcome::Kind::Blank)
     return; // blank lines are not events
   const bool counting = phase_ != Phase::BuildSets; // the set pass is silent
@@ -337,11 +351,15 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
     time = lastTime_; // never read
   }
   lastTime_ = time;
+  if (replay_ && counting && !feedingSources_ && replay_->reads(outcome.logType))
+    replay_->add(text, outcome.logType, time, source, lineNo);
 
   Evaluating evaluating(evaluating_);
   for (size_t k = 0; k < outcome.matchCount; ++k) {
     const MatchOutcome &m = outcome.matches[k];
     const uint32_t r = m.rule;
+    if (!enabled(r))
+      continue;
     const RuleInfo &rule = pack_.rules[r];
     if (rule.kind == RuleKind::SetBuilder) {
       if (phase_ != Phase::Output)
@@ -392,6 +410,8 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, const std:
     operators_.advance(time);  // the joins' rows, likewise
     drainRows();
   }
+  if (replay_ && options_.streaming)
+    replay_->advance();
   alerter_.advance(time);
   correlator_.advance(time);
   stats_.ungrouped = correlator_.ungrouped();
@@ -407,6 +427,8 @@ void Scanner::feedRow(uint32_t logType, const std::string &row, int64_t time) {
     return; // rows are JSON the Aggregator wrote
   Evaluating evaluating(evaluating_);
   for (uint32_t r : evaluator.evaluate(logType)) {
+    if (!enabled(r))
+      continue;
     const RuleInfo &rule = pack_.rules[r];
     if (rule.kind == RuleKind::Query)
       emitRow(r, (queryRow(evaluator, rule, r, rowBuffer_), rowBuffer_), time);
@@ -500,16 +522,20 @@ void Scanner::setMaxGroups(size_t n) {
 }
 
 bool Scanner::canSaveState(std::string &why) const {
-  if (!pack_.scalars.empty()) {
-    why = "toscalar() at " + pack_.scalars[0] + " runs in batch mode's first pass, which --state does not save";
-    return false;
-  }
-  for (const RuleInfo &rule : pack_.rules)
-    if (rule.kind == RuleKind::Aggregate) {
-      why = "the state of KQL summarize (rule '" + rule.id + "') is not saved yet";
+  // A scheduled rule's replay keeps events, which the state holds.
+  auto replayed = [&](uint32_t r) { return replay_ && pack_.ruleScheduled(r); };
+  for (uint32_t r = 0; r < pack_.rules.size(); ++r)
+    if (pack_.rules[r].toScalar >= 0 && !replayed(r)) {
+      why = "toscalar() at " + pack_.scalars[pack_.rules[r].toScalar] +
+            " runs in batch mode's first pass, which --state does not save";
       return false;
     }
-  return TableOperators::savable(pack_, why);
+  for (uint32_t r = 0; r < pack_.rules.size(); ++r)
+    if (pack_.rules[r].kind == RuleKind::Aggregate && !replayed(r)) {
+      why = "the state of KQL summarize (rule '" + pack_.rules[r].id + "') is not saved yet";
+      return false;
+    }
+  return TableOperators::savable(pack_, replay_ != nullptr, why);
 }
 
 void Scanner::saveState(bytes::Writer &w) const {
@@ -533,6 +559,8 @@ void Scanner::saveState(bytes::Writer &w) const {
   });
   alerter_.save(w);
   correlator_.save(w);
+  if (replay_)
+    replay_->save(w);
 }
 
 void Scanner::loadState(bytes::Reader &r) {
@@ -561,6 +589,8 @@ void Scanner::loadState(bytes::Reader &r) {
     r.fail("does not fit this pack", r.offset(), "tables");
   alerter_.load(r);
   correlator_.load(r);
+  if (replay_)
+    replay_->load(r);
   if (!r.ok())
     return;
   for (size_t i = 0; i < distinct.size(); ++i)
@@ -579,6 +609,8 @@ void Scanner::finish() {
   alerter_.flush();
   correlator_.flush();
   stats_.ungrouped = correlator_.ungrouped();
+  if (replay_)
+    replay_->finish();
 }
 
 void Scanner::flushPlan(bool firstPass) {

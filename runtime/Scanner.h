@@ -23,6 +23,7 @@
 #include "state/TableOperators.h"
 #include "state/Alerter.h"
 #include "state/Correlator.h"
+#include "schedule/AnalyticReplay.h"
 
 #include <cstdint>
 #include <deque>
@@ -55,6 +56,12 @@ struct ScanOptions {
   /// Streaming: the most a KQL join keeps in its window, per join; over it
   /// the scan throws OperatorLimitError (TableOperators.h).
   uint64_t operatorMaxBytes = TableOperators::kDefaultMaxBytes;
+  /// Per pack rule: whether it runs (its matches are applied); empty: all.
+  std::vector<uint8_t> ruleEnabled;
+  /// Scheduled Sentinel rules are replayed as alerts (AnalyticReplay.h),
+  /// from `replayStart` on if set; false: the replay's own runs.
+  bool replay = true;
+  std::optional<int64_t> replayStart;
 };
 
 struct ScanStats {
@@ -83,6 +90,8 @@ public:
 
   /// A KQL result row: the query rule and the row as a JSON object.
   using RowSink = std::function<void(const RuleInfo &, const std::string &row)>;
+  /// A scheduled Sentinel rule's alert, as a JSON object (AnalyticAlert.h).
+  using AnalyticSink = std::function<void(const AnalyticRuleSpec &, const std::string &alert)>;
 
   /// Batch mode over a pack that builds sets or has toscalar() reads its
   /// input twice: first in BuildSets (only let-tables and toscalar()
@@ -90,7 +99,7 @@ public:
   enum class Phase { All, BuildSets, Output };
 
   Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
-          RowSink rows, Correlator::Sink correlations, std::ostream &diag);
+          RowSink rows, Correlator::Sink correlations, AnalyticSink analytic, std::ostream &diag);
   ~Scanner();
 
   /// Whether the input must be fed twice (batch mode with let-table sets).
@@ -140,6 +149,8 @@ public:
   void finish();
 
   const ScanStats &stats() const { return stats_; }
+  /// The scheduled rules' replay, if the pack has such rules.
+  const AnalyticReplay *replay() const { return replay_.get(); }
   /// The prefilter's counts (LiteralMatcher.h), over all workers.
   LiteralMatcher::Counts literalCounts() const;
   /// Field values the literal memo looked up and had matched before, over
@@ -151,7 +162,8 @@ public:
   void setMaxGroups(size_t n);
 
   /// Whether this pack's state can be saved: KQL summarize groups and the
-  /// rows of sort, join and bag_unpack cannot yet.
+  /// rows of sort, join and bag_unpack cannot yet (outside scheduled rules,
+  /// whose replay keeps events, not rows).
   bool canSaveState(std::string &why) const;
   /// Everything the stream has built up: open windows, correlation groups,
   /// let-table sets, distinct rows, the counts. StateFile.h frames it.
@@ -162,7 +174,9 @@ private:
   /// Applies one evaluated event in stream order. `loaded`: the worker that
   /// still holds the event (one thread), which let-table sets, summarize
   /// and alert descriptions read; null when it has moved on.
-  void apply(const EventOutcome &outcome, EventWorker *loaded, const std::string &source, uint64_t lineNo);
+  void apply(const EventOutcome &outcome, EventWorker *loaded, std::string_view text, const std::string &source,
+             uint64_t lineNo);
+  bool enabled(uint32_t rule) const { return options_.ruleEnabled.empty() || options_.ruleEnabled[rule]; }
   void addToSet(uint32_t rule, int64_t time);
   void feedRow(uint32_t logType, const std::string &row, int64_t time);
   /// Counts and sends a row (within `take`, and once when the rule keeps
@@ -214,6 +228,7 @@ private:
   simdjson::dom::parser scalarParser_; ///< toscalar() rows
   bool feedingSources_ = false; ///< feedSources() runs: rows without an event time of their own
   Correlator correlator_;
+  std::unique_ptr<AnalyticReplay> replay_;
   RowSink rows_;
   std::ostream &diag_;
   ScanStats stats_;

@@ -69,6 +69,12 @@ Commands define(CLI::App &app, Flags &flags) {
   run->add_option("--kill-after", flags.run.killAfter, "testing: SIGKILL rulec after N input lines")->group("");
   run->add_option("--match-counts", flags.run.matchCounts,
                   "write each pack rule's matches to this file: a JSON array of {id, matches}, in rule order");
+  run->add_flag("--no-replay", flags.run.noReplay,
+                "scheduled Sentinel rules print their query's rows over the whole input, as hunting queries do, "
+                "instead of replaying their runs as alerts (docs/sentinel.md)");
+  run->add_option("--replay-start", flags.run.replayStart,
+                  "the first run of each scheduled Sentinel rule, e.g. 2024-01-01T00:00:00Z (default: the first "
+                  "multiple of its queryFrequency at or after its first event)");
   run->add_option("--now", flags.run.now, "the queries' now() for ago(), e.g. 2024-01-01T00:00:00Z (default: the clock)");
 
   CLI::App *compile = app.add_subcommand("compile", "compile rules ahead of time into a pack (.so, .o or .s)");

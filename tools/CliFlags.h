@@ -51,6 +51,8 @@ struct RunFlags {
   unsigned threads = 0;       ///< --threads; 0: the cores of the affinity mask (files), 1 (stdin)
   unsigned profileRules = 0;  ///< --profile-rules N: the N rules that took longest, on stderr
   bool rowsOnly = false;      ///< rows as their bare JSON objects (`rulec query`, --rows-only)
+  bool noReplay = false;      ///< --no-replay: scheduled Sentinel rules print rows as hunting queries do
+  std::string replayStart;    ///< --replay-start: the first run of every scheduled rule
 };
 
 struct CompileFlags {

@@ -272,10 +272,6 @@ static int scanEvents(const RunFlags &flags, const ReadyPack &pack) {
   ScanOptions options{flags.logType, flags.timeField, flags.mode == "stream", std::nullopt};
   options.literalMemo = !flags.noLiteralMemo;
   options.operatorMaxBytes = flags.maxOperatorMiB << 20;
-  if (std::string why; options.streaming && !TableOperators::streamable(info, why)) {
-    std::cerr << "rulec: error: --mode stream: " << why << "\n";
-    return kUsage;
-  }
   if (!flags.now.empty()) {
     int64_t now;
     if (!parseTimestamp(flags.now, now)) {
@@ -284,8 +280,22 @@ static int scanEvents(const RunFlags &flags, const ReadyPack &pack) {
     }
     options.now = now;
   }
+  options.replay = !flags.noReplay;
+  if (!flags.replayStart.empty()) {
+    int64_t start;
+    if (!parseTimestamp(flags.replayStart, start)) {
+      std::cerr << "rulec: error: --replay-start '" << flags.replayStart
+                << "' is not a time like 2024-01-01T00:00:00Z\n";
+      return kUsage;
+    }
+    options.replayStart = start;
+  }
   if (!flags.lateness.empty() && !parseDuration(flags.lateness, options.allowedLateness)) {
     std::cerr << "rulec: error: --allowed-lateness '" << flags.lateness << "' is not a duration like 30s, 5m, 1h\n";
+    return kUsage;
+  }
+  if (std::string why; options.streaming && !TableOperators::streamable(info, options.replay, why)) {
+    std::cerr << "rulec: error: --mode stream: " << why << "\n";
     return kUsage;
   }
   OutputStream out;
@@ -293,7 +303,7 @@ static int scanEvents(const RunFlags &flags, const ReadyPack &pack) {
       info, native, options, [&](const Alert &a) { out.line(alertToJson(a, info.rules[a.rule])); },
       [&](const RuleInfo &rule, const std::string &row) { out.line(flags.rowsOnly ? row : rowToJson(rule, row)); },
       [&](const CorrelationAlert &a) { out.line(correlationAlertToJson(a, info.correlations[a.correlation])); },
-      std::cerr);
+      [&](const AnalyticRuleSpec &, const std::string &alert) { out.line(alert); }, std::cerr);
   scanner.setMaxGroups(flags.maxGroups);
   // Each thread has an evaluation context of its own (literal indexes are shared).
   EventInputs inputs(flags.events, flags.format, std::cerr);

@@ -229,6 +229,7 @@ PackInfo Pack::info() const {
   out.literalSets = literalSets;
   out.sources = sources;
   out.operators = operators;
+  out.analyticRules = analyticRules;
   out.functions = functionTable(*this);
   return out;
 }
@@ -413,6 +414,20 @@ void print(const Pack &pack, std::ostream &os) {
     if (pack.operators[i].windowNanos) // what bounds it in stream mode
       os << "operator #" << i << " \"" << pack.operators[i].name << "\" window="
          << formatSpan(pack.operators[i].windowNanos) << "\n";
+  for (const AnalyticRuleSpec &a : pack.analyticRules) {
+    static const char *triggers[] = {"gt", "lt", "eq", "ne"};
+    os << "scheduled \"" << a.id << "\"" << (a.nrt ? " NRT" : "") << " every=" << formatSpan(a.frequencyNanos)
+       << " period=" << formatSpan(a.periodNanos) << " trigger=" << triggers[static_cast<int>(a.trigger)] << " "
+       << a.threshold << (a.perResult ? " AlertPerResult" : " SingleAlert") << " rules=@" << a.firstRule << "..@"
+       << a.endRule - 1;
+    if (a.suppression)
+      os << " suppress=" << formatSpan(a.suppressionNanos);
+    if (!a.entities.empty())
+      os << " entities=" << a.entities.size();
+    if (!a.customDetails.empty())
+      os << " details=" << a.customDetails.size();
+    os << "\n";
+  }
   for (uint32_t i = 0; i < pack.regexes.size(); ++i)
     os << "regex #" << i << " " << Scalar::makeString(pack.regexes[i]).repr() << "\n";
   for (uint32_t i = 0; i < pack.literalSets.size(); ++i) {

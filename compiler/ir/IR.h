@@ -179,6 +179,7 @@ struct Pack {
   std::vector<LiteralSet> literalSets;
   std::vector<SourceRows> sources; ///< PackInfo::sources
   std::vector<OperatorSpec> operators; ///< PackInfo::operators
+  std::vector<AnalyticRuleSpec> analyticRules; ///< PackInfo::analyticRules
   uint32_t rowFunctionSites = 0; ///< KQL row_number, prev, ... call sites numbered so far (their state's key)
 
   /// The field table of `scope`.

@@ -3,6 +3,8 @@
 
 #include "kql/KqlLowering.h"
 
+#include "events/EventTime.h"
+
 #include <filesystem>
 #include <ostream>
 
@@ -34,15 +36,71 @@ bool KqlLanguage::loadFile(const std::string &path, RuleIds &ids, DiagnosticEngi
   return keep(sentinel::loadKqlFile(path, diags), ids, diags);
 }
 
+namespace {
+
+/// What the runtime's replay needs of a scheduled rule whose query lowered to
+/// pack rules [firstRule, end) and operators [firstOperator, end).
+AnalyticRuleSpec analyticSpec(const sentinel::Rule &rule, const ir::Pack &pack, size_t firstRule,
+                              size_t firstOperator) {
+  AnalyticRuleSpec a;
+  a.id = rule.id;
+  a.name = rule.name;
+  a.description = rule.description;
+  a.severity = rule.severity;
+  a.sourceFile = *rule.loc.file;
+  a.nrt = rule.kind == "NRT";
+  // NRT rules run every minute over the minute before, and always alert
+  // (near-real-time-rules): a threshold of "more than 0 rows".
+  a.frequencyNanos = a.nrt ? kNanosPerMinute : rule.queryFrequencyNanos;
+  a.periodNanos = a.nrt ? kNanosPerMinute : rule.queryPeriodNanos;
+  static const std::pair<const char *, AnalyticRuleSpec::Trigger> triggers[] = {
+      {"gt", AnalyticRuleSpec::Trigger::Gt},
+      {"lt", AnalyticRuleSpec::Trigger::Lt},
+      {"eq", AnalyticRuleSpec::Trigger::Eq},
+      {"ne", AnalyticRuleSpec::Trigger::Ne}};
+  for (const auto &[name, trigger] : triggers)
+    if (!a.nrt && rule.triggerOperator == name)
+      a.trigger = trigger;
+  a.threshold = a.nrt ? 0 : rule.triggerThreshold;
+  a.perResult = rule.alertPerResult;
+  a.displayNameFormat = rule.displayNameFormat;
+  a.descriptionFormat = rule.descriptionFormat;
+  a.severityColumn = rule.severityColumn;
+  a.tacticsColumn = rule.tacticsColumn;
+  for (const auto &[key, column] : rule.dynamicProperties)
+    a.dynamicProperties.push_back({key, column});
+  for (const sentinel::Rule::EntityMapping &e : rule.entities) {
+    a.entities.push_back({e.type, {}});
+    for (const auto &[identifier, column] : e.identifiers)
+      a.entities.back().identifiers.push_back({identifier, column});
+  }
+  for (const auto &[key, column] : rule.customDetails)
+    a.customDetails.push_back({key, column});
+  a.suppression = rule.suppressionEnabled && rule.suppressionNanos > 0;
+  a.suppressionNanos = a.suppression ? rule.suppressionNanos : 0;
+  a.tactics = rule.tactics;
+  a.techniques = rule.techniques;
+  a.firstRule = static_cast<uint32_t>(firstRule);
+  a.endRule = static_cast<uint32_t>(pack.rules.size());
+  a.firstOperator = static_cast<uint32_t>(firstOperator);
+  a.endOperator = static_cast<uint32_t>(pack.operators.size());
+  return a;
+}
+
+} // namespace
+
 void KqlLanguage::lower(PackBuilder &builder) {
   for (const auto &query : parsed_) {
-    const size_t firstNew = builder.pack.rules.size();
+    const size_t firstNew = builder.pack.rules.size(), firstOperator = builder.pack.operators.size();
     if (!lowerQuery(*query, builder.pack, builder.diags)) {
       ++builder.rejected;
       continue;
     }
-    if (builder.accept(firstNew))
-      compiled_.push_back(query.get());
+    if (!builder.accept(firstNew))
+      continue;
+    compiled_.push_back(query.get());
+    if (query->scheduled())
+      builder.pack.analyticRules.push_back(analyticSpec(*query, builder.pack, firstNew, firstOperator));
   }
 }
 

@@ -6,10 +6,12 @@
 #include "events/EventTime.h"
 #include "kql/KqlParser.h"
 #include "support/YamlScalar.h"
+#include "support/AsciiLower.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -68,6 +70,133 @@ const std::set<std::string> kKnownKeys = {
 
 std::string scalarOf(const YAML::Node &n) { return n && n.IsScalar() ? n.Scalar() : ""; }
 
+/// Sentinel's bounds on a schedule (scheduled-rules-overview): frequency and
+/// period from 5 minutes to 14 days, the frequency no longer than the
+/// period, a suppression of at most 24 hours.
+template <typename Loc>
+void checkSchedule(const YAML::Node &root, const Rule &rule, Loc &&loc, DiagnosticEngine &diags) {
+  const int64_t minSpan = 5 * kNanosPerMinute, maxSpan = 14 * 24 * 60 * kNanosPerMinute;
+  for (const auto &[key, span] : {std::pair<const char *, int64_t>{"queryFrequency", rule.queryFrequencyNanos},
+                                  {"queryPeriod", rule.queryPeriodNanos}})
+    if (span && (span < minSpan || span > maxSpan))
+      diags.error(DiagCode::InvalidValue, loc(root[key]),
+                  std::string(key) + " '" + scalarOf(root[key]) + "' is outside Sentinel's 5m to 14d");
+  if (rule.queryFrequencyNanos > rule.queryPeriodNanos && rule.queryPeriodNanos)
+    diags.error(DiagCode::InvalidValue, loc(root["queryFrequency"]),
+                "queryFrequency '" + scalarOf(root["queryFrequency"]) + "' is longer than queryPeriod '" +
+                    scalarOf(root["queryPeriod"]) + "' (Sentinel requires frequency <= period)");
+  if ((rule.queryFrequencyNanos > 0) != (rule.queryPeriodNanos > 0) && rule.kind != "NRT")
+    diags.error(DiagCode::InvalidValue, loc(root[rule.queryFrequencyNanos ? "queryFrequency" : "queryPeriod"]),
+                "a scheduled rule needs both queryFrequency and queryPeriod");
+}
+
+/// "{{A}} from {{B}}": the columns a format names (at most three, as
+/// Sentinel allows), or an error.
+template <typename Loc>
+void checkFormat(const YAML::Node &node, const std::string &format, size_t maxChars, Loc &&loc,
+                 DiagnosticEngine &diags) {
+  size_t placeholders = 0;
+  for (size_t at = format.find("{{"); at != std::string::npos; at = format.find("{{", at + 2)) {
+    if (format.find("}}", at + 2) == std::string::npos) {
+      diags.error(DiagCode::InvalidValue, loc(node), "'{{' without its '}}' in an alert format");
+      return;
+    }
+    ++placeholders;
+  }
+  if (placeholders > 3)
+    diags.error(DiagCode::LimitExceeded, loc(node),
+                "alert format has " + std::to_string(placeholders) + " {{column}} parameters; Sentinel allows 3");
+  if (format.size() > maxChars)
+    diags.error(DiagCode::LimitExceeded, loc(node),
+                "alert format is " + std::to_string(format.size()) + " characters; Sentinel allows " +
+                    std::to_string(maxChars));
+}
+
+/// The keys that shape a scheduled rule's alerts (docs/sentinel.md):
+/// grouping, alert details, entities, custom details, suppression. Sentinel
+/// refuses a rule over its limits; so does rulec.
+template <typename Loc>
+void loadAlertSettings(const YAML::Node &root, Rule &rule, Loc &&loc, DiagnosticEngine &diags) {
+  auto mapOf = [&](const char *key) -> YAML::Node {
+    const YAML::Node n = root[key];
+    if (n && !n.IsMap()) {
+      diags.error(DiagCode::WrongType, loc(n), std::string(key) + " must be a mapping");
+      return YAML::Node();
+    }
+    return n;
+  };
+  if (const YAML::Node g = mapOf("eventGroupingSettings")) {
+    const std::string kind = scalarOf(g["aggregationKind"]);
+    if (kind == "AlertPerResult")
+      rule.alertPerResult = true;
+    else if (!kind.empty() && kind != "SingleAlert")
+      diags.error(DiagCode::InvalidValue, loc(g["aggregationKind"]),
+                  "aggregationKind '" + kind + "' is not SingleAlert or AlertPerResult");
+  }
+  if (const YAML::Node o = mapOf("alertDetailsOverride")) {
+    static const std::set<std::string> known = {"alertDisplayNameFormat", "alertDescriptionFormat",
+                                                "alertSeverityColumnName", "alertTacticsColumnName",
+                                                "alertDynamicProperties"};
+    for (const auto &kv : o)
+      if (!known.count(kv.first.Scalar()))
+        diags.error(DiagCode::UnknownKey, loc(kv.first),
+                    "alertDetailsOverride key '" + kv.first.Scalar() + "' is not supported");
+    rule.displayNameFormat = scalarOf(o["alertDisplayNameFormat"]);
+    rule.descriptionFormat = scalarOf(o["alertDescriptionFormat"]);
+    checkFormat(o["alertDisplayNameFormat"], rule.displayNameFormat, 256, loc, diags);
+    checkFormat(o["alertDescriptionFormat"], rule.descriptionFormat, 5000, loc, diags);
+    rule.severityColumn = scalarOf(o["alertSeverityColumnName"]);
+    rule.tacticsColumn = scalarOf(o["alertTacticsColumnName"]);
+    if (const YAML::Node props = o["alertDynamicProperties"]; props && props.IsSequence())
+      for (const YAML::Node &p : props)
+        rule.dynamicProperties.emplace_back(scalarOf(p["alertProperty"]), scalarOf(p["value"]));
+  }
+  if (const YAML::Node list = root["entityMappings"]) {
+    if (!list.IsSequence())
+      diags.error(DiagCode::WrongType, loc(list), "entityMappings must be a list");
+    else if (list.size() > 10)
+      diags.error(DiagCode::LimitExceeded, loc(list),
+                  "entityMappings has " + std::to_string(list.size()) + " entries; Sentinel allows 10");
+    else
+      for (const YAML::Node &m : list) {
+        Rule::EntityMapping e{scalarOf(m["entityType"]), {}};
+        const YAML::Node fields = m["fieldMappings"];
+        if (e.type.empty() || !fields || !fields.IsSequence() || fields.size() == 0) {
+          diags.error(DiagCode::InvalidValue, loc(m), "an entity mapping needs an entityType and fieldMappings");
+          continue;
+        }
+        if (fields.size() > 3)
+          diags.error(DiagCode::LimitExceeded, loc(fields),
+                      "entity mapping '" + e.type + "' has " + std::to_string(fields.size()) +
+                          " identifiers; Sentinel allows 3");
+        for (const YAML::Node &f : fields)
+          e.identifiers.emplace_back(scalarOf(f["identifier"]), scalarOf(f["columnName"]));
+        rule.entities.push_back(std::move(e));
+      }
+  }
+  if (const YAML::Node details = mapOf("customDetails")) {
+    if (details.size() > 20)
+      diags.error(DiagCode::LimitExceeded, loc(details),
+                  "customDetails has " + std::to_string(details.size()) + " entries; Sentinel allows 20");
+    for (const auto &kv : details)
+      rule.customDetails.emplace_back(kv.first.Scalar(), scalarOf(kv.second));
+  }
+  if (const YAML::Node on = root["suppressionEnabled"]) {
+    const std::string v = asciiLower(scalarOf(on));
+    if (v != "true" && v != "false")
+      diags.error(DiagCode::InvalidValue, loc(on), "suppressionEnabled must be true or false");
+    rule.suppressionEnabled = v == "true";
+  }
+  if (const YAML::Node d = root["suppressionDuration"]) {
+    if (!parseSpan(scalarOf(d), rule.suppressionNanos))
+      diags.error(DiagCode::InvalidValue, loc(d),
+                  "suppressionDuration '" + scalarOf(d) + "' is not a span like 5m, 1h or 14d");
+    else if (rule.suppressionEnabled && rule.suppressionNanos > 24 * 60 * kNanosPerMinute)
+      diags.error(DiagCode::InvalidValue, loc(d),
+                  "suppressionDuration '" + scalarOf(d) + "' is longer than Sentinel's 24h");
+  }
+}
+
 } // namespace
 
 bool parseSpan(const std::string &text, int64_t &nanos) {
@@ -109,9 +238,17 @@ std::unique_ptr<Rule> loadRule(const YAML::Node &root, const std::string &fileNa
   rule->name = scalarOf(root["name"]);
   if (rule->id.empty())
     rule->id = rule->name;
+  rule->description = scalarOf(root["description"]);
   rule->severity = scalarOf(root["severity"]);
   rule->kind = scalarOf(root["kind"]);
+  if (asciiLower(rule->kind) == "nrt")
+    rule->kind = "NRT";
   rule->triggerOperator = scalarOf(root["triggerOperator"]);
+  // The ARM template spelling of the YAML's gt / lt / eq / ne.
+  static const std::map<std::string, std::string> kLongTriggers = {
+      {"greaterthan", "gt"}, {"lessthan", "lt"}, {"equal", "eq"}, {"notequal", "ne"}};
+  if (auto it = kLongTriggers.find(asciiLower(rule->triggerOperator)); it != kLongTriggers.end())
+    rule->triggerOperator = it->second;
   for (const char *key : {"queryFrequency", "queryPeriod"}) {
     const YAML::Node n = root[key];
     if (!n)
@@ -128,6 +265,7 @@ std::unique_ptr<Rule> loadRule(const YAML::Node &root, const std::string &fileNa
     else
       rule->triggerThreshold = s.i;
   }
+  checkSchedule(root, *rule, loc, diags);
   if (!rule->triggerOperator.empty() && !std::set<std::string>{"gt", "lt", "eq", "ne"}.count(rule->triggerOperator))
     diags.error(DiagCode::InvalidValue, loc(root["triggerOperator"]),
                 "triggerOperator '" + rule->triggerOperator + "' is not one of gt, lt, eq, ne");
@@ -136,6 +274,8 @@ std::unique_ptr<Rule> loadRule(const YAML::Node &root, const std::string &fileNa
     if (const YAML::Node list = root[key]; list && list.IsSequence())
       for (const YAML::Node &item : list)
         out->push_back(scalarOf(item));
+
+  loadAlertSettings(root, *rule, loc, diags);
 
   const YAML::Node query = root["query"];
   if (!query.IsScalar()) {

@@ -25,13 +25,28 @@ struct Rule {
   SourceLocation loc;
   std::string id;
   std::string name;
+  std::string description;
   std::string severity;     ///< Informational, Low, Medium, High (as Sentinel spells them)
   std::string kind;         ///< Scheduled, NRT, or empty
   int64_t queryFrequencyNanos = 0;
   int64_t queryPeriodNanos = 0;
-  std::string triggerOperator; ///< gt, lt, eq, ne
+  std::string triggerOperator; ///< gt, lt, eq, ne (GreaterThan, ... read as these)
   int64_t triggerThreshold = 0;
   std::vector<std::string> tactics, techniques;
+  /// What the replay needs to raise alerts (PackInfo.h, AnalyticRuleSpec).
+  bool alertPerResult = false; ///< eventGroupingSettings.aggregationKind
+  std::string displayNameFormat, descriptionFormat, severityColumn, tacticsColumn;
+  std::vector<std::pair<std::string, std::string>> dynamicProperties; ///< alertProperty, column
+  struct EntityMapping {
+    std::string type;
+    std::vector<std::pair<std::string, std::string>> identifiers; ///< identifier, column
+  };
+  std::vector<EntityMapping> entities;
+  std::vector<std::pair<std::string, std::string>> customDetails; ///< key, column
+  bool suppressionEnabled = false;
+  int64_t suppressionNanos = 0;
+  /// Scheduled (a queryFrequency and queryPeriod) or NRT: replayed as alerts.
+  bool scheduled() const { return kind == "NRT" || (queryFrequencyNanos > 0 && queryPeriodNanos > 0); }
   std::unique_ptr<kql::Query> query;
 };
 

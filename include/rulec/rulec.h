@@ -45,7 +45,8 @@ enum rulec_status {
 enum rulec_output_kind {
   RULEC_OUTPUT_ALERT = 0,      /**< a Panther alert (threshold and dedup windows) */
   RULEC_OUTPUT_ROW = 1,        /**< a KQL result row or a Sigma match */
-  RULEC_OUTPUT_CORRELATION = 2 /**< a Sigma correlation alert */
+  RULEC_OUTPUT_CORRELATION = 2, /**< a Sigma correlation alert */
+  RULEC_OUTPUT_SCHEDULED_ALERT = 3 /**< a scheduled Sentinel rule's alert (its runs replayed on event time) */
 };
 
 /** The library's version, e.g. "0.1.0", and the pack ABI it reads. */

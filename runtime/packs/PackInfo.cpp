@@ -92,4 +92,18 @@ std::vector<uint32_t> needleBases(const std::vector<LiteralSet> &sets) {
   return bases;
 }
 
+bool PackInfo::ruleScheduled(uint32_t rule) const {
+  for (const AnalyticRuleSpec &a : analyticRules)
+    if (rule >= a.firstRule && rule < a.endRule)
+      return true;
+  return false;
+}
+
+bool PackInfo::operatorScheduled(uint32_t op) const {
+  for (const AnalyticRuleSpec &a : analyticRules)
+    if (op >= a.firstOperator && op < a.endOperator)
+      return true;
+  return false;
+}
+
 } // namespace rulec

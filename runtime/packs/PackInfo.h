@@ -358,6 +358,38 @@ struct SourceRows {
   bool operator==(const SourceRows &) const = default;
 };
 
+/// A Sentinel scheduled (or NRT) analytic rule: its query's pack rules and
+/// operators, its schedule and what its alerts hold. The runtime replays its
+/// runs on event time (runtime/schedule/AnalyticReplay.h, docs/sentinel.md).
+struct AnalyticRuleSpec {
+  std::string id, name, description, severity, sourceFile;
+  bool nrt = false;
+  int64_t frequencyNanos = 0, periodNanos = 0;
+  enum class Trigger : uint8_t { Gt, Lt, Eq, Ne };
+  Trigger trigger = Trigger::Gt;
+  int64_t threshold = 0;
+  bool perResult = false; ///< AlertPerResult; else SingleAlert
+  std::string displayNameFormat, descriptionFormat, severityColumn, tacticsColumn;
+  struct Mapping {
+    std::string key, column; ///< identifier, alertProperty or custom detail; the column it is read from
+    bool operator==(const Mapping &) const = default;
+  };
+  std::vector<Mapping> dynamicProperties;
+  struct Entity {
+    std::string type;
+    std::vector<Mapping> identifiers;
+    bool operator==(const Entity &) const = default;
+  };
+  std::vector<Entity> entities;
+  std::vector<Mapping> customDetails;
+  bool suppression = false;
+  int64_t suppressionNanos = 0;
+  std::vector<std::string> tactics, techniques;
+  /// Its query: pack rules [firstRule, endRule), operators [firstOperator, endOperator).
+  uint32_t firstRule = 0, endRule = 0, firstOperator = 0, endOperator = 0;
+  bool operator==(const AnalyticRuleSpec &) const = default;
+};
+
 struct PackInfo {
   std::vector<FieldSpec> fields;
   std::vector<std::string> logTypes;
@@ -377,6 +409,12 @@ struct PackInfo {
   std::vector<LiteralSet> literalSets;
   std::vector<SourceRows> sources;
   std::vector<OperatorSpec> operators;
+  std::vector<AnalyticRuleSpec> analyticRules;
+
+  /// Whether pack rule `rule` / operator `op` belongs to a scheduled
+  /// Sentinel rule (replayed, not run on each event).
+  bool ruleScheduled(uint32_t rule) const;
+  bool operatorScheduled(uint32_t op) const;
 
   /// Index of a log type by name, or RULEC_NO_LOG_TYPE.
   uint32_t logTypeIndex(const std::string &name) const;

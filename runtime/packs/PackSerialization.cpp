@@ -327,6 +327,34 @@ void writePackInfo(Writer &w, const PackInfo &p) {
     w.boolean(o.innerColumns);
     w.boolean(o.firstPass);
   });
+  auto mapping = [](Writer &w, const AnalyticRuleSpec::Mapping &m) {
+    w.str(m.key);
+    w.str(m.column);
+  };
+  w.vec(p.analyticRules, [&](Writer &w, const AnalyticRuleSpec &a) {
+    for (const std::string *s : {&a.id, &a.name, &a.description, &a.severity, &a.sourceFile})
+      w.str(*s);
+    w.boolean(a.nrt);
+    w.i64(a.frequencyNanos);
+    w.i64(a.periodNanos);
+    w.enumeration(a.trigger);
+    w.i64(a.threshold);
+    w.boolean(a.perResult);
+    for (const std::string *s : {&a.displayNameFormat, &a.descriptionFormat, &a.severityColumn, &a.tacticsColumn})
+      w.str(*s);
+    w.vec(a.dynamicProperties, mapping);
+    w.vec(a.entities, [&](Writer &w, const AnalyticRuleSpec::Entity &e) {
+      w.str(e.type);
+      w.vec(e.identifiers, mapping);
+    });
+    w.vec(a.customDetails, mapping);
+    w.boolean(a.suppression);
+    w.i64(a.suppressionNanos);
+    w.vec(a.tactics);
+    w.vec(a.techniques);
+    for (uint32_t v : {a.firstRule, a.endRule, a.firstOperator, a.endOperator})
+      w.u32(v);
+  });
 }
 void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.fields, "fields", [](Reader &r, FieldSpec &f) { readFieldSpec(r, f, 1); });
@@ -380,6 +408,34 @@ void readPackInfo(Reader &r, PackInfo &p) {
     r.boolean(o.innerColumns, "innerColumns");
     r.boolean(o.firstPass, "firstPass");
   }, 54);
+  auto mapping = [](Reader &r, AnalyticRuleSpec::Mapping &m) {
+    r.str(m.key, "key");
+    r.str(m.column, "column");
+  };
+  r.vec(p.analyticRules, "analyticRules", [&](Reader &r, AnalyticRuleSpec &a) {
+    for (std::string *s : {&a.id, &a.name, &a.description, &a.severity, &a.sourceFile})
+      r.str(*s, "text");
+    r.boolean(a.nrt, "nrt");
+    r.i64(a.frequencyNanos, "frequency");
+    r.i64(a.periodNanos, "period");
+    r.enumeration(a.trigger, AnalyticRuleSpec::Trigger::Ne, "trigger");
+    r.i64(a.threshold, "threshold");
+    r.boolean(a.perResult, "perResult");
+    for (std::string *s : {&a.displayNameFormat, &a.descriptionFormat, &a.severityColumn, &a.tacticsColumn})
+      r.str(*s, "format");
+    r.vec(a.dynamicProperties, "dynamicProperties", mapping, 8);
+    r.vec(a.entities, "entities", [&](Reader &r, AnalyticRuleSpec::Entity &e) {
+      r.str(e.type, "type");
+      r.vec(e.identifiers, "identifiers", mapping, 8);
+    }, 8);
+    r.vec(a.customDetails, "customDetails", mapping, 8);
+    r.boolean(a.suppression, "suppression");
+    r.i64(a.suppressionNanos, "suppressionNanos");
+    r.vec(a.tactics, "tactics");
+    r.vec(a.techniques, "techniques");
+    for (uint32_t *v : {&a.firstRule, &a.endRule, &a.firstOperator, &a.endOperator})
+      r.u32(*v, "range");
+  }, 100);
 }
 
 } // namespace
@@ -427,6 +483,11 @@ bool deserializePack(std::string_view bytes, PackInfo &out, std::string &error) 
   for (const RuleInfo &rule : pack.rules)
     if (r.ok() && rule.toScalar >= 0 && static_cast<size_t>(rule.toScalar) >= pack.scalars.size())
       r.fail("names a scalar the pack does not have", r.offset(), "rules");
+  for (const AnalyticRuleSpec &a : pack.analyticRules)
+    if (r.ok() && (a.firstRule >= a.endRule || a.endRule > pack.rules.size() || a.firstOperator > a.endOperator ||
+                   a.endOperator > pack.operators.size() || a.frequencyNanos <= 0 || a.periodNanos <= 0))
+      r.fail("has a scheduled rule whose rules, operators or schedule are out of range", r.offset(),
+             "analyticRules");
   r.finish();
   if (!r.ok()) {
     error = r.error();

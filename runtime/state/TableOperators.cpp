@@ -108,12 +108,19 @@ TableOperators::TableOperators(const PackInfo &pack, RowSink sink, std::optional
                                                         stream->maxBytes);
 }
 
-bool TableOperators::streamable(const PackInfo &pack, std::string &why) {
-  if (!pack.scalars.empty()) {
-    why = "toscalar() at " + pack.scalars[0] + " needs its whole input first: it runs in batch mode only";
-    return false;
-  }
-  for (const OperatorSpec &op : pack.operators) {
+bool TableOperators::streamable(const PackInfo &pack, bool replayed, std::string &why) {
+  // A scheduled Sentinel rule runs as a batch over each of its windows (the
+  // replay): any operator will do there.
+  for (uint32_t r = 0; r < pack.rules.size(); ++r)
+    if (pack.rules[r].toScalar >= 0 && !(replayed && pack.ruleScheduled(r))) {
+      why = "toscalar() at " + pack.scalars[pack.rules[r].toScalar] +
+            " needs its whole input first: it runs in batch mode, or in a scheduled rule's runs, only";
+      return false;
+    }
+  for (uint32_t index = 0; index < pack.operators.size(); ++index) {
+    const OperatorSpec &op = pack.operators[index];
+    if (replayed && pack.operatorScheduled(index))
+      continue;
     if (op.kind == OperatorSpec::Kind::Sort) {
       why = op.name + " needs its whole input: a stream cannot be sorted (sort, order and top run in batch "
                       "mode only)";
@@ -143,10 +150,11 @@ bool TableOperators::streamable(const PackInfo &pack, std::string &why) {
   return true;
 }
 
-bool TableOperators::savable(const PackInfo &pack, std::string &why) {
-  for (const OperatorSpec &op : pack.operators)
-    if (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join ||
-        op.kind == OperatorSpec::Kind::BagUnpack || op.innerColumns) {
+bool TableOperators::savable(const PackInfo &pack, bool replayed, std::string &why) {
+  for (uint32_t index = 0; index < pack.operators.size(); ++index)
+    if (const OperatorSpec &op = pack.operators[index];
+        !(replayed && pack.operatorScheduled(index)) && (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join ||
+                                           op.kind == OperatorSpec::Kind::BagUnpack || op.innerColumns)) {
       why = "the rows " + op.name + " keeps are not saved yet (--state)";
       return false;
     }

@@ -71,11 +71,13 @@ public:
 
   /// Whether the pack can run on a stream: not with sort, top or
   /// bag_unpack (they need their whole input), nor with a join without a
-  /// window. `why` names the first that cannot.
-  static bool streamable(const PackInfo &pack, std::string &why);
+  /// window. `replayed`: scheduled Sentinel rules run in the replay's runs
+  /// (batches over their windows), where all of these may. `why` names the
+  /// first that cannot.
+  static bool streamable(const PackInfo &pack, bool replayed, std::string &why);
   /// Whether --state can save the operators' state: not when they keep rows
-  /// (sort, join, bag_unpack). `why` names the first.
-  static bool savable(const PackInfo &pack, std::string &why);
+  /// (sort, join, bag_unpack) outside replayed rules. `why` names the first.
+  static bool savable(const PackInfo &pack, bool replayed, std::string &why);
 
 private:
   struct Row {

@@ -146,10 +146,10 @@ void expectSame(const OperatorSpec &a, const OperatorSpec &b, const std::string 
 void expectSame(const PackInfo &a, const PackInfo &b) {
   const std::string at = "pack";
   const auto &[fields, logTypes, logTypeShapes, rules, sets, scalars, regexes, functions, regexGate, correlations,
-               literalSets, sources, operators] = a;
+               literalSets, sources, operators, analyticRules] = a;
   SAME(fields); SAME(logTypes); SAME(logTypeShapes); SAME(rules); SAME(sets); SAME(scalars); SAME(regexes);
   SAME(functions);
-  SAME(regexGate); SAME(correlations); SAME(literalSets); SAME(sources); SAME(operators);
+  SAME(regexGate); SAME(correlations); SAME(literalSets); SAME(sources); SAME(operators); SAME(analyticRules);
 }
 
 #undef SAME
@@ -300,12 +300,40 @@ PackInfo fullPack() {
     rule.firstPass = rule.kind == RuleKind::Query;
     rule.aggregate.flushOrder = kMax32;
   }
+  AnalyticRuleSpec a;
+  a.id = "sched";
+  a.name = "Scheduled \xc3\xa9";
+  a.description = "d";
+  a.severity = "High";
+  a.sourceFile = "s.yaml";
+  a.nrt = true;
+  a.frequencyNanos = kMax64;
+  a.periodNanos = 1;
+  a.trigger = AnalyticRuleSpec::Trigger::Ne;
+  a.threshold = kMin64;
+  a.perResult = true;
+  a.displayNameFormat = "{{A}} x";
+  a.descriptionFormat = "{{B}}";
+  a.severityColumn = "Sev";
+  a.tacticsColumn = "Tac";
+  a.dynamicProperties = {{"ProductName", "P"}};
+  a.entities = {{"Account", {{"Name", "User"}, {"UPNSuffix", ""}}}, {"IP", {}}};
+  a.customDetails = {{"Key", "Col"}};
+  a.suppression = true;
+  a.suppressionNanos = 5;
+  a.tactics = {"Impact"};
+  a.techniques = {"T1", ""};
+  a.firstRule = 1;
+  a.endRule = static_cast<uint32_t>(p.rules.size());
+  a.firstOperator = 2;
+  a.endOperator = static_cast<uint32_t>(p.operators.size());
+  p.analyticRules = {a};
   return p;
 }
 
 /// A pack with one log type "abc": header (12), 0 fields (12..15), 1 log
-/// type (16..19), its length (20..23) and bytes (24..26), then eight empty
-/// vectors (27..58).
+/// type (16..19), its length (20..23) and bytes (24..26), then the empty
+/// vectors after it.
 PackInfo smallPack() {
   PackInfo p;
   p.logTypes = {"abc"};
@@ -362,8 +390,8 @@ TEST(PackSerialization, RoundTripsEveryField) {
 
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
-  EXPECT_EQ(bytes.size(), 8u + 4u + 13 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\24\0\0\0", 12));
+  EXPECT_EQ(bytes.size(), 8u + 4u + 14 * 4u);
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\25\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -453,10 +481,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 20)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 21)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 20)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 21)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -501,12 +529,12 @@ TEST(PackSerialization, RejectsHugeLengths) {
   std::string vecCount = bytes;
   vecCount[19] = '\xff'; // the log type count becomes 0xff000001
   EXPECT_EQ(deserializeError(vecCount),
-            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 51 bytes left");
+            "pack metadata truncated at byte 16 reading logTypes: length 4278190081, only 55 bytes left");
   std::string strLength = bytes;
   for (int i = 20; i < 24; ++i)
     strLength[i] = '\xff';
   EXPECT_EQ(deserializeError(strLength),
-            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 47 bytes left");
+            "pack metadata truncated at byte 20 reading logTypes[0]: length 4294967295, only 51 bytes left");
 }
 
 TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
@@ -515,7 +543,7 @@ TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
   expectRoundTrip(p);
   p.logTypeShapes.push_back({1, {"EventID"}});
   EXPECT_EQ(deserializeError(serializePack(p)),
-            "pack metadata names a log type the pack does not have at byte 122 reading logTypeShapes");
+            "pack metadata names a log type the pack does not have at byte 126 reading logTypeShapes");
 }
 
 TEST(PackSerialization, RejectsSourcesOfUnknownLogTypes) {
@@ -537,7 +565,7 @@ TEST(PackSerialization, RejectsFunctionsThisRuntimeLacks) {
 
 TEST(PackSerialization, RejectsTrailingBytes) {
   std::string bytes = serializePack(smallPack()) + "xyz";
-  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 71");
+  EXPECT_EQ(deserializeError(bytes), "pack metadata has 3 trailing bytes at byte 75");
 }
 
 TEST(PackSerialization, RejectsOutOfRangeEnumsAndBools) {

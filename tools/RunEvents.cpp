@@ -499,6 +499,16 @@ static int scanEvents(const RunFlags &flags, const ReadyPack &pack) {
     if (count)
       std::cerr << ", " << count << " " << what;
   std::cerr << "\n";
+  if (const AnalyticReplay *replay = scanner.replay()) {
+    const AnalyticReplay::Stats &r = replay->stats();
+    std::cerr << "rulec: scheduled rules: " << info.analyticRules.size() << " replayed, " << r.runs << " runs, "
+              << r.alerts << " alerts";
+    if (r.suppressed)
+      std::cerr << ", " << r.suppressed << " runs suppressed";
+    if (r.late)
+      std::cerr << ", " << r.late << " late events";
+    std::cerr << "\n";
+  }
   if (unreadable || stateFailed)
     return kUsage;
   if (pack.ruleErrors)

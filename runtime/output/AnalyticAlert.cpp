@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <set>
 
@@ -32,34 +33,32 @@ const char *const kSeverities[] = {"Informational", "Low", "Medium", "High"};
 class Row {
 public:
   explicit Row(const std::string &json) {
-    if (parser_.parse(json).get(root_) || !root_.is_object())
-      root_ = simdjson::dom::element();
+    simdjson::dom::element root;
+    if (!parser_.parse(json).get(root))
+      ok_ = !root.get_object().get(object_);
+  }
+  Row(const Row &) = delete; // the object points into the parser
+  /// The column's value, unless it is missing.
+  std::optional<simdjson::dom::element> value(const std::string &column) const {
+    simdjson::dom::element v;
+    if (!ok_ || column.empty() || object_.at_key(column).get(v))
+      return std::nullopt;
+    return v;
   }
   std::optional<std::string> text(const std::string &column) const {
-    simdjson::dom::object object;
-    simdjson::dom::element v;
-    if (column.empty() || root_.get_object().get(object) || object.at_key(column).get(v) || v.is_null())
+    std::optional<simdjson::dom::element> v = value(column);
+    if (!v || v->is_null())
       return std::nullopt;
-    std::string out;
-    if (v.is_string())
-      out = std::string(v.get_string().value_unsafe());
-    else
-      out = simdjson::minify(v);
+    std::string out = v->is_string() ? std::string(v->get_string().value_unsafe()) : simdjson::minify(*v);
     if (out.empty())
       return std::nullopt;
     return out;
   }
-  simdjson::dom::element value(const std::string &column) const {
-    simdjson::dom::object object;
-    simdjson::dom::element v;
-    if (root_.get_object().get(object) || object.at_key(column).get(v))
-      return simdjson::dom::element();
-    return v;
-  }
 
 private:
   simdjson::dom::parser parser_;
-  simdjson::dom::element root_;
+  simdjson::dom::object object_;
+  bool ok_ = false;
 };
 
 /// "{{A}} on {{B}}" with the row's values; nullopt when a column it names
@@ -110,9 +109,9 @@ void appendStrings(std::string &out, const std::vector<std::string> &items) {
 /// The tactics a column holds ("A, B" or ["A","B"]), if all are valid.
 std::optional<std::vector<std::string>> tacticsOf(const Row &row, const std::string &column) {
   std::vector<std::string> out;
-  simdjson::dom::element v = row.value(column);
+  std::optional<simdjson::dom::element> v = row.value(column);
   std::vector<std::string> names;
-  if (simdjson::dom::array array; !v.get_array().get(array)) {
+  if (simdjson::dom::array array; v && !v->get_array().get(array)) {
     for (simdjson::dom::element e : array)
       if (e.is_string())
         names.emplace_back(e.get_string().value_unsafe());
@@ -140,7 +139,7 @@ std::optional<std::vector<std::string>> tacticsOf(const Row &row, const std::str
 
 /// One alert of `rows` (indexes into `parsed`); name, description,
 /// severity, tactics and dynamic properties from the first of them.
-std::string alertJson(const AnalyticRuleSpec &rule, const AnalyticRun &run, const std::vector<Row> &parsed,
+std::string alertJson(const AnalyticRuleSpec &rule, const AnalyticRun &run, const std::deque<Row> &parsed,
                       const std::vector<size_t> &rows, bool summary) {
   static const Row none("{}"); // a trigger met by no rows (lt, eq 0): the rule's own details
   const Row &first = rows.empty() ? none : parsed[rows.front()];
@@ -289,8 +288,7 @@ std::vector<std::string> analyticAlerts(const AnalyticRuleSpec &rule, const Anal
   std::vector<std::string> out;
   if (!analyticTriggered(rule, run.rows.size()))
     return out;
-  std::vector<Row> parsed;
-  parsed.reserve(run.rows.size());
+  std::deque<Row> parsed; // not moved: each row's object points into its parser
   for (const std::string &row : run.rows)
     parsed.emplace_back(row);
   std::vector<size_t> all(run.rows.size());

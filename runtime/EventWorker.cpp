@@ -89,7 +89,8 @@ bool needsEventTime(const PackInfo &pack, const ScanOptions &options) {
                                  [](const OperatorSpec &op) { return op.kind == OperatorSpec::Kind::Join; });
   // Scheduled Sentinel rules: the replay's windows are on event time.
   return (options.streaming && (!pack.sets.empty() || joins)) || !pack.correlations.empty() ||
-         (options.replay && !pack.analyticRules.empty());
+         (options.replay && std::any_of(pack.analyticRules.begin(), pack.analyticRules.end(),
+                                        [&](const AnalyticRuleSpec &a) { return a.replayed(options.streaming); }));
 }
 
 std::string shapesText(const PackInfo &pack) {

@@ -118,7 +118,7 @@ private:
 
 Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Alerter::Sink alerts,
                  RowSink rows, Correlator::Sink correlations, AnalyticSink analytic, std::ostream &diag)
-    : pack_(pack), options_(std::move(options)), code_(code), worker_(pack, code, options_),
+    : pack_(pack), options_(std::move(options)), code_(code), worker_(pack, code, options_, options_.literals),
       alerter_(pack,
                [this, sink = std::move(alerts)](const Alert &a) {
                  ++stats_.alerts;
@@ -150,16 +150,28 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
   ctx.streaming = options_.streaming;
   ctx.scalars.assign(pack.scalars.size(), std::string());
   options_.now = ctx.now; // every worker's now() is the same
-  if (options_.replay && !pack.analyticRules.empty()) {
-    // Scheduled rules run in the replay's runs, not on each event here.
+  const bool replays = std::any_of(pack.analyticRules.begin(), pack.analyticRules.end(),
+                                   [&](const AnalyticRuleSpec &a) { return a.replayed(options_.streaming); });
+  if (options_.replay && replays) {
+    // Their rules run in the replay's runs, not on each event here.
     if (options_.ruleEnabled.empty())
       options_.ruleEnabled.assign(pack.rules.size(), 1);
     for (const AnalyticRuleSpec &rule : pack.analyticRules)
-      std::fill(options_.ruleEnabled.begin() + rule.firstRule, options_.ruleEnabled.begin() + rule.endRule, 0);
+      if (rule.replayed(options_.streaming))
+        std::fill(options_.ruleEnabled.begin() + rule.firstRule, options_.ruleEnabled.begin() + rule.endRule, 0);
+    ScanOptions runs = options_;
+    runs.literals = ctx.literals.databases(); // every run's scan reads the same pack
+    ScanOptions alone = options_;
+    alone.replay = false;
+    timeNeededElsewhere_ = needsEventTime(pack, alone);
     replay_ = std::make_unique<AnalyticReplay>(
-        pack, code, options_, options_.replayStart,
-        [this, sink = std::move(analytic)](const AnalyticRuleSpec &rule, const std::string &alert) {
-          sink(rule, alert);
+        pack, code, runs, options_.replayStart, std::move(analytic),
+        [this](const RuleInfo &rule, const std::string &row) {
+          const uint32_t r = static_cast<uint32_t>(&rule - pack_.rules.data());
+          ++stats_.matches;
+          ++stats_.ruleMatches[r];
+          ++stats_.rows;
+          rows_(rule, row);
         },
         diag);
   }
@@ -339,8 +351,9 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, std::strin
     return; // a log type no rule of the pack reads
 
   int64_t time = outcome.time;
+  const bool replayed = replay_ && replay_->reads(outcome.logType);
   if (worker_.needsTime() && !outcome.hasTime) {
-    if (counting && !feedingSources_) { // a datatable's rows have no time of their own
+    if (counting && !feedingSources_ && (!replay_ || timeNeededElsewhere_ || replayed)) { // a datatable's rows have no time of their own
       std::string fields;
       for (const std::string &f : worker_.timeFields(outcome.logType))
         fields += (fields.empty() ? "'" : "' or '") + f;
@@ -351,8 +364,17 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, std::strin
     time = lastTime_; // never read
   }
   lastTime_ = time;
-  if (replay_ && counting && !feedingSources_ && replay_->reads(outcome.logType))
-    replay_->add(text, outcome.logType, time, source, lineNo);
+  // The replay's windows need the event's own time: one without (counted
+  // above) or beyond the years it takes is left out of every run.
+  if (replay_ && counting && !feedingSources_) {
+    if (outcome.hasTime && AnalyticReplay::usableTime(time)) {
+      if (replayed)
+        replay_->add(text, outcome.logType, time, source, lineNo);
+      replay_->observe(time); // every event moves the replay's clock
+    } else if (replayed) {
+      replay_->untimed();
+    }
+  }
 
   Evaluating evaluating(evaluating_);
   for (size_t k = 0; k < outcome.matchCount; ++k) {
@@ -523,7 +545,7 @@ void Scanner::setMaxGroups(size_t n) {
 
 bool Scanner::canSaveState(std::string &why) const {
   // A scheduled rule's replay keeps events, which the state holds.
-  auto replayed = [&](uint32_t r) { return replay_ && pack_.ruleScheduled(r); };
+  auto replayed = [&](uint32_t r) { return replay_ && pack_.ruleReplayed(r, options_.streaming); };
   for (uint32_t r = 0; r < pack_.rules.size(); ++r)
     if (pack_.rules[r].toScalar >= 0 && !replayed(r)) {
       why = "toscalar() at " + pack_.scalars[pack_.rules[r].toScalar] +
@@ -535,7 +557,7 @@ bool Scanner::canSaveState(std::string &why) const {
       why = "the state of KQL summarize (rule '" + pack_.rules[r].id + "') is not saved yet";
       return false;
     }
-  return TableOperators::savable(pack_, replay_ != nullptr, why);
+  return TableOperators::savable(pack_, replay_ != nullptr, options_.streaming, why);
 }
 
 void Scanner::saveState(bytes::Writer &w) const {

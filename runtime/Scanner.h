@@ -62,6 +62,9 @@ struct ScanOptions {
   /// from `replayStart` on if set; false: the replay's own runs.
   bool replay = true;
   std::optional<int64_t> replayStart;
+  /// Another scan's literal indexes of the same pack, to share (the
+  /// replay's runs); null: built.
+  std::shared_ptr<const LiteralDatabases> literals;
 };
 
 struct ScanStats {
@@ -234,6 +237,9 @@ private:
   ScanStats stats_;
   Phase phase_ = Phase::All;
   int64_t lastTime_ = 0;
+  /// Some rule outside the replay keeps a time window: events without a
+  /// time are reported for every log type, not only the replay's.
+  bool timeNeededElsewhere_ = false;
   std::vector<std::unordered_set<std::string>> distinctRows_; ///< per rule
   std::vector<int64_t> rowCounts_;                            ///< per rule
 };

@@ -331,8 +331,13 @@ static int scanEvents(const RunFlags &flags, const ReadyPack &pack) {
   uint64_t skip = 0;
   if (!flags.state.empty()) {
     bool found = false;
-    if (!scanner.canSaveState(error) || (flags.mode != "stream" && !info.sets.empty() &&
-                                         (error = "--state needs --mode stream with KQL let-tables", true))) {
+    if (!scanner.canSaveState(error) ||
+        (flags.mode != "stream" && !info.sets.empty() &&
+         (error = "--state needs --mode stream with KQL let-tables", true)) ||
+        (flags.mode != "stream" && scanner.replay() &&
+         (error = "--state needs --mode stream with scheduled Sentinel rules (batch mode keeps every event until "
+                  "the end of input)",
+          true))) {
       std::cerr << "rulec: error: " << error << "\n";
       return kUsage;
     }
@@ -501,12 +506,22 @@ static int scanEvents(const RunFlags &flags, const ReadyPack &pack) {
   std::cerr << "\n";
   if (const AnalyticReplay *replay = scanner.replay()) {
     const AnalyticReplay::Stats &r = replay->stats();
-    std::cerr << "rulec: scheduled rules: " << info.analyticRules.size() << " replayed, " << r.runs << " runs, "
-              << r.alerts << " alerts";
+    const size_t windowed = std::count_if(info.analyticRules.begin(), info.analyticRules.end(),
+                                          [](const AnalyticRuleSpec &a) { return a.hunting; });
+    const size_t scheduled = info.analyticRules.size() - windowed;
+    if (scheduled)
+      std::cerr << "rulec: scheduled rules: " << scheduled << " replayed";
+    if (windowed && options.streaming)
+      std::cerr << (scheduled ? ", " : "rulec: windowed queries: ") << windowed << (scheduled ? " windowed" : "");
+    std::cerr << ", " << r.runs << " runs";
+    if (scheduled)
+      std::cerr << ", " << r.alerts << " alerts";
     if (r.suppressed)
       std::cerr << ", " << r.suppressed << " runs suppressed";
     if (r.late)
       std::cerr << ", " << r.late << " late events";
+    if (r.untimed)
+      std::cerr << ", " << r.untimed << " events without a usable time (in no run)";
     std::cerr << "\n";
   }
   if (unreadable || stateFailed)

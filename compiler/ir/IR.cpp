@@ -416,6 +416,11 @@ void print(const Pack &pack, std::ostream &os) {
          << formatSpan(pack.operators[i].windowNanos) << "\n";
   for (const AnalyticRuleSpec &a : pack.analyticRules) {
     static const char *triggers[] = {"gt", "lt", "eq", "ne"};
+    if (a.hunting) { // stream mode runs it over each window in turn
+      os << "windowed \"" << a.id << "\" window=" << formatSpan(a.periodNanos) << " rules=@" << a.firstRule
+         << "..@" << a.endRule - 1 << "\n";
+      continue;
+    }
     os << "scheduled \"" << a.id << "\"" << (a.nrt ? " NRT" : "") << " every=" << formatSpan(a.frequencyNanos)
        << " period=" << formatSpan(a.periodNanos) << " trigger=" << triggers[static_cast<int>(a.trigger)] << " "
        << a.threshold << (a.perResult ? " AlertPerResult" : " SingleAlert") << " rules=@" << a.firstRule << "..@"

@@ -87,20 +87,44 @@ AnalyticRuleSpec analyticSpec(const sentinel::Rule &rule, const ir::Pack &pack, 
   return a;
 }
 
+/// Whether the query's plan needs its whole input (a stream cannot run it
+/// as events arrive): sort/top, bag_unpack, union kind=inner, a per-row
+/// summarize joined back, toscalar().
+bool needsWholeInput(const ir::Pack &pack, size_t firstRule, size_t firstOperator) {
+  for (size_t op = firstOperator; op < pack.operators.size(); ++op) {
+    const OperatorSpec &o = pack.operators[op];
+    if (o.kind == OperatorSpec::Kind::Sort || o.kind == OperatorSpec::Kind::BagUnpack || o.innerColumns ||
+        o.windowNanos == OperatorSpec::kWholeInput)
+      return true;
+  }
+  for (size_t r = firstRule; r < pack.rules.size(); ++r)
+    if (pack.rules[r].info.toScalar >= 0)
+      return true;
+  return false;
+}
+
 } // namespace
 
 void KqlLanguage::lower(PackBuilder &builder) {
   for (const auto &query : parsed_) {
     const size_t firstNew = builder.pack.rules.size(), firstOperator = builder.pack.operators.size();
-    if (!lowerQuery(*query, builder.pack, builder.diags)) {
+    int64_t window = 0;
+    if (!lowerQuery(*query, builder.pack, builder.diags, &window)) {
       ++builder.rejected;
       continue;
     }
     if (!builder.accept(firstNew))
       continue;
     compiled_.push_back(query.get());
-    if (query->scheduled())
+    if (query->scheduled()) {
       builder.pack.analyticRules.push_back(analyticSpec(*query, builder.pack, firstNew, firstOperator));
+    } else if (window > 0 && needsWholeInput(builder.pack, firstNew, firstOperator)) {
+      // In stream mode: a batch over each window of its ago() in turn.
+      AnalyticRuleSpec a = analyticSpec(*query, builder.pack, firstNew, firstOperator);
+      a.hunting = true;
+      a.frequencyNanos = a.periodNanos = window;
+      builder.pack.analyticRules.push_back(std::move(a));
+    }
   }
 }
 

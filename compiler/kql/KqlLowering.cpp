@@ -113,13 +113,14 @@ public:
     newRules_.push_back(std::move(out));
     // Stream mode keeps a join's rows for the rule's queryPeriod, else for
     // the longest ago() the query reads back (docs/kql.md, "Batch and stream").
-    const int64_t window = rule_.queryPeriodNanos ? rule_.queryPeriodNanos : longestAgo_;
+    window_ = rule_.queryPeriodNanos ? rule_.queryPeriodNanos : longestAgo_;
     for (size_t i = firstOperator; i < pack_.operators.size(); ++i)
       if (pack_.operators[i].kind == OperatorSpec::Kind::Join && pack_.operators[i].windowNanos == 0)
-        pack_.operators[i].windowNanos = window;
+        pack_.operators[i].windowNanos = window_;
   }
 
   std::vector<ir::Rule> newRules_;
+  int64_t window_ = 0;
 
 private:
   [[noreturn]] void fail(const SourceLocation &loc, std::string message) {
@@ -2739,7 +2740,7 @@ private:
 
 } // namespace
 
-bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &diags) {
+bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &diags, int64_t *window) {
   const size_t fields = pack.fields.size(), sets = pack.sets.size(), regexes = pack.regexes.size(),
                scalars = pack.scalars.size();
   const size_t logTypes = pack.logTypes.size(), sources = pack.sources.size(), operators = pack.operators.size();
@@ -2767,6 +2768,8 @@ bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &di
     for (ir::Rule &r : lowering.newRules_)
       if (r.info.kind == kind)
         pack.rules.push_back(std::move(r));
+  if (window)
+    *window = lowering.window_;
   return true;
 }
 

@@ -24,7 +24,9 @@
 namespace rulec::kql {
 
 /// Adds one query's rules to `pack`. On error, reports the first unsupported
-/// construct and leaves `pack` as it was; returns false.
-bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &diags);
+/// construct and leaves `pack` as it was; returns false. `window`: the
+/// rule's queryPeriod, else the longest `> ago(X)` the query reads back
+/// (what bounds it in stream mode), else 0.
+bool lowerQuery(const sentinel::Rule &rule, ir::Pack &pack, DiagnosticEngine &diags, int64_t *window = nullptr);
 
 } // namespace rulec::kql

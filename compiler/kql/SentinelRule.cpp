@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <fstream>
@@ -106,9 +107,11 @@ void checkFormat(const YAML::Node &node, const std::string &format, size_t maxCh
   if (placeholders > 3)
     diags.error(DiagCode::LimitExceeded, loc(node),
                 "alert format has " + std::to_string(placeholders) + " {{column}} parameters; Sentinel allows 3");
-  if (format.size() > maxChars)
+  const size_t chars = static_cast<size_t>(std::count_if(
+      format.begin(), format.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (chars > maxChars)
     diags.error(DiagCode::LimitExceeded, loc(node),
-                "alert format is " + std::to_string(format.size()) + " characters; Sentinel allows " +
+                "alert format is " + std::to_string(chars) + " characters; Sentinel allows " +
                     std::to_string(maxChars));
 }
 

@@ -7,7 +7,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <deque>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -27,39 +27,80 @@ const std::set<std::string> kTactics = {
     "InhibitResponseFunction", "PreAttack"};
 const char *const kSeverities[] = {"Informational", "Low", "Medium", "High"};
 
-/// A result row's columns, read as text: strings as they are, numbers and
-/// booleans as JSON writes them, dynamic values as their JSON; null, an
-/// empty string and a missing column have none.
+/// What an alert reads of a result row: the columns the rule names, as
+/// text (strings as they are, numbers and booleans as JSON writes them,
+/// dynamic values as their JSON); null, an empty string and a missing column
+/// have none. Taken out of the row's JSON once, with one parser for all rows.
 class Row {
 public:
-  explicit Row(const std::string &json) {
-    simdjson::dom::element root;
-    if (!parser_.parse(json).get(root))
-      ok_ = !root.get_object().get(object_);
-  }
-  Row(const Row &) = delete; // the object points into the parser
-  /// The column's value, unless it is missing.
-  std::optional<simdjson::dom::element> value(const std::string &column) const {
-    simdjson::dom::element v;
-    if (!ok_ || column.empty() || object_.at_key(column).get(v))
-      return std::nullopt;
-    return v;
+  Row(simdjson::dom::parser &parser, const std::string &json, const std::set<std::string> &columns) {
+    simdjson::dom::object object;
+    if (parser.parse(json).get(object))
+      return;
+    for (const std::string &column : columns) {
+      simdjson::dom::element v;
+      if (object.at_key(column).get(v) || v.is_null())
+        continue;
+      Cell &cell = cells_[column];
+      cell.text = v.is_string() ? std::string(v.get_string().value_unsafe()) : simdjson::minify(v);
+      if (simdjson::dom::array array; !v.get_array().get(array)) {
+        cell.isArray = true;
+        for (simdjson::dom::element e : array)
+          if (e.is_string())
+            cell.strings.emplace_back(e.get_string().value_unsafe());
+      }
+    }
   }
   std::optional<std::string> text(const std::string &column) const {
-    std::optional<simdjson::dom::element> v = value(column);
-    if (!v || v->is_null())
+    auto it = cells_.find(column);
+    if (it == cells_.end() || it->second.text.empty())
       return std::nullopt;
-    std::string out = v->is_string() ? std::string(v->get_string().value_unsafe()) : simdjson::minify(*v);
-    if (out.empty())
-      return std::nullopt;
-    return out;
+    return it->second.text;
+  }
+  /// An array column's string elements (nullptr: not an array).
+  const std::vector<std::string> *strings(const std::string &column) const {
+    auto it = cells_.find(column);
+    return it != cells_.end() && it->second.isArray ? &it->second.strings : nullptr;
   }
 
 private:
-  simdjson::dom::parser parser_;
-  simdjson::dom::object object_;
-  bool ok_ = false;
+  struct Cell {
+    std::string text;
+    bool isArray = false;
+    std::vector<std::string> strings;
+  };
+  std::map<std::string, Cell> cells_;
 };
+
+/// The column names of a `{{A}} on {{B}}` format.
+void placeholders(const std::string &pattern, std::set<std::string> &out) {
+  for (size_t open = pattern.find("{{"); open != std::string::npos; open = pattern.find("{{", open + 2)) {
+    const size_t close = pattern.find("}}", open + 2);
+    if (close == std::string::npos)
+      return;
+    std::string column = pattern.substr(open + 2, close - open - 2);
+    column.erase(0, column.find_first_not_of(' '));
+    column.erase(column.find_last_not_of(' ') + 1);
+    out.insert(column);
+  }
+}
+
+/// Every column the rule's alerts read.
+std::set<std::string> columnsRead(const AnalyticRuleSpec &rule) {
+  std::set<std::string> out;
+  placeholders(rule.displayNameFormat, out);
+  placeholders(rule.descriptionFormat, out);
+  for (const std::string *c : {&rule.severityColumn, &rule.tacticsColumn})
+    if (!c->empty())
+      out.insert(*c);
+  for (const AnalyticRuleSpec::Entity &e : rule.entities)
+    for (const AnalyticRuleSpec::Mapping &m : e.identifiers)
+      out.insert(m.column);
+  for (const auto *list : {&rule.customDetails, &rule.dynamicProperties})
+    for (const AnalyticRuleSpec::Mapping &m : *list)
+      out.insert(m.column);
+  return out;
+}
 
 /// "{{A}} on {{B}}" with the row's values; nullopt when a column it names
 /// has none (the alert then keeps the rule's own text).
@@ -109,12 +150,9 @@ void appendStrings(std::string &out, const std::vector<std::string> &items) {
 /// The tactics a column holds ("A, B" or ["A","B"]), if all are valid.
 std::optional<std::vector<std::string>> tacticsOf(const Row &row, const std::string &column) {
   std::vector<std::string> out;
-  std::optional<simdjson::dom::element> v = row.value(column);
   std::vector<std::string> names;
-  if (simdjson::dom::array array; v && !v->get_array().get(array)) {
-    for (simdjson::dom::element e : array)
-      if (e.is_string())
-        names.emplace_back(e.get_string().value_unsafe());
+  if (const std::vector<std::string> *elements = row.strings(column)) {
+    names = *elements;
   } else if (std::optional<std::string> text = row.text(column)) {
     for (size_t at = 0; at <= text->size();) {
       size_t comma = text->find(',', at);
@@ -139,9 +177,12 @@ std::optional<std::vector<std::string>> tacticsOf(const Row &row, const std::str
 
 /// One alert of `rows` (indexes into `parsed`); name, description,
 /// severity, tactics and dynamic properties from the first of them.
-std::string alertJson(const AnalyticRuleSpec &rule, const AnalyticRun &run, const std::deque<Row> &parsed,
+std::string alertJson(const AnalyticRuleSpec &rule, const AnalyticRun &run, const std::vector<Row> &parsed,
                       const std::vector<size_t> &rows, bool summary) {
-  static const Row none("{}"); // a trigger met by no rows (lt, eq 0): the rule's own details
+  static const Row none = [] { // a trigger met by no rows (lt, eq 0): the rule's own details
+    simdjson::dom::parser parser;
+    return Row(parser, "{}", {});
+  }();
   const Row &first = rows.empty() ? none : parsed[rows.front()];
   std::string name = rule.name, description = rule.description, severity = rule.severity;
   std::vector<std::string> tactics = rule.tactics;
@@ -288,9 +329,12 @@ std::vector<std::string> analyticAlerts(const AnalyticRuleSpec &rule, const Anal
   std::vector<std::string> out;
   if (!analyticTriggered(rule, run.rows.size()))
     return out;
-  std::deque<Row> parsed; // not moved: each row's object points into its parser
+  std::vector<Row> parsed;
+  parsed.reserve(run.rows.size());
+  simdjson::dom::parser parser;
+  const std::set<std::string> columns = columnsRead(rule);
   for (const std::string &row : run.rows)
-    parsed.emplace_back(row);
+    parsed.emplace_back(parser, row, columns);
   std::vector<size_t> all(run.rows.size());
   for (size_t i = 0; i < all.size(); ++i)
     all[i] = i;

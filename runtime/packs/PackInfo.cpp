@@ -92,16 +92,16 @@ std::vector<uint32_t> needleBases(const std::vector<LiteralSet> &sets) {
   return bases;
 }
 
-bool PackInfo::ruleScheduled(uint32_t rule) const {
+bool PackInfo::ruleReplayed(uint32_t rule, bool streaming) const {
   for (const AnalyticRuleSpec &a : analyticRules)
-    if (rule >= a.firstRule && rule < a.endRule)
+    if (a.replayed(streaming) && rule >= a.firstRule && rule < a.endRule)
       return true;
   return false;
 }
 
-bool PackInfo::operatorScheduled(uint32_t op) const {
+bool PackInfo::operatorReplayed(uint32_t op, bool streaming) const {
   for (const AnalyticRuleSpec &a : analyticRules)
-    if (op >= a.firstOperator && op < a.endOperator)
+    if (a.replayed(streaming) && op >= a.firstOperator && op < a.endOperator)
       return true;
   return false;
 }

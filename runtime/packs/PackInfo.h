@@ -361,8 +361,13 @@ struct SourceRows {
 /// A Sentinel scheduled (or NRT) analytic rule: its query's pack rules and
 /// operators, its schedule and what its alerts hold. The runtime replays its
 /// runs on event time (runtime/schedule/AnalyticReplay.h, docs/sentinel.md).
+/// Or (`hunting`) a query without a schedule whose plan needs its whole
+/// input (sort, top, toscalar(), ...) and has an ago() window: stream mode
+/// runs it as a batch over each window in turn and prints the rows
+/// (frequency = period = the window; docs/kql.md, "Batch and stream").
 struct AnalyticRuleSpec {
   std::string id, name, description, severity, sourceFile;
+  bool hunting = false;
   bool nrt = false;
   int64_t frequencyNanos = 0, periodNanos = 0;
   enum class Trigger : uint8_t { Gt, Lt, Eq, Ne };
@@ -387,6 +392,8 @@ struct AnalyticRuleSpec {
   std::vector<std::string> tactics, techniques;
   /// Its query: pack rules [firstRule, endRule), operators [firstOperator, endOperator).
   uint32_t firstRule = 0, endRule = 0, firstOperator = 0, endOperator = 0;
+  /// Whether the replay runs it: scheduled rules always, hunting queries in stream mode.
+  bool replayed(bool streaming) const { return !hunting || streaming; }
   bool operator==(const AnalyticRuleSpec &) const = default;
 };
 
@@ -411,10 +418,10 @@ struct PackInfo {
   std::vector<OperatorSpec> operators;
   std::vector<AnalyticRuleSpec> analyticRules;
 
-  /// Whether pack rule `rule` / operator `op` belongs to a scheduled
-  /// Sentinel rule (replayed, not run on each event).
-  bool ruleScheduled(uint32_t rule) const;
-  bool operatorScheduled(uint32_t op) const;
+  /// Whether pack rule `rule` / operator `op` belongs to a query the replay
+  /// runs (AnalyticRuleSpec::replayed), not run on each event.
+  bool ruleReplayed(uint32_t rule, bool streaming) const;
+  bool operatorReplayed(uint32_t op, bool streaming) const;
 
   /// Index of a log type by name, or RULEC_NO_LOG_TYPE.
   uint32_t logTypeIndex(const std::string &name) const;

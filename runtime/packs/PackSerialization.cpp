@@ -334,6 +334,7 @@ void writePackInfo(Writer &w, const PackInfo &p) {
   w.vec(p.analyticRules, [&](Writer &w, const AnalyticRuleSpec &a) {
     for (const std::string *s : {&a.id, &a.name, &a.description, &a.severity, &a.sourceFile})
       w.str(*s);
+    w.boolean(a.hunting);
     w.boolean(a.nrt);
     w.i64(a.frequencyNanos);
     w.i64(a.periodNanos);
@@ -415,6 +416,7 @@ void readPackInfo(Reader &r, PackInfo &p) {
   r.vec(p.analyticRules, "analyticRules", [&](Reader &r, AnalyticRuleSpec &a) {
     for (std::string *s : {&a.id, &a.name, &a.description, &a.severity, &a.sourceFile})
       r.str(*s, "text");
+    r.boolean(a.hunting, "hunting");
     r.boolean(a.nrt, "nrt");
     r.i64(a.frequencyNanos, "frequency");
     r.i64(a.periodNanos, "period");

@@ -10,11 +10,17 @@
 // end are skipped.
 //
 // t_0 is the first multiple of the frequency since the Unix epoch at or
-// after the first event (or --replay-start); the last run is the first at or
-// after the last event. Batch mode sorts the input by time and replays at the
-// end; stream mode runs t_k once the watermark (newest time - allowed
-// lateness) passes it, keeps only the events a later window can hold, and
-// counts events older than a run already made as late. docs/sentinel.md.
+// after the rule's earliest event (or --replay-start); the last run is the
+// first at or after the last event. Batch mode sorts the input by time and
+// replays at the end; stream mode runs t_k once the watermark (newest time -
+// allowed lateness) has passed it, keeps only the events a later window can
+// hold, and counts events older than a run already made as late. Runs whose
+// window holds no event are counted without a scan when no rows cannot meet
+// their trigger. docs/sentinel.md.
+//
+// In stream mode the replay also runs the queries without a schedule whose
+// plan needs their whole input (AnalyticRuleSpec::hunting): every window of
+// their ago() in turn, printing their rows (docs/kql.md, "Batch and stream").
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -23,6 +29,7 @@
 #include "packs/ByteCodec.h"
 #include "packs/PackInfo.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -39,24 +46,36 @@ struct ScanOptions;
 class AnalyticReplay {
 public:
   using Sink = std::function<void(const AnalyticRuleSpec &rule, const std::string &alertJson)>;
+  /// A windowed hunting query's result row (AnalyticRuleSpec::hunting).
+  using RowSink = std::function<void(const RuleInfo &rule, const std::string &row)>;
 
   struct Stats {
     uint64_t runs = 0;       ///< runs made
     uint64_t suppressed = 0; ///< runs skipped by suppression
     uint64_t alerts = 0;
     uint64_t late = 0;       ///< events older than a run already made (stream mode)
+    uint64_t untimed = 0;    ///< events without a usable time of their own: in no run
   };
 
   /// `options`: the scan's (log type, time field, lateness, memo, stream or
   /// batch, memory bound); `start`: t_0 for every rule, else aligned.
   AnalyticReplay(const PackInfo &pack, NativePack code, const ScanOptions &options, std::optional<int64_t> start,
-                 Sink sink, std::ostream &diag);
+                 Sink sink, RowSink rows, std::ostream &diag);
   ~AnalyticReplay();
 
   /// Whether the replay keeps events of this log type.
   bool reads(uint32_t logType) const { return logType < readsType_.size() && readsType_[logType]; }
-  /// An event of a log type it reads, at event time `time`.
+  /// Event times the replay takes (about 1824 to 2116): far enough from
+  /// int64's ends that run times and windows never overflow.
+  static bool usableTime(int64_t time) { return time > -(int64_t(1) << 62) && time < (int64_t(1) << 62); }
+  /// An event of a log type it reads, at its own event time `time` (usableTime()).
   void add(std::string_view text, uint32_t logType, int64_t time, const std::string &source, uint64_t line);
+  /// Any event's usable time: the clock of the runs (the newest time, the
+  /// watermark in stream mode, the last run at the end of input).
+  void observe(int64_t time) { newest_ = std::max(newest_, time); }
+  /// An event of a log type it reads without a usable time: counted (the
+  /// scan reports it), in no run.
+  void untimed() { ++stats_.untimed; }
   /// Stream mode: the runs the watermark has passed.
   void advance();
   /// End of input: every run up to the last event's.
@@ -76,14 +95,22 @@ private:
     const AnalyticRuleSpec *rule = nullptr;
     std::vector<uint8_t> logTypes; ///< per pack log type: its rules read it
     bool started = false;
+    int64_t firstTime = INT64_MAX; ///< its earliest event's time (t_0 comes from it)
     int64_t next = 0;              ///< the next run's time
     int64_t lastRun = INT64_MIN;   ///< the last run's time (none yet: INT64_MIN)
     int64_t suppressedUntil = INT64_MIN;
   };
 
-  void start(Schedule &s, int64_t firstTime);
+  void start(Schedule &s);
+  /// The run times of `s` up to `last`, in turn; runs whose window holds no
+  /// event and whose trigger needs rows are counted, not made.
+  void runThrough(Schedule &s, int64_t last);
+  /// The first run time of `s` at or after `t`.
+  int64_t runAtOrAfter(const Schedule &s, int64_t t) const;
   /// Runs schedule `s`'s query at `end` over the kept events in its window.
   void run(Schedule &s, int64_t end);
+  /// The kept events of `s` with time in (from, to], in time order when sorted_.
+  template <typename F> void forWindow(const Schedule &s, int64_t from, int64_t to, F &&f) const;
   /// Stream mode: drops events no window to come can hold.
   void prune();
 
@@ -95,12 +122,14 @@ private:
   const uint64_t maxBytes_;
   std::optional<int64_t> start_;
   Sink sink_;
+  RowSink rows_;
   std::ostream &diag_;
   std::vector<uint8_t> readsType_;
   std::vector<Schedule> schedules_;
   std::vector<Event> events_;
+  bool sorted_ = false; ///< events_ in time order (batch mode, at finish())
   uint64_t bytes_ = 0;
-  int64_t newest_ = INT64_MIN; ///< of the events added (INT64_MIN: none yet)
+  int64_t newest_ = INT64_MIN; ///< of the events observed (INT64_MIN: none yet)
   Stats stats_;
 };
 

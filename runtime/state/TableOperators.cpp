@@ -111,34 +111,33 @@ TableOperators::TableOperators(const PackInfo &pack, RowSink sink, std::optional
 bool TableOperators::streamable(const PackInfo &pack, bool replayed, std::string &why) {
   // A scheduled Sentinel rule runs as a batch over each of its windows (the
   // replay): any operator will do there.
+  // So does a query with an ago() window whose plan needs its whole input:
+  // it runs over each window in turn (AnalyticRuleSpec::hunting).
+  const std::string windows = " (in stream mode such a query runs over each window of its 'where TimeGenerated > "
+                              "ago(X)' in turn, and this one has none)";
   for (uint32_t r = 0; r < pack.rules.size(); ++r)
-    if (pack.rules[r].toScalar >= 0 && !(replayed && pack.ruleScheduled(r))) {
-      why = "toscalar() at " + pack.scalars[pack.rules[r].toScalar] +
-            " needs its whole input first: it runs in batch mode, or in a scheduled rule's runs, only";
+    if (pack.rules[r].toScalar >= 0 && !(replayed && pack.ruleReplayed(r, true))) {
+      why = "toscalar() at " + pack.scalars[pack.rules[r].toScalar] + " needs its whole input first" + windows;
       return false;
     }
   for (uint32_t index = 0; index < pack.operators.size(); ++index) {
     const OperatorSpec &op = pack.operators[index];
-    if (replayed && pack.operatorScheduled(index))
+    if (replayed && pack.operatorReplayed(index, true))
       continue;
     if (op.kind == OperatorSpec::Kind::Sort) {
-      why = op.name + " needs its whole input: a stream cannot be sorted (sort, order and top run in batch "
-                      "mode only)";
+      why = op.name + " needs its whole input: a stream cannot be sorted" + windows;
       return false;
     }
     if (op.kind == OperatorSpec::Kind::BagUnpack) {
-      why = op.name + " needs its whole input (its columns are those of every row's bag): it runs in batch "
-                      "mode only";
+      why = op.name + " needs its whole input (its columns are those of every row's bag)" + windows;
       return false;
     }
     if (op.innerColumns) {
-      why = op.name + " (kind=inner) needs its whole input (its columns are those every input has): it runs "
-                      "in batch mode only";
+      why = op.name + " (kind=inner) needs its whole input (its columns are those every input has)" + windows;
       return false;
     }
     if (op.kind == OperatorSpec::Kind::Join && op.windowNanos == OperatorSpec::kWholeInput) {
-      why = op.name + " (a summarize per input row, joined back to the row) needs its whole input: it runs "
-                      "in batch mode only";
+      why = op.name + " (a summarize per input row, joined back to the row) needs its whole input" + windows;
       return false;
     }
     if (op.kind == OperatorSpec::Kind::Join && op.windowNanos <= 0) {
@@ -150,10 +149,10 @@ bool TableOperators::streamable(const PackInfo &pack, bool replayed, std::string
   return true;
 }
 
-bool TableOperators::savable(const PackInfo &pack, bool replayed, std::string &why) {
+bool TableOperators::savable(const PackInfo &pack, bool replayed, bool streaming, std::string &why) {
   for (uint32_t index = 0; index < pack.operators.size(); ++index)
     if (const OperatorSpec &op = pack.operators[index];
-        !(replayed && pack.operatorScheduled(index)) && (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join ||
+        !(replayed && pack.operatorReplayed(index, streaming)) && (op.kind == OperatorSpec::Kind::Sort || op.kind == OperatorSpec::Kind::Join ||
                                            op.kind == OperatorSpec::Kind::BagUnpack || op.innerColumns)) {
       why = "the rows " + op.name + " keeps are not saved yet (--state)";
       return false;

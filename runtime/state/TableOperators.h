@@ -15,7 +15,8 @@
 //   stream mode it is a StreamJoin, bounded by its window, whose rows go out
 //   as they are made (queued, and sent on at advance() and flush()).
 //
-// sort and bag_unpack need their whole input: batch only (streamable()).
+// sort and bag_unpack need their whole input: in stream mode only inside a
+// replayed query, a batch over each of its windows (streamable()).
 // Rows are JSON objects; values are compared as docs/kql.md says (numbers as
 // numbers, strings that are datetimes as instants, other strings by their
 // bytes).
@@ -71,13 +72,13 @@ public:
 
   /// Whether the pack can run on a stream: not with sort, top or
   /// bag_unpack (they need their whole input), nor with a join without a
-  /// window. `replayed`: scheduled Sentinel rules run in the replay's runs
-  /// (batches over their windows), where all of these may. `why` names the
-  /// first that cannot.
+  /// window. `replayed`: scheduled Sentinel rules, and queries with an
+  /// ago() window, run in the replay's runs (batches over their windows),
+  /// where all of these may. `why` names the first that cannot.
   static bool streamable(const PackInfo &pack, bool replayed, std::string &why);
   /// Whether --state can save the operators' state: not when they keep rows
-  /// (sort, join, bag_unpack) outside replayed rules. `why` names the first.
-  static bool savable(const PackInfo &pack, bool replayed, std::string &why);
+  /// (sort, join, bag_unpack) outside replayed queries. `why` names the first.
+  static bool savable(const PackInfo &pack, bool replayed, bool streaming, std::string &why);
 
 private:
   struct Row {

@@ -89,7 +89,8 @@ AnalyticRuleSpec analyticSpec(const sentinel::Rule &rule, const ir::Pack &pack, 
 
 /// Whether the query's plan needs its whole input (a stream cannot run it
 /// as events arrive): sort/top, bag_unpack, union kind=inner, a per-row
-/// summarize joined back, toscalar().
+/// summarize joined back, toscalar(), or a summarize without a time bin
+/// (stream mode would keep its groups to the end of input).
 bool needsWholeInput(const ir::Pack &pack, size_t firstRule, size_t firstOperator) {
   for (size_t op = firstOperator; op < pack.operators.size(); ++op) {
     const OperatorSpec &o = pack.operators[op];
@@ -97,9 +98,12 @@ bool needsWholeInput(const ir::Pack &pack, size_t firstRule, size_t firstOperato
         o.windowNanos == OperatorSpec::kWholeInput)
       return true;
   }
-  for (size_t r = firstRule; r < pack.rules.size(); ++r)
-    if (pack.rules[r].info.toScalar >= 0)
+  for (size_t r = firstRule; r < pack.rules.size(); ++r) {
+    const RuleInfo &rule = pack.rules[r].info;
+    if (rule.toScalar >= 0 ||
+        (rule.kind == RuleKind::Aggregate && (rule.aggregate.binKey < 0 || !rule.aggregate.binIsTime)))
       return true;
+  }
   return false;
 }
 
@@ -118,7 +122,7 @@ void KqlLanguage::lower(PackBuilder &builder) {
     compiled_.push_back(query.get());
     if (query->scheduled()) {
       builder.pack.analyticRules.push_back(analyticSpec(*query, builder.pack, firstNew, firstOperator));
-    } else if (window > 0 && needsWholeInput(builder.pack, firstNew, firstOperator)) {
+    } else if (window > 0 && window <= kMaxAnalyticSpan && needsWholeInput(builder.pack, firstNew, firstOperator)) {
       // In stream mode: a batch over each window of its ago() in turn.
       AnalyticRuleSpec a = analyticSpec(*query, builder.pack, firstNew, firstOperator);
       a.hunting = true;

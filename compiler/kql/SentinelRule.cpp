@@ -98,8 +98,13 @@ void checkFormat(const YAML::Node &node, const std::string &format, size_t maxCh
                  DiagnosticEngine &diags) {
   size_t placeholders = 0;
   for (size_t at = format.find("{{"); at != std::string::npos; at = format.find("{{", at + 2)) {
-    if (format.find("}}", at + 2) == std::string::npos) {
+    const size_t close = format.find("}}", at + 2);
+    if (close == std::string::npos) {
       diags.error(DiagCode::InvalidValue, loc(node), "'{{' without its '}}' in an alert format");
+      return;
+    }
+    if (format.find_first_not_of(' ', at + 2) >= close) {
+      diags.error(DiagCode::InvalidValue, loc(node), "'{{}}' names no column in an alert format");
       return;
     }
     ++placeholders;

@@ -365,6 +365,10 @@ struct SourceRows {
 /// input (sort, top, toscalar(), ...) and has an ago() window: stream mode
 /// runs it as a batch over each window in turn and prints the rows
 /// (frequency = period = the window; docs/kql.md, "Batch and stream").
+/// The longest frequency or period a replayed query may have (about 36
+/// years): run times stay far from int64's ends.
+inline constexpr int64_t kMaxAnalyticSpan = int64_t(1) << 60;
+
 struct AnalyticRuleSpec {
   std::string id, name, description, severity, sourceFile;
   bool hunting = false;

@@ -487,7 +487,8 @@ bool deserializePack(std::string_view bytes, PackInfo &out, std::string &error) 
       r.fail("names a scalar the pack does not have", r.offset(), "rules");
   for (const AnalyticRuleSpec &a : pack.analyticRules)
     if (r.ok() && (a.firstRule >= a.endRule || a.endRule > pack.rules.size() || a.firstOperator > a.endOperator ||
-                   a.endOperator > pack.operators.size() || a.frequencyNanos <= 0 || a.periodNanos <= 0))
+                   a.endOperator > pack.operators.size() || a.frequencyNanos <= 0 || a.periodNanos <= 0 ||
+                   a.frequencyNanos > kMaxAnalyticSpan || a.periodNanos > kMaxAnalyticSpan))
       r.fail("has a scheduled rule whose rules, operators or schedule are out of range", r.offset(),
              "analyticRules");
   r.finish();

@@ -28,7 +28,7 @@
 
 namespace rulec {
 
-constexpr uint32_t kPackFormatVersion = 21;
+constexpr uint32_t kPackFormatVersion = 22;
 
 /// FieldSpec::elements deeper than this are rejected on reading.
 constexpr unsigned kMaxFieldNesting = 64;

@@ -37,9 +37,13 @@ AnalyticReplay::AnalyticReplay(const PackInfo &pack, NativePack code, const Scan
     Schedule s;
     s.rule = &rule;
     s.logTypes.assign(pack.logTypes.size(), 0);
-    for (uint32_t r = rule.firstRule; r < rule.endRule; ++r)
+    s.rowsFromNothing = !pack.sources.empty();
+    for (uint32_t r = rule.firstRule; r < rule.endRule; ++r) {
       for (uint32_t lt : pack.rules[r].logTypes)
         s.logTypes[lt] = readsType_[lt] = 1;
+      // A summarize without `by` makes its one row from no rows too.
+      s.rowsFromNothing |= pack.rules[r].kind == RuleKind::Aggregate && pack.rules[r].aggregate.keys.empty();
+    }
     schedules_.push_back(std::move(s));
   }
 }
@@ -56,6 +60,22 @@ int64_t AnalyticReplay::runAtOrAfter(const Schedule &s, int64_t t) const {
     return s.next;
   const int64_t step = s.rule->frequencyNanos;
   return s.next + (t - s.next + step - 1) / step * step;
+}
+
+int64_t AnalyticReplay::firstEventAfter(const Schedule &s, int64_t from) const {
+  if (sorted_) {
+    auto it = std::upper_bound(events_.begin(), events_.end(), from,
+                               [](int64_t t, const Event &e) { return t < e.time; });
+    for (; it != events_.end(); ++it)
+      if (s.logTypes[it->logType])
+        return it->time;
+    return INT64_MAX;
+  }
+  int64_t first = INT64_MAX;
+  for (const Event &e : events_)
+    if (e.time > from && e.time < first && s.logTypes[e.logType])
+      first = e.time;
+  return first;
 }
 
 template <typename F> void AnalyticReplay::forWindow(const Schedule &s, int64_t from, int64_t to, F &&f) const {
@@ -130,13 +150,13 @@ void AnalyticReplay::finish() {
 void AnalyticReplay::runThrough(Schedule &s, int64_t last) {
   const AnalyticRuleSpec &rule = *s.rule;
   const int64_t step = rule.frequencyNanos;
-  // Without events a run makes rows only from the pack's own sources.
-  const bool skippable = pack_.sources.empty() && (rule.hunting || !analyticTriggered(rule, 0));
+  // A run without events makes no rows unless its query can make them from
+  // nothing; then only a trigger that no rows meet can alert.
+  const bool skippable = !s.rowsFromNothing && (rule.hunting || !analyticTriggered(rule, 0));
   while (s.next <= last) {
     if (skippable) {
       // The first event a window from s.next on can hold decides the next run worth making.
-      int64_t first = INT64_MAX;
-      forWindow(s, s.next - rule.periodNanos, INT64_MAX, [&](const Event &e) { first = std::min(first, e.time); });
+      const int64_t first = firstEventAfter(s, s.next - rule.periodNanos);
       const int64_t worth = first == INT64_MAX ? INT64_MAX : runAtOrAfter(s, first);
       if (worth > s.next) {
         const int64_t to = std::min(worth, runAtOrAfter(s, last + 1)); // the first run not to skip

@@ -67,6 +67,8 @@ public:
   bool reads(uint32_t logType) const { return logType < readsType_.size() && readsType_[logType]; }
   /// Event times the replay takes (about 1824 to 2116): far enough from
   /// int64's ends that run times and windows never overflow.
+  /// With a frequency and period of at most kMaxAnalyticSpan (PackInfo.h),
+  /// t + 2 * span stays within int64.
   static bool usableTime(int64_t time) { return time > -(int64_t(1) << 62) && time < (int64_t(1) << 62); }
   /// An event of a log type it reads, at its own event time `time` (usableTime()).
   void add(std::string_view text, uint32_t logType, int64_t time, const std::string &source, uint64_t line);
@@ -94,6 +96,9 @@ private:
   struct Schedule {
     const AnalyticRuleSpec *rule = nullptr;
     std::vector<uint8_t> logTypes; ///< per pack log type: its rules read it
+    /// Its query can make rows from no events (a summarize without `by`, or
+    /// the pack's datatable/print/range sources): every run is made.
+    bool rowsFromNothing = false;
     bool started = false;
     int64_t firstTime = INT64_MAX; ///< its earliest event's time (t_0 comes from it)
     int64_t next = 0;              ///< the next run's time
@@ -109,6 +114,8 @@ private:
   int64_t runAtOrAfter(const Schedule &s, int64_t t) const;
   /// Runs schedule `s`'s query at `end` over the kept events in its window.
   void run(Schedule &s, int64_t end);
+  /// The earliest kept event time of `s` after `from` (INT64_MAX: none).
+  int64_t firstEventAfter(const Schedule &s, int64_t from) const;
   /// The kept events of `s` with time in (from, to], in time order when sorted_.
   template <typename F> void forWindow(const Schedule &s, int64_t from, int64_t to, F &&f) const;
   /// Stream mode: drops events no window to come can hold.

@@ -25,7 +25,7 @@
 
 namespace rulec {
 
-inline constexpr uint32_t kStateFormatVersion = 1;
+inline constexpr uint32_t kStateFormatVersion = 2;
 
 struct StateHeader {
   uint64_t eventsConsumed = 0; ///< input lines already processed, over all inputs in order

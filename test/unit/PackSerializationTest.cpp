@@ -306,8 +306,9 @@ PackInfo fullPack() {
   a.description = "d";
   a.severity = "High";
   a.sourceFile = "s.yaml";
+  a.hunting = true;
   a.nrt = true;
-  a.frequencyNanos = kMax64;
+  a.frequencyNanos = kMaxAnalyticSpan; // the longest a pack may hold
   a.periodNanos = 1;
   a.trigger = AnalyticRuleSpec::Trigger::Ne;
   a.threshold = kMin64;
@@ -391,7 +392,7 @@ TEST(PackSerialization, RoundTripsEveryField) {
 TEST(PackSerialization, RoundTripsEmptyPack) {
   std::string bytes = serializePack(PackInfo{});
   EXPECT_EQ(bytes.size(), 8u + 4u + 14 * 4u);
-  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\25\0\0\0", 12));
+  EXPECT_EQ(bytes.substr(0, 12), std::string("RULECPK\0\26\0\0\0", 12));
   expectRoundTrip(PackInfo{});
 }
 
@@ -481,10 +482,10 @@ TEST(PackSerialization, RejectsBadMagic) {
 TEST(PackSerialization, RejectsUnknownVersion) {
   std::string bytes = serializePack(smallPack());
   bytes[8] = 6;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 21)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 6 (this build reads version 22)");
   bytes[8] = 1;
   bytes[11] = 1;
-  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 21)");
+  EXPECT_EQ(deserializeError(bytes), "unknown format version 16777217 (this build reads version 22)");
 }
 
 TEST(PackSerialization, RejectsEveryTruncation) {
@@ -544,6 +545,27 @@ TEST(PackSerialization, RejectsShapesOfUnknownLogTypes) {
   p.logTypeShapes.push_back({1, {"EventID"}});
   EXPECT_EQ(deserializeError(serializePack(p)),
             "pack metadata names a log type the pack does not have at byte 126 reading logTypeShapes");
+}
+
+TEST(PackSerialization, RejectsScheduledRulesOutOfRange) {
+  // Rule ranges past the pack, and spans past the replay's limit (its run
+  // times would overflow), are refused.
+  for (int bad = 0; bad < 4; ++bad) {
+    PackInfo p = fullPack();
+    AnalyticRuleSpec &a = p.analyticRules[0];
+    if (bad == 0)
+      a.endRule = static_cast<uint32_t>(p.rules.size() + 1);
+    if (bad == 1)
+      a.firstRule = a.endRule;
+    if (bad == 2)
+      a.periodNanos = kMaxAnalyticSpan + 1;
+    if (bad == 3)
+      a.frequencyNanos = 0;
+    EXPECT_NE(deserializeError(serializePack(p))
+                  .find("has a scheduled rule whose rules, operators or schedule are out of range"),
+              std::string::npos)
+        << bad;
+  }
 }
 
 TEST(PackSerialization, RejectsSourcesOfUnknownLogTypes) {

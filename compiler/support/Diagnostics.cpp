@@ -36,6 +36,7 @@ const char *diagCodeName(DiagCode code) {
   case DiagCode::KqlSyntax: return "kql-syntax";
   case DiagCode::NotARule: return "not-a-rule";
   case DiagCode::LimitExceeded: return "limit-exceeded";
+  case DiagCode::PythonSyntax: return "python-syntax";
   }
   return "unknown";
 }

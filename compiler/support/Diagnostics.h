@@ -42,6 +42,7 @@ enum class DiagCode {
   KqlSyntax,           // "kql-syntax"
   NotARule,            // "not-a-rule"
   LimitExceeded,       // "limit-exceeded" (compiler/support/Limits.h)
+  PythonSyntax,        // "python-syntax"
 };
 
 const char *diagCodeName(DiagCode code);

@@ -1,5 +1,6 @@
 //===- KqlLexer.cpp -------------------------------------------------------===//
 #include "kql/KqlLexer.h"
+#include "output/Utf8.h"
 
 #include <charconv>
 #include <cmath>
@@ -18,24 +19,6 @@ bool isQuote(char c) { return c == '"' || c == '\''; }
 /// Literal functions whose argument is text rather than tokens.
 bool takesRawLiteral(std::string_view name) {
   return name == "datetime" || name == "timespan" || name == "time" || name == "guid";
-}
-
-void appendUtf8(std::string &out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 const char *const kPunct2[] = {"==", "!=", "<>", "=~", "!~", "<=", ">=", "..", "=>"};

@@ -1,5 +1,6 @@
 //===- PythonLexer.cpp ----------------------------------------------------===//
 #include "python/PythonLexer.h"
+#include "output/Utf8.h"
 
 #include <algorithm>
 #include <charconv>
@@ -35,24 +36,6 @@ const char *const kOperators[] = {
     "%",   "@",   "&",   "|",   "^",   "~",  "<",  ">",  "(",  ")",  "[",  "]",  "{",  "}",
     ",",   ":",   ".",   ";",   "=",
 };
-
-void appendUtf8(std::string &out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 /// Length of the valid UTF-8 sequence at s[i], or 0 (overlong forms,
 /// surrogates and values past U+10FFFF are invalid, as for CPython's decoder).

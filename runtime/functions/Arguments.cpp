@@ -1,5 +1,6 @@
 //===- Arguments.cpp ------------------------------------------------------===//
 #include "functions/Arguments.h"
+#include "output/Utf8.h"
 
 #include "output/JsonString.h"
 
@@ -107,24 +108,6 @@ std::string guidText(const Guid &g) {
     out += kHex[g[i] & 15];
   }
   return out;
-}
-
-void appendUtf8(std::string &out, uint32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | c >> 6);
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | c >> 12);
-    out += static_cast<char>(0x80 | (c >> 6 & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | c >> 18);
-    out += static_cast<char>(0x80 | (c >> 12 & 0x3F));
-    out += static_cast<char>(0x80 | (c >> 6 & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
 }
 
 } // namespace rulec::functions

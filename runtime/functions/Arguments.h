@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "output/Utf8.h"
+
 #include "EvalContext.h"
 #include "matching/KqlValues.h"
 
@@ -69,8 +71,6 @@ std::vector<size_t> characterStarts(std::string_view s);
 
 bool validUtf8(std::string_view s);
 
-/// Appends code point `c` as UTF-8.
-void appendUtf8(std::string &out, uint32_t c);
 
 /// A GUID's 16 bytes in the order its text shows them. Kusto's guid text is
 /// 32 hex digits, optionally with '-' between digits (as in

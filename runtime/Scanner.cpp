@@ -353,7 +353,9 @@ void Scanner::apply(const EventOutcome &outcome, EventWorker *loaded, std::strin
   int64_t time = outcome.time;
   const bool replayed = replay_ && replay_->reads(outcome.logType);
   if (worker_.needsTime() && !outcome.hasTime) {
-    if (counting && !feedingSources_ && (!replay_ || timeNeededElsewhere_ || replayed)) { // a datatable's rows have no time of their own
+    // A datatable's rows have no time of their own; an event only the
+    // replay could need the time of needs it when the replay reads it.
+    if (counting && !feedingSources_ && (!replay_ || timeNeededElsewhere_ || replayed)) {
       std::string fields;
       for (const std::string &f : worker_.timeFields(outcome.logType))
         fields += (fields.empty() ? "'" : "' or '") + f;

@@ -37,12 +37,15 @@ std::string reprFloat(double value) {
   return text;
 }
 
-std::string reprBytes(const std::string &value) {
+/// repr() of a str (UTF-8: C0 and C1 controls and DEL escaped) or, with
+/// `bytes`, of a bytes value (every byte outside printable ASCII escaped).
+std::string reprText(const std::string &value, bool bytes) {
   const bool doubleQuotes = value.find('\'') != std::string::npos && value.find('"') == std::string::npos;
   const char quote = doubleQuotes ? '"' : '\'';
-  std::string out = "b";
+  std::string out = bytes ? "b" : "";
   out += quote;
-  for (const char c : value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
     const auto byte = static_cast<unsigned char>(c);
     if (c == quote || c == '\\')
       out += std::string("\\") + c;
@@ -52,8 +55,10 @@ std::string reprBytes(const std::string &value) {
       out += "\\n";
     else if (c == '\r')
       out += "\\r";
-    else if (byte < 0x20 || byte >= 0x7F)
+    else if (byte < 0x20 || byte == 0x7F || (bytes && byte > 0x7F))
       out += hexEscape(byte);
+    else if (!bytes && byte == 0xC2 && i + 1 < value.size() && static_cast<unsigned char>(value[i + 1]) < 0xA0)
+      out += hexEscape(static_cast<unsigned char>(value[++i])); // C1 controls U+0080..U+009F
     else
       out += c;
   }
@@ -69,7 +74,7 @@ std::string constantText(const Expr &e) {
   case Expr::ConstKind::Int: return "int " + std::to_string(e.intValue);
   case Expr::ConstKind::Float: return "float " + reprFloat(e.floatValue);
   case Expr::ConstKind::Str: return "str " + reprString(e.strValue);
-  case Expr::ConstKind::Bytes: return "bytes " + reprBytes(e.strValue);
+  case Expr::ConstKind::Bytes: return "bytes " + reprText(e.strValue, true);
   }
   return "?";
 }
@@ -301,30 +306,7 @@ void Dumper::stmt(const Stmt &s, int depth) {
 
 } // namespace
 
-std::string reprString(const std::string &value) {
-  const bool doubleQuotes = value.find('\'') != std::string::npos && value.find('"') == std::string::npos;
-  const char quote = doubleQuotes ? '"' : '\'';
-  std::string out(1, quote);
-  for (size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == quote || c == '\\')
-      out += std::string("\\") + c;
-    else if (c == '\t')
-      out += "\\t";
-    else if (c == '\n')
-      out += "\\n";
-    else if (c == '\r')
-      out += "\\r";
-    else if (byte < 0x20 || byte == 0x7F)
-      out += hexEscape(byte);
-    else if (byte == 0xC2 && i + 1 < value.size() && static_cast<unsigned char>(value[i + 1]) < 0xA0)
-      out += hexEscape(static_cast<unsigned char>(value[++i])); // C1 controls U+0080..U+009F
-    else
-      out += c;
-  }
-  return out + quote;
-}
+std::string reprString(const std::string &value) { return reprText(value, false); }
 
 void dumpModule(const Module &module, std::ostream &os) {
   os << "Module" << (module.file ? " " + *module.file : "") << "\n";

@@ -150,6 +150,7 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
   ctx.streaming = options_.streaming;
   ctx.scalars.assign(pack.scalars.size(), std::string());
   options_.now = ctx.now; // every worker's now() is the same
+  ctx.literals.setEnabledRules(options_.ruleEnabled); // a replay's run: its query only
   const bool replays = std::any_of(pack.analyticRules.begin(), pack.analyticRules.end(),
                                    [&](const AnalyticRuleSpec &a) { return a.replayed(options_.streaming); });
   if (options_.replay && replays) {
@@ -159,6 +160,7 @@ Scanner::Scanner(const PackInfo &pack, NativePack code, ScanOptions options, Ale
     for (const AnalyticRuleSpec &rule : pack.analyticRules)
       if (rule.replayed(options_.streaming))
         std::fill(options_.ruleEnabled.begin() + rule.firstRule, options_.ruleEnabled.begin() + rule.endRule, 0);
+    ctx.literals.setEnabledRules(options_.ruleEnabled);
     ScanOptions runs = options_;
     runs.literals = ctx.literals.databases(); // every run's scan reads the same pack
     ScanOptions alone = options_;
@@ -189,6 +191,7 @@ void Scanner::setThreads(unsigned n) {
         std::make_unique<EventWorker>(pack_, code_, options_, worker_.evaluator().context().literals.databases());
     rulec_context &ctx = worker->evaluator().context();
     ctx.literals.setMemo(options_.literalMemo);
+    ctx.literals.setEnabledRules(options_.ruleEnabled);
     ctx.now = *options_.now;
     ctx.streaming = options_.streaming;
     extraWorkers_.push_back(std::move(worker));

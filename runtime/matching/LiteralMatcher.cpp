@@ -176,6 +176,16 @@ LiteralMatcher::LiteralMatcher(std::shared_ptr<const LiteralDatabases> dbs)
   result_.needles = needles_.data();
 }
 
+void LiteralMatcher::setEnabledRules(const std::vector<uint8_t> &enabled) {
+  enabledRules_.clear();
+  if (enabled.empty())
+    return;
+  enabledRules_.assign(dbs_->ruleWords, 0);
+  for (uint32_t r = 0; r < dbs_->rules && r < enabled.size(); ++r)
+    if (enabled[r])
+      setBit(enabledRules_, r);
+}
+
 const char *LiteralMatcher::fold(std::string_view s, bool &nonAscii) {
   if (fold_.size() < s.size() + SubstringScanner::kPadding)
     fold_.resize(s.size() + SubstringScanner::kPadding + 64);
@@ -260,8 +270,10 @@ const rulec_event_scan *LiteralMatcher::scan(const rulec_value *slots, uint32_t 
   touched_.clear();
   const std::vector<uint64_t> &ofType = dbs.logTypeRules[logType];
   uint32_t n = 0;
+  const bool masked = !enabledRules_.empty();
   for (uint32_t w = 0; w < dbs.ruleWords; ++w)
-    for (uint64_t word = candidateBits_[w] & ofType[w]; word; word &= word - 1)
+    for (uint64_t word = candidateBits_[w] & ofType[w] & (masked ? enabledRules_[w] : ~uint64_t(0)); word;
+         word &= word - 1)
       candidates_[n++] = w * 64 + static_cast<uint32_t>(__builtin_ctzll(word));
   candidates_[n] = RULEC_NO_RULE;
   ++counts_.scans;

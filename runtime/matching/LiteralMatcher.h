@@ -122,6 +122,12 @@ public:
   };
   const Counts &counts() const { return counts_; }
 
+  /// Per pack rule: whether it may run at all (ScanOptions::ruleEnabled:
+  /// a scheduled rule's query runs in the replay's scans, and a replay's
+  /// scan runs its own query only); empty: every rule. Candidates are
+  /// masked with it, so a rule left out costs nothing.
+  void setEnabledRules(const std::vector<uint8_t> &enabled);
+
   /// Whether field values seen before reuse their matches (LiteralMemo.h;
   /// on by default). Off, every value is folded and matched.
   void setMemo(bool on) { memoOn_ = on; }
@@ -149,6 +155,7 @@ private:
   std::vector<uint64_t> needles_;
   std::vector<uint32_t> dirtyWords_; ///< words of needles_ this event set
   std::vector<uint64_t> candidateBits_;
+  std::vector<uint64_t> enabledRules_; ///< setEnabledRules(); empty: all
   std::vector<uint32_t> candidates_;
   std::vector<uint8_t> held_;      ///< per rule: its clauses met by this event's needles
   std::vector<uint32_t> touched_;  ///< rules with a clause met

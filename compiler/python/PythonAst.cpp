@@ -1,8 +1,8 @@
 //===- PythonAst.cpp - Python AST dump ------------------------------------===//
 #include "python/PythonAst.h"
 
-#include <charconv>
-#include <cmath>
+#include "output/TitleRenderer.h"
+
 #include <cstdio>
 #include <ostream>
 
@@ -20,21 +20,6 @@ std::string hexEscape(unsigned value) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "\\x%02x", value);
   return buf;
-}
-
-/// Python's repr() of a float: the shortest text that reads back the same,
-/// with ".0" on whole numbers.
-std::string reprFloat(double value) {
-  if (std::isnan(value))
-    return "nan";
-  if (std::isinf(value))
-    return value > 0 ? "inf" : "-inf";
-  char buf[64];
-  const auto result = std::to_chars(buf, buf + sizeof buf, value);
-  std::string text(buf, result.ptr);
-  if (text.find_first_of(".e") == std::string::npos)
-    text += ".0";
-  return text;
 }
 
 /// repr() of a str (UTF-8: C0 and C1 controls and DEL escaped) or, with
@@ -72,7 +57,7 @@ std::string constantText(const Expr &e) {
   case Expr::ConstKind::False: return "False";
   case Expr::ConstKind::Ellipsis: return "Ellipsis";
   case Expr::ConstKind::Int: return "int " + std::to_string(e.intValue);
-  case Expr::ConstKind::Float: return "float " + reprFloat(e.floatValue);
+  case Expr::ConstKind::Float: return "float " + pythonFloatRepr(e.floatValue);
   case Expr::ConstKind::Str: return "str " + reprString(e.strValue);
   case Expr::ConstKind::Bytes: return "bytes " + reprText(e.strValue, true);
   }
